@@ -1,0 +1,88 @@
+/**
+ * Loads the configuration from FRONTDESK_CONFIG (default ./frontdesk.config.yaml), YAML or JSON.
+ * No file at all → defaults. A broken file → ConfigInvalidError with one line per problem.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { ConfigInvalidError } from '../domain/errors.js';
+import { type FrontdeskConfig, configSchema } from './schema.js';
+
+export interface LoadedConfig {
+  config: FrontdeskConfig;
+  /** The file it came from, or null when running on defaults. */
+  source: string | null;
+}
+
+/** Turn zod issues into `path.to.field: message` lines. */
+export function formatIssues(issues: z.core.$ZodIssue[]): string[] {
+  return issues.map((i) => {
+    const path = i.path.map(String).join('.') || '(top level)';
+    let msg = i.message;
+    if (i.code === 'unrecognized_keys') msg = `unknown field(s) ${i.keys.map((k) => `"${k}"`).join(', ')} — check the spelling against frontdesk.config.example.yaml`;
+    else if (i.code === 'invalid_type' && /received undefined/.test(msg)) msg = `is required (${msg})`;
+    return `${path}: ${msg}`;
+  });
+}
+
+/** Validate an already-parsed object. */
+export function parseConfig(raw: unknown, source = 'configuration'): FrontdeskConfig {
+  const result = configSchema.safeParse(raw ?? {});
+  if (!result.success) throw new ConfigInvalidError(formatIssues(result.error.issues), source);
+  const cfg = result.data;
+  const problems: string[] = [];
+  const teamIds = new Set(cfg.teams.map((t) => t.id));
+  const cats = new Set(cfg.categories);
+  if (!teamIds.has(cfg.routing.defaultTeam))
+    problems.push(`routing.defaultTeam: team "${cfg.routing.defaultTeam}" is not defined under teams (known: ${[...teamIds].join(', ')})`);
+  for (const [cat, team] of Object.entries(cfg.routing.categoryTeams)) {
+    if (!cats.has(cat)) problems.push(`routing.categoryTeams.${cat}: "${cat}" is not in categories`);
+    if (!teamIds.has(team)) problems.push(`routing.categoryTeams.${cat}: team "${team}" is not defined under teams`);
+  }
+  cfg.channels.forEach((c, i) => {
+    if (c.team && !teamIds.has(c.team)) problems.push(`channels.${i}.team: team "${c.team}" is not defined under teams`);
+  });
+  cfg.triage.rules.forEach((r, i) => {
+    if (r.category && !cats.has(r.category)) problems.push(`triage.rules.${i}.category: "${r.category}" is not in categories`);
+    for (const m of r.match) {
+      if (m.length > 2 && m.startsWith('/') && m.endsWith('/')) {
+        try {
+          new RegExp(m.slice(1, -1), 'i');
+        } catch (e) {
+          problems.push(`triage.rules.${i}.match: invalid regular expression ${m}: ${(e as Error).message}`);
+        }
+      }
+    }
+  });
+  cfg.ai.redactPatterns.forEach((p, i) => {
+    try {
+      new RegExp(p, 'g');
+    } catch (e) {
+      problems.push(`ai.redactPatterns.${i}: invalid regular expression: ${(e as Error).message}`);
+    }
+  });
+  const sorted = [...cfg.sla.thresholds].sort((a, b) => a - b);
+  if (sorted.join() !== cfg.sla.thresholds.join()) problems.push('sla.thresholds: list the fractions in ascending order, e.g. [0.5, 0.75, 0.9, 1]');
+  if (problems.length) throw new ConfigInvalidError(problems, source);
+  return cfg;
+}
+
+/** Read and validate the config file named by env (FRONTDESK_CONFIG) or the default path. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  const explicit = env.FRONTDESK_CONFIG;
+  const path = explicit || './frontdesk.config.yaml';
+  if (!existsSync(path)) {
+    if (explicit) throw new ConfigInvalidError([`FRONTDESK_CONFIG points to ${path}, which does not exist — fix the path or unset it to run on defaults`], path);
+    return { config: parseConfig({}, 'defaults'), source: null };
+  }
+  let raw: unknown;
+  const text = readFileSync(path, 'utf8');
+  try {
+    raw = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (e) {
+    throw new ConfigInvalidError([`cannot parse ${path}: ${(e as Error).message}`], path);
+  }
+  if (raw !== null && raw !== undefined && (typeof raw !== 'object' || Array.isArray(raw)))
+    throw new ConfigInvalidError(['(top level): expected a mapping of settings, e.g. "timezone: Europe/Berlin"'], path);
+  return { config: parseConfig(raw, path), source: path };
+}

@@ -1,0 +1,309 @@
+/**
+ * The durable outbox. Every outbound chat message is a row first; a drain loop sends rows
+ * through the platform's ChatPort in order per channel, with a per-channel rate limit,
+ * retry with exponential backoff and jitter, `Retry-After` honoured, and an idempotency key
+ * so nothing is sent twice. A platform outage only delays messages; none are lost.
+ */
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Logger } from 'pino';
+import { ChatDeliveryError } from '../domain/errors.js';
+import type { ChatPort, PostResult } from '../ports/chat-port.js';
+import { type Clock, systemClock } from '../ports/clock.js';
+import type { Db } from '../store/db.js';
+import type { MessageView } from '../views/message-view.js';
+
+export type OutboxPayload =
+  | { kind: 'post'; channelId: string; threadId?: string | null; view: MessageView }
+  | { kind: 'update'; channelId: string; messageId: string; view: MessageView }
+  | { kind: 'ephemeral'; channelId: string; userId: string; threadId?: string | null; view: MessageView }
+  | { kind: 'dm'; userId: string; view: MessageView }
+  /** A ticket card, rendered from the ticket's state at send time (so it is always current). */
+  | { kind: 'card'; ticketId: number; channelId: string; mode: 'post' | 'update' };
+
+export interface EnqueueRequest {
+  platform: string;
+  payload: OutboxPayload;
+  /** Same key twice = enqueued once. */
+  idempotencyKey: string;
+  ticketId?: number | null;
+  /** Send no earlier than this (epoch ms). */
+  notBefore?: number;
+}
+
+export interface OutboxRow {
+  id: number;
+  idempotency_key: string;
+  platform: string;
+  channel_id: string;
+  kind: string;
+  payload: string;
+  ticket_id: number | null;
+  status: 'pending' | 'sending' | 'sent' | 'failed' | 'dropped';
+  attempts: number;
+  next_attempt_at: number;
+  created_at: number;
+  sent_at: number | null;
+  result: string | null;
+  last_error: string | null;
+}
+
+/** Supplies the current card for a ticket at send time. */
+export interface CardSource {
+  card(ticketId: number): { channelId: string; threadId: string | null; cardMessageId: string | null; view: MessageView } | null;
+  /** Called after a card was posted, to remember where it is (and the thread, if it started one). */
+  cardPosted(ticketId: number, result: PostResult, startedThread: boolean): void;
+}
+
+export interface OutboxOptions {
+  /** Time source for scheduling retries (real time by default, independent of the bot's Clock). */
+  timer?: Clock;
+  logger?: Logger;
+  /** Give up on retryable failures after this age (default 24 h). */
+  maxAgeMs?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  random?: () => number;
+}
+
+export interface DrainStats {
+  sent: number;
+  retried: number;
+  failed: number;
+  dropped: number;
+}
+
+function channelKey(p: OutboxPayload): string {
+  return p.kind === 'dm' ? `dm:${p.userId}` : p.channelId;
+}
+
+export class Outbox {
+  private readonly ports = new Map<string, ChatPort>();
+  private readonly limiters = new Map<string, RateLimiterMemory>();
+  private cards: CardSource | null = null;
+  private draining: Promise<DrainStats> | null = null;
+  private again = false;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly t: Clock;
+  private readonly opts: Required<Omit<OutboxOptions, 'logger' | 'timer'>>;
+
+  constructor(
+    private readonly db: Db,
+    options: OutboxOptions = {},
+  ) {
+    this.t = options.timer ?? systemClock;
+    this.log = options.logger;
+    this.opts = {
+      maxAgeMs: options.maxAgeMs ?? 24 * 3_600_000,
+      baseDelayMs: options.baseDelayMs ?? 1000,
+      maxDelayMs: options.maxDelayMs ?? 5 * 60_000,
+      random: options.random ?? Math.random,
+    };
+    // A crash while sending leaves rows in 'sending': send them again (at-least-once beats lost).
+    db.prepare("UPDATE outbox SET status = 'pending' WHERE status = 'sending'").run();
+  }
+
+  private readonly log: Logger | undefined;
+
+  registerPort(port: ChatPort): void {
+    this.ports.set(port.platform, port);
+    this.limiters.set(port.platform, new RateLimiterMemory({ points: Math.max(1, Math.floor(port.ratePerChannelPerSec)), duration: 1 }));
+    this.kick();
+  }
+
+  hasPort(platform: string): boolean {
+    return this.ports.has(platform);
+  }
+
+  setCardSource(cards: CardSource): void {
+    this.cards = cards;
+  }
+
+  /**
+   * Add a message to the outbox. Returns false when the idempotency key was seen before.
+   * Call inside the transaction that makes the change it reports.
+   */
+  enqueue(req: EnqueueRequest): boolean {
+    const now = this.t.now();
+    const info = this.db
+      .prepare(`INSERT OR IGNORE INTO outbox (idempotency_key, platform, channel_id, kind, payload, ticket_id, next_attempt_at, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(
+        req.idempotencyKey,
+        req.platform,
+        channelKey(req.payload),
+        req.payload.kind,
+        JSON.stringify(req.payload),
+        req.ticketId ?? null,
+        req.notBefore ?? now,
+        now,
+      );
+    if (info.changes > 0) this.kickSoon();
+    return info.changes > 0;
+  }
+
+  /** Queue a refresh of a ticket's card unless one is already waiting (it renders at send time). */
+  enqueueCardUpdate(platform: string, ticketId: number, channelId: string): boolean {
+    const waiting = this.db
+      .prepare("SELECT 1 FROM outbox WHERE ticket_id = ? AND kind = 'card' AND status = 'pending' AND payload LIKE '%\"mode\":\"update\"%' LIMIT 1")
+      .get(ticketId);
+    if (waiting) return false;
+    return this.enqueue({
+      platform,
+      ticketId,
+      payload: { kind: 'card', ticketId, channelId, mode: 'update' },
+      idempotencyKey: `card-update:${ticketId}:${this.t.now()}:${Math.floor(this.opts.random() * 1e9)}`,
+    });
+  }
+
+  /** Start polling for due rows (retries, notBefore). */
+  start(pollMs = 1000): void {
+    this.stop();
+    this.timer = setInterval(() => void this.drain(), pollMs);
+    this.timer.unref();
+    this.kick();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private kickSoon(): void {
+    setImmediate(() => this.kick());
+  }
+
+  kick(): void {
+    void this.drain().catch((e) => this.log?.error({ err: e }, 'outbox drain failed'));
+  }
+
+  /** Send everything that is due now. Concurrent calls share one drain. */
+  drain(): Promise<DrainStats> {
+    if (this.draining) {
+      this.again = true;
+      return this.draining;
+    }
+    this.draining = (async () => {
+      const total: DrainStats = { sent: 0, retried: 0, failed: 0, dropped: 0 };
+      try {
+        do {
+          this.again = false;
+          for (;;) {
+            const rows = this.dueHeads();
+            if (rows.length === 0) break;
+            const results = await Promise.all(rows.map((r) => this.sendOne(r)));
+            let progressed = false;
+            for (const r of results) {
+              total[r] += 1;
+              if (r !== 'retried') progressed = true;
+            }
+            if (!progressed) break;
+          }
+        } while (this.again);
+      } finally {
+        this.draining = null;
+      }
+      return total;
+    })();
+    return this.draining;
+  }
+
+  /** The oldest due row of each channel whose earlier rows are all done (order per channel). */
+  private dueHeads(): OutboxRow[] {
+    const platforms = [...this.ports.keys()];
+    if (platforms.length === 0) return [];
+    return this.db
+      .prepare<unknown[], OutboxRow>(
+        `SELECT o.* FROM outbox o WHERE o.status = 'pending' AND o.next_attempt_at <= ? AND o.platform IN (${platforms.map(() => '?').join(',')})
+         AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.platform = o.platform AND p.channel_id = o.channel_id
+                         AND p.status IN ('pending','sending') AND p.id < o.id)
+         ORDER BY o.id LIMIT 50`,
+      )
+      .all(this.t.now(), ...platforms);
+  }
+
+  private async sendOne(row: OutboxRow): Promise<keyof DrainStats> {
+    const port = this.ports.get(row.platform)!;
+    const limiter = this.limiters.get(row.platform)!;
+    try {
+      await limiter.consume(row.channel_id, 1);
+    } catch (e) {
+      if (e instanceof RateLimiterRes) {
+        this.db.prepare('UPDATE outbox SET next_attempt_at = ? WHERE id = ?').run(this.t.now() + e.msBeforeNext, row.id);
+        return 'retried';
+      }
+      throw e;
+    }
+    const claimed = this.db.prepare("UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ? AND status = 'pending'").run(row.id);
+    if (claimed.changes === 0) return 'retried';
+    const payload = JSON.parse(row.payload) as OutboxPayload;
+    try {
+      const result = await this.deliver(port, payload);
+      if (result === 'dropped') {
+        this.db.prepare("UPDATE outbox SET status = 'dropped', last_error = 'nothing to send' WHERE id = ?").run(row.id);
+        return 'dropped';
+      }
+      this.db.transaction(() => {
+        this.db.prepare("UPDATE outbox SET status = 'sent', sent_at = ?, result = ? WHERE id = ?").run(this.t.now(), JSON.stringify(result ?? null), row.id);
+        if (payload.kind === 'card' && payload.mode === 'post' && result) this.cards?.cardPosted(payload.ticketId, result, result.startedThread);
+      })();
+      return 'sent';
+    } catch (e) {
+      return this.failed(row, e);
+    }
+  }
+
+  private async deliver(port: ChatPort, p: OutboxPayload): Promise<(PostResult & { startedThread: boolean }) | undefined | 'dropped'> {
+    switch (p.kind) {
+      case 'post':
+        return { ...(await port.post({ channelId: p.channelId, threadId: p.threadId, view: p.view })), startedThread: false };
+      case 'update':
+        await port.update(p);
+        return undefined;
+      case 'ephemeral':
+        await port.postEphemeral(p);
+        return undefined;
+      case 'dm':
+        return { ...(await port.dm(p)), startedThread: false };
+      case 'card': {
+        const card = this.cards?.card(p.ticketId);
+        if (!card) return 'dropped';
+        if (p.mode === 'update' || card.cardMessageId) {
+          if (!card.cardMessageId) return 'dropped';
+          await port.update({ channelId: card.channelId, messageId: card.cardMessageId, view: card.view });
+          return undefined;
+        }
+        const res = await port.post({ channelId: card.channelId, threadId: card.threadId, view: card.view });
+        return { ...res, startedThread: card.threadId === null };
+      }
+    }
+  }
+
+  private failed(row: OutboxRow, e: unknown): keyof DrainStats {
+    const now = this.t.now();
+    const err = e instanceof Error ? e.message : String(e);
+    const retryable = e instanceof ChatDeliveryError ? e.retryable : true;
+    const tooOld = now - row.created_at > this.opts.maxAgeMs;
+    if (!retryable || tooOld) {
+      this.db.prepare("UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?").run(err, row.id);
+      this.log?.error({ outboxId: row.id, platform: row.platform, kind: row.kind, error: err }, 'outbox: giving up on message');
+      return 'failed';
+    }
+    const retryAfter = e instanceof ChatDeliveryError ? e.retryAfterMs : undefined;
+    const delay = retryAfter ?? this.backoff(row.attempts + 1);
+    this.db.prepare("UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ? WHERE id = ?").run(now + delay, err, row.id);
+    this.log?.warn({ outboxId: row.id, platform: row.platform, attempt: row.attempts + 1, retryInMs: delay, error: err }, 'outbox: send failed, will retry');
+    return 'retried';
+  }
+
+  /** Exponential backoff with full jitter between 50% and 100% of the step. */
+  backoff(attempt: number): number {
+    const step = Math.min(this.opts.maxDelayMs, this.opts.baseDelayMs * 2 ** Math.max(0, attempt - 1));
+    return Math.round(step * (0.5 + this.opts.random() * 0.5));
+  }
+
+  /** Counts by status (for health and tests). */
+  stats(): Record<string, number> {
+    const rows = this.db.prepare<[], { status: string; n: number }>('SELECT status, count(*) AS n FROM outbox GROUP BY status').all();
+    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Who is who: agents, leads, away people, display names. Built from config; adapters add
+ * what they learn from the platform (Slack user-group members, display names).
+ */
+import type { FrontdeskConfig } from '../config/schema.js';
+
+export class Directory {
+  private readonly agents = new Set<string>();
+  private readonly leads = new Set<string>();
+  private readonly away = new Set<string>();
+  private readonly names = new Map<string, string>();
+
+  constructor(config: FrontdeskConfig) {
+    for (const a of config.agents) this.agents.add(a);
+    for (const t of config.teams) for (const m of t.members) this.agents.add(m);
+    for (const t of config.escalation.tiers) for (const m of t.members) this.agents.add(m);
+    for (const l of config.leads) this.leads.add(l);
+    for (const a of config.away) this.away.add(a);
+  }
+
+  /** Agents (and leads) may take agent-only actions. */
+  isAgent(userId: string): boolean {
+    return this.agents.has(userId) || this.leads.has(userId);
+  }
+
+  isLead(userId: string): boolean {
+    return this.leads.has(userId);
+  }
+
+  isAway(userId: string): boolean {
+    return this.away.has(userId);
+  }
+
+  addAgents(ids: Iterable<string>): void {
+    for (const id of ids) this.agents.add(id);
+  }
+
+  addLeads(ids: Iterable<string>): void {
+    for (const id of ids) this.leads.add(id);
+  }
+
+  setAway(userId: string, away: boolean): void {
+    if (away) this.away.add(userId);
+    else this.away.delete(userId);
+  }
+
+  setName(userId: string, name: string): void {
+    this.names.set(userId, name);
+  }
+
+  /** Display name, or the id when unknown. */
+  nameOf(userId: string): string {
+    return this.names.get(userId) ?? userId;
+  }
+
+  listAgents(): string[] {
+    return [...new Set([...this.agents, ...this.leads])];
+  }
+}

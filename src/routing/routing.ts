@@ -1,0 +1,93 @@
+/**
+ * Routing: category/channel → team → owner, by on-call rotation or round-robin, skipping
+ * people marked away. Round-robin state lives in SQLite so restarts keep the order.
+ */
+import { DateTime } from 'luxon';
+import type { FrontdeskConfig, TeamConfig } from '../config/schema.js';
+import type { Db } from '../store/db.js';
+import type { Directory } from './directory.js';
+
+export interface RouteDecision {
+  team: string;
+  ownerId: string | null;
+  reason: string;
+}
+
+/** Which team owns a request: the channel's team, else the category's team, else the default. */
+export function teamFor(config: FrontdeskConfig, channelId: string, category: string): string {
+  const channel = config.channels.find((c) => c.id === channelId);
+  return config.routing.categoryTeams[category] ?? channel?.team ?? config.routing.defaultTeam;
+}
+
+/** The person on call for a team at an instant, skipping away people; null when nobody is. */
+export function onCallFor(team: TeamConfig, at: number, dir: Directory, tz = 'UTC'): string | null {
+  const rotation = team.onCall?.rotation.length ? team.onCall.rotation : [];
+  if (rotation.length === 0) return null;
+  const start = DateTime.fromISO(team.onCall!.startsAt, { zone: team.timezone ?? tz }).startOf('day');
+  const now = DateTime.fromMillis(at, { zone: team.timezone ?? tz });
+  const unit = team.onCall!.every === 'day' ? 'days' : 'weeks';
+  const elapsed = Math.floor(now.diff(start, unit).as(unit));
+  const idx = ((elapsed % rotation.length) + rotation.length) % rotation.length;
+  for (let i = 0; i < rotation.length; i++) {
+    const who = rotation[(idx + i) % rotation.length]!;
+    if (!dir.isAway(who)) return who;
+  }
+  return null;
+}
+
+export class Router {
+  constructor(
+    private readonly config: FrontdeskConfig,
+    private readonly db: Db,
+    private readonly dir: Directory,
+  ) {}
+
+  team(id: string): TeamConfig | undefined {
+    return this.config.teams.find((t) => t.id === id);
+  }
+
+  /** Decide team and owner for a new ticket. Writes the round-robin cursor (call in the ticket's transaction). */
+  route(channelId: string, category: string, at: number): RouteDecision {
+    const teamId = teamFor(this.config, channelId, category);
+    const team = this.team(teamId);
+    if (!team) return { team: teamId, ownerId: null, reason: `team ${teamId} has no configuration` };
+    if (team.routing === 'on_call') {
+      const who = onCallFor(team, at, this.dir, this.config.timezone);
+      return { team: teamId, ownerId: who, reason: who ? `on call for ${teamId}` : `nobody on call for ${teamId}` };
+    }
+    if (team.routing === 'round_robin') {
+      const who = this.nextRoundRobin(team, at);
+      return { team: teamId, ownerId: who, reason: who ? `round-robin in ${teamId}` : `no available member in ${teamId}` };
+    }
+    return { team: teamId, ownerId: null, reason: `${teamId} assigns by hand` };
+  }
+
+  private nextRoundRobin(team: TeamConfig, at: number): string | null {
+    const members = team.members.filter((m) => !this.dir.isAway(m));
+    if (members.length === 0) return null;
+    const row = this.db.prepare<[string], { last_member: string | null }>('SELECT last_member FROM routing_state WHERE team = ?').get(team.id);
+    const lastIdx = row?.last_member ? team.members.indexOf(row.last_member) : -1;
+    let pick = members[0]!;
+    for (let i = 1; i <= team.members.length; i++) {
+      const cand = team.members[(lastIdx + i + team.members.length) % team.members.length]!;
+      if (!this.dir.isAway(cand)) {
+        pick = cand;
+        break;
+      }
+    }
+    this.db
+      .prepare('INSERT INTO routing_state (team, last_member, updated_at) VALUES (?, ?, ?) ON CONFLICT(team) DO UPDATE SET last_member = excluded.last_member, updated_at = excluded.updated_at')
+      .run(team.id, pick, at);
+    return pick;
+  }
+
+  /** Who to ping for a team when a ticket has no owner: on call, else the mention group, else members. */
+  fallbackContacts(teamId: string, at: number): string[] {
+    const team = this.team(teamId);
+    if (!team) return [];
+    const oc = onCallFor(team, at, this.dir, this.config.timezone);
+    if (oc) return [oc];
+    if (team.mentionGroup) return [team.mentionGroup];
+    return team.members.filter((m) => !this.dir.isAway(m));
+  }
+}

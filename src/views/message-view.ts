@@ -1,0 +1,154 @@
+/**
+ * MessageView: the small platform-neutral UI vocabulary the core returns and every adapter
+ * renders (Slack Block Kit, Teams Adaptive Cards, HTML in the local playground).
+ *
+ * Text in `text`, `context` and field values is "neutral markdown", written by the core:
+ *   **bold**, _italic_, `code`, [label](https://url), <@userId> (a mention).
+ * Anything typed by a person must go through {@link plain} before it is placed in such text,
+ * so customer text can never inject formatting, links or mentions.
+ */
+
+export interface ButtonElement {
+  type: 'button';
+  /** Namespaced action id from src/views/action-ids.ts, e.g. `ticket.resolve`. */
+  actionId: string;
+  label: string;
+  value: string;
+  style?: 'primary' | 'danger';
+  /** Only shown to agents (the renderer may still show it; the core re-checks permissions). */
+  url?: string;
+}
+
+export interface SelectOption {
+  label: string;
+  value: string;
+}
+
+export interface SelectElement {
+  type: 'select';
+  actionId: string;
+  placeholder: string;
+  options: SelectOption[];
+  /** Value of the initially selected option. */
+  initial?: string;
+}
+
+export type ActionElement = ButtonElement | SelectElement;
+
+export type Block =
+  | { type: 'header'; text: string }
+  | { type: 'text'; text: string }
+  | { type: 'fields'; fields: { label: string; value: string }[] }
+  | { type: 'context'; elements: string[] }
+  | { type: 'actions'; blockId?: string; elements: ActionElement[] }
+  | { type: 'quote'; text: string }
+  | { type: 'divider' };
+
+export interface MessageView {
+  /** Plain-text summary used for notifications and as a fallback. */
+  text: string;
+  blocks: Block[];
+}
+
+export type FormField =
+  | { type: 'text'; id: string; label: string; multiline?: boolean; initial?: string; optional?: boolean; maxLength?: number }
+  | { type: 'select'; id: string; label: string; options: SelectOption[]; initial?: string; optional?: boolean }
+  | { type: 'user'; id: string; label: string; initial?: string; optional?: boolean };
+
+/** A modal/dialog form (Slack modal, Teams task module / card, local dialog). */
+export interface FormView {
+  /** Namespaced callback id, e.g. `form.create-ticket`. */
+  formId: string;
+  title: string;
+  submitLabel: string;
+  /** Opaque state handed back on submit (ticket id, channel, ...). */
+  state: string;
+  fields: FormField[];
+}
+
+const MARKUP_CHARS = /([*_`[\]<>\\])/g;
+
+/**
+ * Escape person-typed text for use inside neutral markdown: no bold, links or mentions survive.
+ * @example plain('**free** <@U1>') // '\\*\\*free\\*\\* \\<@U1\\>'
+ */
+export function plain(s: string): string {
+  return s.replace(MARKUP_CHARS, '\\$1');
+}
+
+/** A mention token in neutral markdown. */
+export function mention(userId: string): string {
+  return `<@${userId}>`;
+}
+
+/** Truncate to `max` characters with a visible marker. */
+export function truncate(s: string, max: number, marker = '… (truncated)'): string {
+  if (s.length <= max) return s;
+  return s.slice(0, Math.max(0, max - marker.length)) + marker;
+}
+
+export type MarkdownToken =
+  | { t: 'text'; v: string }
+  | { t: 'bold'; v: string }
+  | { t: 'italic'; v: string }
+  | { t: 'code'; v: string }
+  | { t: 'link'; v: string; url: string }
+  | { t: 'mention'; id: string };
+
+/**
+ * Tokenise neutral markdown so every renderer applies the same rules.
+ * Backslash escapes (from {@link plain}) become literal text.
+ */
+export function tokenize(md: string): MarkdownToken[] {
+  const out: MarkdownToken[] = [];
+  let buf = '';
+  const flush = () => {
+    if (buf) out.push({ t: 'text', v: buf });
+    buf = '';
+  };
+  let i = 0;
+  while (i < md.length) {
+    const c = md[i]!;
+    if (c === '\\' && i + 1 < md.length) {
+      buf += md[i + 1];
+      i += 2;
+      continue;
+    }
+    const rest = md.slice(i);
+    let m: RegExpMatchArray | null;
+    if ((m = rest.match(/^\*\*((?:\\.|[^*\\])+)\*\*/))) {
+      flush();
+      out.push({ t: 'bold', v: unescape(m[1]!) });
+    } else if ((m = rest.match(/^`([^`]+)`/))) {
+      flush();
+      out.push({ t: 'code', v: m[1]! });
+    } else if ((m = rest.match(/^\[((?:\\.|[^\]\\])+)\]\((https?:\/\/[^\s)]+|#[^\s)]*)\)/))) {
+      flush();
+      out.push({ t: 'link', v: unescape(m[1]!), url: m[2]! });
+    } else if ((m = rest.match(/^<@([A-Za-z0-9._:@-]+)>/))) {
+      flush();
+      out.push({ t: 'mention', id: m[1]! });
+    } else if ((m = rest.match(/^_((?:\\.|[^_\\])+)_/)) && (i === 0 || /\W/.test(md[i - 1]!))) {
+      flush();
+      out.push({ t: 'italic', v: unescape(m[1]!) });
+    } else {
+      buf += c;
+      i += 1;
+      continue;
+    }
+    i += m[0].length;
+  }
+  flush();
+  return out;
+}
+
+function unescape(s: string): string {
+  return s.replace(/\\(.)/g, '$1');
+}
+
+/** Neutral markdown → plain text (for notifications / fallbacks). */
+export function toPlainText(md: string, nameOf: (id: string) => string = (id) => id): string {
+  return tokenize(md)
+    .map((t) => (t.t === 'mention' ? `@${nameOf(t.id)}` : t.t === 'link' ? `${t.v} (${t.url})` : t.v))
+    .join('');
+}
