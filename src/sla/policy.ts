@@ -1,0 +1,268 @@
+/**
+ * The SLA policy as pure functions: freeze a priority's targets onto a ticket, work out the state
+ * of its two clocks (first response, resolution) at any instant, find when the next warning
+ * threshold is reached, and describe a clock for a card. Nothing here reads the clock or the
+ * store; callers pass `now`.
+ *
+ * Clocks count "policy time": business time when the snapshot has business hours, calendar time
+ * otherwise. The first-response clock runs from createdAt until firstResponseAt. The resolution
+ * clock runs from createdAt until resolvedAt and pauses while the ticket waits on the customer
+ * (`pausedSince`); finished pauses are accumulated, in policy time, in `pausedMs`.
+ */
+import type { FrontdeskConfig } from '../config/schema.js';
+import { ConfigInvalidError } from '../domain/errors.js';
+import { OPEN_STATUSES, type Priority, type SlaSnapshot, type Ticket } from '../domain/types.js';
+import { formatDuration } from '../util/duration.js';
+import { addBusinessTime, businessTimeBetween } from './business-hours.js';
+
+export type SlaClockName = 'first_response' | 'resolution';
+export const SLA_CLOCKS: readonly SlaClockName[] = ['first_response', 'resolution'];
+
+export interface SlaClockState {
+  clock: SlaClockName;
+  /** The target in policy time. */
+  targetMs: number;
+  /** When the clock reaches its target given pauses so far; null while paused. */
+  dueAt: number | null;
+  /** Policy time counted so far (up to the stop instant for stopped clocks). */
+  elapsedMs: number;
+  /** targetMs − elapsedMs; negative once overdue. */
+  remainingMs: number;
+  /** elapsedMs / targetMs: 0..∞, 1 = breach. */
+  percentElapsed: number;
+  state: 'running' | 'paused' | 'met' | 'breached' | 'breached_met_late';
+  /** firstResponseAt / resolvedAt once the clock has stopped, else null. */
+  stoppedAt: number | null;
+}
+
+export interface SlaState {
+  firstResponse: SlaClockState;
+  resolution: SlaClockState;
+}
+
+/** The ticket fields the SLA functions look at. */
+export type SlaTicket = Pick<Ticket, 'sla' | 'createdAt' | 'firstResponseAt' | 'resolvedAt' | 'pausedMs' | 'pausedSince' | 'status'>;
+
+/**
+ * Freeze the policy for a priority onto a ticket (called when it opens and when priority changes).
+ * Business-hours policies copy config.businessHours, with the team's time zone when the team
+ * defines one; calendar policies get `businessHours: null`. Arrays are copied, so later config
+ * edits do not move a ticket's deadlines.
+ *
+ * @example
+ * const snap = snapshotPolicy(parseConfig({}), 'P1');
+ * // { policy: 'P1 4h/1d calendar', priority: 'P1', firstResponseMs: 14_400_000, resolutionMs: 86_400_000,
+ * //   businessHours: null, thresholds: [0.5, 0.75, 0.9, 1] }
+ */
+export function snapshotPolicy(config: FrontdeskConfig, priority: Priority, opts: { team?: string } = {}): SlaSnapshot {
+  const target = config.sla[priority];
+  let businessHours: SlaSnapshot['businessHours'] = null;
+  if (target.hours === 'business') {
+    const bh = config.businessHours;
+    if (bh.days.length === 0)
+      throw new ConfigInvalidError([`sla.${priority}: counts business hours, but businessHours.days is empty — list working days, e.g. [mon, tue, wed, thu, fri]`], 'configuration');
+    const teamZone = opts.team === undefined ? undefined : config.teams.find((t) => t.id === opts.team)?.timezone;
+    businessHours = { timezone: teamZone ?? bh.timezone, days: [...bh.days], start: bh.start, end: bh.end, holidays: [...bh.holidays] };
+  }
+  const thresholds = [...new Set(config.sla.thresholds)].sort((a, b) => a - b);
+  return {
+    policy: `${priority} ${formatDuration(target.firstResponse)}/${formatDuration(target.resolution)} ${target.hours}`,
+    priority,
+    firstResponseMs: target.firstResponse,
+    resolutionMs: target.resolution,
+    businessHours,
+    thresholds,
+  };
+}
+
+/**
+ * Add `ms` of policy time to `start`: business time for business-hours snapshots, calendar time otherwise.
+ *
+ * @example
+ * addPolicyTime(snapshotPolicy(parseConfig({}), 'P0'), Date.parse('2026-03-07T17:00:00Z'), 86_400_000);
+ * // Date.parse('2026-03-08T17:00:00Z'): calendar time is real elapsed time, DST or not
+ */
+export function addPolicyTime(snap: SlaSnapshot, start: number, ms: number): number {
+  return snap.businessHours ? addBusinessTime(snap.businessHours, start, ms) : start + ms;
+}
+
+/**
+ * Policy time (ms) between two instants; negative when `to` is before `from`.
+ *
+ * @example
+ * policyTimeBetween(calendarSnap, t, t + 90_000); // 90_000
+ */
+export function policyTimeBetween(snap: SlaSnapshot, from: number, to: number): number {
+  return snap.businessHours ? businessTimeBetween(snap.businessHours, from, to) : to - from;
+}
+
+/**
+ * Time the pause lasted in policy time, to add to pausedMs on resume (0 if resumedAt <= pausedSince).
+ *
+ * @example
+ * // business hours 09–17 Mon–Fri: paused Friday 16:00, resumed Monday 10:00 → 2 h
+ * ticket.pausedMs += pauseDuration(ticket.sla, ticket.pausedSince!, now);
+ */
+export function pauseDuration(snap: SlaSnapshot, pausedSince: number, resumedAt: number): number {
+  return Math.max(0, policyTimeBetween(snap, pausedSince, resumedAt));
+}
+
+/** The key under which a fired threshold is remembered, e.g. "first_response:0.5". */
+export function thresholdKey(clock: SlaClockName, fraction: number): string {
+  return `${clock}:${fraction}`;
+}
+
+/** Policy time at which `fraction` of `targetMs` is reached. */
+function fractionMs(targetMs: number, fraction: number): number {
+  return Math.round(targetMs * fraction);
+}
+
+/** The stop instant of a clock if it has stopped by `now`. */
+function stopOf(t: SlaTicket, clock: SlaClockName, now: number): number | null {
+  const at = clock === 'first_response' ? t.firstResponseAt : t.resolvedAt;
+  return at !== null && at <= now ? at : null;
+}
+
+/** Start of the current pause if it applies to the resolution clock before `end`. */
+function pauseOf(t: SlaTicket, end: number): number | null {
+  return t.pausedSince !== null && t.pausedSince <= end ? t.pausedSince : null;
+}
+
+function clockState(t: SlaTicket, clock: SlaClockName, now: number): SlaClockState {
+  const snap = t.sla;
+  const targetMs = clock === 'first_response' ? snap.firstResponseMs : snap.resolutionMs;
+  const stoppedAt = stopOf(t, clock, now);
+  const end = stoppedAt ?? now;
+  let pausedMs = 0;
+  let pausedSince: number | null = null;
+  if (clock === 'resolution') {
+    pausedMs = Math.max(0, t.pausedMs);
+    pausedSince = pauseOf(t, end);
+  }
+  const countedUntil = pausedSince ?? end;
+  const elapsedMs = Math.max(0, policyTimeBetween(snap, t.createdAt, countedUntil) - pausedMs);
+  const remainingMs = targetMs - elapsedMs;
+  const percentElapsed = targetMs > 0 ? elapsedMs / targetMs : Number.POSITIVE_INFINITY;
+  const overdue = elapsedMs >= targetMs;
+
+  let dueAt: number | null;
+  let state: SlaClockState['state'];
+  if (stoppedAt !== null) {
+    // Pause time up to the stop counts as paused, so the due instant reflects it.
+    const openPause = pausedSince === null ? 0 : pauseDuration(snap, pausedSince, stoppedAt);
+    dueAt = addPolicyTime(snap, t.createdAt, targetMs + pausedMs + openPause);
+    state = overdue ? 'breached_met_late' : 'met';
+  } else if (pausedSince !== null) {
+    dueAt = null;
+    state = 'paused';
+  } else {
+    dueAt = addPolicyTime(snap, t.createdAt, targetMs + pausedMs);
+    state = overdue ? 'breached' : 'running';
+  }
+  return { clock, targetMs, dueAt, elapsedMs, remainingMs, percentElapsed, state, stoppedAt };
+}
+
+/**
+ * Pure: SLA state of a ticket at an instant.
+ *
+ * @example
+ * const s = slaState(ticket, clock.now());
+ * s.firstResponse.state; // 'running' | 'met' | 'breached' | 'breached_met_late'
+ * s.resolution.dueAt;    // null while waiting on the customer
+ */
+export function slaState(t: SlaTicket, now: number): SlaState {
+  return { firstResponse: clockState(t, 'first_response', now), resolution: clockState(t, 'resolution', now) };
+}
+
+/**
+ * When the given fraction of a clock's target is reached (epoch ms), accounting for pauses so far;
+ * null if the clock is paused or stopped at `now`. The instant may lie in the past.
+ *
+ * @example
+ * thresholdAt(ticket, 'first_response', 0.75, now); // createdAt + 45 min for a 1 h calendar target
+ */
+export function thresholdAt(t: SlaTicket, clock: SlaClockName, fraction: number, now: number): number | null {
+  if (stopOf(t, clock, now) !== null) return null;
+  const targetMs = clock === 'first_response' ? t.sla.firstResponseMs : t.sla.resolutionMs;
+  if (clock === 'first_response') return addPolicyTime(t.sla, t.createdAt, fractionMs(targetMs, fraction));
+  if (pauseOf(t, now) !== null) return null;
+  return addPolicyTime(t.sla, t.createdAt, fractionMs(targetMs, fraction) + Math.max(0, t.pausedMs));
+}
+
+/**
+ * Keys of the thresholds of running clocks that have been reached by `now` but are not in `fired`,
+ * lowest first. Paused and stopped clocks have none. This is what a sweep should act on (and then
+ * add to `fired`) before asking for nextSlaCheckAt.
+ *
+ * @example
+ * reachedThresholds(ticket, new Set(['first_response:0.5']), now); // ['first_response:0.75']
+ */
+export function reachedThresholds(t: SlaTicket, fired: ReadonlySet<string>, now: number): string[] {
+  const keys: string[] = [];
+  for (const clock of SLA_CLOCKS) {
+    const s = clockState(t, clock, now);
+    if (s.state !== 'running' && s.state !== 'breached') continue;
+    for (const f of t.sla.thresholds) {
+      const key = thresholdKey(clock, f);
+      if (!fired.has(key) && s.elapsedMs >= fractionMs(s.targetMs, f)) keys.push(key);
+    }
+  }
+  return keys;
+}
+
+/**
+ * Earliest instant > `now` at which any not-yet-fired threshold of a running clock is reached;
+ * null if none (clocks stopped or paused, everything fired, or the ticket is no longer open).
+ * `fired` holds keys like "first_response:0.5" (see thresholdKey). Used to fill
+ * tickets.next_sla_check_at. Thresholds already reached at `now` are not returned: fire them
+ * first (see reachedThresholds).
+ *
+ * @example
+ * nextSlaCheckAt(ticket, new Set(), ticket.createdAt); // createdAt + 30 min for a 1 h first-response target
+ */
+export function nextSlaCheckAt(t: SlaTicket, fired: ReadonlySet<string>, now: number): number | null {
+  if (!OPEN_STATUSES.includes(t.status)) return null;
+  let best: number | null = null;
+  for (const clock of SLA_CLOCKS) {
+    for (const f of t.sla.thresholds) {
+      if (fired.has(thresholdKey(clock, f))) continue;
+      const at = thresholdAt(t, clock, f, now);
+      if (at === null) break; // the clock is paused or stopped: none of its thresholds apply
+      if (at > now && (best === null || at < best)) best = at;
+    }
+  }
+  return best;
+}
+
+const CLOCK_LABEL: Record<SlaClockName, string> = { first_response: 'first response', resolution: 'resolution' };
+
+/** Duration for a card: whole minutes once it is a minute or more, seconds below that. */
+function cardDuration(ms: number): string {
+  const abs = Math.abs(ms);
+  return formatDuration(abs >= 60_000 ? Math.floor(abs / 60_000) * 60_000 : abs);
+}
+
+/**
+ * Human text for a card, e.g. "first response due in 3h 12m", "resolution overdue by 25m",
+ * "first response met (41m)", "resolution paused (waiting on customer)".
+ *
+ * @example
+ * describeClock(slaState(ticket, now).firstResponse); // "first response due in 3h 12m"
+ */
+export function describeClock(s: SlaClockState): string {
+  const label = CLOCK_LABEL[s.clock];
+  switch (s.state) {
+    case 'running':
+      return `${label} due in ${cardDuration(s.remainingMs)}`;
+    case 'breached':
+      return `${label} overdue by ${cardDuration(s.remainingMs)}`;
+    case 'paused':
+      return s.remainingMs < 0
+        ? `${label} paused (waiting on customer), overdue by ${cardDuration(s.remainingMs)}`
+        : `${label} paused (waiting on customer)`;
+    case 'met':
+      return `${label} met (${cardDuration(s.elapsedMs)})`;
+    case 'breached_met_late':
+      return `${label} met late (${cardDuration(s.elapsedMs)}, ${cardDuration(s.remainingMs)} over)`;
+  }
+}
