@@ -67,11 +67,11 @@ const DEFAULT_SLA = {
 
 export const slaSchema = z
   .object({
-    P0: slaTarget.default(DEFAULT_SLA.P0 as never),
-    P1: slaTarget.default(DEFAULT_SLA.P1 as never),
-    P2: slaTarget.default(DEFAULT_SLA.P2 as never),
-    P3: slaTarget.default(DEFAULT_SLA.P3 as never),
-    P4: slaTarget.default(DEFAULT_SLA.P4 as never),
+    P0: slaTarget.prefault(DEFAULT_SLA.P0 as never),
+    P1: slaTarget.prefault(DEFAULT_SLA.P1 as never),
+    P2: slaTarget.prefault(DEFAULT_SLA.P2 as never),
+    P3: slaTarget.prefault(DEFAULT_SLA.P3 as never),
+    P4: slaTarget.prefault(DEFAULT_SLA.P4 as never),
     thresholds: z
       .array(z.number().gt(0).max(1))
       .default([0.5, 0.75, 0.9, 1])
@@ -175,8 +175,8 @@ export const configSchema = z
       })
       .strict()
       .default({ rules: [], builtInRules: true, learner: true }),
-    sla: slaSchema.default({} as never),
-    businessHours: businessHoursSchema.default({} as never),
+    sla: slaSchema.prefault({} as never),
+    businessHours: businessHoursSchema.prefault({} as never),
     teams: z
       .array(teamSchema)
       .default([{ id: 'support', name: 'Support', members: [], routing: 'round_robin' } as never]),
@@ -204,7 +204,7 @@ export const configSchema = z
         ]),
       })
       .strict()
-      .default({} as never),
+      .prefault({} as never),
     digest: z
       .object({
         channels: z.array(z.string()).default([]).describe('channels that get the daily digest'),
@@ -213,14 +213,14 @@ export const configSchema = z
         weeklyDay: weekdaySchema.default(1).describe('weekday of the weekly summary'),
       })
       .strict()
-      .default({} as never),
+      .prefault({} as never),
     scheduler: z
       .object({
         slaSweep: z.string().default('* * * * *').describe('cron expression (6 fields allowed, with seconds)'),
         outboxPollMs: z.number().int().positive().default(1000),
       })
       .strict()
-      .default({} as never),
+      .prefault({} as never),
     reactions: z
       .object({
         acknowledge: z.string().default('eyes'),
@@ -228,38 +228,38 @@ export const configSchema = z
         ticket: z.string().default('ticket'),
       })
       .strict()
-      .default({} as never),
+      .prefault({} as never),
     personas: z
       .object({
         dir: z.string().default('prompts'),
         default: z.string().default('support-specialist'),
       })
       .strict()
-      .default({} as never),
+      .prefault({} as never),
     ai: z
       .object({
         model: z.string().default('claude-sonnet-4-6'),
-        timeout: durationSchema.default('20s' as never),
+        timeout: durationSchema.prefault('20s' as never),
         maxRetries: z.number().int().min(0).max(10).default(2),
         concurrency: z.number().int().min(1).max(64).default(4),
         dailyTokenBudget: z.number().int().min(0).default(2_000_000).describe('input+output tokens per day; 0 = AI off'),
         redactPatterns: z.array(z.string()).default([]).describe('extra regular expressions to redact before sending'),
       })
       .strict()
-      .default({} as never),
+      .prefault({} as never),
     server: z
       .object({
         port: z.number().int().min(0).max(65535).default(3000),
         host: z.string().default('127.0.0.1'),
       })
       .strict()
-      .default({} as never),
+      .prefault({} as never),
     limits: z
       .object({
         maxTextLength: z.number().int().positive().default(40_000),
       })
       .strict()
-      .default({} as never),
+      .prefault({} as never),
   })
   .strict();
 
