@@ -1,0 +1,43 @@
+/**
+ * Renders persona fallback templates: `{{placeholder}}` is replaced with its value. A line whose
+ * placeholders have no value is left out, and so is a lead-in line ending in ":" right before it
+ * (so "Similar tickets:\n{{similar}}" disappears when there are none). Blank runs collapse.
+ */
+import type { TemplatePlaceholder } from './personas.js';
+
+export type TemplateVars = Partial<Record<TemplatePlaceholder, string | null | undefined>>;
+
+/**
+ * @example
+ * renderTemplate('Hi {{requester}}.\nSeen before:\n{{similar}}', { requester: 'Ana' }) // 'Hi Ana.'
+ */
+export function renderTemplate(template: string, vars: TemplateVars): string {
+  const value = (name: string): string => {
+    const v = (vars as Record<string, string | null | undefined>)[name];
+    return typeof v === 'string' ? v.trim() : '';
+  };
+  const lines = template.split(/\r?\n/);
+  const kept: (string | null)[] = lines.map((line) => {
+    const names = [...line.matchAll(/\{\{\s*([a-z_]+)\s*\}\}/g)].map((m) => m[1]!);
+    if (names.some((n) => value(n) === '')) return null;
+    return line.replace(/\{\{\s*([a-z_]+)\s*\}\}/g, (_m, n: string) => value(n));
+  });
+  for (let i = 0; i < kept.length - 1; i++) {
+    if (kept[i + 1] === null && lines[i + 1]?.trim() !== '' && kept[i]?.trimEnd().endsWith(':') && !/\{\{/.test(lines[i] ?? '')) kept[i] = null;
+  }
+  return kept
+    .filter((l): l is string => l !== null)
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+/** Format a list as "- item" lines (empty list → empty string, so the line is left out). */
+export function bulletList(items: readonly string[]): string {
+  return items.map((i) => `- ${i}`).join('\n');
+}
+
+/** Format a list as "1. item" lines. */
+export function numberedList(items: readonly string[]): string {
+  return items.map((i, n) => `${n + 1}. ${i}`).join('\n');
+}
