@@ -11,6 +11,8 @@ export interface FollowUp {
 }
 
 export interface CategoryPlay {
+  /** What the customer is usually trying to achieve with this kind of ticket. */
+  customerGoal: string;
   /** What happens next, written to the customer. */
   nextStep: string;
   /** What the customer can expect after the next step. */
@@ -31,6 +33,7 @@ export interface CategoryPlay {
 
 const PLAYS: Record<string, CategoryPlay> = {
   outage: {
+    customerGoal: 'Get the service working again for everyone affected',
     nextStep: 'we have raised this with the on-call team and are treating it as an incident.',
     expectedOutcome: 'We will post updates in this thread as we learn more, and tell you as soon as service is back.',
     escalationPath: 'the incident owner takes over and keeps this thread updated until service is restored.',
@@ -49,6 +52,7 @@ const PLAYS: Record<string, CategoryPlay> = {
     suggestions: ['Check for other tickets reporting the same symptom in the last hour and link them to one incident.', 'Post a short status update in the thread even before the cause is known.'],
   },
   bug: {
+    customerGoal: 'Get the feature working as expected again',
     nextStep: 'we are reproducing the problem on our side; the steps you took and the exact error text help us do that faster.',
     expectedOutcome: 'Once we can reproduce it we will tell you whether there is a workaround and what the fix path is.',
     escalationPath: 'we will hand it to engineering with the reproduction details, so you will not be asked the same questions twice.',
@@ -62,6 +66,7 @@ const PLAYS: Record<string, CategoryPlay> = {
     suggestions: ['Try to reproduce before escalating and attach the steps to the ticket.', 'Ask for one screenshot rather than a long list of questions.'],
   },
   access: {
+    customerGoal: 'Get back into their account',
     nextStep: 'please try signing in again using the "forgot password" link; if that does not work, tell us which sign-in method you use (password, SSO or magic link).',
     expectedOutcome: 'For most account access problems this gets you back in within a few minutes.',
     escalationPath: 'we will check your account on our side and involve the identity team if needed.',
@@ -75,6 +80,7 @@ const PLAYS: Record<string, CategoryPlay> = {
     suggestions: ['Never ask for the password; a reset link is enough.', 'Check whether the account was locked after repeated attempts.'],
   },
   billing: {
+    customerGoal: 'Get a correct, understood charge on their account',
     nextStep: 'we are checking the invoice and payment records for your account with the billing team.',
     expectedOutcome: 'You will get an answer that says what happened with the charge and what, if anything, changes.',
     escalationPath: 'the billing team takes it over; refunds and credits are decided by them.',
@@ -88,6 +94,7 @@ const PLAYS: Record<string, CategoryPlay> = {
     suggestions: ['Do not promise a refund in the reply; billing decides.', 'If a card number was pasted in the thread, ask the customer to delete the message.'],
   },
   performance: {
+    customerGoal: 'Get normal response times back',
     nextStep: 'we are looking at response times for your workspace; knowing which page or action is slow, and since when, narrows it down.',
     expectedOutcome: 'We will tell you whether it is on our side and what we are doing about it.',
     escalationPath: 'we will involve our infrastructure team with the timings you gave us.',
@@ -101,6 +108,7 @@ const PLAYS: Record<string, CategoryPlay> = {
     suggestions: ['Check whether others reported slowness in the same window.', 'Ask for timings, not just "it is slow".'],
   },
   data: {
+    customerGoal: 'Get their data correct and complete again',
     nextStep: 'we are checking the affected records; please do not re-import or bulk-edit them until we have looked.',
     expectedOutcome: 'We will tell you what changed, whether it can be restored, and how.',
     escalationPath: 'we will hand it to engineering with the record ids and the time it happened.',
@@ -114,6 +122,7 @@ const PLAYS: Record<string, CategoryPlay> = {
     suggestions: ['Treat possible data loss as urgent even if only one customer reported it.', 'Ask the customer to pause bulk changes until the records are checked.'],
   },
   security: {
+    customerGoal: 'Make sure nothing is exposed and know what to do',
     nextStep: 'we have passed this to our security contact. If a password, key or token may be exposed, please rotate it now.',
     expectedOutcome: 'Security will assess it and we will tell you what they found and whether you need to do anything else.',
     escalationPath: 'our security team handles it directly and may contact you for details.',
@@ -127,6 +136,7 @@ const PLAYS: Record<string, CategoryPlay> = {
     suggestions: ['Remove any secret pasted in the thread and ask for it to be rotated.', 'Involve security now, regardless of priority.'],
   },
   feature_request: {
+    customerGoal: 'Get a capability the product does not have yet',
     nextStep: 'we are passing this to the product team with the problem you described.',
     expectedOutcome: 'The product team reviews requests regularly; we cannot promise if or when it will be built, but we will tell you if it is planned.',
     escalationPath: 'the product owner reviews it together with similar requests.',
@@ -140,6 +150,7 @@ const PLAYS: Record<string, CategoryPlay> = {
     suggestions: ['Restate the underlying need in one line; it helps the product team compare requests.', 'Offer a workaround if one exists.'],
   },
   question: {
+    customerGoal: 'Know how to do something with the product',
     nextStep: 'here is the short answer; if it does not match your situation, tell us what you are trying to do and we will adjust.',
     expectedOutcome: 'This should let you carry on right away.',
     escalationPath: 'we will bring in a specialist for your case.',
@@ -153,6 +164,7 @@ const PLAYS: Record<string, CategoryPlay> = {
     suggestions: ['Link the help article in the reply so the answer can be reused.', 'If this question came up before, note it as a documentation gap.'],
   },
   other: {
+    customerGoal: 'Get their request handled by the right people',
     nextStep: 'we are reviewing your request and will confirm who on our side will handle it.',
     expectedOutcome: 'You will get a reply with the next step and who is handling it.',
     escalationPath: 'we will route it to the right team and tell you who has it.',

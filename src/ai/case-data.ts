@@ -1,0 +1,83 @@
+/**
+ * Turns a ticket, its thread and similar tickets into the data blocks sent to Claude. Only what
+ * the task needs: no requester name or id, no platform ids. Text is capped so a huge paste cannot
+ * blow the budget. (The client redacts and tags every block.)
+ */
+import type { Ticket } from '../domain/types.js';
+import type { DataBlock } from './anthropic-client.js';
+
+export interface ThreadMessage {
+  role: 'customer' | 'agent' | 'bot';
+  text: string;
+}
+
+export interface SimilarTicket {
+  key: string;
+  title: string;
+  /** How it was resolved, or null if unknown. */
+  resolution: string | null;
+}
+
+/** Longest customer message sent, in characters. */
+export const MAX_MESSAGE_CHARS = 8_000;
+/** Thread messages sent (the most recent ones). */
+export const MAX_THREAD_MESSAGES = 20;
+/** Longest single thread message sent. */
+export const MAX_THREAD_MESSAGE_CHARS = 2_000;
+/** Similar tickets sent. */
+export const MAX_SIMILAR = 5;
+
+/** Cut text to `max` characters, marking the cut. */
+export function cap(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)} …[truncated]`;
+}
+
+/** `<ticket>`: key, title and the triage fields (no personal data). */
+export function ticketBlock(ticket: Ticket, firstResponseDue?: string): DataBlock {
+  const lines = [
+    `key: ${ticket.key}`,
+    `title: ${cap(ticket.title, 300)}`,
+    `category: ${ticket.category}`,
+    `priority: ${ticket.priority}`,
+    `status: ${ticket.status}`,
+    `team: ${ticket.team}`,
+    `owner: ${ticket.ownerId ? 'assigned' : 'unassigned'}`,
+  ];
+  if (firstResponseDue) lines.push(`first response due: ${firstResponseDue}`);
+  return { tag: 'ticket', text: lines.join('\n') };
+}
+
+/** `<customer_message>`: the original request text. */
+export function customerBlock(ticket: Ticket): DataBlock {
+  return { tag: 'customer_message', text: cap(ticket.text, MAX_MESSAGE_CHARS) };
+}
+
+/** `<thread>`: the most recent messages, each labelled with its role. */
+export function threadBlock(thread: readonly ThreadMessage[]): DataBlock | null {
+  if (thread.length === 0) return null;
+  const recent = thread.slice(-MAX_THREAD_MESSAGES);
+  return { tag: 'thread', text: recent.map((m) => `[${m.role}] ${cap(m.text, MAX_THREAD_MESSAGE_CHARS)}`).join('\n') };
+}
+
+/** `<similar_tickets>`: resolved tickets that look alike, with their resolutions. */
+export function similarBlock(similar: readonly SimilarTicket[]): DataBlock | null {
+  if (similar.length === 0) return null;
+  return {
+    tag: 'similar_tickets',
+    text: similar
+      .slice(0, MAX_SIMILAR)
+      .map((s) => `- ${s.key}: ${cap(s.title, 200)}\n  resolution: ${s.resolution ? cap(s.resolution, 1_000) : '(not recorded)'}`)
+      .join('\n'),
+  };
+}
+
+/** Drop nulls from a list of optional blocks. */
+export function blocks(...items: (DataBlock | null)[]): DataBlock[] {
+  return items.filter((b): b is DataBlock => b !== null);
+}
+
+/** One line of model text for a card: no newlines, capped. */
+export function oneLine(text: string, max = 160): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+}
