@@ -1,0 +1,51 @@
+/**
+ * The composition root: load config, open the database, build the core, start whichever
+ * chat adapters are configured (Slack, Teams; the local playground when neither is), listen.
+ * `npm start` runs this file.
+ */
+import { createCore } from '../src/app.js';
+import { loadConfig } from '../src/config/load-config.js';
+import { FrontdeskError } from '../src/domain/errors.js';
+import { createLogger } from '../src/logger.js';
+import { databasePath, openDatabase } from '../src/store/db.js';
+import { ADAPTERS } from './registry.js';
+
+async function main(): Promise<void> {
+  const env = process.env;
+  const logger = createLogger(env);
+  const { config, source } = loadConfig(env);
+  const dbPath = databasePath(env);
+  const db = openDatabase(dbPath);
+  const core = createCore({ config, db, env, logger });
+  const active = ADAPTERS.filter((a) => a.enabled(env));
+  for (const a of active) a.validateEnv?.(env);
+  for (const a of active) await a.start(core);
+  core.outbox.start(config.scheduler.outboxPollMs);
+  const port = env.PORT ? Number(env.PORT) : config.server.port;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new FrontdeskError('frontdesk_config_invalid', `PORT must be a number from 0 to 65535, got "${env.PORT}"`);
+  const host = env.HOST ?? config.server.host;
+  const { port: actual } = await core.listen(port, host);
+  const names = active.map((a) => a.describe(env, { host, port: actual }));
+  console.log(
+    [
+      `frontdesk is running on http://${host}:${actual}  (health: /healthz)`,
+      `  config:   ${source ?? 'built-in defaults (no frontdesk.config.yaml)'}`,
+      `  database: ${dbPath}`,
+      `  adapters: ${names.length ? '' : 'none'}`,
+      ...names.map((n) => `    - ${n}`),
+    ].join('\n'),
+  );
+  const stop = async (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    await core.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((e: unknown) => {
+  if (e instanceof FrontdeskError) console.error(`frontdesk could not start:\n${e.message}`);
+  else console.error('frontdesk could not start:', e);
+  process.exit(1);
+});

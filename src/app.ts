@@ -1,0 +1,144 @@
+/**
+ * createCore wires the platform-neutral core: store, triage, routing, outbox, ticket use
+ * cases, commands and interactions, scheduler, and the HTTP server adapters mount on.
+ * It imports no chat SDK and nothing under adapters/ (the composition root in
+ * adapters/main.ts adds those).
+ */
+import type { Server } from 'node:http';
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import type { FrontdeskConfig } from './config/schema.js';
+import { CommandRegistry } from './commands/command-registry.js';
+import { Interactions, registerTicketInteractions } from './commands/interactions.js';
+import { registerTicketCommands } from './commands/ticket-commands.js';
+import { createLogger } from './logger.js';
+import { Outbox } from './outbox/outbox.js';
+import type { ChatPort } from './ports/chat-port.js';
+import { type Clock, systemClock } from './ports/clock.js';
+import { Directory } from './routing/directory.js';
+import { Router } from './routing/routing.js';
+import { Scheduler } from './scheduler/scheduler.js';
+import type { Db } from './store/db.js';
+import { TicketService } from './tickets/ticket-service.js';
+import { createTriage } from './triage/triage.js';
+import type { Triage } from './triage/triage.js';
+
+export interface CoreOptions {
+  config: FrontdeskConfig;
+  db: Db;
+  clock?: Clock;
+  logger?: Logger;
+  env?: NodeJS.ProcessEnv;
+  /** Time source for outbox retries (defaults to real time). */
+  outboxTimer?: Clock;
+}
+
+export interface Core {
+  config: FrontdeskConfig;
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  env: NodeJS.ProcessEnv;
+  triage: Triage;
+  directory: Directory;
+  router: Router;
+  outbox: Outbox;
+  tickets: TicketService;
+  commands: CommandRegistry;
+  interactions: Interactions;
+  scheduler: Scheduler;
+  /** The HTTP app adapters mount their routes on. */
+  http: Express;
+  /** Names of the chat adapters that are running. */
+  adapters: string[];
+  registerPort(port: ChatPort): void;
+  /** Hooks run on close (adapters add theirs). */
+  onClose(fn: () => void | Promise<void>): void;
+  listen(port?: number, host?: string): Promise<{ server: Server; port: number }>;
+  close(): Promise<void>;
+}
+
+/**
+ * Build the core around an open database.
+ * @example const core = createCore({ config: parseConfig({}), db: openDatabase(':memory:') });
+ */
+export function createCore(opts: CoreOptions): Core {
+  const { config, db } = opts;
+  const env = opts.env ?? process.env;
+  const clock = opts.clock ?? systemClock;
+  const logger = opts.logger ?? createLogger(env);
+  const directory = new Directory(config);
+  const router = new Router(config, db, directory);
+  const triage = createTriage(config, db);
+  const outbox = new Outbox(db, { logger, timer: opts.outboxTimer });
+  const tickets = new TicketService({ config, db, clock, outbox, triage, router, directory, logger });
+  const commands = new CommandRegistry();
+  registerTicketCommands(commands, tickets);
+  const interactions = new Interactions(tickets);
+  registerTicketInteractions(interactions, tickets);
+  const scheduler = new Scheduler(logger);
+  const closers: (() => void | Promise<void>)[] = [];
+  let server: Server | null = null;
+
+  const http = express();
+  http.disable('x-powered-by');
+  const core: Core = {
+    config,
+    db,
+    clock,
+    logger,
+    env,
+    triage,
+    directory,
+    router,
+    outbox,
+    tickets,
+    commands,
+    interactions,
+    scheduler,
+    http,
+    adapters: [],
+    registerPort(port) {
+      outbox.registerPort(port);
+      if (!core.adapters.includes(port.platform)) core.adapters.push(port.platform);
+    },
+    onClose(fn) {
+      closers.push(fn);
+    },
+    listen(port = config.server.port, host = config.server.host) {
+      return new Promise((resolve, reject) => {
+        const s = http.listen(port, host);
+        s.once('listening', () => {
+          server = s;
+          const addr = s.address();
+          resolve({ server: s, port: typeof addr === 'object' && addr ? addr.port : port });
+        });
+        s.once('error', (e: NodeJS.ErrnoException) =>
+          reject(e.code === 'EADDRINUSE' ? new Error(`port ${port} on ${host} is already in use: stop the other process or set PORT to another port`) : e),
+        );
+      });
+    },
+    async close() {
+      scheduler.stopAll();
+      outbox.stop();
+      for (const fn of closers.reverse()) await fn();
+      if (server) {
+        const s: Server = server;
+        server = null;
+        s.closeAllConnections?.();
+        await new Promise<void>((r) => s.close(() => r()));
+      }
+      if (db.open) db.close();
+    },
+  };
+  http.get('/healthz', (_req, res) => {
+    let dbOk = true;
+    try {
+      db.prepare('SELECT 1').get();
+    } catch {
+      dbOk = false;
+    }
+    res.status(dbOk ? 200 : 503).json({ ok: dbOk, adapters: core.adapters, outbox: outbox.stats(), jobs: scheduler.jobs().map((j) => j.name) });
+  });
+  return core;
+}

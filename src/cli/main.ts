@@ -1,0 +1,42 @@
+/**
+ * The `frontdesk` command line (commander: subcommands, help and errors for free).
+ * Errors the user can fix are printed as one clear message with exit code 1.
+ */
+import { Command, CommanderError } from 'commander';
+import { FrontdeskError } from '../domain/errors.js';
+import { CliContext } from './context.js';
+import { registerTicketsCommands } from './tickets-commands.js';
+import { registerTriageCommands } from './triage-commands.js';
+
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command();
+  program
+    .name('frontdesk')
+    .description('Support-triage bot for team chat: tickets in SQLite, explainable triage, SLA pings, digests.\nDatabase: FRONTDESK_DB (default ./data/frontdesk.db). Config: FRONTDESK_CONFIG (default ./frontdesk.config.yaml).')
+    .showHelpAfterError()
+    .exitOverride();
+  registerTriageCommands(program, { getDb: ctx.getDb, config: ctx.config, out: ctx.out, getCore: ctx.getCore });
+  registerTicketsCommands(program, ctx);
+  return program;
+}
+
+export async function runCli(argv: string[], ctx = new CliContext()): Promise<number> {
+  try {
+    const program = buildProgram(ctx);
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode;
+    if (e instanceof FrontdeskError) {
+      process.stderr.write(`frontdesk: ${e.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`frontdesk: unexpected error: ${(e as Error).stack ?? String(e)}\n`);
+    return 2;
+  } finally {
+    await ctx.close();
+  }
+}
+
+const code = await runCli(process.argv.slice(2));
+process.exitCode = code;

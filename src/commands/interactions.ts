@@ -1,0 +1,180 @@
+/**
+ * Buttons, selects and form submissions from any platform, routed by the namespaced ids in
+ * src/views/action-ids.ts to the same use cases the commands call. Features register extra
+ * handlers (drafts, escalation prompts, digest) here.
+ */
+import { FrontdeskError, InputInvalidError } from '../domain/errors.js';
+import { PRIORITIES, type Platform, type Priority } from '../domain/types.js';
+import type { TicketService } from '../tickets/ticket-service.js';
+import { ACTIONS, FORMS } from '../views/action-ids.js';
+import type { FormView, MessageView } from '../views/message-view.js';
+import { errorView, notice } from '../views/ticket-views.js';
+import { nextTier } from './ticket-commands.js';
+
+export interface InteractionContext {
+  platform: Platform;
+  userId: string;
+  channelId?: string;
+  /** The message the button was on. */
+  messageId?: string;
+  threadId?: string | null;
+  /** Platform handle for opening a form. */
+  trigger?: string;
+}
+
+export interface InteractionResult {
+  /** Shown only to the person who clicked. */
+  ephemeral?: MessageView;
+  /** A form to open. */
+  form?: FormView;
+}
+
+export type ActionHandler = (value: string, ctx: InteractionContext) => InteractionResult | Promise<InteractionResult>;
+export type FormHandler = (state: string, values: Record<string, string>, ctx: InteractionContext) => InteractionResult | Promise<InteractionResult>;
+
+interface Registered<H> {
+  handler: H;
+  agentOnly: boolean;
+}
+
+export class Interactions {
+  private readonly actions = new Map<string, Registered<ActionHandler>>();
+  private readonly forms = new Map<string, Registered<FormHandler>>();
+
+  constructor(private readonly svc: TicketService) {}
+
+  onAction(actionId: string, handler: ActionHandler, opts: { agentOnly?: boolean } = {}): void {
+    this.actions.set(actionId, { handler, agentOnly: opts.agentOnly ?? true });
+  }
+
+  onForm(formId: string, handler: FormHandler, opts: { agentOnly?: boolean } = {}): void {
+    this.forms.set(formId, { handler, agentOnly: opts.agentOnly ?? true });
+  }
+
+  knowsAction(actionId: string): boolean {
+    return this.actions.has(actionId);
+  }
+
+  /** Handle a button/select. Never throws: problems come back as an ephemeral message. */
+  async action(actionId: string, value: string, ctx: InteractionContext): Promise<InteractionResult> {
+    const reg = this.actions.get(actionId);
+    if (!reg) return { ephemeral: errorView(`That button (${actionId}) is not something I know how to handle any more. Try the command instead: /ticket help.`) };
+    return this.guard(reg, ctx, () => reg.handler(value, ctx));
+  }
+
+  /** Handle a submitted form. */
+  async form(formId: string, state: string, values: Record<string, string>, ctx: InteractionContext): Promise<InteractionResult> {
+    const reg = this.forms.get(formId);
+    if (!reg) return { ephemeral: errorView(`That form (${formId}) is not one I know.`) };
+    return this.guard(reg, ctx, () => reg.handler(state, values, ctx));
+  }
+
+  private async guard<H>(reg: Registered<H>, ctx: InteractionContext, run: () => InteractionResult | Promise<InteractionResult>): Promise<InteractionResult> {
+    if (reg.agentOnly && !this.svc.directory.isAgent(ctx.userId))
+      return { ephemeral: errorView('Sorry — only support agents can do that. If you need something, reply in the thread and an agent will pick it up.') };
+    try {
+      return await run();
+    } catch (e) {
+      if (e instanceof FrontdeskError) return { ephemeral: errorView(e.message) };
+      throw e;
+    }
+  }
+}
+
+/** "T-1042|P1" → ["T-1042", "P1"]. */
+export function splitValue(value: string): [string, string] {
+  const i = value.indexOf('|');
+  if (i < 0) throw new InputInvalidError(`malformed action value "${value.slice(0, 40)}"`);
+  return [value.slice(0, i), value.slice(i + 1)];
+}
+
+/** Register the ticket card's buttons and selects and the create-ticket form. */
+export function registerTicketInteractions(ix: Interactions, svc: TicketService): void {
+  ix.onAction(ACTIONS.assignMe, (key, ctx) => {
+    svc.assign(key, ctx.userId, ctx.userId);
+    return {};
+  });
+  ix.onAction(ACTIONS.acknowledge, (key, ctx) => {
+    svc.acknowledge(key, ctx.userId);
+    return {};
+  });
+  ix.onAction(ACTIONS.resolve, (key, ctx) => {
+    svc.resolve(key, ctx.userId);
+    return {};
+  });
+  ix.onAction(ACTIONS.reopen, (key, ctx) => {
+    svc.reopen(key, ctx.userId);
+    return {};
+  });
+  ix.onAction(ACTIONS.escalate, (key, ctx) => {
+    const t = svc.require(key);
+    const target = nextTier(svc, t);
+    svc.escalate(key, ctx.userId, target, 'escalated from the ticket card');
+    return { ephemeral: notice(`${t.key} escalated to ${target.name}.`) };
+  });
+  ix.onAction(ACTIONS.priority, (value, ctx) => {
+    const [key, p] = splitValue(value);
+    if (!PRIORITIES.includes(p as Priority)) throw new InputInvalidError(`"${p}" is not a priority.`);
+    svc.setPriority(key, p as Priority, ctx.userId);
+    return {};
+  });
+  ix.onAction(ACTIONS.category, (value, ctx) => {
+    const [key, c] = splitValue(value);
+    svc.setCategory(key, c, ctx.userId);
+    return {};
+  });
+  ix.onForm(FORMS.createTicket, (state, values, ctx) => {
+    const stash = svc.repo.db.prepare<[string], { reference: string }>("SELECT reference FROM conversation_refs WHERE platform = 'form-state' AND key = ?").get(state);
+    if (!stash) throw new InputInvalidError('This form has expired. Use the "Create ticket" shortcut on the message again.');
+    const s = JSON.parse(stash.reference) as CreateTicketState;
+    const res = svc.open({
+      platform: ctx.platform,
+      channelId: s.channelId,
+      sourceMessageId: s.messageId,
+      threadId: s.threadId ?? s.messageId,
+      requesterId: s.requesterId,
+      text: s.text,
+      force: true,
+      createdBy: ctx.userId,
+      overrides: {
+        category: values.category || undefined,
+        priority: (values.priority as Priority) || undefined,
+        ...(values.owner ? { ownerId: values.owner } : {}),
+      },
+    });
+    if (res.outcome === 'exists') return { ephemeral: notice(`That message is already ${res.ticket.key}.`) };
+    return { ephemeral: notice(res.ticket ? `Opened ${res.ticket.key}.` : 'No ticket was opened.') };
+  });
+}
+
+/** The form the "Create ticket" message shortcut opens. */
+export interface CreateTicketState {
+  channelId: string;
+  messageId: string | null;
+  threadId?: string | null;
+  text: string;
+  requesterId: string;
+}
+
+/**
+ * The form the "Create ticket" message shortcut opens. The message itself is stashed in the
+ * database (form state on platforms is small), so long messages are not cut.
+ */
+export function createTicketForm(svc: TicketService, state: CreateTicketState): FormView {
+  const tri = svc.triage.classify({ text: state.text, requesterId: state.requesterId, channelId: state.channelId });
+  const key = `ct-${svc.clock.now()}-${Math.random().toString(36).slice(2, 10)}`;
+  svc.repo.db
+    .prepare("INSERT INTO conversation_refs (platform, key, reference, updated_at) VALUES ('form-state', ?, ?, ?)")
+    .run(key, JSON.stringify(state), svc.clock.now());
+  return {
+    formId: FORMS.createTicket,
+    title: 'Create ticket',
+    submitLabel: 'Create',
+    state: key,
+    fields: [
+      { type: 'select', id: 'category', label: 'Category', initial: tri.category, options: svc.config.categories.map((c) => ({ label: c, value: c })) },
+      { type: 'select', id: 'priority', label: 'Priority', initial: tri.priority, options: PRIORITIES.map((p) => ({ label: p, value: p })) },
+      { type: 'user', id: 'owner', label: 'Owner', optional: true },
+    ],
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * Every action id and form id in one place, namespaced by the view that owns it.
+ * Adapters route on these; the core handles them in src/commands/handle-action.ts.
+ */
+export const ACTIONS = {
+  assignMe: 'ticket.assign_me',
+  acknowledge: 'ticket.acknowledge',
+  resolve: 'ticket.resolve',
+  reopen: 'ticket.reopen',
+  escalate: 'ticket.escalate',
+  priority: 'ticket.priority',
+  category: 'ticket.category',
+  plan: 'ticket.plan',
+  draftSend: 'draft.send',
+  draftEdit: 'draft.edit',
+  draftDiscard: 'draft.discard',
+  draftRegenerate: 'draft.regenerate',
+  escalationTake: 'escalation.take',
+  escalationReassign: 'escalation.reassign',
+  escalationSnooze: 'escalation.snooze',
+  escalationNote: 'escalation.note',
+  escalationAccept: 'escalation.accept',
+  escalationDecline: 'escalation.decline',
+  escalationLinkIncident: 'escalation.link_incident',
+  followUpCreate: 'plan.follow_up_create',
+  digestTake: 'digest.take',
+  digestSnooze: 'digest.snooze',
+} as const;
+
+export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
+
+export const FORMS = {
+  createTicket: 'form.create_ticket',
+  editDraft: 'form.edit_draft',
+  reassign: 'form.reassign',
+  addNote: 'form.add_note',
+} as const;
+
+export type FormId = (typeof FORMS)[keyof typeof FORMS];

@@ -1,0 +1,153 @@
+/**
+ * The ticket card: id, category and priority with the reasons, SLA due times in the viewer's
+ * terms, owner, status, the action buttons, and a slot for the suggested reply.
+ */
+import { PRIORITIES, type Signal, type Ticket } from '../domain/types.js';
+import { describeClock, slaState } from '../sla/policy.js';
+import { ACTIONS } from './action-ids.js';
+import { type Block, type MessageView, mention, plain, truncate } from './message-view.js';
+
+export interface DraftSlot {
+  id: number;
+  text: string;
+  path: 'ai' | 'offline';
+  sources: string[];
+  suggestions: string[];
+  reason?: string;
+}
+
+export interface CardOptions {
+  now: number;
+  categories: readonly string[];
+  /**
+   * State of the suggested reply. The card is public, so it only says a draft exists; the
+   * draft itself goes to agents privately (see draftView).
+   */
+  draft?: { state: 'drafting' } | { state: 'ready'; path: 'ai' | 'offline' } | null;
+}
+
+const STATUS_LABEL: Record<Ticket['status'], string> = {
+  new: 'New',
+  triaged: 'Triaged',
+  acknowledged: 'Acknowledged',
+  in_progress: 'In progress',
+  waiting_on_customer: 'Waiting on customer',
+  resolved: 'Resolved',
+  closed: 'Closed',
+};
+
+export const PRIORITY_LABEL: Record<Ticket['priority'], string> = {
+  P0: 'P0 · critical',
+  P1: 'P1 · high',
+  P2: 'P2 · normal',
+  P3: 'P3 · low',
+  P4: 'P4 · trivial',
+};
+
+/** "outage: matched "down", "all users"" style reason lines. */
+export function reasonsFor(signals: Signal[], kind: Signal['kind']): string {
+  const labels = [...new Set(signals.filter((s) => s.kind === kind).map((s) => s.label))];
+  return labels.length ? labels.slice(0, 4).map(plain).join('; ') : 'no strong signal';
+}
+
+export function statusLabel(s: Ticket['status']): string {
+  return STATUS_LABEL[s];
+}
+
+/** Render a ticket card. Customer text is quoted and truncated, never interpreted. */
+export function ticketCard(t: Ticket, opts: CardOptions): MessageView {
+  const sla = slaState(t, opts.now);
+  const open = t.status !== 'resolved' && t.status !== 'closed';
+  const blocks: Block[] = [
+    { type: 'header', text: `${t.key} · ${t.title.length > 120 ? `${t.title.slice(0, 117)}…` : t.title}` },
+    { type: 'quote', text: truncate(t.text, 1200) },
+    {
+      type: 'fields',
+      fields: [
+        { label: 'Priority', value: `**${PRIORITY_LABEL[t.priority]}** — ${reasonsFor(t.signals, 'priority')}` },
+        { label: 'Category', value: `**${t.category}** — ${reasonsFor(t.signals, 'category')}` },
+        { label: 'Owner', value: t.ownerId ? mention(t.ownerId) : `_unassigned_ (team ${plain(t.team)})` },
+        { label: 'Status', value: STATUS_LABEL[t.status] + (t.incidentKey ? ` · incident ${plain(t.incidentKey)}` : '') },
+        { label: 'First response', value: describeClock(sla.firstResponse) },
+        { label: 'Resolution', value: describeClock(sla.resolution) },
+      ],
+    },
+  ];
+  const extra = t.signals.filter((s) => s.kind === 'escalation' || s.kind === 'ai').map((s) => plain(s.label));
+  if (t.attachments.length) extra.push(`${t.attachments.length} attachment(s): ${t.attachments.slice(0, 3).map((a) => `[${plain(a.name)}](${a.url})`).join(', ')}`);
+  if (extra.length) blocks.push({ type: 'context', elements: extra.slice(0, 6) });
+
+  const buttons: Block = {
+    type: 'actions',
+    blockId: 'ticket-actions',
+    elements: open
+      ? [
+          ...(t.ownerId ? [] : [{ type: 'button' as const, actionId: ACTIONS.assignMe, label: 'Assign to me', value: t.key, style: 'primary' as const }]),
+          ...(t.status === 'new' || t.status === 'triaged'
+            ? [{ type: 'button' as const, actionId: ACTIONS.acknowledge, label: 'Acknowledge', value: t.key }]
+            : []),
+          { type: 'button', actionId: ACTIONS.resolve, label: 'Resolve', value: t.key, style: 'primary' },
+          { type: 'button', actionId: ACTIONS.escalate, label: 'Escalate', value: t.key, style: 'danger' },
+          { type: 'button', actionId: ACTIONS.plan, label: 'Plan', value: t.key },
+        ]
+      : [{ type: 'button', actionId: ACTIONS.reopen, label: 'Reopen', value: t.key }],
+  };
+  blocks.push(buttons);
+  if (open)
+    blocks.push({
+      type: 'actions',
+      blockId: 'ticket-fields',
+      elements: [
+        {
+          type: 'select',
+          actionId: ACTIONS.priority,
+          placeholder: 'Priority',
+          initial: `${t.key}|${t.priority}`,
+          options: PRIORITIES.map((p) => ({ label: PRIORITY_LABEL[p], value: `${t.key}|${p}` })),
+        },
+        {
+          type: 'select',
+          actionId: ACTIONS.category,
+          placeholder: 'Category',
+          initial: `${t.key}|${t.category}`,
+          options: opts.categories.map((c) => ({ label: c, value: `${t.key}|${c}` })),
+        },
+      ],
+    });
+  if (open && opts.draft?.state === 'drafting') blocks.push({ type: 'context', elements: ['_Drafting a suggested reply for agents…_'] });
+  else if (open && opts.draft?.state === 'ready')
+    blocks.push({ type: 'context', elements: [`Suggested reply ready for agents (${opts.draft.path === 'ai' ? 'Claude' : 'offline template'}) — sent privately`] });
+
+  return {
+    text: `${t.key} ${t.priority} ${t.category}: ${truncate(t.title, 140)}`,
+    blocks,
+  };
+}
+
+/** The suggested reply as a private (ephemeral / agent-only) message. */
+export function draftView(t: Ticket, d: DraftSlot): MessageView {
+  return { text: `Suggested reply for ${t.key}`, blocks: [{ type: 'header', text: `Suggested reply · ${t.key}` }, ...draftBlocks(t, d)] };
+}
+
+/** The suggested-reply blocks: agents only. */
+export function draftBlocks(t: Ticket, d: DraftSlot): Block[] {
+  const path = d.path === 'ai' ? 'drafted by Claude' : `offline template${d.reason ? ` (${plain(d.reason)})` : ''}`;
+  const ctx = [`Suggested reply · agents only · ${path}`];
+  if (d.sources.length) ctx.push(`sources: ${d.sources.map(plain).join(', ')}`);
+  const blocks: Block[] = [
+    { type: 'context', elements: ctx },
+    { type: 'quote', text: truncate(d.text, 2800) },
+  ];
+  if (d.suggestions.length) blocks.push({ type: 'context', elements: d.suggestions.slice(0, 2).map((s) => `Tip: ${plain(s)}`) });
+  blocks.push({
+    type: 'actions',
+    blockId: 'draft-actions',
+    elements: [
+      { type: 'button', actionId: ACTIONS.draftSend, label: 'Send', value: `${t.key}|${d.id}`, style: 'primary' },
+      { type: 'button', actionId: ACTIONS.draftEdit, label: 'Edit', value: `${t.key}|${d.id}` },
+      { type: 'button', actionId: ACTIONS.draftDiscard, label: 'Discard', value: `${t.key}|${d.id}` },
+      { type: 'button', actionId: ACTIONS.draftRegenerate, label: 'Regenerate', value: `${t.key}|${d.id}` },
+    ],
+  });
+  return blocks;
+}
