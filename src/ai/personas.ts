@@ -142,7 +142,8 @@ export function parsePersona(text: string, file: string): Persona {
     if (issue.code === 'unrecognized_keys')
       throw new PersonaInvalidError(file, issue.keys.join(', '), `unknown field(s); allowed: ${Object.keys(frontMatterSchema.shape).join(', ')}`);
     const field = issue.path.map(String).join('.') || 'front matter';
-    const missing = issue.code === 'invalid_type' && issue.input === undefined;
+    const top = issue.path[0];
+    const missing = typeof top === 'string' && (data === null || typeof data !== 'object' || !(top in (data as object)));
     throw new PersonaInvalidError(file, field, missing ? `is required (${issue.message})` : issue.message);
   }
   const fm = parsed.data;
