@@ -1,0 +1,170 @@
+/**
+ * Hashed text features for the learner: word unigrams + bigrams and character 3–5-grams
+ * (inside word boundaries), sublinear term frequency, each family L2-normalised and weighted.
+ * Memory is fixed by the bucket count (2^bits), whatever the vocabulary.
+ */
+import { words } from './text.js';
+
+export interface FeatureOptions {
+  /** log2 of the number of hash buckets. */
+  bits: number;
+  /** Weight of the word unigram+bigram block (after its own L2 normalisation). */
+  wordWeight: number;
+  /** Weight of the character n-gram block. */
+  charWeight: number;
+  charMin: number;
+  charMax: number;
+  /** Only the first this-many characters of a text are looked at (bounds the cost of huge pastes). */
+  maxChars: number;
+  /** Words longer than this are skipped for character n-grams (hashes, base64, paths). */
+  maxWordLength: number;
+}
+
+export const DEFAULT_FEATURES: FeatureOptions = {
+  bits: 18,
+  wordWeight: 1,
+  charWeight: 1,
+  charMin: 3,
+  charMax: 5,
+  maxChars: 6000,
+  maxWordLength: 24,
+};
+
+/** A sparse vector; indices may repeat across blocks (dot products simply add up). */
+export interface SparseVector {
+  idx: Int32Array;
+  val: Float32Array;
+  /** Entries before this index are the word block, the rest the character block. */
+  split: number;
+  /** Word unigrams (token, bucket) in the order seen, for explaining a prediction. */
+  unigrams?: { token: string; bucket: number }[];
+}
+
+const SEED_WORD = 0x811c9dc5;
+const SEED_BIGRAM = 0x9e3779b1;
+const SEED_CHAR = 0x27d4eb2f;
+
+/** FNV-1a over s[start, end) with a seed, finished with a murmur-style mix. */
+function hashRange(s: string, start: number, end: number, seed: number): number {
+  let h = seed >>> 0;
+  for (let i = start; i < end; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  return h >>> 0;
+}
+
+function mix2(a: number, b: number): number {
+  let h = (Math.imul(a, 0x9e3779b1) ^ b) >>> 0;
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d);
+  h ^= h >>> 12;
+  return h >>> 0;
+}
+
+/**
+ * Turns text into sparse hashed vectors. Keeps one scratch buffer, so it is cheap per call but
+ * not re-entrant (one extractor per model).
+ * @example new FeatureExtractor().extract('Production is down')
+ */
+export class FeatureExtractor {
+  readonly opts: FeatureOptions;
+  readonly dim: number;
+  private readonly mask: number;
+  private readonly scratch: Float32Array;
+  private touched: Int32Array;
+
+  constructor(opts: Partial<FeatureOptions> = {}) {
+    this.opts = { ...DEFAULT_FEATURES, ...opts };
+    this.dim = 2 ** this.opts.bits;
+    this.mask = this.dim - 1;
+    this.scratch = new Float32Array(this.dim);
+    this.touched = new Int32Array(1024);
+  }
+
+  /** Extract features; with `explain` also returns word unigram buckets. */
+  extract(text: string, explain = false): SparseVector {
+    const toks = words(text, this.opts.maxChars);
+    const idx: number[] = [];
+    const val: number[] = [];
+    let n = 0;
+    const unigrams: { token: string; bucket: number }[] | undefined = explain ? [] : undefined;
+
+    // Word unigrams and bigrams.
+    let prev = -1;
+    for (const w of toks) {
+      const h = hashRange(w, 0, w.length, SEED_WORD);
+      const b = h & this.mask;
+      n = this.bump(b, n);
+      unigrams?.push({ token: w, bucket: b });
+      if (prev >= 0) n = this.bump(mix2(prev ^ SEED_BIGRAM, h) & this.mask, n);
+      prev = h;
+    }
+    this.flush(n, idx, val);
+    const split = idx.length;
+
+    // Character n-grams inside word boundaries (" word ").
+    n = 0;
+    if (this.opts.charWeight > 0) {
+      const { charMin, charMax, maxWordLength } = this.opts;
+      for (const w of toks) {
+        if (w.length > maxWordLength) continue;
+        const p = ` ${w} `;
+        for (let len = charMin; len <= charMax; len++) {
+          for (let i = 0; i + len <= p.length; i++) n = this.bump(hashRange(p, i, i + len, SEED_CHAR + len) & this.mask, n);
+        }
+      }
+      this.flush(n, idx, val);
+    }
+    const out: SparseVector = { idx: Int32Array.from(idx), val: Float32Array.from(val), split };
+    if (unigrams) out.unigrams = unigrams;
+    this.normalize(out, this.idf);
+    return out;
+  }
+
+  private bump(b: number, n: number): number {
+    if (this.scratch[b] === 0) {
+      if (n === this.touched.length) {
+        const bigger = new Int32Array(n * 2);
+        bigger.set(this.touched);
+        this.touched = bigger;
+      }
+      this.touched[n++] = b;
+    }
+    this.scratch[b] = (this.scratch[b] ?? 0) + 1;
+    return n;
+  }
+
+  /** Append sublinear tf (1 + ln count) of the touched buckets and clear the scratch. */
+  private flush(n: number, idx: number[], val: number[]): void {
+    for (let k = 0; k < n; k++) {
+      const b = this.touched[k]!;
+      idx.push(b);
+      val.push(1 + Math.log(this.scratch[b]!));
+      this.scratch[b] = 0;
+    }
+  }
+
+  /** Optional inverse document frequency per bucket, applied before normalisation. */
+  idf: Float32Array | null = null;
+
+  /** Multiply by idf (if any), L2-normalise each block and scale it by its weight, in place. */
+  normalize(x: SparseVector, idf: Float32Array | null): void {
+    this.block(x, 0, x.split, this.opts.wordWeight, idf);
+    this.block(x, x.split, x.idx.length, this.opts.charWeight, idf);
+  }
+
+  private block(x: SparseVector, from: number, to: number, weight: number, idf: Float32Array | null): void {
+    let sq = 0;
+    for (let j = from; j < to; j++) {
+      const v = idf ? x.val[j]! * idf[x.idx[j]!]! : x.val[j]!;
+      x.val[j] = v;
+      sq += v * v;
+    }
+    const scale = sq > 0 ? weight / Math.sqrt(sq) : 0;
+    for (let j = from; j < to; j++) x.val[j] = x.val[j]! * scale;
+  }
+}

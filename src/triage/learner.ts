@@ -1,0 +1,202 @@
+/**
+ * The learning layer of triage: two linear models (category, priority) over one shared set of
+ * hashed text features. Fully retrained from stored examples at start-up; corrections are
+ * learned incrementally, weighted higher. Memory is bounded by the bucket count and a feature
+ * cache budget (beyond it, features are recomputed each epoch instead of kept).
+ */
+import { PRIORITIES, type Priority } from '../domain/types.js';
+import { DEFAULT_FEATURES, FeatureExtractor, type FeatureOptions, type SparseVector } from './features.js';
+import { LinearModel, type LinearModelOptions } from './linear-model.js';
+
+/** A labelled text; either label may be missing. */
+export interface LabelledExample {
+  text: string;
+  category?: string | null;
+  priority?: Priority | string | null;
+  /** Sample weight (corrections count more than imports). Default 1. */
+  weight?: number;
+}
+
+export interface LearnerOptions {
+  features: Partial<FeatureOptions>;
+  category: Partial<LinearModelOptions>;
+  priority: Partial<LinearModelOptions>;
+  /** Max cached feature entries during full training (8 bytes each). */
+  cacheBudget: number;
+  /** Weight features by inverse document frequency (computed at full training). */
+  idf: boolean;
+}
+
+/** Defaults chosen by cross-validation on public issue data; see docs in triage.ts. */
+export const DEFAULT_LEARNER: LearnerOptions = {
+  features: {},
+  category: {},
+  priority: { classWeightPower: 1, lambda: 1e-3 },
+  cacheBudget: 8_000_000,
+  idf: true,
+};
+
+/** One head's answer. `probs` is aligned with `labels`. */
+export interface HeadPrediction {
+  label: string;
+  prob: number;
+  labels: readonly string[];
+  probs: Float64Array;
+}
+
+export interface LearnerPrediction {
+  category: HeadPrediction | null;
+  priority: HeadPrediction | null;
+  /** Features of the text, for `explain`. */
+  x: SparseVector;
+}
+
+/**
+ * Category + priority learner.
+ * @example
+ * const l = new Learner(['bug', 'billing']);
+ * l.train([{ text: 'charged twice', category: 'billing', priority: 'P2' }]);
+ * l.predict('I was charged twice').category?.label // 'billing'
+ */
+export class Learner {
+  readonly categories: readonly string[];
+  readonly extractor: FeatureExtractor;
+  readonly category: LinearModel;
+  readonly priority: LinearModel;
+  private readonly opts: LearnerOptions;
+  private readonly catIndex: Map<string, number>;
+  private readonly priIndex: Map<string, number>;
+
+  constructor(categories: readonly string[], opts: Partial<LearnerOptions> = {}) {
+    this.opts = { ...DEFAULT_LEARNER, ...opts };
+    this.categories = [...categories];
+    this.extractor = new FeatureExtractor({ ...DEFAULT_FEATURES, ...this.opts.features });
+    this.category = new LinearModel(this.categories, this.extractor.dim, this.opts.category);
+    this.priority = new LinearModel(PRIORITIES, this.extractor.dim, { ...DEFAULT_LEARNER.priority, ...this.opts.priority });
+    this.catIndex = new Map(this.categories.map((c, i) => [c, i]));
+    this.priIndex = new Map(PRIORITIES.map((p, i) => [p, i]));
+  }
+
+  /**
+   * Retrain both heads from scratch. Labels outside the label sets are ignored.
+   * @returns how many examples each head learned from.
+   */
+  train(examples: Iterable<LabelledExample>): { category: number; priority: number } {
+    const texts: string[] = [];
+    const cy: number[] = [];
+    const py: number[] = [];
+    const ws: number[] = [];
+    for (const ex of examples) {
+      const c = ex.category ? (this.catIndex.get(ex.category) ?? -1) : -1;
+      const p = ex.priority ? (this.priIndex.get(ex.priority) ?? -1) : -1;
+      if (c < 0 && p < 0) continue;
+      texts.push(ex.text);
+      cy.push(c);
+      py.push(p);
+      ws.push(ex.weight ?? 1);
+    }
+    const cache: (SparseVector | undefined)[] = new Array(texts.length);
+    let budget = this.opts.cacheBudget;
+    this.extractor.idf = null;
+    if (this.opts.idf && texts.length > 0) {
+      const dim = this.extractor.dim;
+      const df = new Uint32Array(dim);
+      const mark = new Uint32Array(dim);
+      for (let i = 0; i < texts.length; i++) {
+        const x = this.extractor.extract(texts[i]!);
+        for (const b of x.idx) {
+          if (mark[b] === i + 1) continue;
+          mark[b] = i + 1;
+          df[b] = df[b]! + 1;
+        }
+        if (budget >= x.idx.length) {
+          budget -= x.idx.length;
+          cache[i] = x;
+        }
+      }
+      const idf = new Float32Array(dim);
+      const n = texts.length;
+      for (let b = 0; b < dim; b++) idf[b] = Math.log((1 + n) / (1 + df[b]!)) + 1;
+      for (const x of cache) if (x) this.extractor.normalize(x, idf);
+      this.extractor.idf = idf;
+    }
+    const xs = (i: number): SparseVector => {
+      const hit = cache[i];
+      if (hit) return hit;
+      const x = this.extractor.extract(texts[i]!);
+      if (budget >= x.idx.length) {
+        budget -= x.idx.length;
+        cache[i] = x;
+      }
+      return x;
+    };
+    const w = Float64Array.from(ws);
+    this.category.fit(Int32Array.from(cy), w, xs);
+    this.priority.fit(Int32Array.from(py), w, xs);
+    return { category: this.category.seen, priority: this.priority.seen };
+  }
+
+  /**
+   * Learn one example now (a correction or a freshly imported line).
+   * `until` decides, per head, when the example has been learned well enough.
+   */
+  learn(
+    ex: LabelledExample,
+    weight: number,
+    until: { category?: (p: Float64Array) => boolean; priority?: (p: Float64Array) => boolean } = {},
+  ): void {
+    const x = this.extractor.extract(ex.text);
+    const c = ex.category ? this.catIndex.get(ex.category) : undefined;
+    if (c !== undefined) this.category.learnOne(x, c, weight, until.category ?? ((p) => argmax(p) === c && p[c]! >= 0.5));
+    const p = ex.priority ? this.priIndex.get(ex.priority) : undefined;
+    if (p !== undefined) this.priority.learnOne(x, p, weight, until.priority ?? ((q) => argmax(q) === p && q[p]! >= 0.5));
+  }
+
+  /** Predict both heads; a head that has learned nothing answers null. */
+  predict(text: string): LearnerPrediction {
+    const x = this.extractor.extract(text, true);
+    return { category: head(this.category, x), priority: head(this.priority, x), x };
+  }
+
+  /**
+   * The words that pushed `model` towards class `c` most for features `x` (up to `n`).
+   * @example learner.explain(learner.category, pred.x, 2, 3) // ['refund', 'invoice']
+   */
+  explain(model: LinearModel, x: SparseVector, c: number, n = 3): string[] {
+    const seen = new Set<string>();
+    const scored: { token: string; s: number }[] = [];
+    for (const { token, bucket } of x.unigrams ?? []) {
+      if (seen.has(token) || token.length < 3 || STOPWORDS.has(token) || /^\d/.test(token)) continue;
+      seen.add(token);
+      let mean = 0;
+      for (let k = 0; k < model.k; k++) mean += model.weight(bucket, k);
+      const s = model.weight(bucket, c) - mean / model.k;
+      if (s > 0) scored.push({ token, s });
+    }
+    return scored
+      .sort((a, b) => b.s - a.s)
+      .slice(0, n)
+      .map((t) => t.token);
+  }
+}
+
+/** Words never shown as evidence: they carry no meaning on a ticket card. */
+const STOPWORDS = new Set(
+  'the and for are but not you all any can had her was one our out has have him his how its may new now old see two way who did get got let put say she too use that this with from they will would there their what when which your into than then them these some been were just about after again also only over such very more most other could should does doing while where here once each both few own same being because until against between'.split(
+    ' ',
+  ),
+);
+
+function head(model: LinearModel, x: SparseVector): HeadPrediction | null {
+  if (model.seen === 0) return null;
+  const probs = model.predict(x);
+  const i = argmax(probs);
+  return { label: model.labels[i]!, prob: probs[i]!, labels: model.labels, probs };
+}
+
+/** Index of the largest value (first on ties). */
+export function argmax(a: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < a.length; i++) if (a[i]! > a[best]!) best = i;
+  return best;
+}

@@ -1,0 +1,110 @@
+/**
+ * The rule layer of triage: compiles the built-in phrase rules and `config.triage.rules` into
+ * regular expressions once, and reports which rules a text matches and with what phrase.
+ */
+import type { FrontdeskConfig } from '../config/schema.js';
+import type { Priority } from '../domain/types.js';
+import { BUILT_IN_RULES } from './built-in-rules.js';
+
+/** A rule ready to run. */
+export interface CompiledRule {
+  id: string;
+  origin: 'builtin' | 'config';
+  patterns: RegExp[];
+  /** Category the rule points to (only if it is in the configured taxonomy). */
+  category?: string;
+  /** Strength of the category hint, in log-odds (config rules: authoritative). */
+  weight: number;
+  /** Config rules only: set the priority (most urgent of several wins). */
+  priority?: Priority;
+  /** Never below this priority. */
+  atLeast?: Priority;
+  /** Soft priority hint. */
+  suggest?: Priority;
+  tag?: string;
+  label?: string;
+}
+
+/** A rule that matched and the text it matched. */
+export interface RuleHit {
+  rule: CompiledRule;
+  phrase: string;
+}
+
+/** Category weight of config rules: large enough to beat any learner score. */
+export const CONFIG_RULE_WEIGHT = 1000;
+
+const WORD_CHAR = '[\\p{L}\\p{N}_]';
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/**
+ * Compile rule `match` entries: `/.../` entries are regular expressions (case-insensitive);
+ * everything else is a phrase, matched case-insensitively on word boundaries with any
+ * whitespace between its words.
+ * @example compileMatchers(['all users', '/\\bsev ?1\\b/'])
+ */
+export function compileMatchers(match: readonly string[]): RegExp[] {
+  const out: RegExp[] = [];
+  const phrases: string[] = [];
+  for (const m of match) {
+    if (m.length > 2 && m.startsWith('/') && m.endsWith('/')) out.push(new RegExp(m.slice(1, -1), 'i'));
+    else if (m.trim()) phrases.push(m.trim());
+  }
+  if (phrases.length) {
+    const body = phrases
+      .sort((a, b) => b.length - a.length)
+      .map((p) => p.split(/\s+/).map(escapeRegExp).join('\\s+'))
+      .join('|');
+    out.unshift(new RegExp(`(?<!${WORD_CHAR})(?:${body})(?!${WORD_CHAR})`, 'iu'));
+  }
+  return out;
+}
+
+/**
+ * Build the rule list for a config: built-in rules (if `triage.builtInRules`) then
+ * `triage.rules`. Category hints outside `categories` are dropped (the rule still counts for
+ * priority).
+ */
+export function compileRules(config: FrontdeskConfig, categories: readonly string[] = config.categories): CompiledRule[] {
+  const cats = new Set(categories);
+  const rules: CompiledRule[] = [];
+  if (config.triage.builtInRules) {
+    for (const r of BUILT_IN_RULES) {
+      const rule: CompiledRule = { id: r.id, origin: 'builtin', patterns: compileMatchers(r.match), weight: r.weight ?? 0 };
+      if (r.category && cats.has(r.category)) rule.category = r.category;
+      if (r.atLeast) rule.atLeast = r.atLeast;
+      if (r.suggest) rule.suggest = r.suggest;
+      if (r.tag) rule.tag = r.tag;
+      if (r.label) rule.label = r.label;
+      if (!rule.category && !rule.atLeast && !rule.suggest && !rule.tag) continue;
+      rules.push(rule);
+    }
+  }
+  for (const r of config.triage.rules) {
+    const rule: CompiledRule = { id: r.id, origin: 'config', patterns: compileMatchers(r.match), weight: CONFIG_RULE_WEIGHT };
+    if (r.category && cats.has(r.category)) rule.category = r.category;
+    if (r.priority) rule.priority = r.priority;
+    if (r.atLeast) rule.atLeast = r.atLeast;
+    if (r.label) rule.label = r.label;
+    rules.push(rule);
+  }
+  return rules;
+}
+
+/** Every rule the text matches, in rule order, with the first phrase that matched. */
+export function matchRules(rules: readonly CompiledRule[], text: string): RuleHit[] {
+  const hits: RuleHit[] = [];
+  for (const rule of rules) {
+    for (const re of rule.patterns) {
+      const m = re.exec(text);
+      if (m) {
+        hits.push({ rule, phrase: m[0].replace(/\s+/g, ' ').toLowerCase() });
+        break;
+      }
+    }
+  }
+  return hits;
+}

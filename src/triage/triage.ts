@@ -1,0 +1,336 @@
+/**
+ * Offline triage that explains itself and learns: category, priority and the signals behind
+ * both, from two layers — phrase rules (built-in + config) and a learner trained on labelled
+ * history and agents' corrections.
+ *
+ * How a decision is made:
+ * - Not a request: empty text, or only greetings/thanks/acks/emoji → `isRequest: false`
+ *   (category "other" when the taxonomy has it, priority P4).
+ * - Category: learner log-probabilities + each matching rule's weight for its category (built-in
+ *   rules are strong hints, so a learner trained by corrections can still overrule them;
+ *   config rules are authoritative). Without a learner the rules decide; with neither,
+ *   "question" for a "?" text, else "other".
+ * - Priority: learner (or the category's default when it has no priority data) + soft hints
+ *   ("typo" → P4) → a base priority. A config rule's `priority` sets it. Then floors: every
+ *   matched rule's `atLeast` (an outage with wide impact or in production is P0). A P0 from a
+ *   rule is therefore never lowered by the learner.
+ * - Customer: enterprise tier (config.customerTiers) raises one step (P2 → P1); VIP
+ *   (config.vipCustomers, a VIP channel) raises to at least P2 — a VIP request is never low
+ *   priority, but a VIP's how-to is not an emergency either; the `vip` escalation rule covers
+ *   visibility. Both add a signal.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { FrontdeskConfig } from '../config/schema.js';
+import { InputInvalidError } from '../domain/errors.js';
+import { PRIORITIES, type Priority, type Signal } from '../domain/types.js';
+import type { Db } from '../store/db.js';
+import { TrainingRepo } from '../store/training-repo.js';
+import { CATEGORY_DEFAULT_PRIORITY } from './built-in-rules.js';
+import { isChitChat } from './chit-chat.js';
+import { type LabelledExample, Learner, argmax } from './learner.js';
+import { type CompiledRule, type RuleHit, compileRules, matchRules } from './rules.js';
+import { cleanText } from './text.js';
+
+export interface TriageInput {
+  text: string;
+  requesterId?: string;
+  channelId?: string;
+  vipChannel?: boolean;
+}
+
+export interface TriageResult {
+  isRequest: boolean;
+  category: string;
+  priority: Priority;
+  signals: Signal[];
+  confidence: { category: number; priority: number };
+}
+
+/** A labelled example for `Triage.learn`. */
+export interface LearnExample {
+  text: string;
+  category?: string;
+  priority?: Priority;
+}
+
+export interface TriageOptions {
+  /** The learner; `null` = rules only; omitted = a fresh one if config.triage.learner. */
+  learner?: Learner | null;
+}
+
+/** Sample weight of an agent's correction (imports and seeds weigh 1). */
+export const CORRECTION_WEIGHT = 3;
+/** Most recent stored examples used at start-up (bounds training time and memory). */
+export const MAX_TRAINING_EXAMPLES = 50_000;
+/** Strength of a soft priority hint, in log-odds. */
+const SUGGEST_WEIGHT = 1.5;
+const P2 = 2;
+
+const rank = (p: Priority): number => PRIORITIES.indexOf(p);
+const round = (x: number): number => Math.round(x * 1000) / 1000;
+
+/** Sample weight of a stored example by its source. */
+export function weightForSource(source: string): number {
+  return source === 'correction' ? CORRECTION_WEIGHT : 1;
+}
+
+/**
+ * Rules + learner triage.
+ * @example
+ * const t = createTriage(parseConfig({}));
+ * t.classify({ text: 'Production is down for all our customers' }).priority // 'P0'
+ */
+export class Triage {
+  readonly config: FrontdeskConfig;
+  readonly categories: readonly string[];
+  readonly learner: Learner | null;
+  private readonly rules: CompiledRule[];
+  private readonly catIndex: Map<string, number>;
+  private readonly vipCustomers: Set<string>;
+  private readonly vipChannels: Set<string>;
+
+  constructor(config: FrontdeskConfig, opts: TriageOptions = {}) {
+    this.config = config;
+    this.categories = [...config.categories];
+    this.catIndex = new Map(this.categories.map((c, i) => [c, i]));
+    this.rules = compileRules(config, this.categories);
+    this.learner = opts.learner === undefined ? (config.triage.learner ? new Learner(this.categories) : null) : opts.learner;
+    this.vipCustomers = new Set(config.vipCustomers);
+    this.vipChannels = new Set(config.channels.filter((c) => c.vip).map((c) => c.id));
+  }
+
+  /** Classify one message. Never throws on odd text. */
+  classify(input: TriageInput): TriageResult {
+    const text = cleanText(typeof input?.text === 'string' ? input.text : '');
+    if (!text.trim() || isChitChat(text)) return this.notRequest(text, input);
+    return this.decide(text, input, true);
+  }
+
+  private notRequest(text: string, input: TriageInput): TriageResult {
+    const signal: Signal = { kind: 'request', label: text.trim() ? 'greeting, thanks or acknowledgement' : 'empty message', source: 'chit-chat', value: 'false' };
+    if (!this.catIndex.has('other')) {
+      const r = this.decide(text, input, false);
+      return { ...r, isRequest: false, signals: [signal, ...r.signals] };
+    }
+    return { isRequest: false, category: 'other', priority: 'P4', signals: [signal], confidence: { category: 1, priority: 1 } };
+  }
+
+  private decide(text: string, input: TriageInput, isRequest: boolean): TriageResult {
+    const signals: Signal[] = [];
+    const hits = matchRules(this.rules, text);
+    const pred = this.learner?.predict(text) ?? null;
+
+    // ---- category
+    const k = this.categories.length;
+    const scores = new Float64Array(k);
+    const learnerCat = pred?.category ?? null;
+    if (learnerCat) {
+      for (let i = 0; i < learnerCat.labels.length; i++) {
+        const c = this.catIndex.get(learnerCat.labels[i]!);
+        if (c !== undefined) scores[c] = Math.log(Math.max(learnerCat.probs[i]!, 1e-6));
+      }
+    }
+    let anyCategoryRule = false;
+    for (const h of hits) {
+      const c = h.rule.category === undefined ? undefined : this.catIndex.get(h.rule.category);
+      if (c === undefined) continue;
+      // "charged" inside "charged twice": one piece of evidence, counted once.
+      if (hits.some((o) => o !== h && o.rule.category === h.rule.category && o.phrase.length > h.phrase.length && o.phrase.includes(h.phrase))) continue;
+      anyCategoryRule = true;
+      scores[c] = scores[c]! + h.rule.weight;
+      signals.push({ kind: 'category', label: label(h), source: `rule:${h.rule.id}`, value: h.rule.category!, weight: Math.min(h.rule.weight, 10) });
+    }
+    let category: string;
+    let catConf: number;
+    if (!learnerCat && !anyCategoryRule) {
+      category = text.includes('?') && this.catIndex.has('question') ? 'question' : this.catIndex.has('other') ? 'other' : this.categories[0]!;
+      catConf = 0;
+      signals.push({ kind: 'category', label: 'no rule matched, nothing learned yet', source: 'default', value: category });
+    } else {
+      const probs = softmax(scores);
+      const c = argmax(probs);
+      category = this.categories[c]!;
+      catConf = probs[c]!;
+      if (learnerCat && learnerCat.label === category && this.learner) {
+        const li = learnerCat.labels.indexOf(category);
+        const words = this.learner.explain(this.learner.category, pred!.x, li);
+        signals.push({ kind: 'category', label: learnedLabel(words), source: 'learner', value: category, weight: round(learnerCat.prob) });
+      }
+    }
+
+    // ---- priority
+    const pscores = new Float64Array(PRIORITIES.length);
+    const learnerPri = pred?.priority ?? null;
+    if (learnerPri) {
+      for (let i = 0; i < PRIORITIES.length; i++) pscores[i] = Math.log(Math.max(learnerPri.probs[i]!, 1e-6));
+    } else {
+      const d = rank(CATEGORY_DEFAULT_PRIORITY[category] ?? 'P3');
+      for (let i = 0; i < PRIORITIES.length; i++) pscores[i] = Math.log(i === d ? 0.5 : 0.125);
+    }
+    for (const h of hits) {
+      if (!h.rule.suggest) continue;
+      const i = rank(h.rule.suggest);
+      pscores[i] = pscores[i]! + SUGGEST_WEIGHT;
+      signals.push({ kind: 'priority', label: label(h), source: `rule:${h.rule.id}`, value: h.rule.suggest, weight: SUGGEST_WEIGHT });
+    }
+    const pprobs = softmax(pscores);
+    let p = argmax(pprobs);
+    const base = p;
+    let priConf = pprobs[p]!;
+    // Config rules that set a priority (most urgent wins).
+    let set = -1;
+    for (const h of hits) {
+      if (!h.rule.priority) continue;
+      const r = rank(h.rule.priority);
+      if (set < 0 || r < set) set = r;
+      signals.push({ kind: 'priority', label: label(h), source: `rule:${h.rule.id}`, value: h.rule.priority });
+    }
+    if (set >= 0) {
+      p = set;
+      priConf = 1;
+    }
+    // Floors.
+    let floor: number = PRIORITIES.length;
+    const tags = new Set<string>();
+    for (const h of hits) {
+      if (h.rule.tag) tags.add(h.rule.tag);
+      if (!h.rule.atLeast) continue;
+      floor = Math.min(floor, rank(h.rule.atLeast));
+      signals.push({ kind: 'priority', label: label(h), source: `rule:${h.rule.id}`, value: h.rule.atLeast });
+    }
+    if (tags.has('outage') && (tags.has('broad') || tags.has('prod'))) {
+      floor = 0;
+      signals.push({ kind: 'priority', label: tags.has('broad') ? 'outage affecting many users' : 'outage in production', source: 'rule:outage-wide', value: 'P0' });
+    }
+    if (floor < p) {
+      p = floor;
+      priConf = 1;
+    }
+    if (p === base && !learnerPri) {
+      signals.push({ kind: 'priority', label: `usual priority for ${category}`, source: 'category-default', value: PRIORITIES[p]! });
+    } else if (p === base && learnerPri && learnerPri.label === PRIORITIES[p] && this.learner) {
+      const words = this.learner.explain(this.learner.priority, pred!.x, p);
+      signals.push({ kind: 'priority', label: learnedLabel(words), source: 'learner', value: PRIORITIES[p]!, weight: round(learnerPri.prob) });
+    }
+    // Customer.
+    const requester = input.requesterId;
+    if (requester && this.config.customerTiers[requester] === 'enterprise') {
+      const raised = Math.max(0, p - 1);
+      signals.push({ kind: 'priority', label: 'enterprise customer', source: 'tier', value: PRIORITIES[raised]! });
+      p = raised;
+    }
+    const vipCustomer = requester !== undefined && this.vipCustomers.has(requester);
+    const vipChannel = input.vipChannel ?? (input.channelId !== undefined && this.vipChannels.has(input.channelId));
+    if (vipCustomer || vipChannel) {
+      p = Math.min(p, P2);
+      signals.push({ kind: 'priority', label: vipCustomer ? 'VIP customer' : 'VIP channel', source: 'vip', value: PRIORITIES[p]! });
+    }
+    return { isRequest, category, priority: PRIORITIES[p]!, signals, confidence: { category: round(catConf), priority: round(priConf) } };
+  }
+
+  /**
+   * Record a labelled example (correction or import) and learn from it right away.
+   * Storing it (TrainingRepo, so the next start-up retrains with it) is the caller's job.
+   * Learning stops once this text would be triaged as labelled (rule floors and config
+   * rules excepted) or after a few steps.
+   * @throws InputInvalidError for a category outside the taxonomy or an unknown priority.
+   */
+  learn(example: LearnExample, weight = CORRECTION_WEIGHT): void {
+    const { category, priority } = example;
+    if (category !== undefined && !this.catIndex.has(category))
+      throw new InputInvalidError(`unknown category "${category}"; known: ${this.categories.join(', ')}`);
+    if (priority !== undefined && !PRIORITIES.includes(priority))
+      throw new InputInvalidError(`unknown priority "${String(priority)}"; use one of ${PRIORITIES.join(', ')}`);
+    const text = cleanText(example.text);
+    if (!text.trim() || (category === undefined && priority === undefined)) return;
+    const learner = this.learner;
+    if (!learner) return;
+    const hits = matchRules(this.rules, text);
+    const until: Parameters<Learner['learn']>[2] = {};
+    if (category !== undefined) {
+      const target = learner.categories.indexOf(category);
+      const bonus = new Float64Array(learner.categories.length);
+      for (const h of hits) {
+        const i = h.rule.category === undefined ? -1 : learner.categories.indexOf(h.rule.category);
+        if (i >= 0 && h.rule.origin === 'builtin') bonus[i] = bonus[i]! + h.rule.weight;
+      }
+      until.category = (probs) => probs[target]! >= 0.5 && argmax(probs.map((q, i) => Math.log(Math.max(q, 1e-6)) + bonus[i]!)) === target;
+    }
+    if (priority !== undefined) {
+      const target = rank(priority);
+      const bonus = new Float64Array(PRIORITIES.length);
+      for (const h of hits) {
+        if (!h.rule.suggest) continue;
+        const i = rank(h.rule.suggest);
+        bonus[i] = bonus[i]! + SUGGEST_WEIGHT;
+      }
+      until.priority = (probs) => probs[target]! >= 0.5 && argmax(probs.map((q, i) => Math.log(Math.max(q, 1e-6)) + bonus[i]!)) === target;
+    }
+    learner.learn({ text, category: category ?? null, priority: priority ?? null }, weight, until);
+  }
+
+  /** Retrain the learner from scratch on these examples (no-op without a learner). */
+  retrain(examples: Iterable<LabelledExample>): { category: number; priority: number } {
+    return this.learner?.train(examples) ?? { category: 0, priority: 0 };
+  }
+}
+
+function label(h: RuleHit): string {
+  return h.rule.label ?? `matched "${h.phrase}"`;
+}
+
+function learnedLabel(words: string[]): string {
+  return words.length ? `learned from past requests: ${words.map((w) => `"${w}"`).join(', ')}` : 'learned from past requests';
+}
+
+function softmax(s: Float64Array): Float64Array {
+  let max = Number.NEGATIVE_INFINITY;
+  for (const v of s) if (v > max) max = v;
+  const out = new Float64Array(s.length);
+  let sum = 0;
+  for (let i = 0; i < s.length; i++) {
+    out[i] = Math.exp(s[i]! - max);
+    sum += out[i]!;
+  }
+  for (let i = 0; i < s.length; i++) out[i] = out[i]! / sum;
+  return out;
+}
+
+let seedCache: LabelledExample[] | null = null;
+
+/** The labelled chat messages shipped with frontdesk (src/triage/seed-examples.jsonl). */
+export function seedExamples(): LabelledExample[] {
+  if (!seedCache) {
+    const path = fileURLToPath(new URL('./seed-examples.jsonl', import.meta.url));
+    seedCache = readFileSync(path, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => {
+        const o = JSON.parse(l) as { text: string; category?: string; priority?: string };
+        return { text: o.text, category: o.category ?? null, priority: o.priority ?? null };
+      });
+  }
+  return seedCache;
+}
+
+/**
+ * Build the triage for the app: the learner is trained on the shipped seed examples plus the
+ * most recent training_examples in `db` (corrections weigh more); without a db, seeds only.
+ * @example const triage = createTriage(config, openDatabase(databasePath()));
+ */
+export function createTriage(config: FrontdeskConfig, db?: Db): Triage {
+  const repo = db ? new TrainingRepo(db) : null;
+  const learner = config.triage.learner ? new Learner(config.categories) : null;
+  const triage = new Triage(config, { learner });
+  if (learner) {
+    const stored = repo ? repo.recent(MAX_TRAINING_EXAMPLES) : [];
+    learner.train(
+      (function* () {
+        yield* seedExamples();
+        for (const ex of stored) yield { text: ex.text, category: ex.category, priority: ex.priority, weight: weightForSource(ex.source) };
+      })(),
+    );
+  }
+  return triage;
+}
