@@ -11,7 +11,7 @@ import type { TicketService } from '../tickets/ticket-service.js';
 import type { Block, MessageView } from '../views/message-view.js';
 import { mention, plain } from '../views/message-view.js';
 import { errorView, notice, slaView, ticketDetailView, ticketLine, ticketListView, ticketRowActions } from '../views/ticket-views.js';
-import { type CommandContext, type CommandReply, CommandRegistry, parseUserRef, tokenizeCommand } from './command-registry.js';
+import { type CommandContext, type CommandReply, type CommandRegistry, parseUserRef, tokenizeCommand } from './command-registry.js';
 
 const eph = (view: MessageView): CommandReply => ({ view, visibility: 'ephemeral' });
 

@@ -81,7 +81,6 @@ export class Outbox {
   private readonly limiters = new Map<string, RateLimiterMemory>();
   private cards: CardSource | null = null;
   private draining: Promise<DrainStats> | null = null;
-  private again = false;
   private timer: NodeJS.Timeout | null = null;
   private readonly t: Clock;
   private readonly opts: Required<Omit<OutboxOptions, 'logger' | 'timer'>>;
@@ -178,33 +177,25 @@ export class Outbox {
 
   /** Send everything that is due now. Concurrent calls share one drain. */
   drain(): Promise<DrainStats> {
-    if (this.draining) {
-      this.again = true;
-      return this.draining;
+    // A drain in progress may have passed rows enqueued since: run again after it.
+    if (this.draining) return this.draining.then(() => this.drain());
+    const run = this.runDrain().finally(() => {
+      if (this.draining === run) this.draining = null;
+    });
+    this.draining = run;
+    return run;
+  }
+
+  private async runDrain(): Promise<DrainStats> {
+    const total: DrainStats = { sent: 0, retried: 0, failed: 0, dropped: 0 };
+    for (;;) {
+      const rows = this.dueHeads();
+      if (rows.length === 0) break;
+      const results = await Promise.all(rows.map((r) => this.sendOne(r)));
+      for (const r of results) total[r] += 1;
+      if (results.every((r) => r === 'retried')) break;
     }
-    this.draining = (async () => {
-      const total: DrainStats = { sent: 0, retried: 0, failed: 0, dropped: 0 };
-      try {
-        do {
-          this.again = false;
-          for (;;) {
-            const rows = this.dueHeads();
-            if (rows.length === 0) break;
-            const results = await Promise.all(rows.map((r) => this.sendOne(r)));
-            let progressed = false;
-            for (const r of results) {
-              total[r] += 1;
-              if (r !== 'retried') progressed = true;
-            }
-            if (!progressed) break;
-          }
-        } while (this.again);
-      } finally {
-        this.draining = null;
-      }
-      return total;
-    })();
-    return this.draining;
+    return total;
   }
 
   /** The oldest due row of each channel whose earlier rows are all done (order per channel). */

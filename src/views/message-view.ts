@@ -95,9 +95,18 @@ export type MarkdownToken =
   | { t: 'link'; v: string; url: string }
   | { t: 'mention'; id: string };
 
+const INLINE: { re: RegExp; make: (m: RegExpMatchArray) => MarkdownToken; wordStart?: boolean }[] = [
+  { re: /^\*\*((?:\\.|[^*\\])+)\*\*/, make: (m) => ({ t: 'bold', v: unescapeMd(m[1]!) }) },
+  { re: /^`([^`]+)`/, make: (m) => ({ t: 'code', v: m[1]! }) },
+  { re: /^\[((?:\\.|[^\]\\])+)\]\((https?:\/\/[^\s)]+|#[^\s)]*)\)/, make: (m) => ({ t: 'link', v: unescapeMd(m[1]!), url: m[2]! }) },
+  { re: /^<@([A-Za-z0-9._:@-]+)>/, make: (m) => ({ t: 'mention', id: m[1]! }) },
+  { re: /^_((?:\\.|[^_\\])+)_/, make: (m) => ({ t: 'italic', v: unescapeMd(m[1]!) }), wordStart: true },
+];
+
 /**
  * Tokenise neutral markdown so every renderer applies the same rules.
  * Backslash escapes (from {@link plain}) become literal text.
+ * @example tokenize('**T-1** for <@U1>') // [{t:'bold',v:'T-1'},{t:'text',v:' for '},{t:'mention',id:'U1'}]
  */
 export function tokenize(md: string): MarkdownToken[] {
   const out: MarkdownToken[] = [];
@@ -115,34 +124,28 @@ export function tokenize(md: string): MarkdownToken[] {
       continue;
     }
     const rest = md.slice(i);
-    let m: RegExpMatchArray | null;
-    if ((m = rest.match(/^\*\*((?:\\.|[^*\\])+)\*\*/))) {
+    const atWordStart = i === 0 || /\W/.test(md[i - 1]!);
+    let matched = false;
+    for (const rule of INLINE) {
+      if (rule.wordStart && !atWordStart) continue;
+      const m = rest.match(rule.re);
+      if (!m) continue;
       flush();
-      out.push({ t: 'bold', v: unescape(m[1]!) });
-    } else if ((m = rest.match(/^`([^`]+)`/))) {
-      flush();
-      out.push({ t: 'code', v: m[1]! });
-    } else if ((m = rest.match(/^\[((?:\\.|[^\]\\])+)\]\((https?:\/\/[^\s)]+|#[^\s)]*)\)/))) {
-      flush();
-      out.push({ t: 'link', v: unescape(m[1]!), url: m[2]! });
-    } else if ((m = rest.match(/^<@([A-Za-z0-9._:@-]+)>/))) {
-      flush();
-      out.push({ t: 'mention', id: m[1]! });
-    } else if ((m = rest.match(/^_((?:\\.|[^_\\])+)_/)) && (i === 0 || /\W/.test(md[i - 1]!))) {
-      flush();
-      out.push({ t: 'italic', v: unescape(m[1]!) });
-    } else {
+      out.push(rule.make(m));
+      i += m[0].length;
+      matched = true;
+      break;
+    }
+    if (!matched) {
       buf += c;
       i += 1;
-      continue;
     }
-    i += m[0].length;
   }
   flush();
   return out;
 }
 
-function unescape(s: string): string {
+function unescapeMd(s: string): string {
   return s.replace(/\\(.)/g, '$1');
 }
 
