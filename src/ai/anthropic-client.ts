@@ -11,7 +11,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { FrontdeskConfig } from '../config/schema.js';
 import { type Clock, systemClock } from '../ports/clock.js';
-import type { AiOutcome, AiRepo } from '../store/ai-repo.js';
+import type { AiCallRecord, AiOutcome, AiRepo } from '../store/ai-repo.js';
 import type { Persona } from './personas.js';
 import { DATA_NOTE, DATA_TAGS, type DataTag, POLICY_CANARY, POLICY_TEXT } from './policy.js';
 import { createRedactor, type RedactionKind, type Redactor } from './redact.js';
@@ -184,6 +184,23 @@ export class AiClient {
     }
   }
 
+  /**
+   * Store the call; accounting problems never fail the call. A ticket id that is not (yet) in the
+   * tickets table is stored as null rather than losing the row.
+   */
+  private record(rec: AiCallRecord): void {
+    try {
+      this.opts.repo.recordCall(rec);
+    } catch (first) {
+      try {
+        if (rec.ticketId === null) throw first;
+        this.opts.repo.recordCall({ ...rec, ticketId: null });
+      } catch (e) {
+        this.logger.warn({ purpose: rec.purpose, outcome: rec.outcome, err: (e as Error).message }, 'could not record ai call');
+      }
+    }
+  }
+
   private async callOnce<S extends z.ZodType>(sdk: Anthropic, call: StructuredCall<S>): Promise<AiResult<z.output<S>>> {
     const model = this.resolveModel(call);
     const at = this.clock.now();
@@ -192,7 +209,7 @@ export class AiClient {
     const used = this.opts.repo.tokensSince(this.dayStart(at));
     const budget = this.opts.config.ai.dailyTokenBudget;
     if (used >= budget) {
-      this.opts.repo.recordCall({ ...base, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, latencyMs: 0, outcome: 'over_budget' });
+      this.record({ ...base, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, latencyMs: 0, outcome: 'over_budget' });
       this.logger.warn({ purpose: call.purpose, used, budget }, 'ai daily token budget exhausted; using the offline fallback');
       return { ok: false, reason: 'over_budget', detail: `daily token budget of ${budget} reached (${used} used)` };
     }
@@ -262,7 +279,7 @@ export class AiClient {
       result = { ok: false, reason: mapped.outcome, detail: mapped.detail };
     }
     const latencyMs = Math.round(performance.now() - started);
-    this.opts.repo.recordCall({ ...base, ...usage, latencyMs, outcome });
+    this.record({ ...base, ...usage, latencyMs, outcome });
     const meta = { purpose: call.purpose, model, outcome, latencyMs, ...usage, redactions: redacted.total, ticketId };
     if (result.ok) this.logger.info(meta, 'ai call ok');
     else this.logger.warn({ ...meta, detail: result.detail }, 'ai call failed; using the offline fallback');

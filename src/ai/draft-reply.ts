@@ -45,7 +45,7 @@ export const draftReplySchema = z.object({
 });
 
 const INSTRUCTIONS = `Task: draft the next reply to the customer for a human agent to review, in the voice of the persona above. Use the record_reply tool.
-- Ground every statement in the ticket, thread or similar tickets. If a similar ticket's resolution applies, use it and list its key in sources; never list a key that is not in <similar_tickets>.
+- Ground every statement in the ticket, thread or similar tickets. If a similar ticket's resolution applies, use it and list its key in sources; never list a key that is not in <similar_tickets>. The reply must not mention other tickets' keys, titles or customers.
 - Give one clear next step, the expected outcome and the escalation path. Use only deadlines given in the data.
 - Do not sign with a name and do not claim to be a person.
 - suggestions: one or two short, concrete things the agent could do beyond the reply (e.g. link a doc, check for related tickets).`;
@@ -70,7 +70,10 @@ export function templateVars(ticket: Ticket, similar: readonly SimilarTicket[], 
     next_step: capitalise(play.nextStep),
     expected_outcome: play.expectedOutcome,
     escalation_path: play.escalationPath,
-    similar: bulletList(resolved.map((s) => `${s.key} (${s.title}): ${s.resolution!.trim()}`)),
+    // Customer-safe: what worked, without other tickets' keys or titles.
+    similar: bulletList(resolved.map((s) => s.resolution!.trim())),
+    // Internal: with keys and titles, for agents and plans.
+    similar_tickets: bulletList(resolved.map((s) => `${s.key} (${s.title}): ${s.resolution!.trim()}`)),
     diagnostics: bulletList(play.diagnostics),
     customer_goal: `${play.customerGoal} — "${ticket.title}"`,
     owner: ticket.ownerId ? 'the assigned agent' : `the ${ticket.team} team`,
@@ -96,7 +99,7 @@ export function offlineReply(input: DraftReplyInput, reason = 'disabled'): Draft
   const suggestions: string[] = [];
   if (resolved[0]) suggestions.push(`Check that the fix from ${resolved[0].key} still applies before sending.`);
   for (const s of play.suggestions) if (suggestions.length < 2) suggestions.push(s);
-  const usesSimilar = template.includes('{{similar}}') || template.includes('{{ similar }}');
+  const usesSimilar = /\{\{\s*similar(_tickets)?\s*\}\}/.test(template);
   return { text, sources: usesSimilar ? resolved.map((s) => s.key) : [], suggestions, path: 'offline', reason };
 }
 

@@ -163,7 +163,9 @@ function offlineStage(id: PlanStageId, persona: Persona, input: HandlingPlanInpu
         input.firstResponseDue ? `Send the first response by ${input.firstResponseDue}` : 'Send the first response within the SLA',
         ...(ticket.priority === 'P0' ? ['Open or join the incident and link similar open tickets to it'] : []),
         resolved[0] ? `Try the known fix from ${resolved[0].key} first` : `Collect: ${play.diagnostics.slice(0, 2).join('; ')}`,
-        `If not resolved: ${escalation}`,
+        ticket.priority === 'P0'
+          ? `Escalate now to ${input.escalateTo ?? play.escalationTarget}`
+          : `If not resolved within the SLA: escalate to ${input.escalateTo ?? play.escalationTarget}`,
         'Confirm the resolution checks, reply to the customer and resolve the ticket',
       ];
       return {

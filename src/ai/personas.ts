@@ -23,6 +23,7 @@ export const TEMPLATE_PLACEHOLDERS = [
   'expected_outcome',
   'escalation_path',
   'similar',
+  'similar_tickets',
   'diagnostics',
   'customer_goal',
   'owner',

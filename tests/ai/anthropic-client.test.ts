@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { AiClient, toolInputSchema } from '../../src/ai/anthropic-client.js';
 import { POLICY_CANARY } from '../../src/ai/policy.js';
 import { FakeAnthropic, reply } from '../fakes/fake-anthropic.js';
-import { API_KEY, harness, insertTicket, NOW, persona, systemText, userText } from './helpers.js';
+import { API_KEY, harness, insertTicket, NOW, persona, userText } from './helpers.js';
 
 const schema = z.object({ answer: z.string().min(1), score: z.number().int().min(0).max(10) });
 const tool = { name: 'record_answer', description: 'Record the answer.', schema };
@@ -115,6 +115,13 @@ describe('AiClient results', () => {
       outcome: 'ok',
     });
     expect(row!.latencyMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('a ticket id not (yet) in the tickets table does not fail the call; the row is kept without it', async () => {
+    const h = harness(fake);
+    fake.enqueue(reply.tool({ answer: 'ok', score: 1 }));
+    expect(await h.ai.structured(call({ ticketId: 424242 }))).toMatchObject({ ok: true });
+    expect(h.repo.listCalls()).toMatchObject([{ ticketId: null, outcome: 'ok' }]);
   });
 
   it('returns invalid_output (not a throw) when the tool input fails the schema, and records the tokens spent', async () => {
