@@ -5,6 +5,7 @@
  * so nothing is sent twice. A platform outage only delays messages; none are lost.
  */
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { ChatDeliveryError } from '../domain/errors.js';
 import type { ChatPort, PostResult } from '../ports/chat-port.js';
@@ -13,7 +14,8 @@ import type { Db } from '../store/db.js';
 import type { MessageView } from '../views/message-view.js';
 
 export type OutboxPayload =
-  | { kind: 'post'; channelId: string; threadId?: string | null; view: MessageView }
+  /** `threadOfTicket`: post in that ticket's thread as known at send time (when threadId is not given). */
+  | { kind: 'post'; channelId: string; threadId?: string | null; threadOfTicket?: number; view: MessageView }
   | { kind: 'update'; channelId: string; messageId: string; view: MessageView }
   | { kind: 'ephemeral'; channelId: string; userId: string; threadId?: string | null; view: MessageView }
   | { kind: 'dm'; userId: string; view: MessageView }
@@ -102,6 +104,7 @@ export class Outbox {
   }
 
   private readonly log: Logger | undefined;
+  private insertStmt: Database.Statement | null = null;
 
   registerPort(port: ChatPort): void {
     this.ports.set(port.platform, port);
@@ -123,10 +126,9 @@ export class Outbox {
    */
   enqueue(req: EnqueueRequest): boolean {
     const now = this.t.now();
-    const info = this.db
-      .prepare(`INSERT OR IGNORE INTO outbox (idempotency_key, platform, channel_id, kind, payload, ticket_id, next_attempt_at, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
-      .run(
+    this.insertStmt ??= this.db.prepare(`INSERT OR IGNORE INTO outbox (idempotency_key, platform, channel_id, kind, payload, ticket_id, next_attempt_at, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+    const info = this.insertStmt.run(
         req.idempotencyKey,
         req.platform,
         channelKey(req.payload),
@@ -167,8 +169,15 @@ export class Outbox {
     this.timer = null;
   }
 
+  private kickPending = false;
+
   private kickSoon(): void {
-    setImmediate(() => this.kick());
+    if (this.kickPending) return;
+    this.kickPending = true;
+    setImmediate(() => {
+      this.kickPending = false;
+      this.kick();
+    });
   }
 
   kick(): void {
@@ -246,7 +255,10 @@ export class Outbox {
   private async deliver(port: ChatPort, p: OutboxPayload): Promise<(PostResult & { startedThread: boolean }) | undefined | 'dropped'> {
     switch (p.kind) {
       case 'post':
-        return { ...(await port.post({ channelId: p.channelId, threadId: p.threadId, view: p.view })), startedThread: false };
+        return {
+          ...(await port.post({ channelId: p.channelId, threadId: p.threadId ?? (p.threadOfTicket === undefined ? p.threadId : (this.cards?.card(p.threadOfTicket)?.threadId ?? null)), view: p.view })),
+          startedThread: false,
+        };
       case 'update':
         await port.update(p);
         return undefined;

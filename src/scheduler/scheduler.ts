@@ -14,7 +14,7 @@ export interface JobInfo {
 }
 
 export class Scheduler {
-  private readonly tasks = new Map<string, { task: ScheduledTask; info: JobInfo; running: boolean }>();
+  private readonly tasks = new Map<string, { task: ScheduledTask; info: JobInfo; running: boolean; run: () => Promise<boolean> }>();
 
   constructor(private readonly logger?: Logger) {}
 
@@ -25,28 +25,31 @@ export class Scheduler {
   add(name: string, expression: string, fn: () => unknown | Promise<unknown>, opts: { timezone?: string } = {}): void {
     if (!cron.validate(expression)) throw new Error(`job ${name}: "${expression}" is not a valid cron expression (5 or 6 fields, e.g. "* * * * *")`);
     this.remove(name);
-    const entry = { info: { name, expression, timezone: opts.timezone, runs: 0, lastError: null as string | null }, running: false, task: null as unknown as ScheduledTask };
-    entry.task = cron.schedule(
-      expression,
-      async () => {
-        if (entry.running) {
-          this.logger?.warn({ job: name }, 'previous run still going; skipping this tick');
-          return;
-        }
-        entry.running = true;
-        try {
-          await fn();
-          entry.info.runs += 1;
-          entry.info.lastError = null;
-        } catch (e) {
-          entry.info.lastError = (e as Error).message;
-          this.logger?.error({ job: name, err: e }, 'scheduled job failed');
-        } finally {
-          entry.running = false;
-        }
-      },
-      { name, timezone: opts.timezone, noOverlap: true },
-    );
+    const entry = {
+      info: { name, expression, timezone: opts.timezone, runs: 0, lastError: null as string | null },
+      running: false,
+      task: null as unknown as ScheduledTask,
+      run: async (): Promise<boolean> => false,
+    };
+    entry.run = async () => {
+      if (entry.running) {
+        this.logger?.warn({ job: name }, 'previous run still going; skipping this tick');
+        return false;
+      }
+      entry.running = true;
+      try {
+        await fn();
+        entry.info.runs += 1;
+        entry.info.lastError = null;
+      } catch (e) {
+        entry.info.lastError = (e as Error).message;
+        this.logger?.error({ job: name, err: e }, 'scheduled job failed');
+      } finally {
+        entry.running = false;
+      }
+      return true;
+    };
+    entry.task = cron.schedule(expression, () => entry.run(), { name, timezone: opts.timezone, noOverlap: true });
     this.tasks.set(name, entry);
   }
 
@@ -57,6 +60,17 @@ export class Scheduler {
       void t.task.destroy();
       this.tasks.delete(name);
     }
+  }
+
+  /**
+   * Run a job now, outside its schedule, with the same guard (skipped when a run is going)
+   * and error handling. Used by the playground's clock control after a time jump.
+   * Returns false when there is no such job or it was already running.
+   * @example await scheduler.runNow('sla-sweep')
+   */
+  async runNow(name: string): Promise<boolean> {
+    const t = this.tasks.get(name);
+    return t ? t.run() : false;
   }
 
   jobs(): JobInfo[] {

@@ -3,6 +3,7 @@
  * Synchronous (better-sqlite3); callers group writes that belong together in `db.transaction`.
  */
 import type { Attachment, Platform, Priority, Signal, SlaSnapshot, Ticket, TicketEvent, TicketEventType, TicketStatus } from '../domain/types.js';
+import type Database from 'better-sqlite3';
 import type { Db } from './db.js';
 
 interface TicketRow {
@@ -154,6 +155,8 @@ export interface StoredMessage {
 
 export class TicketRepo {
   private readonly stmts;
+  /** Prepared UPDATE statements by column set (preparing costs more than running). */
+  private readonly updates = new Map<string, Database.Statement<Record<string, unknown>, TicketRow>>();
 
   constructor(readonly db: Db) {
     this.stmts = {
@@ -174,7 +177,7 @@ export class TicketRepo {
         first_response_at, resolved_at, closed_at, paused_ms, paused_since, snoozed_until, incident_key, next_sla_check_at)
         VALUES (@key, @platform, @channelId, @sourceMessageId, @threadId, @cardMessageId, @requesterId, @requesterName, @title, @text,
         @category, @priority, @status, @ownerId, @team, @signals, @attachments, @sla, @createdAt, @updatedAt, @firstResponseAt,
-        @resolvedAt, @closedAt, @pausedMs, @pausedSince, @snoozedUntil, @incidentKey, @nextSlaCheckAt)`),
+        @resolvedAt, @closedAt, @pausedMs, @pausedSince, @snoozedUntil, @incidentKey, @nextSlaCheckAt) RETURNING *`),
       event: db.prepare('INSERT INTO ticket_events (ticket_id, type, actor, at, data) VALUES (?, ?, ?, ?, ?)'),
       events: db.prepare<[number], { id: number; ticket_id: number; type: string; actor: string; at: number; data: string }>(
         'SELECT * FROM ticket_events WHERE ticket_id = ? ORDER BY id',
@@ -219,14 +222,14 @@ export class TicketRepo {
   insert(t: NewTicket): Ticket {
     const n = this.stmts.nextKey.get()!.value;
     const key = `T-${n}`;
-    const info = this.stmts.insert.run({
+    const row = this.stmts.insert.get({
       ...t,
       key,
       signals: JSON.stringify(t.signals),
       attachments: JSON.stringify(t.attachments),
       sla: JSON.stringify(t.sla),
-    });
-    return this.get(Number(info.lastInsertRowid))!;
+    }) as TicketRow;
+    return rowToTicket(row);
   }
 
   update(id: number, patch: TicketPatch, at: number): Ticket {
@@ -238,8 +241,15 @@ export class TicketRepo {
       sets.push(`${col} = @${k}`);
       params[k] = JSON_FIELDS.has(k) ? JSON.stringify(v) : typeof v === 'boolean' ? Number(v) : v;
     }
-    this.db.prepare(`UPDATE tickets SET ${sets.join(', ')} WHERE id = @id`).run(params);
-    return this.get(id)!;
+    const sql = `UPDATE tickets SET ${sets.join(', ')} WHERE id = @id RETURNING *`;
+    let stmt = this.updates.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare<Record<string, unknown>, TicketRow>(sql);
+      this.updates.set(sql, stmt);
+    }
+    const row = stmt.get(params);
+    if (!row) throw new Error(`ticket ${id} vanished during an update`);
+    return rowToTicket(row);
   }
 
   appendEvent(ticketId: number, type: TicketEventType, actor: string, at: number, data: Record<string, unknown> = {}): void {

@@ -22,7 +22,7 @@ import type { Outbox } from '../outbox/outbox.js';
 import type { Clock } from '../ports/clock.js';
 import type { Directory } from '../routing/directory.js';
 import type { Router } from '../routing/routing.js';
-import { nextSlaCheckAt, pauseDuration, snapshotPolicy } from '../sla/policy.js';
+import { nextSlaCheckAt, pauseDuration, reachedThresholds, snapshotPolicy } from '../sla/policy.js';
 import type { Db } from '../store/db.js';
 import { type TicketPatch, TicketRepo } from '../store/ticket-repo.js';
 import { TrainingRepo } from '../store/training-repo.js';
@@ -192,7 +192,10 @@ export class TicketService {
   /** Recompute when the SLA watcher next needs to look at a ticket. */
   nextCheck(t: Ticket, now: number): number | null {
     if (!isOpen(t.status)) return null;
-    return nextSlaCheckAt(t, this.firedThresholds(t.id), now);
+    const fired = this.firedThresholds(t.id);
+    // Thresholds already reached but not handled yet (priority raised, pause ended): due now.
+    if (reachedThresholds(t, fired, now).length > 0) return now;
+    return nextSlaCheckAt(t, fired, now);
   }
 
   // ---------------------------------------------------------------- open
@@ -264,9 +267,7 @@ export class TicketService {
         snoozedUntil: null,
         incidentKey: null,
       };
-      let ticket = this.repo.insert({ ...draft, nextSlaCheckAt: null });
-      const next = nextSlaCheckAt(ticket, new Set(), now);
-      ticket = this.repo.update(ticket.id, { nextSlaCheckAt: next }, now);
+      const ticket = this.repo.insert({ ...draft, nextSlaCheckAt: nextSlaCheckAt(draft, new Set(), now) });
       const by = input.createdBy ?? input.requesterId;
       this.repo.appendEvent(ticket.id, 'created', by, now, { platform: input.platform, channel: input.channelId, source: input.sourceMessageId ?? null });
       this.repo.appendEvent(ticket.id, 'triaged', BOT, now, { category, priority, isRequest: tri.isRequest, signals, confidence: tri.confidence });

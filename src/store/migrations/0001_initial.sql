@@ -39,6 +39,7 @@ CREATE UNIQUE INDEX tickets_source ON tickets (platform, channel_id, source_mess
 CREATE INDEX tickets_thread ON tickets (platform, channel_id, thread_id);
 CREATE INDEX tickets_sla_due ON tickets (next_sla_check_at) WHERE next_sla_check_at IS NOT NULL;
 CREATE INDEX tickets_status ON tickets (status, priority);
+CREATE INDEX tickets_open ON tickets (priority, created_at) WHERE status NOT IN ('resolved','closed');
 CREATE INDEX tickets_owner ON tickets (owner_id, status);
 CREATE INDEX tickets_created ON tickets (created_at);
 CREATE INDEX tickets_resolved ON tickets (resolved_at) WHERE resolved_at IS NOT NULL;

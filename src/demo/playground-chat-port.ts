@@ -1,0 +1,62 @@
+/**
+ * PlaygroundChatPort: the ChatPort operations of the local playground, written into the
+ * PlaygroundStore. The local adapter's LocalChatPort (adapters/local/local-chat-port.ts)
+ * extends it with its test hook and is what `npm start` registers; `frontdesk demo` uses
+ * this base directly (src/ may not import adapters/), so both write the same rows.
+ */
+import type { ChatPort, PostResult } from '../ports/chat-port.js';
+import type { Clock } from '../ports/clock.js';
+import type { FormView, MessageView } from '../views/message-view.js';
+import { dmChannelId, type PlaygroundStore } from './playground-store.js';
+
+export interface PlaygroundChatPortOptions {
+  store: PlaygroundStore;
+  /** The bot's clock: message times follow it (so jumps and the demo's simulated hours show). */
+  clock: Clock;
+  /** Local writes are cheap; the outbox still rate-limits per channel with this. */
+  ratePerChannelPerSec?: number;
+}
+
+export class PlaygroundChatPort implements ChatPort {
+  readonly platform = 'local' as const;
+  readonly ratePerChannelPerSec: number;
+  protected readonly store: PlaygroundStore;
+  protected readonly clock: Clock;
+
+  constructor(opts: PlaygroundChatPortOptions) {
+    this.store = opts.store;
+    this.clock = opts.clock;
+    this.ratePerChannelPerSec = opts.ratePerChannelPerSec ?? 200;
+  }
+
+  /** Called before every delivery; subclasses throw here to simulate failures. */
+  protected beforeDelivery(_op: string): void {}
+
+  async post(req: { channelId: string; threadId?: string | null; view: MessageView }): Promise<PostResult> {
+    this.beforeDelivery('post');
+    const m = this.store.postBot({ channelId: req.channelId, threadId: req.threadId, view: req.view, at: this.clock.now() });
+    return { messageId: m.id, channelId: m.channelId };
+  }
+
+  async update(req: { channelId: string; messageId: string; view: MessageView }): Promise<void> {
+    this.beforeDelivery('update');
+    this.store.updateBot(req.channelId, req.messageId, req.view, this.clock.now());
+  }
+
+  async postEphemeral(req: { channelId: string; userId: string; threadId?: string | null; view: MessageView; meta?: Record<string, unknown> }): Promise<void> {
+    this.beforeDelivery('ephemeral');
+    this.store.postBot({ channelId: req.channelId, threadId: req.threadId, view: req.view, kind: 'ephemeral', visibleTo: req.userId, meta: req.meta, at: this.clock.now() });
+  }
+
+  async dm(req: { userId: string; view: MessageView }): Promise<PostResult> {
+    this.beforeDelivery('dm');
+    const channelId = dmChannelId(req.userId);
+    const m = this.store.postBot({ channelId, view: req.view, kind: 'dm', visibleTo: req.userId, at: this.clock.now() });
+    return { messageId: m.id, channelId };
+  }
+
+  async openForm(req: { trigger: string; userId: string; form: FormView }): Promise<void> {
+    this.beforeDelivery('form');
+    this.store.openForm(req.userId, req.trigger, req.form, this.clock.now());
+  }
+}

@@ -1,0 +1,344 @@
+/**
+ * Escalations: raise prompts (at triage for P0/P1, keywords, VIP and clusters; from the sweep for
+ * "no owner after N minutes" and SLA breaches) and record what people decide on them. Every
+ * prompt is an `escalations` row (one per ticket and rule) written in the same transaction as
+ * the outbox row that posts it, so a prompt is never lost or posted twice.
+ */
+import type { Logger } from 'pino';
+import type { EscalationRule, FrontdeskConfig } from '../config/schema.js';
+import { InputInvalidError, NotPermittedError } from '../domain/errors.js';
+import type { Ticket } from '../domain/types.js';
+import type { Outbox } from '../outbox/outbox.js';
+import type { Clock } from '../ports/clock.js';
+import type { Directory } from '../routing/directory.js';
+import { type EscalationTarget, resolveTarget, triageEscalations } from '../routing/escalation.js';
+import type { Router } from '../routing/routing.js';
+import type { SlaClockName } from '../sla/policy.js';
+import type { Db } from '../store/db.js';
+import type { TicketService } from '../tickets/ticket-service.js';
+import { DECISION_TEXT, breachPromptView, triagePromptView } from '../views/escalation-prompt.js';
+import type { MessageView } from '../views/message-view.js';
+import { distinctiveWords, isSimilar } from './similarity.js';
+
+export type EscalationStatus = 'open' | 'accepted' | 'declined' | 'linked';
+
+export interface EscalationRow {
+  id: number;
+  ticketId: number;
+  ruleId: string;
+  reason: string;
+  /** escalateTo id (tier, team or user). */
+  target: string;
+  /** Keys of related tickets (cluster prompts). */
+  related: string[];
+  status: EscalationStatus;
+  createdAt: number;
+  decidedBy: string | null;
+  decidedAt: number | null;
+}
+
+interface RawRow {
+  id: number;
+  ticket_id: number;
+  rule_id: string;
+  reason: string;
+  target: string;
+  related: string;
+  status: EscalationStatus;
+  created_at: number;
+  decided_by: string | null;
+  decided_at: number | null;
+}
+
+const toRow = (r: RawRow): EscalationRow => ({
+  id: r.id,
+  ticketId: r.ticket_id,
+  ruleId: r.rule_id,
+  reason: r.reason,
+  target: r.target,
+  related: JSON.parse(r.related) as string[],
+  status: r.status,
+  createdAt: r.created_at,
+  decidedBy: r.decided_by,
+  decidedAt: r.decided_at,
+});
+
+export interface EscalationDeps {
+  config: FrontdeskConfig;
+  db: Db;
+  clock: Clock;
+  tickets: TicketService;
+  outbox: Outbox;
+  router: Router;
+  directory: Directory;
+  logger?: Logger;
+}
+
+/** Rule id under which a breach of a clock is escalated (one prompt per ticket and clock). */
+export function breachRuleId(clock: SlaClockName): string {
+  return `breach:${clock}`;
+}
+
+export class Escalations {
+  private readonly stmts;
+
+  constructor(private readonly d: EscalationDeps) {
+    const db = d.db;
+    this.stmts = {
+      insert: db.prepare<[number, string, string, string, string, number], { id: number }>(
+        `INSERT INTO escalations (ticket_id, rule_id, reason, target, related, created_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (ticket_id, rule_id) DO NOTHING RETURNING id`,
+      ),
+      get: db.prepare<[number], RawRow>('SELECT * FROM escalations WHERE id = ?'),
+      forTicket: db.prepare<[number], RawRow>('SELECT * FROM escalations WHERE ticket_id = ? ORDER BY id'),
+      decide: db.prepare<[EscalationStatus, string, number, number]>(
+        "UPDATE escalations SET status = ?, decided_by = ?, decided_at = ? WHERE id = ? AND status = 'open'",
+      ),
+      clusterOf: db.prepare<[number, number], { id: number }>(
+        "SELECT id FROM escalations WHERE ticket_id = ? AND rule_id LIKE 'cluster%' AND created_at >= ? LIMIT 1",
+      ),
+      unassignedDue: db.prepare<[number, string, number], { id: number }>(
+        `SELECT t.id FROM tickets t
+          WHERE t.owner_id IS NULL AND t.status NOT IN ('resolved','closed') AND t.deleted = 0 AND t.created_at <= ?
+            AND t.status != 'waiting_on_customer'
+            AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.ticket_id = t.id AND e.rule_id = ?)
+          ORDER BY t.created_at LIMIT ?`,
+      ),
+    };
+  }
+
+  get(id: number): EscalationRow | null {
+    const r = this.stmts.get.get(id);
+    return r ? toRow(r) : null;
+  }
+
+  forTicket(ticketId: number): EscalationRow[] {
+    return this.stmts.forTicket.all(ticketId).map(toRow);
+  }
+
+  /**
+   * The people to mention for a target: a tier's members who are not away, a team's on-call
+   * (or group, or members), a single user; when a tier has nobody, the ticket team's on-call.
+   */
+  mentionsFor(target: EscalationTarget, t: Ticket, now: number, notify: readonly string[] = []): string[] {
+    const { config, router, directory } = this.d;
+    let ids: string[];
+    if (config.teams.some((x) => x.id === target.id)) ids = router.fallbackContacts(target.id, now);
+    else ids = target.members.filter((m) => !directory.isAway(m));
+    if (ids.length === 0) ids = router.fallbackContacts(t.team, now);
+    return [...new Set([...ids, ...notify])];
+  }
+
+  /** Target for a breach: the rule's tier, or the next tier up when the ticket was escalated before. */
+  breachTarget(rule: EscalationRule | undefined, t: Ticket): EscalationTarget {
+    const { config, tickets } = this.d;
+    const tiers = config.escalation.tiers;
+    const done = tickets.repo.events(t.id).filter((e) => e.type === 'escalated').length;
+    const ruleIdx = rule ? tiers.findIndex((x) => x.id === rule.escalateTo) : 0;
+    if (rule && ruleIdx < 0) return resolveTarget(config, rule.escalateTo);
+    const tier = tiers[Math.min(Math.max(ruleIdx, done), tiers.length - 1)];
+    return tier ? resolveTarget(config, tier.id) : { id: 'leads', name: 'Leads', members: config.leads };
+  }
+
+  /** Insert a prompt row; null when this ticket already has one for the rule. Call inside a transaction. */
+  private insert(t: Ticket, ruleId: string, reason: string, target: string, related: string[], now: number): number | null {
+    return this.stmts.insert.get(t.id, ruleId, reason, target, JSON.stringify(related), now)?.id ?? null;
+  }
+
+  /** Queue a post in the ticket's thread. Call inside a transaction. */
+  postInThread(t: Ticket, view: MessageView, idempotencyKey: string): void {
+    if (t.platform === 'cli') return;
+    this.d.outbox.enqueue({
+      platform: t.platform,
+      ticketId: t.id,
+      idempotencyKey,
+      payload: { kind: 'post', channelId: t.channelId, threadId: t.threadId, threadOfTicket: t.id, view },
+    });
+  }
+
+  private isVip(t: Ticket): boolean {
+    const { config } = this.d;
+    return (
+      t.signals.some((s) => s.source === 'vip') || config.vipCustomers.includes(t.requesterId) || config.channels.some((c) => c.id === t.channelId && c.vip)
+    );
+  }
+
+  /**
+   * Prompts for a freshly opened ticket: P0/P1, keywords and VIP rules (grouped by target, one
+   * prompt each) and the cluster rule (N similar tickets within M minutes). Returns the ids raised.
+   */
+  raiseTriagePrompts(ticketId: number): number[] {
+    const { db, config, clock, tickets } = this.d;
+    const raised: number[] = [];
+    db.transaction(() => {
+      const t = tickets.repo.get(ticketId);
+      if (!t || t.deleted || t.status === 'resolved' || t.status === 'closed') return;
+      const now = clock.now();
+      const byTarget = new Map<string, { rules: EscalationRule[]; reasons: string[]; target: EscalationTarget }>();
+      for (const m of triageEscalations(config, t, { vip: this.isVip(t) })) {
+        const g = byTarget.get(m.target.id) ?? { rules: [], reasons: [], target: m.target };
+        g.rules.push(m.rule);
+        g.reasons.push(m.reason);
+        byTarget.set(m.target.id, g);
+      }
+      for (const g of byTarget.values()) {
+        // One row per rule (the matrix's exactly-once key); the prompt hangs off the first.
+        const ids = g.rules.map((r, i) => this.insert(t, r.id, g.reasons[i]!, g.target.id, [], now));
+        const first = ids[0];
+        if (first === null || first === undefined) continue;
+        const notify = g.rules.flatMap((r) => r.notify);
+        const view = triagePromptView({ key: t.key, escalationId: first, reasons: g.reasons, targetName: g.target.name, mentionIds: this.mentionsFor(g.target, t, now, notify) });
+        this.postInThread(t, view, `esc:${t.id}:${first}`);
+        raised.push(first);
+      }
+      for (const rule of config.escalation.rules.filter((r) => r.trigger === 'cluster')) {
+        const id = this.raiseCluster(rule, t, now);
+        if (id !== null) raised.push(id);
+      }
+    }).immediate();
+    return raised;
+  }
+
+  /** Similar tickets created within the rule's window (most similar first). */
+  similarRecent(t: Ticket, windowMs: number, now: number): Ticket[] {
+    const words = distinctiveWords(`${t.title}\n${t.text}`);
+    return this.d.tickets.repo
+      .similar(`${t.title} ${t.text}`.slice(0, 2000), { since: now - windowMs, excludeId: t.id, limit: 25 })
+      .filter((c) => !c.deleted && isSimilar(words, distinctiveWords(`${c.title}\n${c.text}`)));
+  }
+
+  private raiseCluster(rule: EscalationRule, t: Ticket, now: number): number | null {
+    const windowMs = (rule.windowMinutes ?? 30) * 60_000;
+    const count = rule.count ?? 3;
+    const related = this.similarRecent(t, windowMs, now);
+    if (related.length + 1 < count) return null;
+    // One prompt per cluster: if a related ticket was already prompted in this window, stay quiet.
+    if (related.some((r) => this.stmts.clusterOf.get(r.id, now - windowMs))) return null;
+    const target = resolveTarget(this.d.config, rule.escalateTo);
+    const reason = `${related.length + 1} similar tickets in ${rule.windowMinutes ?? 30} minutes — likely an incident`;
+    const id = this.insert(t, rule.id, reason, target.id, related.map((r) => r.key), now);
+    if (id === null) return null;
+    const view = triagePromptView({
+      key: t.key,
+      escalationId: id,
+      reasons: [reason],
+      targetName: target.name,
+      mentionIds: this.mentionsFor(target, t, now, rule.notify),
+      related: related.map((r) => ({ key: r.key, title: r.title })),
+    });
+    this.postInThread(t, view, `esc:${t.id}:${id}`);
+    return id;
+  }
+
+  /**
+   * "No owner after N minutes": prompt for open tickets that are still unassigned (not paused,
+   * not snoozed). Each ticket in its own transaction. Returns how many prompts were raised.
+   */
+  raiseUnassigned(now: number, limit = 1000): number {
+    const { db, config, tickets, logger } = this.d;
+    let n = 0;
+    for (const rule of config.escalation.rules.filter((r) => r.trigger === 'unassigned')) {
+      const cutoff = now - (rule.afterMinutes ?? 30) * 60_000;
+      for (const { id } of this.stmts.unassignedDue.all(cutoff, rule.id, limit)) {
+        try {
+          db.transaction(() => {
+            const t = tickets.repo.get(id);
+            if (!t || t.ownerId !== null || (t.snoozedUntil !== null && t.snoozedUntil > now)) return;
+            const target = resolveTarget(config, rule.escalateTo);
+            const reason = `no owner after ${rule.afterMinutes ?? 30} minutes`;
+            const escId = this.insert(t, rule.id, reason, target.id, [], now);
+            if (escId === null) return;
+            const view = triagePromptView({ key: t.key, escalationId: escId, reasons: [reason], targetName: target.name, mentionIds: this.mentionsFor(target, t, now, rule.notify) });
+            this.postInThread(t, view, `esc:${t.id}:${escId}`);
+            n++;
+          }).immediate();
+        } catch (e) {
+          logger?.error({ err: e, ticketId: id, rule: rule.id }, 'unassigned escalation failed for one ticket; continuing');
+        }
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Escalate a breach: record it (event + escalations row) and post the escalation prompt that
+   * mentions the next tier / on-call. Call INSIDE the sweep's transaction for the ticket.
+   * Returns the escalation id, or null when this clock's breach was already escalated.
+   */
+  raiseBreach(t: Ticket, clock: SlaClockName, now: number): number | null {
+    const { config, tickets } = this.d;
+    const rule = config.escalation.rules.find((r) => r.trigger === 'breach');
+    if (!rule) return null;
+    const target = this.breachTarget(rule, t);
+    const id = this.insert(t, breachRuleId(clock), `${clock.replace('_', ' ')} SLA breached`, target.id, [], now);
+    if (id === null) return null;
+    const mentionIds = this.mentionsFor(target, t, now, rule.notify);
+    tickets.repo.appendEvent(t.id, 'escalated', 'system', now, { to: target.id, reason: `${clock} SLA breached`, rule: rule.id, escalation: id, mentioned: mentionIds });
+    const view = breachPromptView({ key: t.key, clock, escalationId: id, targetName: target.name, mentionIds, timeframeMs: rule.timeframe ?? null });
+    this.postInThread(t, view, `esc:${t.id}:${id}`);
+    return id;
+  }
+
+  // ------------------------------------------------------------------ decisions
+
+  /** Load an escalation for a button on ticket `key`, or explain why not. */
+  requireFor(key: string, escalationId: number): { esc: EscalationRow; ticket: Ticket } {
+    const ticket = this.d.tickets.require(key);
+    const esc = this.get(escalationId);
+    if (!esc || esc.ticketId !== ticket.id) throw new InputInvalidError(`That escalation prompt does not belong to ${ticket.key} any more.`);
+    return { esc, ticket };
+  }
+
+  private decide(esc: EscalationRow, status: EscalationStatus, by: string): void {
+    const ok = this.stmts.decide.run(status, by, this.d.clock.now(), esc.id).changes > 0;
+    if (!ok) {
+      const cur = this.get(esc.id);
+      throw new NotPermittedError(DECISION_TEXT.alreadyDecided(`escalation ${esc.id}`, cur?.status ?? 'decided'));
+    }
+  }
+
+  /** "Escalate to …": escalate the ticket to the prompt's target. */
+  accept(key: string, escalationId: number, by: string): { ticket: Ticket; target: EscalationTarget } {
+    const { esc, ticket } = this.requireFor(key, escalationId);
+    const target = resolveTarget(this.d.config, esc.target);
+    let out = ticket;
+    this.d.db.transaction(() => {
+      this.decide(esc, 'accepted', by);
+      // Mention the right people (on-call for a team target), not only the static member list.
+      const members = this.mentionsFor(target, ticket, this.d.clock.now());
+      out = this.d.tickets.escalate(ticket.key, by, { ...target, members }, esc.reason);
+    })();
+    return { ticket: out, target };
+  }
+
+  /** "Not needed": recorded on the timeline. */
+  decline(key: string, escalationId: number, by: string): Ticket {
+    const { esc, ticket } = this.requireFor(key, escalationId);
+    let out = ticket;
+    this.d.db.transaction(() => {
+      this.decide(esc, 'declined', by);
+      out = this.d.tickets.change(ticket.key, by, () => ({
+        patch: {},
+        events: [{ type: 'escalation_declined', data: { escalation: esc.id, rule: esc.ruleId, target: esc.target, reason: esc.reason } }],
+      }));
+    })();
+    return out;
+  }
+
+  /** "Link as one incident": the ticket and its similar tickets share an incident key. */
+  linkIncident(key: string, escalationId: number, by: string): { incident: string; keys: string[] } {
+    const { esc, ticket } = this.requireFor(key, escalationId);
+    const keys = [ticket.key, ...esc.related.filter((k) => k !== ticket.key)];
+    let incident = '';
+    this.d.db.transaction(() => {
+      this.decide(esc, 'linked', by);
+      incident = this.d.tickets.linkIncident(keys, by);
+    })();
+    return { incident, keys };
+  }
+
+  /** Record a decision on a breach prompt without closing it (take, reassign, snooze, note). */
+  markActed(esc: EscalationRow, status: 'accepted' | 'open', by: string): void {
+    if (status === 'accepted' && esc.status === 'open') this.stmts.decide.run('accepted', by, this.d.clock.now(), esc.id);
+  }
+}
