@@ -4,6 +4,7 @@
  * and mounts itself on the core.
  */
 import type { Core } from '../src/app.js';
+import { slackAdapter } from './slack/index.js';
 
 export interface AdapterModule {
   name: string;
@@ -17,4 +18,4 @@ export interface AdapterModule {
 }
 
 /** Adapters in start order. Slack and Teams add themselves here; local runs when neither is configured. */
-export const ADAPTERS: AdapterModule[] = [];
+export const ADAPTERS: AdapterModule[] = [slackAdapter];

@@ -136,7 +136,13 @@ export class FakeSlack {
     const seen = this.calls.find(pred);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const w = { pred, resolve: (c: SlackCall) => (clearTimeout(timer), resolve(c)) };
+      const w = {
+        pred,
+        resolve: (c: SlackCall) => {
+          clearTimeout(timer);
+          resolve(c);
+        },
+      };
       const timer = setTimeout(() => {
         this.waiters.splice(this.waiters.indexOf(w), 1);
         reject(new Error(`fake Slack: no matching call within ${timeoutMs} ms; calls so far: ${this.calls.map((c) => c.method).join(', ') || 'none'}`));
@@ -304,7 +310,7 @@ export class FakeSlack {
       }
       case 'conversations.history': {
         const msgs = this.messages
-          .filter((mm) => mm.channel === args.channel && (!args.latest || mm.ts <= args.latest) && (!args.oldest || mm.ts >= args.oldest) && !mm.thread_ts)
+          .filter((mm) => mm.channel === args.channel && (!args.latest || mm.ts <= args.latest) && (!args.oldest || mm.ts >= args.oldest) && (!mm.thread_ts || mm.thread_ts === mm.ts))
           .sort((a, b) => (a.ts < b.ts ? 1 : -1))
           .slice(0, Number(args.limit ?? 100));
         return { ok: true, messages: msgs.map(({ channel: _c, ...rest }) => ({ type: 'message', ...rest })), has_more: false };

@@ -5,6 +5,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSlackClient, SlackChatPort } from '../../adapters/slack/slack-chat-port.js';
+import { slackLogger } from '../../adapters/slack/slack-logger.js';
+import { createLogger } from '../../src/logger.js';
 import { ChatDeliveryError } from '../../src/domain/errors.js';
 import { type ContractHarness, chatPortContract, type WireOp } from '../contract/chat-port-contract.js';
 import { blockText, FakeSlack, type SlackCall } from '../fakes/fake-slack.js';
@@ -27,11 +29,12 @@ function toWireOp(c: SlackCall): WireOp | null {
   }
 }
 
-async function makeHarness(timeoutMs = 2000): Promise<ContractHarness & { fake: FakeSlack }> {
+async function makeHarness(timeoutMs = 2000): Promise<ContractHarness & { fake: FakeSlack; slack: SlackChatPort }> {
   const fake = await FakeSlack.start();
-  const port = new SlackChatPort(createSlackClient({ token: 'xoxb-test', apiUrl: fake.apiUrl, timeoutMs }));
+  const port = new SlackChatPort(createSlackClient({ token: 'xoxb-test', apiUrl: fake.apiUrl, timeoutMs, logger: slackLogger(createLogger({ LOG_LEVEL: 'silent' })) }));
   return {
     fake,
+    slack: port,
     port,
     channelId: 'C0SUPPORT',
     userId: 'U0ALICE',
@@ -95,7 +98,7 @@ describe('SlackChatPort specifics', () => {
 
   it('renders forms as modals with the state in private_metadata', async () => {
     h = await makeHarness();
-    await h.port.openForm({
+    await h.slack.openForm({
       trigger: 'trig',
       userId: 'U1',
       channelId: 'C9',

@@ -1,0 +1,54 @@
+/**
+ * Buttons and selects (`block_actions`) on ticket cards, lists and the App Home tab, routed by
+ * the core's namespaced action ids. Acknowledged at once; card changes arrive through the
+ * outbox (chat.update). Only when the core has something to say to the clicker does it go back
+ * via `respond()`; on the Home tab (no response_url) it is shown on top of the refreshed Home.
+ */
+import type { App, BlockAction } from '@slack/bolt';
+import type { InteractionResult } from '../../../../src/commands/interactions.js';
+import { publishHome } from '../../home.js';
+import { renderEphemeralResponse } from '../../render-blocks.js';
+import type { SlackDeps } from '../../slack-deps.js';
+
+/** The value an element carries: a button's value or a select's chosen option. */
+function actionValue(action: BlockAction['actions'][number]): string | null {
+  if (action.type === 'button') return action.value ?? null;
+  if (action.type === 'static_select') return action.selected_option?.value ?? null;
+  if (action.type === 'users_select') return action.selected_user ?? null;
+  return null;
+}
+
+/** Register the listener for every block action. */
+export function registerBlockActions(app: App, deps: SlackDeps): void {
+  const { core, port } = deps;
+  app.action<BlockAction>(/.+/, async ({ ack, body, action, respond }) => {
+    await ack();
+    const value = actionValue(action);
+    // Link buttons also send an action; there is nothing to do for them.
+    if (value === null || (action.type === 'button' && action.url && !core.interactions.knowsAction(action.action_id))) return;
+    const userId = body.user.id;
+    const channelId = body.channel?.id ?? body.container?.channel_id;
+    const onHome = body.view?.type === 'home';
+    let res: InteractionResult;
+    try {
+      res = await core.interactions.action(action.action_id, value, {
+        platform: 'slack',
+        userId,
+        channelId,
+        messageId: body.container?.message_ts ?? body.message?.ts,
+        threadId: (body.message?.thread_ts as string | undefined) ?? null,
+        trigger: body.trigger_id,
+      });
+    } catch (err) {
+      core.logger.error({ err, actionId: action.action_id, user: userId }, 'slack: action failed');
+      return;
+    }
+    try {
+      if (res.form) await port.openForm({ trigger: body.trigger_id, userId, form: res.form, channelId });
+      if (onHome) await publishHome(deps, userId, res.ephemeral);
+      else if (res.ephemeral && respond) await respond(renderEphemeralResponse(res.ephemeral));
+    } catch (err) {
+      core.logger.warn({ err, actionId: action.action_id, user: userId }, 'slack: could not answer an action');
+    }
+  });
+}

@@ -1,0 +1,30 @@
+/**
+ * `/ticket <subcommand> …`: acknowledged at once, then the core's one command parser runs and
+ * the answer goes back through `respond()` (response_url) — ephemeral unless the command says
+ * otherwise. Changes also show on the ticket card through the outbox.
+ */
+import type { App } from '@slack/bolt';
+import { runCommand } from '../../../../src/commands/ticket-commands.js';
+import { errorView } from '../../../../src/views/ticket-views.js';
+import { renderEphemeralResponse, renderMessage } from '../../render-blocks.js';
+import type { SlackDeps } from '../../slack-deps.js';
+import { SLACK_IDS } from '../../slack-ids.js';
+
+/** Register the /ticket command. */
+export function registerTicketCommand(app: App, { core, port }: SlackDeps): void {
+  app.command(SLACK_IDS.command, async ({ command, ack, respond }) => {
+    await ack();
+    const ctx = { platform: 'slack' as const, userId: command.user_id, channelId: command.channel_id, trigger: command.trigger_id };
+    try {
+      const reply = await runCommand(core.commands, core.tickets, command.text ?? '', ctx);
+      if (reply.form) {
+        await port.openForm({ trigger: command.trigger_id, userId: command.user_id, form: reply.form, channelId: command.channel_id });
+        return;
+      }
+      await respond(reply.visibility === 'in_channel' ? { response_type: 'in_channel', ...renderMessage(reply.view) } : renderEphemeralResponse(reply.view));
+    } catch (err) {
+      core.logger.error({ err, command: SLACK_IDS.command, user: command.user_id }, 'slack: /ticket failed');
+      await respond(renderEphemeralResponse(errorView('Something went wrong running that command. It was logged; please try again.'))).catch(() => {});
+    }
+  });
+}

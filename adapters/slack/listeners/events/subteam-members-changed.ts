@@ -1,0 +1,17 @@
+/**
+ * `subteam_members_changed`: people added to a user group listed in config.agentGroups become
+ * agents right away. (Removals take effect at the next start: the directory only grows.)
+ */
+import type { App } from '@slack/bolt';
+import type { SlackDeps } from '../../slack-deps.js';
+
+/** Register the user-group membership listener. */
+export function registerSubteamEvents(app: App, { core }: SlackDeps): void {
+  app.event('subteam_members_changed', async ({ event }) => {
+    if (!core.config.agentGroups.includes(event.subteam_id)) return;
+    const added = event.added_users ?? [];
+    if (added.length) core.directory.addAgents(added);
+    if (event.removed_users?.length)
+      core.logger.info({ group: event.subteam_id, removed: event.removed_users.length }, 'slack: people left an agent group; they stay agents until the next restart');
+  });
+}

@@ -1,0 +1,40 @@
+/**
+ * Load one message by channel and ts (for the 🎫 reaction, which only carries the message's
+ * address): conversations.history finds top-level messages, conversations.replies finds
+ * replies inside threads.
+ */
+import type { webApi } from '@slack/bolt';
+import type { Attachment } from '../../src/domain/types.js';
+import type { Logger } from '../../src/logger.js';
+import { filesToAttachments, type SlackMessageLike, slackToPlain } from './slack-inbound.js';
+
+export interface LoadedMessage {
+  text: string;
+  userId: string;
+  threadId: string | null;
+  files?: Attachment[];
+}
+
+/**
+ * @returns the message, or null when it cannot be read (deleted, no access)
+ * @example await loadMessage(client, 'C1', '1700000000.000100', logger)
+ */
+export async function loadMessage(client: InstanceType<typeof webApi.WebClient>, channel: string, ts: string, logger: Logger): Promise<LoadedMessage | null> {
+  const pick = (msgs: SlackMessageLike[] | undefined): LoadedMessage | null => {
+    const m = msgs?.find((x) => x.ts === ts);
+    if (!m) return null;
+    const files = filesToAttachments(m.files);
+    const text = slackToPlain(m.text ?? '').trim() || (files.length ? `(shared ${files.length} file(s))` : '');
+    return { text, userId: m.user ?? m.bot_id ?? 'unknown', threadId: m.thread_ts && m.thread_ts !== ts ? m.thread_ts : null, files };
+  };
+  try {
+    const hist = await client.conversations.history({ channel, latest: ts, oldest: ts, inclusive: true, limit: 1 });
+    const top = pick(hist.messages as SlackMessageLike[] | undefined);
+    if (top) return top;
+    const replies = await client.conversations.replies({ channel, ts, latest: ts, oldest: ts, inclusive: true, limit: 1 });
+    return pick(replies.messages as SlackMessageLike[] | undefined);
+  } catch (err) {
+    logger.warn({ err, channel, ts }, 'slack: could not load the message (is the bot in the channel, with the history scopes?)');
+    return null;
+  }
+}

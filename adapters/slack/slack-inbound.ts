@@ -1,0 +1,80 @@
+/**
+ * Slack payloads → the core's normalised inbound shapes. Slack's own text markup (`<@U1>`,
+ * `<https://x|label>`, `&lt;`) is turned into plain text here, so tickets store what people
+ * typed and the renderer can escape it once on the way out.
+ */
+import type { Attachment } from '../../src/domain/types.js';
+import type { InboundMessage } from '../../src/inbound/inbound.js';
+
+/** The fields of a Slack message event the adapter reads. */
+export interface SlackMessageLike {
+  type?: string;
+  subtype?: string;
+  channel?: string;
+  ts?: string;
+  thread_ts?: string;
+  user?: string;
+  bot_id?: string;
+  text?: string;
+  files?: SlackFile[];
+  user_profile?: { display_name?: string; real_name?: string };
+}
+
+export interface SlackFile {
+  id?: string;
+  name?: string;
+  title?: string;
+  permalink?: string;
+  url_private?: string;
+}
+
+/**
+ * Slack message text → plain text: mentions become `@U…`, links `label (url)` or the url,
+ * channel links `#name`, special mentions `@here`; HTML entities are decoded.
+ * @example slackToPlain('see <https://x.io|docs> &amp; ask <@U1>') // 'see docs (https://x.io) & ask @U1'
+ */
+export function slackToPlain(text: string): string {
+  return text
+    .replace(/<([^<>]+)>/g, (_m, inner: string) => {
+      const [target = '', label] = inner.split('|', 2) as [string, string | undefined];
+      if (target.startsWith('@')) return `@${label ?? target.slice(1)}`;
+      if (target.startsWith('#')) return `#${label ?? target.slice(1)}`;
+      if (target.startsWith('!subteam^')) return `@${label ?? target.slice(9)}`;
+      if (target.startsWith('!')) return `@${label ?? target.slice(1).split('^')[0]}`;
+      if (label && label !== target && !target.endsWith(label)) return `${label} (${target})`;
+      return target.replace(/^mailto:/, '');
+    })
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
+
+/** Slack files → ticket attachments (the permalink, which respects Slack's access rules). */
+export function filesToAttachments(files: SlackFile[] | undefined): Attachment[] {
+  return (files ?? [])
+    .map((f): Attachment | null => {
+      const url = f.permalink ?? f.url_private;
+      return url ? { kind: 'file', name: (f.name ?? f.title ?? 'file').slice(0, 120), url } : null;
+    })
+    .filter((a): a is Attachment => a !== null);
+}
+
+/**
+ * A Slack `message` event → InboundMessage.
+ * @example toInboundMessage({ channel: 'C1', ts: '1.1', user: 'U1', text: 'help' }, 'Ev1')
+ */
+export function toInboundMessage(m: SlackMessageLike, eventId?: string): InboundMessage {
+  return {
+    platform: 'slack',
+    eventId,
+    channelId: m.channel ?? '',
+    messageId: m.ts ?? '',
+    threadId: m.thread_ts ?? null,
+    userId: m.user ?? m.bot_id ?? '',
+    userName: m.user_profile?.display_name || m.user_profile?.real_name || null,
+    text: slackToPlain(m.text ?? ''),
+    isBot: Boolean(m.bot_id) || m.subtype === 'bot_message',
+    subtype: m.subtype ?? null,
+    files: filesToAttachments(m.files),
+  };
+}
