@@ -410,6 +410,16 @@ export class PlaygroundStore {
     return this.db.prepare<[string], FormRow>("SELECT * FROM local_forms WHERE user_id = ? AND status = 'open' ORDER BY id").all(userId).map(toForm);
   }
 
+  // ------------------------------------------------------------------ settings
+
+  setting(key: string): string | null {
+    return this.db.prepare<[string], { value: string }>('SELECT value FROM local_settings WHERE key = ?').get(key)?.value ?? null;
+  }
+
+  setSetting(key: string, value: string): void {
+    this.db.prepare('INSERT INTO local_settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
   /** Has anything been posted yet? (The demo seeds only once unless asked.) */
   messageCount(): number {
     return this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM local_messages').get()?.n ?? 0;

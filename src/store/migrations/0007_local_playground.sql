@@ -57,4 +57,11 @@ CREATE TABLE local_forms (
 );
 CREATE INDEX local_forms_rev ON local_forms (rev);
 
+-- Small playground settings, e.g. how far the bot's clock runs ahead of real time, so a
+-- restart keeps the time the person jumped to (messages and tickets stay in order).
+CREATE TABLE local_settings (
+  key    TEXT PRIMARY KEY,
+  value  TEXT NOT NULL
+) WITHOUT ROWID;
+
 INSERT INTO local_channels (id, kind, topic, created_at) VALUES ('support', 'channel', 'Ask the support team anything. frontdesk turns requests into tickets.', 0);

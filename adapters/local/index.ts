@@ -1,0 +1,37 @@
+/**
+ * The local playground adapter: the whole bot in a browser, no Slack or Teams account needed.
+ * It runs when neither Slack (SLACK_BOT_TOKEN) nor Teams (MICROSOFT_APP_ID) is configured, or
+ * when FRONTDESK_PLAYGROUND=1 (FRONTDESK_PLAYGROUND=0 turns it off).
+ */
+import type { AdapterModule } from '../registry.js';
+import { ManualClock } from '../../src/ports/clock.js';
+import { mountPlayground } from './server.js';
+
+/** Is the playground on for this environment? */
+export function playgroundEnabled(env: NodeJS.ProcessEnv): boolean {
+  if (env.FRONTDESK_PLAYGROUND === '0') return false;
+  if (env.FRONTDESK_PLAYGROUND === '1') return true;
+  return !env.SLACK_BOT_TOKEN && !env.MICROSOFT_APP_ID;
+}
+
+/**
+ * The clock the core should run on: a movable clock (starting now, at real speed) when the
+ * playground runs, so its clock control can jump and speed up time; otherwise undefined
+ * (the system clock). Called by adapters/main.ts before the core is built.
+ * @example const clock = playgroundClock(active.map((a) => a.name));
+ */
+export function playgroundClock(activeAdapters: readonly string[]): ManualClock | undefined {
+  return activeAdapters.includes(localAdapter.name) ? new ManualClock(Date.now(), 1) : undefined;
+}
+
+export const localAdapter: AdapterModule = {
+  name: 'local',
+  enabled: playgroundEnabled,
+  async start(core) {
+    mountPlayground(core);
+  },
+  describe(_env, where) {
+    const host = where.host === '0.0.0.0' || where.host === '::' ? 'localhost' : where.host;
+    return `local playground: http://${host}:${where.port}/  (a local development surface; no Slack or Teams needed)`;
+  },
+};
