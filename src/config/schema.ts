@@ -90,8 +90,8 @@ const onCallSchema = z
 
 export const teamSchema = z
   .object({
-    id: z.string().min(1),
-    name: z.string().optional(),
+    id: z.string().min(1).describe('team id'),
+    name: z.string().optional().describe('display name'),
     members: z.array(z.string()).default([]).describe('user ids of the agents in this team'),
     routing: z.enum(['round_robin', 'on_call', 'none']).default('round_robin'),
     onCall: onCallSchema.optional(),
@@ -111,21 +111,19 @@ export const channelSchema = z
 
 const ruleSchema = z
   .object({
-    id: z.string().min(1),
-    /** Phrases (case-insensitive, word-bounded) or regular expressions written as /.../. */
-    match: z.array(z.string().min(1)).min(1),
-    category: z.string().optional(),
-    priority: priority.optional(),
-    /** Raise priority to at least this level (never lowers). */
-    atLeast: priority.optional(),
-    label: z.string().optional().describe('text shown on the card, default: matched "<phrase>"'),
+    id: z.string().min(1).describe('a name for the rule (shown as the signal source)'),
+    match: z.array(z.string().min(1)).min(1).describe('phrases (case-insensitive, whole words) or /regular expressions/'),
+    category: z.string().optional().describe('category to set when it matches'),
+    priority: priority.optional().describe('priority to set when it matches'),
+    atLeast: priority.optional().describe('raise priority to at least this (never lowers)'),
+    label: z.string().optional().describe('text shown on the card (default: matched "PHRASE")'),
   })
   .strict();
 
 const escalationRuleSchema = z
   .object({
-    id: z.string().min(1),
-    trigger: z.enum(['priority', 'breach', 'unassigned', 'cluster', 'keywords', 'vip']),
+    id: z.string().min(1).describe('a name for the rule'),
+    trigger: z.enum(['priority', 'breach', 'unassigned', 'cluster', 'keywords', 'vip']).describe('what starts the escalation'),
     priorities: z.array(priority).optional().describe('for trigger=priority (default P0, P1)'),
     keywords: z.array(z.string()).optional().describe('for trigger=keywords'),
     afterMinutes: z.number().int().positive().optional().describe('for trigger=unassigned'),
@@ -139,10 +137,10 @@ const escalationRuleSchema = z
 
 const tierSchema = z
   .object({
-    id: z.string(),
-    name: z.string(),
-    members: z.array(z.string()).default([]),
-    target: durationSchema.optional(),
+    id: z.string().describe('tier id used by escalateTo'),
+    name: z.string().describe('shown in prompts'),
+    members: z.array(z.string()).default([]).describe('user ids mentioned when a ticket escalates here'),
+    target: durationSchema.optional().describe('how fast this tier should respond'),
   })
   .strict();
 
