@@ -57,12 +57,16 @@ export interface LearnExample {
 export interface TriageOptions {
   /** The learner; `null` = rules only; omitted = a fresh one if config.triage.learner. */
   learner?: Learner | null;
+  /** How many examples built-in category hints are worth (see `ruleFade`). */
+  ruleEvidence?: number;
 }
 
 /** Sample weight of an agent's correction (imports and seeds weigh 1). */
 export const CORRECTION_WEIGHT = 3;
 /** Most recent stored examples used at start-up (bounds training time and memory). */
 export const MAX_TRAINING_EXAMPLES = 50_000;
+/** Built-in category hints count fully with an untrained learner, half after this many examples. */
+export const RULE_EVIDENCE = 1000;
 /** Strength of a soft priority hint, in log-odds. */
 const SUGGEST_WEIGHT = 1.5;
 const P2 = 2;
@@ -89,6 +93,7 @@ export class Triage {
   private readonly catIndex: Map<string, number>;
   private readonly vipCustomers: Set<string>;
   private readonly vipChannels: Set<string>;
+  private readonly ruleEvidence: number;
 
   constructor(config: FrontdeskConfig, opts: TriageOptions = {}) {
     this.config = config;
@@ -98,6 +103,7 @@ export class Triage {
     this.learner = opts.learner === undefined ? (config.triage.learner ? new Learner(this.categories) : null) : opts.learner;
     this.vipCustomers = new Set(config.vipCustomers);
     this.vipChannels = new Set(config.channels.filter((c) => c.vip).map((c) => c.id));
+    this.ruleEvidence = opts.ruleEvidence ?? RULE_EVIDENCE;
   }
 
   /** Classify one message. Never throws on odd text. */
@@ -132,15 +138,19 @@ export class Triage {
       }
     }
     let anyCategoryRule = false;
+    const bonus = new Float64Array(k);
+    const fade = this.ruleFade();
     for (const h of hits) {
       const c = h.rule.category === undefined ? undefined : this.catIndex.get(h.rule.category);
       if (c === undefined) continue;
-      // "charged" inside "charged twice": one piece of evidence, counted once.
+      // "charged" inside "charged twice": one piece of evidence, shown once.
       if (hits.some((o) => o !== h && o.rule.category === h.rule.category && o.phrase.length > h.phrase.length && o.phrase.includes(h.phrase))) continue;
       anyCategoryRule = true;
-      scores[c] = scores[c]! + h.rule.weight;
-      signals.push({ kind: 'category', label: label(h), source: `rule:${h.rule.id}`, value: h.rule.category!, weight: Math.min(h.rule.weight, 10) });
+      const w = h.rule.origin === 'config' ? h.rule.weight : h.rule.weight * fade;
+      bonus[c] = Math.max(bonus[c]!, w);
+      signals.push({ kind: 'category', label: label(h), source: `rule:${h.rule.id}`, value: h.rule.category!, weight: round(Math.min(w, 10)) });
     }
+    for (let c = 0; c < k; c++) scores[c] = scores[c]! + bonus[c]!;
     let category: string;
     let catConf: number;
     if (!learnerCat && !anyCategoryRule) {
@@ -168,12 +178,15 @@ export class Triage {
       const d = rank(CATEGORY_DEFAULT_PRIORITY[category] ?? 'P3');
       for (let i = 0; i < PRIORITIES.length; i++) pscores[i] = Math.log(i === d ? 0.5 : 0.125);
     }
+    const pbonus = new Float64Array(PRIORITIES.length);
+    const pfade = this.ruleFade('priority');
     for (const h of hits) {
       if (!h.rule.suggest) continue;
       const i = rank(h.rule.suggest);
-      pscores[i] = pscores[i]! + SUGGEST_WEIGHT;
-      signals.push({ kind: 'priority', label: label(h), source: `rule:${h.rule.id}`, value: h.rule.suggest, weight: SUGGEST_WEIGHT });
+      pbonus[i] = Math.max(pbonus[i]!, SUGGEST_WEIGHT * pfade);
+      signals.push({ kind: 'priority', label: label(h), source: `rule:${h.rule.id}`, value: h.rule.suggest, weight: round(SUGGEST_WEIGHT * pfade) });
     }
+    for (let i = 0; i < PRIORITIES.length; i++) pscores[i] = pscores[i]! + pbonus[i]!;
     const pprobs = softmax(pscores);
     let p = argmax(pprobs);
     const base = p;
@@ -230,6 +243,16 @@ export class Triage {
   }
 
   /**
+   * How much built-in category hints count, between 0 and 1: they are worth about
+   * RULE_EVIDENCE examples, so they fade as the learner learns from more of this desk's
+   * own history (which knows its customers' wording better than generic phrases).
+   */
+  private ruleFade(head: 'category' | 'priority' = 'category'): number {
+    const seen = this.learner?.[head].seen ?? 0;
+    return this.ruleEvidence / (this.ruleEvidence + seen);
+  }
+
+  /**
    * Record a labelled example (correction or import) and learn from it right away.
    * Storing it (TrainingRepo, so the next start-up retrains with it) is the caller's job.
    * Learning stops once this text would be triaged as labelled (rule floors and config
@@ -253,7 +276,7 @@ export class Triage {
       const bonus = new Float64Array(learner.categories.length);
       for (const h of hits) {
         const i = h.rule.category === undefined ? -1 : learner.categories.indexOf(h.rule.category);
-        if (i >= 0 && h.rule.origin === 'builtin') bonus[i] = bonus[i]! + h.rule.weight;
+        if (i >= 0 && h.rule.origin === 'builtin') bonus[i] = Math.max(bonus[i]!, h.rule.weight * this.ruleFade());
       }
       until.category = (probs) => probs[target]! >= 0.5 && argmax(probs.map((q, i) => Math.log(Math.max(q, 1e-6)) + bonus[i]!)) === target;
     }
@@ -263,7 +286,7 @@ export class Triage {
       for (const h of hits) {
         if (!h.rule.suggest) continue;
         const i = rank(h.rule.suggest);
-        bonus[i] = bonus[i]! + SUGGEST_WEIGHT;
+        bonus[i] = Math.max(bonus[i]!, SUGGEST_WEIGHT * this.ruleFade('priority'));
       }
       until.priority = (probs) => probs[target]! >= 0.5 && argmax(probs.map((q, i) => Math.log(Math.max(q, 1e-6)) + bonus[i]!)) === target;
     }
