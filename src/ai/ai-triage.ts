@@ -4,8 +4,8 @@
  * rules — the model only proposes; it can never trigger an action:
  *  - priority: AI never lowers it; it may raise it by at most one step, and never to P0 on its own
  *    (an offline P0 stays P0; an AI-only P0 becomes at most P1 plus a signal);
- *  - category: AI's category is used only when the offline rules found no evidence (no category
- *    signal, or 'other'); otherwise a disagreement becomes a signal;
+ *  - category: AI's category is used only when the offline triage had no evidence (no category
+ *    signal other than source 'default', or 'other'); otherwise a disagreement becomes a signal;
  *  - escalation: only ever a signal for a person to act on.
  * Every disagreement is a Signal with kind 'ai' so the card shows it.
  */
@@ -115,7 +115,8 @@ export function combineTriage(offline: OfflineTriage, ai: AiTriageProposal | nul
 
   // Category.
   if (ai.category !== offline.category) {
-    const offlineHasEvidence = offline.category !== 'other' && offline.signals.some((s) => s.kind === 'category');
+    // Evidence = a rule or the learner chose the category; 'default' signals mean nothing matched.
+    const offlineHasEvidence = offline.category !== 'other' && offline.signals.some((s) => s.kind === 'category' && s.source !== 'default');
     if (offlineHasEvidence) {
       signals.push({ kind: 'ai', source: 'ai', value: ai.category, label: `AI suggests category "${ai.category}"; kept "${offline.category}" from the rules` });
     } else {

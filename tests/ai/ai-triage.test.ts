@@ -125,6 +125,23 @@ describe('combineTriage', () => {
     expect(c.signals).toEqual([{ kind: 'ai', source: 'ai', value: 'billing', label: 'AI set category "billing" (no rule matched)' }]);
   });
 
+  it("treats the offline 'default' category signal as no evidence", () => {
+    const c = combineTriage(
+      { category: 'question', priority: 'P3', signals: [{ kind: 'category', label: 'no rule matched, nothing learned yet', source: 'default', value: 'question' }] },
+      proposal({ category: 'billing', priority: 'P3' }),
+    );
+    expect(c.category).toBe('billing');
+    expect(c.applied.category).toBe(true);
+  });
+
+  it('keeps a learner-backed category', () => {
+    const c = combineTriage(
+      { category: 'bug', priority: 'P3', signals: [{ kind: 'category', label: 'learned from "crash"', source: 'learner', value: 'bug' }] },
+      proposal({ category: 'billing', priority: 'P3' }),
+    );
+    expect(c.category).toBe('bug');
+  });
+
   it('keeps a rule-backed category and records the disagreement', () => {
     const c = combineTriage(offline({ category: 'bug', signals: [{ ...ruleSignal, value: 'bug' }] }), proposal({ category: 'billing' }));
     expect(c.category).toBe('bug');
