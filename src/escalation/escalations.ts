@@ -98,7 +98,7 @@ export class Escalations {
         "SELECT id FROM escalations WHERE ticket_id = ? AND rule_id LIKE 'cluster%' AND created_at >= ? LIMIT 1",
       ),
       unassignedDue: db.prepare<[number, string, number], { id: number }>(
-        `SELECT t.id FROM tickets t
+        `SELECT t.id FROM tickets t INDEXED BY tickets_open_unassigned
           WHERE t.owner_id IS NULL AND t.status NOT IN ('resolved','closed') AND t.deleted = 0 AND t.created_at <= ?
             AND t.status != 'waiting_on_customer'
             AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.ticket_id = t.id AND e.rule_id = ?)
@@ -281,6 +281,13 @@ export class Escalations {
 
   // ------------------------------------------------------------------ decisions
 
+  /** The rows one triage prompt stands for (priority/keyword/VIP rules raised together for one target). */
+  promptGroup(esc: EscalationRow): EscalationRow[] {
+    const groupable = new Set(this.d.config.escalation.rules.filter((r) => ['priority', 'keywords', 'vip'].includes(r.trigger)).map((r) => r.id));
+    if (!groupable.has(esc.ruleId)) return [esc];
+    return this.forTicket(esc.ticketId).filter((r) => groupable.has(r.ruleId) && r.target === esc.target && r.createdAt === esc.createdAt);
+  }
+
   /** Load an escalation for a button on ticket `key`, or explain why not. */
   requireFor(key: string, escalationId: number): { esc: EscalationRow; ticket: Ticket } {
     const ticket = this.d.tickets.require(key);
@@ -290,11 +297,15 @@ export class Escalations {
   }
 
   private decide(esc: EscalationRow, status: EscalationStatus, by: string): void {
-    const ok = this.stmts.decide.run(status, by, this.d.clock.now(), esc.id).changes > 0;
+    const now = this.d.clock.now();
+    const ok = this.stmts.decide.run(status, by, now, esc.id).changes > 0;
     if (!ok) {
       const cur = this.get(esc.id);
-      throw new NotPermittedError(DECISION_TEXT.alreadyDecided(`escalation ${esc.id}`, cur?.status ?? 'decided'));
+      const ticket = this.d.tickets.repo.get(esc.ticketId);
+      throw new NotPermittedError(DECISION_TEXT.alreadyDecided(ticket?.key ?? `ticket ${esc.ticketId}`, cur?.status ?? 'decided'));
     }
+    // Rules raised together for the same target share one prompt: one decision covers them all.
+    for (const r of this.promptGroup(esc)) if (r.id !== esc.id) this.stmts.decide.run(status, by, now, r.id);
   }
 
   /** "Escalate to …": escalate the ticket to the prompt's target. */

@@ -8,7 +8,7 @@ const STOP = new Set(
   (
     'a an and are as at be been but by can cannot could do does doing done for from get got has have having hi hello hey i if in into is it its ' +
     'just me my no not of on or our please so some that the their them then there these this those to too us was we were what when where which ' +
-    'why will with would you your any all also anyone again still now today thanks thank help need since after before about after up out'
+    'why will with would you your any all also anyone again still now today thanks thank help need since after before about up out'
   ).split(' '),
 );
 

@@ -1,0 +1,341 @@
+/**
+ * Compute a digest's numbers. Counts and groupings are SQL aggregates over indexes (new,
+ * resolved, reopened, categories, the open queue by priority, age and owner); only period-sized
+ * sets (clocks that stopped in the period, the open queue for breaches and at-risk tickets, the
+ * period's new tickets for clusters) come into JS, where the SLA policy functions judge them —
+ * the same functions the watcher and the cards use, so the digest agrees with them.
+ *
+ * Definitions (also shown in the digest's footer and the CLI's --json):
+ * - new: created in [from, to); resolved: resolved_at in [from, to); reopened: tickets with a
+ *   `reopened` event in [from, to); open: open now (= `frontdesk tickets list --status open`).
+ * - SLA compliance per clock: of the clocks that stopped in the period plus those that crossed
+ *   their target in the period and were still running at its end, the share that met the target.
+ *   Breaches are the ones that did not.
+ * - medians: calendar time from creation to first response / resolution, for those in the period.
+ */
+import { PRIORITIES, type Priority, type SlaSnapshot, type TicketStatus } from '../domain/types.js';
+import { clusterTexts } from '../escalation/similarity.js';
+import { type SlaClockName, type SlaClockState, slaState } from '../sla/policy.js';
+import { AiRepo, type AiUsage } from '../store/ai-repo.js';
+import type { Db } from '../store/db.js';
+import type { DigestPeriod } from './period.js';
+
+const H = 3_600_000;
+const DAY = 24 * H;
+/** Keys listed behind each number (the rest is counted). */
+export const KEYS_CAP = 50;
+
+export const AGE_BUCKETS = [
+  { id: 'lt1d', label: '< 1 day', maxMs: DAY },
+  { id: '1to3d', label: '1–3 days', maxMs: 3 * DAY },
+  { id: '3to7d', label: '3–7 days', maxMs: 7 * DAY },
+  { id: 'gt7d', label: '> 7 days', maxMs: Number.POSITIVE_INFINITY },
+] as const;
+
+export interface Counted {
+  count: number;
+  /** Up to KEYS_CAP ticket keys behind the number. */
+  keys: string[];
+}
+
+export interface ClockCompliance {
+  met: number;
+  missed: number;
+  /** met / (met + missed), or null when no clock was due in the period. */
+  compliance: number | null;
+}
+
+export interface BreachItem {
+  key: string;
+  priority: Priority;
+  clock: SlaClockName;
+  dueAt: number;
+  /** When the clock stopped (late), or null if it was still running at the period's end. */
+  stoppedAt: number | null;
+  ownerId: string | null;
+}
+
+export interface AtRiskItem {
+  key: string;
+  priority: Priority;
+  clock: SlaClockName;
+  dueAt: number;
+  ownerId: string | null;
+  title: string;
+}
+
+export interface CategoryItem {
+  category: string;
+  count: number;
+  previous: number;
+}
+
+export interface ClusterItem {
+  keys: string[];
+  words: string[];
+  /** What a lead might do: 'incident' (already linked), 'known_answer' (mostly resolved), 'investigate'. */
+  suggestion: 'incident' | 'known_answer' | 'investigate';
+  incident: string | null;
+}
+
+export interface OwnerLoad {
+  ownerId: string | null;
+  open: number;
+  resolved: number;
+}
+
+export interface DigestData {
+  period: DigestPeriod;
+  /** When the numbers were computed (open/at-risk are as of this instant). */
+  generatedAt: number;
+  new: Counted;
+  resolved: Counted;
+  reopened: Counted;
+  open: { count: number };
+  /** The same counts over the comparison period (week-over-week for the weekly summary). */
+  previous: { new: number; resolved: number; reopened: number };
+  openByPriority: Record<Priority, number>;
+  openByAge: { id: string; label: string; count: number }[];
+  sla: { firstResponse: ClockCompliance; resolution: ClockCompliance };
+  breaches: BreachItem[];
+  medians: { firstResponseMs: number | null; firstResponseSamples: number; resolutionMs: number | null; resolutionSamples: number };
+  categories: CategoryItem[];
+  clusters: ClusterItem[];
+  owners: OwnerLoad[];
+  atRisk: AtRiskItem[];
+  ai: AiUsage | null;
+}
+
+interface SlaRow {
+  id: number;
+  key: string;
+  priority: Priority;
+  owner_id: string | null;
+  status: TicketStatus;
+  sla: string;
+  created_at: number;
+  first_response_at: number | null;
+  resolved_at: number | null;
+  paused_ms: number;
+  paused_since: number | null;
+  title: string;
+  incident_key: string | null;
+}
+
+const SLA_COLS = 'id, key, priority, owner_id, status, sla, created_at, first_response_at, resolved_at, paused_ms, paused_since, title, incident_key';
+
+interface Parsed {
+  row: SlaRow;
+  t: {
+    sla: SlaSnapshot;
+    createdAt: number;
+    firstResponseAt: number | null;
+    resolvedAt: number | null;
+    pausedMs: number;
+    pausedSince: number | null;
+    status: TicketStatus;
+  };
+}
+
+function parse(row: SlaRow): Parsed {
+  return {
+    row,
+    t: {
+      sla: JSON.parse(row.sla) as SlaSnapshot,
+      createdAt: row.created_at,
+      firstResponseAt: row.first_response_at,
+      resolvedAt: row.resolved_at,
+      pausedMs: row.paused_ms,
+      pausedSince: row.paused_since,
+      status: row.status,
+    },
+  };
+}
+
+function median(xs: number[]): number | null {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : Math.round((s[m - 1]! + s[m]!) / 2);
+}
+
+const OPEN = "status NOT IN ('resolved','closed') AND deleted = 0";
+/** The open queue, read through its partial index (the planner has no statistics to choose it). */
+const OPEN_TICKETS = 'tickets INDEXED BY tickets_open_queue';
+
+export interface BuildOptions {
+  /** Tickets at risk: running clocks due within this horizon from `now` (default 24 h). */
+  riskHorizonMs?: number;
+  /** Minimum size of a repeated-issue cluster (default: the cluster rule's count, else 3). */
+  clusterMin?: number;
+  /** Most recent new tickets considered for clusters (default 1000). */
+  clusterScan?: number;
+}
+
+/**
+ * Build the digest for a period. `now` is when it is generated (open counts and at-risk tickets
+ * are as of then).
+ *
+ * @example
+ * const data = buildDigest(db, digestPeriod('daily', '2026-11-23', 'Europe/Berlin', [1, 2, 3, 4, 5]), clock.now());
+ * data.new.count; data.sla.firstResponse.compliance; data.atRisk[0]?.key
+ */
+export function buildDigest(db: Db, period: DigestPeriod, now: number, opts: BuildOptions = {}): DigestData {
+  const { from, to, prevFrom, prevTo } = period;
+  const horizon = opts.riskHorizonMs ?? DAY;
+
+  const count = (sql: string, ...args: unknown[]) => (db.prepare(sql).get(...args) as { n: number }).n;
+  const keys = (sql: string, ...args: unknown[]) => (db.prepare(sql).all(...args, KEYS_CAP) as { key: string }[]).map((r) => r.key);
+
+  const newSql = 'FROM tickets WHERE created_at >= ? AND created_at < ? AND deleted = 0';
+  const resolvedSql = 'FROM tickets WHERE resolved_at >= ? AND resolved_at < ? AND deleted = 0';
+  const reopenedSql =
+    "FROM tickets WHERE deleted = 0 AND id IN (SELECT DISTINCT ticket_id FROM ticket_events WHERE type = 'reopened' AND at >= ? AND at < ?)";
+  const counted = (sql: string): Counted => ({
+    count: count(`SELECT COUNT(*) AS n ${sql}`, from, to),
+    keys: keys(`SELECT key ${sql} ORDER BY id LIMIT ?`, from, to),
+  });
+
+  const openByPriority = Object.fromEntries(PRIORITIES.map((p) => [p, 0])) as Record<Priority, number>;
+  for (const r of db.prepare(`SELECT priority, COUNT(*) AS n FROM ${OPEN_TICKETS} WHERE ${OPEN} GROUP BY priority`).all() as { priority: Priority; n: number }[])
+    openByPriority[r.priority] = r.n;
+  const openCount = Object.values(openByPriority).reduce((a, b) => a + b, 0);
+
+  const ageRow = db
+    .prepare(
+      `SELECT SUM(CASE WHEN created_at > @now - @d1 THEN 1 ELSE 0 END) AS b0,
+              SUM(CASE WHEN created_at <= @now - @d1 AND created_at > @now - @d3 THEN 1 ELSE 0 END) AS b1,
+              SUM(CASE WHEN created_at <= @now - @d3 AND created_at > @now - @d7 THEN 1 ELSE 0 END) AS b2,
+              SUM(CASE WHEN created_at <= @now - @d7 THEN 1 ELSE 0 END) AS b3
+         FROM ${OPEN_TICKETS} WHERE ${OPEN}`,
+    )
+    .get({ now, d1: DAY, d3: 3 * DAY, d7: 7 * DAY }) as Record<'b0' | 'b1' | 'b2' | 'b3', number | null>;
+  const ages = [ageRow.b0, ageRow.b1, ageRow.b2, ageRow.b3];
+  const openByAge = AGE_BUCKETS.map((b, i) => ({ id: b.id, label: b.label, count: ages[i] ?? 0 }));
+
+  // --- SLA: clocks that stopped in the period, and running clocks that crossed their target in it.
+  const frStopped = (db.prepare(`SELECT ${SLA_COLS} FROM tickets WHERE first_response_at >= ? AND first_response_at < ? AND deleted = 0`).all(from, to) as SlaRow[]).map(parse);
+  const resStopped = (db.prepare(`SELECT ${SLA_COLS} FROM tickets WHERE resolved_at >= ? AND resolved_at < ? AND deleted = 0`).all(from, to) as SlaRow[]).map(parse);
+  const openRows = (db.prepare(`SELECT ${SLA_COLS} FROM ${OPEN_TICKETS} WHERE ${OPEN}`).all() as SlaRow[]).map(parse);
+  // Clocks still running at the period's end but stopped since (only for digests of past days).
+  const laterStopped = [
+    ...(db.prepare(`SELECT ${SLA_COLS} FROM tickets WHERE resolved_at >= ? AND deleted = 0`).all(to) as SlaRow[]),
+    ...(db.prepare(`SELECT ${SLA_COLS} FROM tickets WHERE first_response_at >= ? AND deleted = 0`).all(to) as SlaRow[]),
+  ].map(parse);
+
+  const fr: ClockCompliance = { met: 0, missed: 0, compliance: null };
+  const res: ClockCompliance = { met: 0, missed: 0, compliance: null };
+  const breaches: BreachItem[] = [];
+  const judgeStopped = (rows: Parsed[], clock: SlaClockName, acc: ClockCompliance) => {
+    for (const p of rows) {
+      const stop = clock === 'first_response' ? p.row.first_response_at! : p.row.resolved_at!;
+      const s = pick(slaState(p.t, stop), clock);
+      if (s.state === 'met') acc.met++;
+      else if (s.state === 'breached_met_late') {
+        acc.missed++;
+        breaches.push({ key: p.row.key, priority: p.row.priority, clock, dueAt: s.dueAt ?? stop, stoppedAt: stop, ownerId: p.row.owner_id });
+      }
+    }
+  };
+  judgeStopped(frStopped, 'first_response', fr);
+  judgeStopped(resStopped, 'resolution', res);
+  const seen = new Set<number>();
+  for (const p of [...openRows, ...laterStopped]) {
+    if (seen.has(p.row.id) || p.row.created_at >= to) continue;
+    seen.add(p.row.id);
+    const s = slaState(p.t, to - 1);
+    for (const [clock, acc] of [['first_response', fr], ['resolution', res]] as const) {
+      const c = pick(s, clock);
+      if (c.state === 'breached' && c.dueAt !== null && c.dueAt >= from && c.dueAt < to) {
+        acc.missed++;
+        breaches.push({ key: p.row.key, priority: p.row.priority, clock, dueAt: c.dueAt, stoppedAt: null, ownerId: p.row.owner_id });
+      }
+    }
+  }
+  for (const acc of [fr, res]) acc.compliance = acc.met + acc.missed > 0 ? acc.met / (acc.met + acc.missed) : null;
+  breaches.sort((a, b) => PRIORITIES.indexOf(a.priority) - PRIORITIES.indexOf(b.priority) || a.dueAt - b.dueAt);
+
+  // --- at risk: running clocks of open tickets due within the horizon.
+  const atRisk: AtRiskItem[] = [];
+  for (const p of openRows) {
+    if (p.row.status === 'waiting_on_customer') continue;
+    const s = slaState(p.t, now);
+    const soonest = [s.firstResponse, s.resolution]
+      .filter((c) => c.state === 'running' && c.dueAt !== null && c.dueAt <= now + horizon)
+      .sort((a, b) => a.dueAt! - b.dueAt!)[0];
+    if (soonest) atRisk.push({ key: p.row.key, priority: p.row.priority, clock: soonest.clock, dueAt: soonest.dueAt!, ownerId: p.row.owner_id, title: p.row.title });
+  }
+  atRisk.sort((a, b) => a.dueAt - b.dueAt);
+
+  // --- medians (calendar time).
+  const frTimes = frStopped.map((p) => p.row.first_response_at! - p.row.created_at);
+  const resTimes = resStopped.map((p) => p.row.resolved_at! - p.row.created_at);
+
+  // --- categories, this period vs the previous one.
+  const cats = new Map<string, CategoryItem>();
+  const catSql = 'SELECT category, COUNT(*) AS n FROM tickets WHERE created_at >= ? AND created_at < ? AND deleted = 0 GROUP BY category';
+  for (const r of db.prepare(catSql).all(from, to) as { category: string; n: number }[]) cats.set(r.category, { category: r.category, count: r.n, previous: 0 });
+  for (const r of db.prepare(catSql).all(prevFrom, prevTo) as { category: string; n: number }[]) {
+    const c = cats.get(r.category);
+    if (c) c.previous = r.n;
+    else cats.set(r.category, { category: r.category, count: 0, previous: r.n });
+  }
+  const categories = [...cats.values()].sort((a, b) => b.count - a.count || b.previous - a.previous || a.category.localeCompare(b.category));
+
+  // --- repeated issues among the period's new tickets.
+  const scan = db
+    .prepare(`SELECT id, key, title, text, status, incident_key FROM tickets WHERE created_at >= ? AND created_at < ? AND deleted = 0 ORDER BY created_at DESC LIMIT ?`)
+    .all(from, to, opts.clusterScan ?? 1000) as { id: number; key: string; title: string; text: string; status: TicketStatus; incident_key: string | null }[];
+  const byId = new Map(scan.map((r) => [r.id, r]));
+  const clusters: ClusterItem[] = clusterTexts(
+    [...scan].reverse().map((r) => ({ id: r.id, text: `${r.title}\n${r.text.slice(0, 500)}` })),
+    opts.clusterMin ?? 3,
+  ).map((c) => {
+    const rows = c.ids.map((id) => byId.get(id)!);
+    const incident = rows.find((r) => r.incident_key)?.incident_key ?? null;
+    const resolved = rows.filter((r) => r.status === 'resolved' || r.status === 'closed').length;
+    const suggestion: ClusterItem['suggestion'] = incident ? 'incident' : resolved * 2 >= rows.length ? 'known_answer' : 'investigate';
+    return { keys: rows.map((r) => r.key), words: c.words.slice(0, 4), suggestion, incident };
+  });
+
+  // --- per-owner load: open now, resolved in the period.
+  const owners = new Map<string | null, OwnerLoad>();
+  for (const r of db.prepare(`SELECT owner_id, COUNT(*) AS n FROM ${OPEN_TICKETS} WHERE ${OPEN} GROUP BY owner_id`).all() as { owner_id: string | null; n: number }[])
+    owners.set(r.owner_id, { ownerId: r.owner_id, open: r.n, resolved: 0 });
+  for (const p of resStopped) {
+    const o = owners.get(p.row.owner_id) ?? { ownerId: p.row.owner_id, open: 0, resolved: 0 };
+    o.resolved++;
+    owners.set(p.row.owner_id, o);
+  }
+
+  const aiRepo = new AiRepo(db);
+  const usage = aiRepo.usageForDay(from, to);
+
+  return {
+    period,
+    generatedAt: now,
+    new: counted(newSql),
+    resolved: counted(resolvedSql),
+    reopened: counted(reopenedSql),
+    open: { count: openCount },
+    previous: {
+      new: count(`SELECT COUNT(*) AS n ${newSql}`, prevFrom, prevTo),
+      resolved: count(`SELECT COUNT(*) AS n ${resolvedSql}`, prevFrom, prevTo),
+      reopened: count(`SELECT COUNT(*) AS n ${reopenedSql}`, prevFrom, prevTo),
+    },
+    openByPriority,
+    openByAge,
+    sla: { firstResponse: fr, resolution: res },
+    breaches,
+    medians: { firstResponseMs: median(frTimes), firstResponseSamples: frTimes.length, resolutionMs: median(resTimes), resolutionSamples: resTimes.length },
+    categories,
+    clusters,
+    owners: [...owners.values()].sort((a, b) => b.open - a.open || b.resolved - a.resolved),
+    atRisk,
+    ai: usage.calls > 0 ? usage : null,
+  };
+}
+
+function pick(s: { firstResponse: SlaClockState; resolution: SlaClockState }, clock: SlaClockName): SlaClockState {
+  return clock === 'first_response' ? s.firstResponse : s.resolution;
+}

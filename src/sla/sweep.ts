@@ -1,0 +1,275 @@
+/**
+ * The SLA watcher's sweep. It reads only the tickets whose `next_sla_check_at` has come (an
+ * index range scan), and for each one — in its own savepoint and try/catch, so one bad ticket
+ * cannot stop a sweep — decides which thresholds to ping, records each decision in `sla_pings`
+ * (primary key = exactly once per ticket, clock and threshold) in the SAME transaction that
+ * enqueues the outbox rows, escalates breaches, and recomputes the next check time.
+ *
+ * Overlapping sweeps (a second process, a slow tick) cannot double-send: the ping row is the
+ * lock, and a ticket whose next check was moved on by another sweep is skipped. A crash mid-sweep
+ * loses nothing: unprocessed tickets are still due at the next sweep.
+ */
+import type { Logger } from 'pino';
+import type { FrontdeskConfig } from '../config/schema.js';
+import type { Ticket } from '../domain/types.js';
+import type { Escalations } from '../escalation/escalations.js';
+import type { Outbox } from '../outbox/outbox.js';
+import type { Clock } from '../ports/clock.js';
+import type { Directory } from '../routing/directory.js';
+import type { Router } from '../routing/routing.js';
+import type { Db } from '../store/db.js';
+import type { TicketRepo } from '../store/ticket-repo.js';
+import { isOpen } from '../tickets/lifecycle.js';
+import { type SlaPingInput, slaDmView, slaPingView } from '../views/escalation-prompt.js';
+import { isWithinBusinessHours } from './business-hours.js';
+import { type SlaClockName, type SlaTicket, nextSlaCheckAt, reachedThresholds, slaState } from './policy.js';
+
+export interface PingDecision {
+  clock: SlaClockName;
+  threshold: number;
+  action: 'send' | 'drop';
+  /** Why a ping is dropped. */
+  reason?: string;
+}
+
+/**
+ * Pure: what to do about the thresholds of a ticket that are reached at `now` but not yet
+ * handled. Per clock only the highest reached threshold is still worth a ping; lower ones (a
+ * 50% warning when 90% has come too, a warning delayed past the next threshold, a warning below
+ * a threshold already pinged) have lost their point and are dropped.
+ *
+ * @example
+ * planPings(ticket, new Set(), createdAt + 55 * 60_000) // 1 h target:
+ * // [{ clock: 'first_response', threshold: 0.5, action: 'drop', ... }, { ..., threshold: 0.75, action: 'drop' },
+ * //  { clock: 'first_response', threshold: 0.9, action: 'send' }]
+ */
+export function planPings(t: SlaTicket, fired: ReadonlySet<string>, now: number): PingDecision[] {
+  const byClock = new Map<SlaClockName, number[]>();
+  for (const key of reachedThresholds(t, fired, now)) {
+    const i = key.lastIndexOf(':');
+    const clock = key.slice(0, i) as SlaClockName;
+    const list = byClock.get(clock) ?? [];
+    list.push(Number(key.slice(i + 1)));
+    byClock.set(clock, list);
+  }
+  const out: PingDecision[] = [];
+  for (const [clock, reached] of byClock) {
+    reached.sort((a, b) => a - b);
+    const top = reached[reached.length - 1]!;
+    let firedAbove = 0;
+    for (const k of fired) if (k.startsWith(`${clock}:`)) firedAbove = Math.max(firedAbove, Number(k.slice(clock.length + 1)));
+    for (const f of reached) {
+      if (f < top) out.push({ clock, threshold: f, action: 'drop', reason: `stale: ${Math.round(top * 100)}% was reached too` });
+      else if (firedAbove > f) out.push({ clock, threshold: f, action: 'drop', reason: `stale: ${Math.round(firedAbove * 100)}% was already pinged` });
+      else out.push({ clock, threshold: f, action: 'send' });
+    }
+  }
+  return out;
+}
+
+export interface SweepStats {
+  /** Tickets whose check time had come. */
+  due: number;
+  processed: number;
+  /** Pings enqueued (thread posts; DMs are counted in `dms`). */
+  sent: number;
+  dms: number;
+  dropped: number;
+  escalated: number;
+  /** Tickets held back (paused, snoozed, handled by a concurrent sweep). */
+  held: number;
+  errors: number;
+  unassignedPrompts: number;
+}
+
+export interface SweepDeps {
+  config: FrontdeskConfig;
+  db: Db;
+  clock: Clock;
+  repo: TicketRepo;
+  outbox: Outbox;
+  router: Router;
+  directory: Directory;
+  escalations: Escalations;
+  logger?: Logger;
+}
+
+export interface SweepOptions {
+  /** Tickets per transaction (each ticket still in its own savepoint). */
+  batchSize?: number;
+}
+
+/** Recipients of a ping and why the owner is not among them. */
+interface Recipients {
+  ids: string[];
+  dmIds: string[];
+  routedBecause: SlaPingInput['routedBecause'];
+}
+
+export class SlaSweeper {
+  private readonly stmts;
+  private readonly batchSize: number;
+
+  constructor(
+    private readonly d: SweepDeps,
+    opts: SweepOptions = {},
+  ) {
+    this.batchSize = Math.max(1, opts.batchSize ?? 500);
+    const db = d.db;
+    this.stmts = {
+      due: db.prepare<{ now: number; n: number; i: number; limit: number }, { id: number; next: number }>(
+        `SELECT id, next_sla_check_at AS next FROM tickets
+          WHERE next_sla_check_at <= @now AND (next_sla_check_at, id) > (@n, @i)
+          ORDER BY next_sla_check_at, id LIMIT @limit`,
+      ),
+      nextOf: db.prepare<[number], { next: number | null }>('SELECT next_sla_check_at AS next FROM tickets WHERE id = ?'),
+      setNext: db.prepare<[number | null, number]>('UPDATE tickets SET next_sla_check_at = ? WHERE id = ?'),
+      fired: db.prepare<[number], { clock: string; threshold: number }>('SELECT clock, threshold FROM sla_pings WHERE ticket_id = ?'),
+      record: db.prepare<[number, string, number, number, string]>(
+        'INSERT OR IGNORE INTO sla_pings (ticket_id, clock, threshold, at, outcome) VALUES (?, ?, ?, ?, ?)',
+      ),
+    };
+  }
+
+  /**
+   * Sweep every ticket whose SLA check is due. Yields to the event loop between batches.
+   * @example const stats = await sweeper.sweep(); // { due: 3, sent: 3, dropped: 0, ... }
+   */
+  async sweep(opts: { limit?: number } = {}): Promise<SweepStats> {
+    const now = this.d.clock.now();
+    const stats: SweepStats = { due: 0, processed: 0, sent: 0, dms: 0, dropped: 0, escalated: 0, held: 0, errors: 0, unassignedPrompts: 0 };
+    let cursor = { n: -1, i: 0 };
+    let left = opts.limit ?? Number.POSITIVE_INFINITY;
+    while (left > 0) {
+      const rows = this.stmts.due.all({ now, ...cursor, limit: Math.min(this.batchSize, left) });
+      if (rows.length === 0) break;
+      left -= rows.length;
+      stats.due += rows.length;
+      const last = rows[rows.length - 1]!;
+      cursor = { n: last.next, i: last.id };
+      this.d.db
+        .transaction(() => {
+          for (const r of rows) {
+            try {
+              this.d.db.transaction(() => this.processTicket(r.id, now, stats))();
+              stats.processed++;
+            } catch (e) {
+              stats.errors++;
+              this.d.logger?.error({ err: e, ticketId: r.id }, 'SLA sweep: ticket failed; it stays due and the sweep goes on');
+            }
+          }
+        })
+        .immediate();
+      if (rows.length === this.batchSize) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    if (left > 0) stats.unassignedPrompts = this.d.escalations.raiseUnassigned(now);
+    return stats;
+  }
+
+  private firedSet(ticketId: number): Set<string> {
+    return new Set(this.stmts.fired.all(ticketId).map((r) => `${r.clock}:${r.threshold}`));
+  }
+
+  /** Handle one due ticket. Runs inside a transaction (savepoint). */
+  processTicket(id: number, now: number, stats: SweepStats): void {
+    const cur = this.stmts.nextOf.get(id);
+    if (!cur || cur.next === null || cur.next > now) {
+      stats.held++;
+      return;
+    }
+    const t = this.d.repo.get(id);
+    if (!t || t.deleted || !isOpen(t.status)) {
+      this.stmts.setNext.run(null, id);
+      return;
+    }
+    if (t.status === 'waiting_on_customer') {
+      // Paused: nothing pings. Resuming recomputes the check time (TicketService.nextCheck).
+      this.stmts.setNext.run(null, id);
+      stats.held++;
+      return;
+    }
+    if (t.snoozedUntil !== null && t.snoozedUntil > now) {
+      this.stmts.setNext.run(t.snoozedUntil, id);
+      stats.held++;
+      return;
+    }
+    const fired = this.firedSet(id);
+    for (const p of planPings(t, fired, now)) {
+      const recorded = this.stmts.record.run(id, p.clock, p.threshold, now, p.action === 'send' ? 'sent' : 'dropped').changes > 0;
+      fired.add(`${p.clock}:${p.threshold}`);
+      if (!recorded) continue;
+      if (p.action === 'drop') {
+        stats.dropped++;
+        this.d.logger?.info({ ticket: t.key, clock: p.clock, threshold: p.threshold, reason: p.reason }, 'SLA ping dropped instead of sent late');
+        continue;
+      }
+      this.send(t, p, now, stats);
+    }
+    this.stmts.setNext.run(nextSlaCheckAt(t, fired, now), id);
+  }
+
+  /** Who to ping: the owner in working hours; otherwise (or unassigned, or away) the team's on-call. */
+  recipients(t: Ticket, now: number): Recipients {
+    const { router, directory } = this.d;
+    const team = router.team(t.team);
+    const fallback = (): string[] => router.fallbackContacts(t.team, now);
+    const dmable = (ids: string[]) => ids.filter((x) => x !== team?.mentionGroup).slice(0, 3);
+    let routedBecause: Recipients['routedBecause'] = null;
+    if (t.ownerId === null) routedBecause = 'unassigned';
+    else if (directory.isAway(t.ownerId)) routedBecause = 'away';
+    else if (t.sla.businessHours && !isWithinBusinessHours(t.sla.businessHours, now)) routedBecause = 'outside_hours';
+    if (routedBecause === null || t.ownerId === null) {
+      const ids = routedBecause === null ? [t.ownerId!] : fallback();
+      return { ids, dmIds: dmable(ids), routedBecause };
+    }
+    const fb = fallback().filter((x) => x !== t.ownerId);
+    // Nobody else to ping: the owner it is, working hours or not.
+    if (fb.length === 0) return { ids: [t.ownerId], dmIds: [t.ownerId], routedBecause: null };
+    return { ids: fb, dmIds: dmable(fb), routedBecause };
+  }
+
+  private send(t: Ticket, p: PingDecision, now: number, stats: SweepStats): void {
+    const { outbox, config, repo, escalations } = this.d;
+    const state = slaState(t, now)[p.clock === 'first_response' ? 'firstResponse' : 'resolution'];
+    const r = this.recipients(t, now);
+    const input: SlaPingInput = {
+      key: t.key,
+      title: t.title,
+      priority: t.priority,
+      clock: p.clock,
+      threshold: p.threshold,
+      recipients: r.ids,
+      remainingMs: state.remainingMs,
+      routedBecause: r.routedBecause,
+      team: this.d.router.team(t.team)?.name ?? t.team,
+    };
+    const base = `sla:${t.id}:${p.clock}:${p.threshold}`;
+    const chat = t.platform !== 'cli';
+    if (chat)
+      outbox.enqueue({
+        platform: t.platform,
+        ticketId: t.id,
+        idempotencyKey: base,
+        payload: { kind: 'post', channelId: t.channelId, threadId: t.threadId, threadOfTicket: t.id, view: slaPingView(input) },
+      });
+    stats.sent++;
+    const dmIds = p.threshold >= config.sla.dmThreshold ? r.dmIds : [];
+    if (chat)
+      for (const userId of dmIds) {
+        outbox.enqueue({ platform: t.platform, ticketId: t.id, idempotencyKey: `${base}:dm:${userId}`, payload: { kind: 'dm', userId, view: slaDmView(input) } });
+        stats.dms++;
+      }
+    const breach = p.threshold >= 1;
+    repo.appendEvent(t.id, breach ? 'sla_breached' : 'sla_warned', 'system', now, {
+      clock: p.clock,
+      threshold: p.threshold,
+      to: r.ids,
+      dm: dmIds,
+      routed: r.routedBecause,
+    });
+    if (breach) {
+      if (escalations.raiseBreach(t, p.clock, now) !== null) stats.escalated++;
+      if (chat) outbox.enqueueCardUpdate(t.platform, t.id, t.channelId);
+    }
+  }
+}
