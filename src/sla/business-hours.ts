@@ -145,11 +145,12 @@ export function addBusinessTime(bh: BusinessHoursSnapshot, start: number, ms: nu
   let empty = 0;
   for (let day = firstCandidateDay(start); ; day++) {
     const w = windowOf(cal, day);
-    if (w === null || w[1] <= cursor || w[0] === w[1]) {
-      if (w === null && ++empty > MAX_EMPTY_DAYS) return Number.POSITIVE_INFINITY;
+    if (w === null || w[0] === w[1]) {
+      if (++empty > MAX_EMPTY_DAYS) return Number.POSITIVE_INFINITY;
       continue;
     }
     empty = 0;
+    if (w[1] <= cursor) continue;
     const from = Math.max(w[0], cursor);
     const available = w[1] - from;
     if (remaining <= available) return from + remaining;

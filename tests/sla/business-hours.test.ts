@@ -83,6 +83,15 @@ describe('business hours 09:00–17:00 Mon–Fri (UTC)', () => {
     expect(addBusinessTime(bh({ days: [] }), at('2026-01-05T09:00:00Z'), H)).toBe(Number.POSITIVE_INFINITY);
     expect(nextBusinessStart(bh({ days: [] }), at('2026-01-05T09:00:00Z'))).toBe(Number.POSITIVE_INFINITY);
   });
+
+  it('gives up (Infinity) after more than 1,000 days in a row without a window, but not before', () => {
+    const first = DateTime.fromISO('2026-01-01', { zone: 'utc' });
+    const holidays = (n: number) => Array.from({ length: n }, (_, i) => first.plus({ days: i }).toISODate() ?? '');
+    const everyDay = { days: [1, 2, 3, 4, 5, 6, 7] };
+    expect(addBusinessTime(bh({ ...everyDay, holidays: holidays(1_100) }), at('2026-01-01T00:00:00Z'), H)).toBe(Number.POSITIVE_INFINITY);
+    // 900 days off: 2026-01-01 + 900 days = 2028-06-19
+    expect(addBusinessTime(bh({ ...everyDay, holidays: holidays(900) }), at('2026-01-01T00:00:00Z'), H)).toBe(at('2028-06-19T10:00:00Z'));
+  });
 });
 
 describe('business hours in a zone with DST (Europe/Berlin, 09:00–17:00 Mon–Fri)', () => {
@@ -203,6 +212,31 @@ describe('holidays', () => {
     expect(isWithinBusinessHours(nights, at('2026-12-25T03:00:00+01:00'))).toBe(true); // Thursday's night
     expect(isWithinBusinessHours(nights, at('2026-12-25T23:00:00+01:00'))).toBe(false); // Friday's night is off
     expect(addBusinessTime(nights, at('2026-12-25T05:00:00+01:00'), 2 * H)).toBe(at('2026-12-28T23:00:00+01:00'));
+  });
+});
+
+describe('zones far from UTC, where the local date differs from the UTC date', () => {
+  it('UTC+14 (Pacific/Kiritimati): a morning window is on the previous UTC day', () => {
+    const kiritimati = bh({ timezone: 'Pacific/Kiritimati' });
+    // Tuesday 09:00–10:00 local = Monday 19:00–20:00 UTC.
+    expect(businessTimeBetween(kiritimati, at('2026-01-06T08:00:00+14:00'), at('2026-01-06T10:00:00+14:00'))).toBe(H);
+    expect(isWithinBusinessHours(kiritimati, at('2026-01-06T09:30:00+14:00'))).toBe(true);
+    expect(addBusinessTime(kiritimati, at('2026-01-05T17:30:00+14:00'), H)).toBe(at('2026-01-06T10:00:00+14:00'));
+  });
+
+  it('UTC−11 (Pacific/Pago_Pago): an evening window is on the next UTC day', () => {
+    const pago = bh({ timezone: 'Pacific/Pago_Pago', start: '18:00', end: '23:00' });
+    // Friday 18:00–23:00 local = Saturday 05:00–10:00 UTC.
+    expect(businessTimeBetween(pago, at('2026-01-09T12:00:00-11:00'), at('2026-01-10T12:00:00-11:00'))).toBe(5 * H);
+    expect(nextBusinessStart(pago, at('2026-01-09T23:00:00-11:00'))).toBe(at('2026-01-12T18:00:00-11:00'));
+  });
+
+  it('UTC−11 with a 23 h shift: Friday 22:00 → Saturday 21:00 local reaches two UTC days later', () => {
+    const longShift = bh({ timezone: 'Pacific/Pago_Pago', days: [5], start: '22:00', end: '21:00' });
+    const sat20 = at('2026-01-10T20:00:00-11:00'); // Sunday 07:00 UTC
+    expect(isWithinBusinessHours(longShift, sat20)).toBe(true);
+    expect(addBusinessTime(longShift, sat20, 30 * MIN)).toBe(sat20 + 30 * MIN);
+    expect(businessTimeBetween(longShift, sat20, at('2026-01-11T20:00:00-11:00'))).toBe(H);
   });
 });
 
