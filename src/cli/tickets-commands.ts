@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { InputInvalidError } from '../domain/errors.js';
 import { STATUSES, type TicketStatus } from '../domain/types.js';
 import { slaState } from '../sla/policy.js';
-import { migrate } from '../store/db.js';
+import { migrate, openDatabase } from '../store/db.js';
 import { TicketRepo } from '../store/ticket-repo.js';
 import { toPlainText } from '../views/message-view.js';
 import { ticketDetailView } from '../views/ticket-views.js';
@@ -84,10 +84,14 @@ export function registerTicketsCommands(program: Command, ctx: CliContext): void
     .command('migrate')
     .description('apply pending database migrations')
     .action(() => {
-      const db = ctx.getDb();
-      const applied = migrate(db);
-      const v = db.pragma('user_version', { simple: true });
-      ctx.out(applied.length ? `applied migrations ${applied.join(', ')}; schema version ${v}` : `database is up to date (schema version ${v})`);
+      const db = openDatabase(ctx.dbPath, { migrate: false });
+      try {
+        const applied = migrate(db);
+        const v = db.pragma('user_version', { simple: true });
+        ctx.out(applied.length ? `applied migrations ${applied.join(', ')}; schema version ${v}` : `database is up to date (schema version ${v})`);
+      } finally {
+        db.close();
+      }
     });
   program
     .command('backup')
