@@ -5,6 +5,7 @@
  */
 import type { Core } from '../src/app.js';
 import { slackAdapter } from './slack/index.js';
+import { teamsAdapter } from './teams/index.js';
 
 export interface AdapterModule {
   name: string;
@@ -18,4 +19,4 @@ export interface AdapterModule {
 }
 
 /** Adapters in start order. Slack and Teams add themselves here; local runs when neither is configured. */
-export const ADAPTERS: AdapterModule[] = [slackAdapter];
+export const ADAPTERS: AdapterModule[] = [slackAdapter, teamsAdapter];

@@ -1,0 +1,91 @@
+/**
+ * Pure helpers that read Teams activities: message text without markup, mentions of the bot
+ * and of people, quoted replies in group chats, and shared files. No botbuilder imports: the
+ * shapes are the Activity protocol's JSON.
+ */
+import type { Attachment } from '../../src/domain/types.js';
+
+export interface TeamsAccount {
+  id: string;
+  name?: string;
+  aadObjectId?: string;
+  role?: string;
+}
+
+export interface MentionEntityIn {
+  type: string;
+  text?: string;
+  mentioned?: { id?: string; name?: string };
+}
+
+export interface TeamsAttachmentIn {
+  contentType?: string;
+  contentUrl?: string;
+  name?: string;
+  content?: unknown;
+}
+
+const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&apos;': "'", '&nbsp;': ' ' };
+
+function decodeEntities(s: string): string {
+  return s.replace(/&(amp|lt|gt|quot|#39|apos|nbsp);/g, (m) => ENTITIES[m] ?? m);
+}
+
+/** Mention entities of a message (type "mention"). */
+export function mentionsOf(entities: unknown): MentionEntityIn[] {
+  if (!Array.isArray(entities)) return [];
+  return entities.filter((e): e is MentionEntityIn => Boolean(e) && typeof e === 'object' && (e as MentionEntityIn).type === 'mention');
+}
+
+/** Does the message @mention the bot? */
+export function mentionsBot(entities: unknown, botId: string): boolean {
+  return mentionsOf(entities).some((e) => e.mentioned?.id === botId);
+}
+
+/** Remove the bot's `<at>…</at>` mention(s) from the text. */
+export function stripBotMention(text: string, entities: unknown, botId: string): string {
+  let out = text;
+  for (const e of mentionsOf(entities)) if (e.mentioned?.id === botId && e.text) out = out.split(e.text).join(' ');
+  return out.replace(/\s+/g, ' ').trim();
+}
+
+/** Message text as plain text: `<at>Dana</at>` → `@Dana`, tags removed, entities decoded. */
+export function teamsTextToPlain(text: string): string {
+  return decodeEntities(
+    text
+      .replace(/<at>(.*?)<\/at>/gi, '@$1')
+      .replace(/<br\s*\/?>/gi, '\n')
+      .replace(/<\/(p|div)>/gi, '\n')
+      .replace(/<[^>]+>/g, ''),
+  )
+    .replace(/[ \t]+\n/g, '\n')
+    .trim();
+}
+
+/** Is this Teams id a person (not a bot, channel or tag)? */
+export function isPersonId(id: string): boolean {
+  return id.startsWith('29:') || id.startsWith('8:orgid:') || /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+}
+
+/** The message id a group-chat "Reply" quotes (Teams puts it in the HTML attachment). */
+export function quotedReplyTarget(attachments: unknown): string | null {
+  if (!Array.isArray(attachments)) return null;
+  for (const a of attachments as TeamsAttachmentIn[]) {
+    if (a?.contentType !== 'text/html' || typeof a.content !== 'string') continue;
+    const m = a.content.match(/<blockquote[^>]*itemtype="http:\/\/schema\.skype\.com\/Reply"[^>]*itemid="([^"]+)"/i) ?? a.content.match(/<blockquote[^>]*itemid="([^"]+)"[^>]*itemtype="http:\/\/schema\.skype\.com\/Reply"/i);
+    if (m) return m[1]!;
+  }
+  return null;
+}
+
+/** Files and images shared with the message, as links people in the tenant can open. */
+export function filesOf(attachments: unknown): Attachment[] {
+  if (!Array.isArray(attachments)) return [];
+  const out: Attachment[] = [];
+  for (const a of attachments as TeamsAttachmentIn[]) {
+    if (!a || typeof a.contentUrl !== 'string' || !/^https:\/\//i.test(a.contentUrl)) continue;
+    if (a.contentType === 'application/vnd.microsoft.teams.file.download.info' || a.contentType?.startsWith('image/'))
+      out.push({ kind: 'file', name: a.name || 'file', url: a.contentUrl });
+  }
+  return out;
+}
