@@ -24,13 +24,16 @@ export interface BadLine {
 export interface LabelledFile {
   lines: LabelledLine[];
   bad: BadLine[];
+  /** Lines whose text was cut to the maximum length. */
+  truncated: number[];
 }
 
 /**
- * Parse one line. Blank lines give null. Priority labels are upper-cased ("p1" → "P1");
- * labels are not checked against a taxonomy here (see `unknownLabels`).
+ * Parse one line. Blank lines give null. Control characters are stripped and texts longer than
+ * `maxTextLength` are cut to it (`truncated: true`). Priority labels are upper-cased
+ * ("p1" → "P1"); labels are not checked against a taxonomy here (see `unknownLabels`).
  */
-export function parseLabelledLine(raw: string, line: number, maxTextLength = 40_000): LabelledLine | BadLine | null {
+export function parseLabelledLine(raw: string, line: number, maxTextLength = 40_000): (LabelledLine & { truncated?: boolean }) | BadLine | null {
   if (!raw.trim()) return null;
   let o: unknown;
   try {
@@ -41,10 +44,11 @@ export function parseLabelledLine(raw: string, line: number, maxTextLength = 40_
   if (typeof o !== 'object' || o === null || Array.isArray(o)) return { line, problem: 'expected a JSON object like {"text": "...", "category": "bug"}' };
   const rec = o as Record<string, unknown>;
   if (typeof rec.text !== 'string') return { line, problem: 'missing "text" (a string)' };
-  const text = cleanText(rec.text).trim();
+  let text = cleanText(rec.text).trim();
   if (!text) return { line, problem: '"text" is empty' };
-  if (text.length > maxTextLength) return { line, problem: `"text" is longer than ${maxTextLength} characters` };
-  const out: LabelledLine = { line, text };
+  const truncated = text.length > maxTextLength;
+  if (truncated) text = text.slice(0, maxTextLength);
+  const out: LabelledLine & { truncated?: boolean } = { line, text };
   for (const field of ['category', 'priority'] as const) {
     const v = rec[field];
     if (v === undefined || v === null || v === '') continue;
@@ -52,6 +56,7 @@ export function parseLabelledLine(raw: string, line: number, maxTextLength = 40_
     out[field] = field === 'priority' && /^p[0-4]$/i.test(v.trim()) ? v.trim().toUpperCase() : v.trim();
   }
   if (out.category === undefined && out.priority === undefined) return { line, problem: 'no "category" or "priority" label' };
+  if (truncated) out.truncated = true;
   return out;
 }
 
@@ -65,6 +70,7 @@ export async function readLabelledFile(
   const total = statSync(path).size;
   const lines: LabelledLine[] = [];
   const bad: BadLine[] = [];
+  const truncated: number[] = [];
   let n = 0;
   let bytes = 0;
   const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Number.POSITIVE_INFINITY });
@@ -74,11 +80,17 @@ export async function readLabelledFile(
     const r = parseLabelledLine(raw, n, opts.maxTextLength);
     if (r === null) continue;
     if ('problem' in r) bad.push(r);
-    else lines.push(r);
+    else {
+      if (r.truncated) {
+        truncated.push(n);
+        delete r.truncated;
+      }
+      lines.push(r);
+    }
     if (opts.onProgress && n % 1000 === 0) opts.onProgress(Math.min(bytes, total), total);
   }
   opts.onProgress?.(total, total);
-  return { lines, bad };
+  return { lines, bad, truncated };
 }
 
 /** Labels outside the known categories / P0–P4, each with the lines it is on. */
