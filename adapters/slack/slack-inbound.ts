@@ -78,3 +78,16 @@ export function toInboundMessage(m: SlackMessageLike, eventId?: string): Inbound
     files: filesToAttachments(m.files),
   };
 }
+
+/**
+ * Slash-command text (sent with should_escape: true) → the core's command line: user mentions
+ * stay as `<@U…>` (so `assign T-1 @dana` resolves to an id), links and channels become plain
+ * text, entities are decoded.
+ * @example slackCommandText('assign T-1 <@U0DANA|dana>') // 'assign T-1 <@U0DANA>'
+ */
+export function slackCommandText(text: string): string {
+  return text
+    .split(/(<@[A-Z0-9]+(?:\|[^>]*)?>)/)
+    .map((part, i) => (i % 2 === 1 ? part.replace(/\|[^>]*>$/, '>') : slackToPlain(part)))
+    .join('');
+}

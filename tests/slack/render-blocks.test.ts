@@ -16,7 +16,7 @@ import {
   renderMrkdwn,
   renderQuote,
 } from '../../adapters/slack/render-blocks.js';
-import { slackToPlain, toInboundMessage } from '../../adapters/slack/slack-inbound.js';
+import { slackCommandText, slackToPlain, toInboundMessage } from '../../adapters/slack/slack-inbound.js';
 import { type Block, plain } from '../../src/views/message-view.js';
 
 describe('neutral markdown → mrkdwn', () => {
@@ -183,6 +183,11 @@ describe('Slack text → plain text (inbound)', () => {
     expect(slackToPlain('hi <@U1> see <https://ex.com/a|the docs> and <https://ex.com> in <#C1|support> &lt;tag&gt; &amp; <!here> <mailto:a@b.c|a@b.c>')).toBe(
       'hi @U1 see the docs (https://ex.com/a) and https://ex.com in #support <tag> & @here a@b.c',
     );
+  });
+
+  it('keeps user mentions as ids in slash-command text and decodes the rest', () => {
+    expect(slackCommandText('assign T-1 <@U0DANA|dana>')).toBe('assign T-1 <@U0DANA>');
+    expect(slackCommandText('note T-1 call &lt;Bob&gt; &amp; see <https://ex.com|docs> in <#C1|ops>')).toBe('note T-1 call <Bob> & see docs (https://ex.com) in #ops');
   });
 
   it('marks bot messages and keeps subtypes and files', () => {

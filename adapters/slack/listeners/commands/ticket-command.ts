@@ -9,6 +9,7 @@ import { errorView } from '../../../../src/views/ticket-views.js';
 import { renderEphemeralResponse, renderMessage } from '../../render-blocks.js';
 import type { SlackDeps } from '../../slack-deps.js';
 import { SLACK_IDS } from '../../slack-ids.js';
+import { slackCommandText } from '../../slack-inbound.js';
 
 /** Register the /ticket command. */
 export function registerTicketCommand(app: App, { core, port }: SlackDeps): void {
@@ -16,7 +17,7 @@ export function registerTicketCommand(app: App, { core, port }: SlackDeps): void
     await ack();
     const ctx = { platform: 'slack' as const, userId: command.user_id, channelId: command.channel_id, trigger: command.trigger_id };
     try {
-      const reply = await runCommand(core.commands, core.tickets, command.text ?? '', ctx);
+      const reply = await runCommand(core.commands, core.tickets, slackCommandText(command.text ?? ''), ctx);
       if (reply.form) {
         await port.openForm({ trigger: command.trigger_id, userId: command.user_id, form: reply.form, channelId: command.channel_id });
         return;
