@@ -1,0 +1,159 @@
+/** `frontdesk triage | import | eval` run as the real CLI in a child process, on a temp database. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/store/db.js';
+import { TrainingRepo } from '../../src/store/training-repo.js';
+
+const BIN = fileURLToPath(new URL('../../bin/frontdesk.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'frontdesk-triage-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function setup(name: string, config: object = {}) {
+  const cfg = join(dir, `${name}.config.json`);
+  writeFileSync(cfg, JSON.stringify(config));
+  const db = join(dir, `${name}.db`);
+  const run = (...args: string[]) => {
+    const r = spawnSync(process.execPath, [BIN, ...args], {
+      env: { ...process.env, FRONTDESK_DB: db, FRONTDESK_CONFIG: cfg, NO_COLOR: '1' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+  return { run, db };
+}
+
+function file(name: string, lines: (object | string)[]): string {
+  const path = join(dir, name);
+  writeFileSync(path, `${lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n')}\n`);
+  return path;
+}
+
+function stored(db: string): number {
+  const h = openDatabase(db);
+  try {
+    return new TrainingRepo(h).count();
+  } finally {
+    h.close();
+  }
+}
+
+describe('frontdesk triage', () => {
+  const { run } = setup('triage');
+
+  it('--json prints exactly category, priority, signals and is_request', () => {
+    const r = run('triage', '--json', 'Production is down for all our customers since 10:02');
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(Object.keys(out).sort()).toEqual(['category', 'is_request', 'priority', 'signals']);
+    expect(out.category).toBe('outage');
+    expect(['P0', 'P1']).toContain(out.priority);
+    expect(out.is_request).toBe(true);
+    expect(out.signals).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'category', source: 'rule:outage', label: 'matched "is down"' })]));
+    for (const s of out.signals) expect(Object.keys(s)).toEqual(expect.arrayContaining(['kind', 'label', 'source']));
+  });
+
+  it('prints a readable answer, and knows thanks is not a request', () => {
+    const r = run('triage', 'thanks,', 'that', 'fixed', 'it!');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/is_request: false/);
+    const p = run('triage', "we got charged twice");
+    expect(p.stdout).toMatch(/category:\s+billing/);
+    expect(p.stdout).toMatch(/matched "charged twice"\s+\[rule:billing-error\]/);
+  });
+});
+
+describe('frontdesk import', () => {
+  const config = { categories: ['bug', 'billing', 'shipping', 'question', 'other'] };
+
+  it('stores good lines, reports bad ones by number, and trains the learner on them', () => {
+    const { run, db } = setup('import', config);
+    const parcels = ['my parcel never arrived', 'tracking number shows nothing', 'the courier lost our parcel', 'parcel stuck at the depot for days', 'delivery is a week late', 'courier left the parcel at the wrong door'];
+    const path = file('history.jsonl', [...parcels.map((text) => ({ text, category: 'shipping', priority: 'P2' })), 'not json', { text: '' }, { text: 'the invoice total is off', category: 'billing' }]);
+    const r = run('import', path);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/line 7: not valid JSON/);
+    expect(r.stdout).toMatch(/line 8: "text" is empty/);
+    expect(r.stdout).toMatch(/imported 7 example\(s\)/);
+    expect(r.stdout).toMatch(/learner trained on \d+ category/);
+    expect(stored(db)).toBe(7);
+    const t = JSON.parse(run('triage', '--json', 'where is my parcel? tracking shows nothing').stdout);
+    expect(t.category).toBe('shipping');
+  });
+
+  it('refuses unknown labels, naming them and their lines, and stores nothing', () => {
+    const { run, db } = setup('import-unknown', config);
+    const path = file('unknown.jsonl', [{ text: 'a', category: 'bug' }, { text: 'b', category: 'logistics' }, { text: 'c', priority: 'urgent' }]);
+    const r = run('import', path);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/unknown category label\(s\) "logistics" \(line 2\)/);
+    expect(r.stderr).toMatch(/unknown priority label\(s\) "urgent" \(line 3\)/);
+    expect(stored(db)).toBe(0);
+  });
+
+  it('fails when every line is bad', () => {
+    const { run } = setup('import-bad', config);
+    const r = run('import', file('bad.jsonl', ['nope', '{"text": 1}']));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no usable lines/);
+  });
+});
+
+describe('frontdesk eval', () => {
+  const { run } = setup('eval');
+  const billing = ['we were charged twice', 'refund our last invoice', 'card declined at checkout', 'invoice has the wrong vat number', 'need a receipt for march', 'billing address is outdated'];
+  const bugs = ['the app crashes on start', 'error 500 when saving', 'button does nothing', 'page shows a stack trace', 'editor freezes when pasting', 'search returns archived items'];
+  const lines = [...billing.map((text) => ({ text, category: 'billing' })), ...bugs.map((text) => ({ text, category: 'bug' }))];
+
+  it('--json prints one object with n, category and priority (null when no line has it)', () => {
+    const r = run('eval', '--json', file('eval.jsonl', lines));
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(Object.keys(out)).toEqual(['n', 'category', 'priority']);
+    expect(out.n).toBe(12);
+    expect(out.priority).toBeNull();
+    expect(Object.keys(out.category)).toEqual(['accuracy', 'macro_f1', 'per_class', 'confusion']);
+    expect(out.category.per_class.billing).toEqual({ precision: expect.any(Number), recall: expect.any(Number), f1: expect.any(Number), support: 6 });
+    const row = out.category.confusion.billing as Record<string, number>;
+    expect(Object.values(row).reduce((a, b) => a + b, 0)).toBe(6);
+    expect(out.category.accuracy).toBeGreaterThan(0.8);
+  });
+
+  it('refuses labels outside the taxonomy, unless --train or --folds defines the classes', () => {
+    const odd = file('odd.jsonl', [...lines, { text: 'my parcel is late', category: 'shipping' }, { text: 'courier lost it', category: 'shipping' }]);
+    const r = run('eval', odd);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/unknown category label\(s\) "shipping" \(lines 13, 14\)/);
+    const cv = run('eval', '--json', '--folds', '2', odd);
+    expect(cv.code, cv.stderr).toBe(0);
+    expect(Object.keys(JSON.parse(cv.stdout).category.per_class).sort()).toEqual(['billing', 'bug', 'shipping']);
+  });
+
+  it('--train scores a fresh learner limited to the classes it was trained on', () => {
+    const train = file('train.jsonl', [...lines.map((l) => ({ ...l, priority: 'P3' }))]);
+    const test = file('test.jsonl', [{ text: 'we were charged twice again', category: 'billing', priority: 'P3' }, { text: 'the app crashes when saving', category: 'bug', priority: 'P2' }]);
+    const r = run('eval', '--json', '--train', train, test);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.n).toBe(2);
+    expect(Object.keys(out.category.per_class).sort()).toEqual(['billing', 'bug']);
+    // P3 is the only priority in the training file, so it is the only one predicted
+    expect(out.priority.confusion).toEqual({ P2: { P2: 0, P3: 1 }, P3: { P2: 0, P3: 1 } });
+  });
+
+  it('prints a readable report with the confusion matrix', () => {
+    const r = run('eval', '--folds', '3', file('eval2.jsonl', lines));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/3-fold cross-validation/);
+    expect(r.stdout).toMatch(/category: accuracy \d\.\d{3}, macro-F1 \d\.\d{3}/);
+    expect(r.stdout).toMatch(/confusion \(rows: true label, columns: predicted\)/);
+    expect(r.stdout).toMatch(/priority: no line has a priority label/);
+    const bad = run('eval', '--folds', '1', file('eval3.jsonl', lines));
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--folds must be a whole number of at least 2/);
+  });
+});
