@@ -8,6 +8,7 @@ import { loadConfig } from '../src/config/load-config.js';
 import { FrontdeskError } from '../src/domain/errors.js';
 import { createLogger } from '../src/logger.js';
 import { databasePath, openDatabase } from '../src/store/db.js';
+import { playgroundClock } from './local/index.js';
 import { ADAPTERS } from './registry.js';
 
 async function main(): Promise<void> {
@@ -16,8 +17,9 @@ async function main(): Promise<void> {
   const { config, source } = loadConfig(env);
   const dbPath = databasePath(env);
   const db = openDatabase(dbPath);
-  const core = createCore({ config, db, env, logger });
   const active = ADAPTERS.filter((a) => a.enabled(env));
+  // The playground's clock control needs a movable clock; every other setup uses the system clock.
+  const core = createCore({ config, db, env, logger, clock: playgroundClock(active.map((a) => a.name)) });
   for (const a of active) a.validateEnv?.(env);
   for (const a of active) await a.start(core);
   core.outbox.start(config.scheduler.outboxPollMs);

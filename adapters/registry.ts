@@ -4,6 +4,7 @@
  * and mounts itself on the core.
  */
 import type { Core } from '../src/app.js';
+import { localAdapter } from './local/index.js';
 import { slackAdapter } from './slack/index.js';
 import { teamsAdapter } from './teams/index.js';
 
@@ -19,4 +20,4 @@ export interface AdapterModule {
 }
 
 /** Adapters in start order. Slack and Teams add themselves here; local runs when neither is configured. */
-export const ADAPTERS: AdapterModule[] = [slackAdapter, teamsAdapter];
+export const ADAPTERS: AdapterModule[] = [slackAdapter, teamsAdapter, localAdapter];

@@ -142,6 +142,7 @@ export function mountPlayground(core: Core, opts: PlaygroundOptions = {}): Playg
 
   api.get('/state', (req, res) => {
     const me = who(req);
+    store.ensureChannel(dmChannelId(me), core.clock.now());
     res.json({
       me,
       people: DEMO_PEOPLE,
