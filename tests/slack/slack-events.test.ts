@@ -5,13 +5,10 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { blockText, type SlackCall } from '../fakes/fake-slack.js';
-import { AGENT, AGENT2, CHANNEL, CUSTOMER, type Harness, LEAD, message, nextTs, sendEvent, settle, startHarness, until } from './support.js';
+import { AGENT, AGENT2, CHANNEL, CUSTOMER, type Harness, LEAD, message, nextTs, sendEvent, settle, startHarness, until, closeAll } from './support.js';
 
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
+let h: Harness;
+afterEach(closeAll);
 
 const cardPosts = (h: Harness): SlackCall[] => h.fake.callsOf('chat.postMessage').filter((c) => c.outcome === 'ok' && blockText(c.args.blocks).includes('T-'));
 

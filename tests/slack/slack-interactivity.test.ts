@@ -21,13 +21,11 @@ import {
   settle,
   startHarness,
   until,
+  closeAll,
 } from './support.js';
 
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
+let h: Harness;
+afterEach(closeAll);
 
 async function openTicket(x: Harness, text = 'Exports to CSV fail with a timeout for large workspaces'): Promise<{ ts: string; t: Ticket }> {
   const ts = nextTs();
@@ -103,13 +101,13 @@ describe('/ticket', () => {
     expect(card.args.thread_ts).toBeUndefined();
     const t = h.core.tickets.repo.list({ limit: 5 })[0]!;
     const posted = await until(() => {
-      const x = h!.core.tickets.repo.get(t.id)!;
+      const x = h.core.tickets.repo.get(t.id)!;
       return x.cardMessageId ? x : null;
     }, 'card id');
     // The card started the thread: replies to it attach to the ticket.
     expect(posted.threadId).toBe(posted.cardMessageId);
     await sendCommand(h, `assign ${t.key} <@${AGENT2}|dana>`, { responseId: 'assign' });
-    await until(() => h!.core.tickets.repo.get(t.id)!.ownerId === AGENT2, 'assigned');
+    await until(() => h.core.tickets.repo.get(t.id)!.ownerId === AGENT2, 'assigned');
     await sendCommand(h, 'list mine', { user: AGENT2, responseId: 'mine' });
     const mine = await h.fake.waitFor((c) => c.method === 'response_url' && c.args.url === '/response/mine');
     expect(blockText(mine.args.blocks)).toContain(t.key);
@@ -135,7 +133,7 @@ describe('card buttons and selects', () => {
     h = await startHarness();
     const { t } = await openTicket(h);
     await sendInteraction(h, blockAction(h, { actionId: 'ticket.category', selected: `${t.key}|data`, messageTs: t.cardMessageId! }));
-    await until(() => h!.core.tickets.repo.get(t.id)!.category === 'data', 'category changed');
+    await until(() => h.core.tickets.repo.get(t.id)!.category === 'data', 'category changed');
     const training = h.core.db.prepare<[number], { category: string; source: string }>('SELECT category, source FROM training_examples WHERE ticket_id = ?').all(t.id);
     expect(training).toEqual([expect.objectContaining({ category: 'data', source: 'correction' })]);
     const upd = await h.fake.waitFor((c) => c.method === 'chat.update' && c.outcome === 'ok');
@@ -226,7 +224,7 @@ describe('Create ticket shortcut and modal', () => {
     };
     const sub = await sendInteraction(h, submit);
     expect(sub.status).toBe(200);
-    const t = await until(() => h!.core.tickets.repo.findBySource('slack', CHANNEL, ts), 'ticket from the modal');
+    const t = await until(() => h.core.tickets.repo.findBySource('slack', CHANNEL, ts), 'ticket from the modal');
     expect(t).toMatchObject({ category: 'performance', priority: 'P1', ownerId: AGENT2, requesterId: CUSTOMER, threadId: ts });
     const eph = await h.fake.waitFor((c) => c.method === 'chat.postEphemeral');
     expect(eph.args).toMatchObject({ channel: CHANNEL, user: AGENT });

@@ -6,13 +6,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OutboxRow } from '../../src/outbox/outbox.js';
 import { blockText } from '../fakes/fake-slack.js';
-import { CHANNEL, type Harness, message, nextTs, post, sendEvent, startHarness, until } from './support.js';
+import { CHANNEL, type Harness, message, nextTs, post, sendEvent, startHarness, until, closeAll } from './support.js';
 
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
+let h: Harness;
+afterEach(closeAll);
 
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -28,7 +25,7 @@ describe('request verification', () => {
     expect(noTs.status).toBe(401);
     // Within the 5-minute window either way is fine.
     expect((await post(h.url, body('four minutes ahead but the export is broken'), 'application/json', { timestamp: now() + 240 })).status).toBe(200);
-    await until(() => h!.core.tickets.repo.list({ limit: 10 }).length === 1, 'the one valid request');
+    await until(() => h.core.tickets.repo.list({ limit: 10 }).length === 1, 'the one valid request');
     expect(h.core.tickets.repo.list({ limit: 10 }).map((t) => t.title)).toEqual(['four minutes ahead but the export is broken']);
   });
 
@@ -89,8 +86,8 @@ describe('delivery through the outbox', () => {
     expect(h.slack.port.ratePerChannelPerSec).toBe(1);
     const ts = nextTs();
     await sendEvent(h, message({ ts, text: 'The audit log is missing entries from last week' }));
-    const t = await until(() => h!.core.tickets.repo.findBySource('slack', CHANNEL, ts), 'ticket');
-    await until(() => h!.core.tickets.repo.get(t.id)?.cardMessageId, 'card');
+    const t = await until(() => h.core.tickets.repo.findBySource('slack', CHANNEL, ts), 'ticket');
+    await until(() => h.core.tickets.repo.get(t.id)?.cardMessageId, 'card');
     h.core.tickets.assign(t.key, 'U0AGENT', 'U0AGENT');
     h.core.tickets.resolve(t.key, 'U0AGENT');
     await h.fake.waitFor((c) => c.method === 'chat.postMessage' && String(c.args.text).includes('resolved by'), 8000);

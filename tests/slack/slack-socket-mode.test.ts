@@ -5,13 +5,10 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { blockText } from '../fakes/fake-slack.js';
-import { blockAction, CHANNEL, envelope, type Harness, message, nextTs, post, startHarness, until } from './support.js';
+import { blockAction, CHANNEL, envelope, type Harness, message, nextTs, post, startHarness, until, closeAll } from './support.js';
 
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
+let h: Harness;
+afterEach(closeAll);
 
 describe('Slack Socket Mode', () => {
   it('connects with the app token, acks envelopes and handles events, commands and actions', async () => {
@@ -29,7 +26,7 @@ describe('Slack Socket Mode', () => {
     expect(card.args).toMatchObject({ channel: CHANNEL, thread_ts: ts });
     expect(card.token).toBe('xoxb-test-token');
     const t = await until(() => {
-      const x = h!.core.tickets.repo.findBySource('slack', CHANNEL, ts);
+      const x = h.core.tickets.repo.findBySource('slack', CHANNEL, ts);
       return x?.cardMessageId ? x : null;
     }, 'card stored');
 
@@ -47,7 +44,7 @@ describe('Slack Socket Mode', () => {
     expect(blockText(answer.args.blocks)).toContain(t.key);
 
     await h.fake.sendEnvelope('interactive', blockAction(h, { actionId: 'ticket.acknowledge', value: t.key, messageTs: t.cardMessageId!, threadTs: ts }));
-    await until(() => h!.core.tickets.repo.get(t.id)!.status === 'acknowledged', 'acknowledged over Socket Mode');
+    await until(() => h.core.tickets.repo.get(t.id)!.status === 'acknowledged', 'acknowledged over Socket Mode');
 
     // No HTTP endpoint is mounted in Socket Mode.
     const res = await post(h.url, '{}', 'application/json');

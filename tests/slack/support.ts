@@ -56,7 +56,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   }
   core.outbox.start(20);
   const { port } = await core.listen(0, '127.0.0.1');
-  return {
+  const h: Harness = {
     fake,
     core,
     slack,
@@ -70,6 +70,17 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       await core.close();
     },
   };
+  running.add(h);
+  return h;
+}
+
+const running = new Set<Harness>();
+
+/** Close every harness started by this test file (use in afterEach). */
+export async function closeAll(): Promise<void> {
+  const all = [...running];
+  running.clear();
+  for (const h of all) await h.close();
 }
 
 /** `v0=` + HMAC-SHA256(secret, `v0:${ts}:${body}`). */
