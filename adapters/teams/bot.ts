@@ -26,6 +26,9 @@ import { filesOf, isPersonId, mentionsBot, mentionsOf, quotedReplyTarget, stripB
 /** Words in a personal chat that show the "my tickets" home (besides anything unknown). */
 export const PERSONAL_ALIASES = ['my tickets', 'home', 'queue'] as const;
 
+/** Summary texts of the home views (queueView for agents, the requests list for others). */
+const HOME_TEXTS = ['Your support queue', 'Your support requests'];
+
 interface Where {
   base: string;
   rootId: string | null;
@@ -312,7 +315,7 @@ export class TeamsBot {
       inline = notice('I sent you the details in our 1:1 chat.');
     }
     const messageId = a.replyToId;
-    const base = messageId ? this.baseView(where.base, messageId) : null;
+    const base = messageId ? this.baseView(where, messageId) : null;
     if (base) return { statusCode: 200, type: CARD_CONTENT_TYPE, value: renderCard(base, resolve, inline ? { notice: inline } : {}) };
     const wasForm = messageId ? this.store.message(messageId)?.form : false;
     if (wasForm) {
@@ -323,11 +326,23 @@ export class TeamsBot {
     return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text };
   }
 
-  /** What the card a person clicked should show now: the live ticket card, or what was sent. */
-  private baseView(base: string, messageId: string): MessageView | null {
-    const t = this.core.tickets.repo.findByCard('teams', base, messageId);
+  /**
+   * What the card a person clicked should show now: the live ticket card; the person's home
+   * view, rebuilt; else the newest version of that message — an update the action just queued
+   * in the outbox and not yet sent, or what was last sent.
+   */
+  private baseView(where: Where, messageId: string): MessageView | null {
+    const t = this.core.tickets.repo.findByCard('teams', where.base, messageId);
     if (t) return this.core.tickets.card(t);
-    return this.store.message(messageId)?.view ?? null;
+    const stored = this.store.message(messageId)?.view ?? null;
+    if (where.type === 'personal' && stored && HOME_TEXTS.includes(stored.text)) return this.homeView(where.userId);
+    const queued = this.core.db
+      .prepare<[string], { payload: string }>(
+        "SELECT payload FROM outbox WHERE platform = 'teams' AND kind = 'update' AND status IN ('pending', 'sending') AND payload ->> '$.messageId' = ? ORDER BY id DESC LIMIT 1",
+      )
+      .get(messageId);
+    if (queued) return (JSON.parse(queued.payload) as { view: MessageView }).view;
+    return stored;
   }
 
   /** Action.Submit (old clients, or the fallback of Action.Execute): private results go to the 1:1 chat. */
