@@ -14,6 +14,7 @@ import { queueView, runCommand } from '../../src/commands/ticket-commands.js';
 import { DEMO_PEOPLE, DEFAULT_PERSON, registerDemoPeople } from '../../src/demo/people.js';
 import { dmChannelId, type LocalChannel, type LocalForm, PlaygroundStore } from '../../src/demo/playground-store.js';
 import { FrontdeskError, InputInvalidError, NotPermittedError } from '../../src/domain/errors.js';
+import { installSlaAndDigest } from '../../src/escalation/install.js';
 import { handleMessage, handleReaction } from '../../src/inbound/inbound.js';
 import type { MessageView } from '../../src/views/message-view.js';
 import { notice } from '../../src/views/ticket-views.js';
@@ -39,6 +40,9 @@ export interface Playground {
   hub: LiveHub;
   clock: ClockControl;
 }
+
+/** Where the digest goes when the configuration names no digest channel. */
+export const LEADS_CHANNEL = 'leads';
 
 /** Reactions the playground offers on every message. */
 const REACTIONS = ['eyes', 'white_check_mark', 'ticket'] as const;
@@ -69,7 +73,16 @@ function optStr(v: unknown, name: string, max = 200): string | null {
  */
 export function mountPlayground(core: Core, opts: PlaygroundOptions = {}): Playground {
   registerDemoPeople(core.directory);
+  // The SLA watcher, escalation prompts and digest ('sla-sweep' and 'digest' jobs). Installing
+  // is idempotent, so this is a no-op when the composition root has done it already.
+  installSlaAndDigest(core);
   const store = new PlaygroundStore(core.db);
+  // With no digest channel configured, the playground sends the leads' digest to #leads so it
+  // can be watched; a configured one is left alone.
+  if (core.config.digest.channels.length === 0) {
+    core.config.digest.channels.push(`local:${LEADS_CHANNEL}`);
+    store.ensureChannel(LEADS_CHANNEL, core.clock.now(), 'The leads’ daily digest lands here (the playground’s default digest channel).');
+  }
   const port = new LocalChatPort({ store, clock: core.clock, faults: opts.faults });
   core.registerPort(port);
 

@@ -44,7 +44,9 @@ async function makeHarness(): Promise<ContractHarness & { store: PlaygroundStore
     trigger: 'trg-contract',
     recorded: () => ops,
     failNext: (kind, retryAfterSec) => faults.failNext(kind, retryAfterSec),
-    close: async () => db.close(),
+    close: async () => {
+      db.close();
+    },
   };
 }
 
