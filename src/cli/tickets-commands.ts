@@ -1,6 +1,7 @@
 /** `frontdesk tickets list|show`, `migrate`, `backup`. */
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import { DateTime } from 'luxon';
 import { InputInvalidError } from '../domain/errors.js';
 import { STATUSES, type TicketStatus } from '../domain/types.js';
 import { slaState } from '../sla/policy.js';
@@ -30,7 +31,7 @@ export function registerTicketsCommands(program: Command, ctx: CliContext): void
         throw new InputInvalidError(`--status must be one of ${STATUSES.join(', ')} or open; got "${o.status}"`);
       const toMs = (d: string | undefined, name: string) => {
         if (!d) return undefined;
-        const ms = Date.parse(`${d}T00:00:00Z`);
+        const ms = DateTime.fromISO(d, { zone: ctx.config.timezone }).startOf('day').toMillis();
         if (!/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(ms)) throw new InputInvalidError(`${name} must be a date like 2026-11-23; got "${d}"`);
         return ms;
       };
