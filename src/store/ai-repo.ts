@@ -238,7 +238,16 @@ export class AiRepo {
 
   latestPlan<T = unknown>(ticketId: number): StoredPlan<T> | null {
     const row = this.db.prepare('SELECT * FROM plans WHERE ticket_id = ? ORDER BY id DESC LIMIT 1').get(ticketId) as PlanRow | undefined;
-    if (!row) return null;
-    return { id: row.id, ticketId: row.ticket_id, plan: JSON.parse(row.stages) as T, path: row.path, createdAt: row.created_at, createdBy: row.created_by };
+    return row ? toPlan<T>(row) : null;
   }
+
+  /** One stored plan by id (follow-up buttons reference plans by id). */
+  getPlan<T = unknown>(id: number): StoredPlan<T> | null {
+    const row = this.db.prepare('SELECT * FROM plans WHERE id = ?').get(id) as PlanRow | undefined;
+    return row ? toPlan<T>(row) : null;
+  }
+}
+
+function toPlan<T>(row: PlanRow): StoredPlan<T> {
+  return { id: row.id, ticketId: row.ticket_id, plan: JSON.parse(row.stages) as T, path: row.path, createdAt: row.created_at, createdBy: row.created_by };
 }

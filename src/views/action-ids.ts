@@ -15,6 +15,8 @@ export const ACTIONS = {
   draftEdit: 'draft.edit',
   draftDiscard: 'draft.discard',
   draftRegenerate: 'draft.regenerate',
+  /** The card's "Suggested reply" button: shows the pending draft to the agent who clicks. */
+  draftShow: 'draft.show',
   escalationTake: 'escalation.take',
   escalationReassign: 'escalation.reassign',
   escalationSnooze: 'escalation.snooze',

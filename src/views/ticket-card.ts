@@ -89,6 +89,8 @@ export function ticketCard(t: Ticket, opts: CardOptions): MessageView {
           { type: 'button', actionId: ACTIONS.resolve, label: 'Resolve', value: t.key, style: 'primary' },
           { type: 'button', actionId: ACTIONS.escalate, label: 'Escalate', value: t.key, style: 'danger' },
           { type: 'button', actionId: ACTIONS.plan, label: 'Plan', value: t.key },
+          // Agents only (the core re-checks): the draft itself is shown privately to whoever clicks.
+          ...(opts.draft?.state === 'ready' ? [{ type: 'button' as const, actionId: ACTIONS.draftShow, label: 'Suggested reply', value: t.key }] : []),
         ]
       : [{ type: 'button', actionId: ACTIONS.reopen, label: 'Reopen', value: t.key }],
   };

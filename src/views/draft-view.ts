@@ -1,0 +1,84 @@
+/**
+ * Views for suggested replies around the draft itself (draftView lives in ticket-card.ts): the
+ * reply as the bot posts it in the thread, the Edit form, and the short notices agents see after
+ * Send, Discard, Regenerate or the card's "Suggested reply" button.
+ */
+import type { Ticket } from '../domain/types.js';
+import type { StoredDraft } from '../store/ai-repo.js';
+import { FORMS } from './action-ids.js';
+import type { Block, FormView, MessageView } from './message-view.js';
+import { mention, plain } from './message-view.js';
+import { notice } from './ticket-views.js';
+
+/** Longest text block the renderers take comfortably (Slack sections stop at 3,000). */
+const BLOCK_CHARS = 2_800;
+/** Longest reply the Edit form offers (Slack's text input stops at 3,000). */
+export const EDIT_MAX_CHARS = 3_000;
+
+/** Split text into pieces of at most `max` characters, preferring paragraph and line breaks. */
+function pieces(text: string, max: number): string[] {
+  const out: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    const cut = Math.max(rest.lastIndexOf('\n\n', max), rest.lastIndexOf('\n', max), rest.lastIndexOf(' ', max));
+    const at = cut > max / 2 ? cut : max;
+    out.push(rest.slice(0, at).trimEnd());
+    rest = rest.slice(at).trimStart();
+  }
+  if (rest) out.push(rest);
+  return out;
+}
+
+/**
+ * The reply as the bot posts it in the ticket thread once an agent approved it. The text is
+ * shown literally: no mentions, links or formatting from the draft survive.
+ * @example sentReplyView('Hi Ana, ...').blocks[0] // { type: 'text', text: 'Hi Ana, ...' }
+ */
+export function sentReplyView(text: string): MessageView {
+  const blocks: Block[] = pieces(text, BLOCK_CHARS).map((p) => ({ type: 'text', text: plain(p) }));
+  return { text, blocks };
+}
+
+/** The Edit modal, pre-filled with the draft; submitting sends the edited text. */
+export function editDraftForm(t: Ticket, d: StoredDraft): FormView {
+  return {
+    formId: FORMS.editDraft,
+    title: `Edit reply · ${t.key}`,
+    submitLabel: 'Send',
+    state: `${t.key}|${d.id}`,
+    fields: [{ type: 'text', id: 'text', label: 'Reply (posted in the thread as frontdesk)', multiline: true, initial: d.text.slice(0, EDIT_MAX_CHARS), maxLength: EDIT_MAX_CHARS }],
+  };
+}
+
+/** After Send / the Edit form: where the reply went. */
+export function replySentNotice(t: Ticket, edited: boolean): MessageView {
+  return notice(`${edited ? 'Edited reply' : 'Reply'} sent in the thread of **${t.key}**. You are recorded as the agent who approved it.`);
+}
+
+export function replyDiscardedNotice(t: Ticket): MessageView {
+  return notice(`Suggested reply for **${t.key}** discarded. Click **Regenerate** on it if you want a new one.`);
+}
+
+/** A draft that was already decided cannot be sent or discarded again. */
+export function draftAlreadyDecided(t: Ticket, d: StoredDraft): string {
+  switch (d.status) {
+    case 'sent':
+      return `That suggested reply for ${t.key} was already sent${d.decidedBy ? ` by ${mention(d.decidedBy)}` : ''}.`;
+    case 'discarded':
+      return `That suggested reply for ${t.key} was discarded${d.decidedBy ? ` by ${mention(d.decidedBy)}` : ''}. Click Regenerate for a new one.`;
+    default:
+      return `That suggested reply for ${t.key} was replaced by a newer one. Use **Suggested reply** on the card to see it.`;
+  }
+}
+
+export function draftNotFound(ref: string): string {
+  return `There is no suggested reply ${ref.slice(0, 40)} any more. Use **Suggested reply** on the ticket card.`;
+}
+
+export function emptyReplyError(): string {
+  return 'The reply is empty: write something or discard the draft.';
+}
+
+export function ticketClosedForDrafts(t: Ticket): MessageView {
+  return notice(`**${t.key}** is ${t.status}: there is no reply to draft. Reopen it first.`);
+}
