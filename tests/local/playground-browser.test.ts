@@ -28,7 +28,7 @@ describe('the playground in a browser', () => {
   const card = (key: string): Locator => page.locator('#thread .msg', { has: page.locator('.mv-header', { hasText: `${key} ·` }) });
   const become = async (id: string) => {
     await page.selectOption('#whoami', id);
-    await page.waitForFunction((who) => document.querySelector('#composer-hint')?.textContent?.includes(who), id === 'dana' ? 'Dana Whitfield' : 'Alex Rivera');
+    await page.locator('#composer-hint', { hasText: id === 'dana' ? 'Dana Whitfield' : 'Alex Rivera' }).waitFor();
   };
   const say = async (text: string) => {
     await page.fill('#composer-input', text);
@@ -61,10 +61,10 @@ describe('the playground in a browser', () => {
   it(
     'shows the playground: banner, channel, clock, and a customer to start as',
     async () => {
-      await expect(page.locator('.banner').innerText()).resolves.toContain('Local development surface');
-      await expect(page.locator('#channel-title').innerText()).resolves.toBe('# support');
+      await expect(page.locator('.banner').textContent()).resolves.toContain('Local development surface');
+      await expect(page.locator('#channel-title').textContent()).resolves.toBe('# support');
       await expect(page.locator('#whoami').inputValue()).resolves.toBe('alex');
-      await expect(page.locator('#clock-now').innerText()).resolves.toMatch(/\d\d:\d\d:\d\d/);
+      await expect(page.locator('#clock-now').textContent()).resolves.toMatch(/\d\d:\d\d:\d\d/);
       await shot('00-empty');
     },
     STEP_MS,
@@ -91,19 +91,13 @@ describe('the playground in a browser', () => {
       await become('dana');
       await card('T-1001').waitFor();
       await card('T-1001').locator('button', { hasText: 'Assign to me' }).click();
-      await page.waitForFunction(
-        (id) => {
-          const el = document.querySelector(`#thread .msg[data-id="${id}"]`);
-          return el?.textContent?.includes('@Dana Whitfield') && !el.textContent.includes('Assign to me');
-        },
-        cardId,
-      );
+      await page.locator(`#thread .msg[data-id="${cardId}"]`, { hasText: '@Dana Whitfield', hasNotText: 'Assign to me' }).waitFor();
       await shot('02-assigned');
       await card('T-1001').locator('button', { hasText: 'Resolve' }).click();
-      await page.waitForFunction((id) => document.querySelector(`#thread .msg[data-id="${id}"]`)?.textContent?.includes('Reopen'), cardId);
+      await page.locator(`#thread .msg[data-id="${cardId}"]`, { hasText: 'Reopen' }).waitFor();
       await expect(card('T-1001').count()).resolves.toBe(1);
       await expect(card('T-1001').getAttribute('data-id')).resolves.toBe(cardId);
-      await expect(card('T-1001').innerText()).resolves.toContain('Resolved');
+      await expect(card('T-1001').textContent()).resolves.toContain('Resolved');
       expect(pg.core.tickets.require('T-1001')).toMatchObject({ ownerId: 'dana', status: 'resolved' });
       await shot('03-resolved');
     },
@@ -117,7 +111,7 @@ describe('the playground in a browser', () => {
       await say('/ticket list');
       const answer = page.locator('#messages .msg.is-ephemeral', { hasText: '/ticket list' });
       await answer.waitFor();
-      await expect(answer.innerText()).resolves.toMatch(/Only visible to you[\s\S]*Open tickets \(0\)/);
+      await expect(answer.textContent()).resolves.toMatch(/Only visible to you[\s\S]*Open tickets \(0\)/);
       await shot('04-ticket-list');
     },
     STEP_MS,
@@ -132,13 +126,13 @@ describe('the playground in a browser', () => {
       expect(pg.core.tickets.require('T-1002').priority).toBe('P1');
       await become('dana');
       await card('T-1002').waitFor();
-      const before = await page.locator('#clock-now').innerText();
+      const before = await page.locator('#clock-now').textContent();
       await page.click('[data-jump="86400000"]');
       const prompt = page.locator('#thread .msg', { hasText: 'missed its first response SLA' });
       await prompt.waitFor();
       await expect(prompt.locator('button', { hasText: 'Take it' }).count()).resolves.toBe(1);
-      await expect(page.locator('#clock-now').innerText()).resolves.not.toBe(before);
-      await page.waitForFunction(() => document.querySelector('#thread')?.textContent?.includes('first response overdue by'));
+      await expect(page.locator('#clock-now').textContent()).resolves.not.toBe(before);
+      await card('T-1002').filter({ hasText: 'first response overdue by' }).waitFor();
       await shot('05-breach-prompt');
     },
     STEP_MS,
@@ -149,7 +143,7 @@ describe('the playground in a browser', () => {
     async () => {
       await page.click('#nav-home');
       await page.locator('#queue', { hasText: 'T-1002' }).waitFor();
-      await expect(page.locator('#queue').innerText()).resolves.toContain('Team queue by priority');
+      await expect(page.locator('#queue').textContent()).resolves.toContain('Team queue by priority');
       await shot('06-queue');
       expect(pageErrors).toEqual([]);
     },
