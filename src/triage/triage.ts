@@ -108,9 +108,10 @@ export class Triage {
 
   /** Classify one message. Never throws on odd text. */
   classify(input: TriageInput): TriageResult {
-    const text = cleanText(typeof input?.text === 'string' ? input.text : '');
-    if (!text.trim() || isChitChat(text)) return this.notRequest(text, input);
-    return this.decide(text, input, true);
+    const safe: TriageInput = input && typeof input === 'object' ? input : { text: '' };
+    const text = cleanText(typeof safe.text === 'string' ? safe.text : '');
+    if (!text.trim() || isChitChat(text)) return this.notRequest(text, safe);
+    return this.decide(text, safe, true);
   }
 
   private notRequest(text: string, input: TriageInput): TriageResult {

@@ -75,6 +75,7 @@ describe('classify', () => {
     expect(r.category).toBe('billing');
     expect(JSON.stringify(r.signals)).not.toMatch(/\\u0000/);
     expect(() => triage.classify({} as never)).not.toThrow();
+    expect(triage.classify(null as never).isRequest).toBe(false);
   });
 });
 
