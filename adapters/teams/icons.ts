@@ -66,8 +66,8 @@ function inTicket(x: number, y: number, inset = 0): boolean {
   const r = 0.06;
   if (x < left || x > right || y < top || y > bottom) return false;
   // rounded corners
-  const cx = x < left + r ? left + r : x > right - r ? right - r : x;
-  const cy = y < top + r ? top + r : y > bottom - r ? bottom - r : y;
+  const cx = Math.min(Math.max(x, left + r), right - r);
+  const cy = Math.min(Math.max(y, top + r), bottom - r);
   if ((x - cx) ** 2 + (y - cy) ** 2 > r * r) return false;
   // notches (half circles cut into the left and right edges)
   const notch = 0.07 + inset;

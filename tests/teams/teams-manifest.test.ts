@@ -6,8 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { inflateRawSync, inflateSync } from 'node:zlib';
-import Ajv04 from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
+import Ajv04Module from 'ajv-draft-04';
+import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { PERSONAL_ALIASES } from '../../adapters/teams/bot.js';
 import { colorIcon, outlineIcon } from '../../adapters/teams/icons.js';
@@ -24,8 +24,9 @@ const manifest = JSON.parse(read('../../adapters/teams/manifest.json').toString(
 const APP_ID = '11111111-2222-3333-4444-555555555555';
 
 function validator() {
-  const ajv = new Ajv04({ allErrors: true, strict: false });
-  addFormats(ajv);
+  // Both packages are CommonJS with `exports.default` set: use it explicitly under NodeNext.
+  const ajv = new Ajv04Module.default({ allErrors: true, strict: false });
+  addFormatsModule.default(ajv);
   return ajv.compile(schema);
 }
 
