@@ -6,7 +6,7 @@
  * service_unavailable) every ping, prompt and digest arrives exactly once after recovery.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { blockText, type SlackCall } from '../fakes/fake-slack.js';
+import { blockText } from '../fakes/fake-slack.js';
 import { ManualClock } from '../../src/ports/clock.js';
 import type { OutboxRow } from '../../src/outbox/outbox.js';
 import { blockAction, message, nextTs, sendCommand, sendEvent, sendInteraction, until } from '../slack/support.js';
@@ -26,7 +26,6 @@ const desk = {
 
 // biome-ignore lint/suspicious/noExplicitAny: Block Kit arrives as free-form JSON
 const actionIds = (blocks: any[]): string[] => blocks.filter((b) => b.type === 'actions').flatMap((b) => b.elements.map((e: { action_id: string }) => e.action_id));
-const posts = (x: SlackDesk, pred: (c: SlackCall) => boolean) => x.fake.callsOf('chat.postMessage').filter((c) => c.outcome === 'ok' && pred(c));
 
 async function openP0(x: SlackDesk, channel: string, text: string) {
   const ts = nextTs();
@@ -125,7 +124,11 @@ describe('through the Slack adapter', () => {
           delivered.push({ channel: String(args.channel), thread_ts: args.thread_ts, text: String(args.text) });
           return { ok: true, channel: args.channel, ts };
         });
-        f.on('chat.update', (args) => (down ? (refused++, { ok: false, error: 'service_unavailable' }) : { ok: true, channel: args.channel, ts: args.ts }));
+        f.on('chat.update', (args) => {
+          if (!down) return { ok: true, channel: args.channel, ts: args.ts };
+          refused++;
+          return { ok: false, error: 'service_unavailable' };
+        });
       },
     });
     const x = h;
