@@ -273,7 +273,9 @@ export function cardProblems(card: unknown): string[] {
     else if (x && typeof x === 'object') {
       const o = x as Record<string, unknown>;
       if (typeof o.type === 'string') acc[o.type] = (acc[o.type] ?? 0) + 1;
-      for (const [k, val] of Object.entries(o)) if (k !== 'msteams' && k !== 'data' && k !== 'fallback') count(val, acc);
+      // Not modelled by the JS SDK (so not round-tripped): action fallbacks (checked above) and
+      // Teams' people-picker query `choices.data`.
+      for (const [k, val] of Object.entries(o)) if (k !== 'msteams' && k !== 'data' && k !== 'fallback' && k !== 'choices.data') count(val, acc);
     }
     return acc;
   };
