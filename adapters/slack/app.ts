@@ -10,6 +10,7 @@ import { App, ExpressReceiver, SocketModeReceiver, type webApi } from '@slack/bo
 import express from 'express';
 import type { Core } from '../../src/app.js';
 import { FrontdeskError } from '../../src/domain/errors.js';
+import { IngestQueue } from './ingest-queue.js';
 import { registerListeners } from './listeners/register.js';
 import { createSlackClient, SlackChatPort } from './slack-chat-port.js';
 import type { SlackDeps } from './slack-deps.js';
@@ -128,7 +129,8 @@ export async function createSlackAdapter(core: Core, env: NodeJS.ProcessEnv = co
   });
 
   const port = new SlackChatPort(client);
-  const deps: SlackDeps = { core, port, client, bot };
+  const ingest = new IngestQueue(core.db, core.logger);
+  const deps: SlackDeps = { core, port, client, bot, ingest };
   registerListeners(app, deps);
   core.registerPort(port);
 
@@ -142,6 +144,7 @@ export async function createSlackAdapter(core: Core, env: NodeJS.ProcessEnv = co
     }
   }
   const stop = async () => {
+    ingest.flush(true);
     if (!started) return;
     started = false;
     await app.stop().catch((err: unknown) => core.logger.warn({ err }, 'slack: error while disconnecting'));

@@ -4,6 +4,7 @@
  */
 import type { webApi } from '@slack/bolt';
 import type { Core } from '../../src/app.js';
+import type { IngestQueue } from './ingest-queue.js';
 import type { SlackChatPort } from './slack-chat-port.js';
 
 export interface SlackDeps {
@@ -11,4 +12,6 @@ export interface SlackDeps {
   port: SlackChatPort;
   client: InstanceType<typeof webApi.WebClient>;
   bot: { userId: string; botId: string | null };
+  /** Group-commit queue for the synchronous core work inbound messages cause. */
+  ingest: IngestQueue;
 }

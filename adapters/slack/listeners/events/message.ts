@@ -1,8 +1,9 @@
 /**
  * `message` events (message.channels / message.groups): new requests become tickets, thread
  * replies attach to their ticket, and edits or deletions of a ticket's original message are
- * reflected on it. Bolt has already acknowledged the event when this runs; duplicates
- * (retries, repeated event_ids) are dropped by the core on event_id.
+ * reflected on it. Bolt has already acknowledged the event when this runs; the core work is
+ * queued for group commit (see ingest-queue.ts). Duplicates (retries, repeated event_ids) are
+ * dropped by the core on event_id.
  */
 import type { App } from '@slack/bolt';
 import { handleMessage } from '../../../../src/inbound/inbound.js';
@@ -16,27 +17,33 @@ interface ChangedEvent extends SlackMessageLike {
 }
 
 /** Register the message listener. */
-export function registerMessageEvents(app: App, { core }: SlackDeps): void {
+export function registerMessageEvents(app: App, { core, ingest }: SlackDeps): void {
   const svc = core.tickets;
   app.event('message', async ({ event, body }) => {
     const e = event as ChangedEvent;
     const eventId = (body as { event_id?: string }).event_id;
-    try {
-      if (e.subtype === 'message_changed') {
-        const now = e.message;
-        if (!now?.ts || !e.channel || now.text === e.previous_message?.text) return;
-        svc.sourceEdited('slack', e.channel, now.ts, slackToPlain(now.text ?? ''), eventId);
-        return;
-      }
-      if (e.subtype === 'message_deleted') {
-        const ts = e.deleted_ts ?? e.previous_message?.ts;
-        if (ts && e.channel) svc.sourceDeleted('slack', e.channel, ts);
-        return;
-      }
-      const out = handleMessage(svc, toInboundMessage(e, eventId));
-      core.logger.debug({ channel: e.channel, ts: e.ts, outcome: out.kind, ...(out.kind === 'ignored' ? { reason: out.reason } : {}) }, 'slack: message');
-    } catch (err) {
-      core.logger.error({ err, channel: e.channel, ts: e.ts, eventId }, 'slack: could not handle a message event');
+    const label = { channel: e.channel, ts: e.ts, eventId };
+    if (e.subtype === 'message_changed') {
+      const now = e.message;
+      if (!now?.ts || !e.channel || now.text === e.previous_message?.text) return;
+      const channel = e.channel;
+      ingest.push({ label, run: () => svc.sourceEdited('slack', channel, now.ts!, slackToPlain(now.text ?? ''), eventId) });
+      return;
     }
+    if (e.subtype === 'message_deleted') {
+      const ts = e.deleted_ts ?? e.previous_message?.ts;
+      const channel = e.channel;
+      if (ts && channel) ingest.push({ label, run: () => svc.sourceDeleted('slack', channel, ts) });
+      return;
+    }
+    const msg = toInboundMessage(e, eventId);
+    ingest.push({
+      label,
+      run: () => {
+        const out = handleMessage(svc, msg);
+        if (core.logger.isLevelEnabled('debug'))
+          core.logger.debug({ ...label, outcome: out.kind, ...(out.kind === 'ignored' ? { reason: out.reason } : {}) }, 'slack: message');
+      },
+    });
   });
 }
