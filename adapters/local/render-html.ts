@@ -111,7 +111,11 @@ function renderToken(t: MarkdownToken, ctx: RenderContext): string {
       return `<code>${esc(t.v)}</code>`;
     case 'link': {
       const url = safeUrl(t.url);
-      return url ? `<a href="${esc(url)}" target="_blank" rel="noopener noreferrer nofollow">${esc(t.v)}</a>` : esc(t.v);
+      if (!url) return esc(t.v);
+      // In-page links (e.g. "#ticket/T-1042") are handled by the page: they open the ticket's thread.
+      return url.startsWith('#')
+        ? `<a href="${esc(url)}" class="mv-link-internal">${esc(t.v)}</a>`
+        : `<a href="${esc(url)}" target="_blank" rel="noopener noreferrer nofollow">${esc(t.v)}</a>`;
     }
     case 'mention':
       return `<span class="mention" data-user-id="${esc(t.id)}">@${esc(ctx.nameOf(t.id))}</span>`;

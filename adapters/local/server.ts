@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Core } from '../../src/app.js';
 import { queueView, runCommand } from '../../src/commands/ticket-commands.js';
-import { DEMO_PEOPLE, DEFAULT_PERSON, registerDemoPeople } from '../../src/demo/people.js';
+import { DEMO_PEOPLE, DEFAULT_PERSON } from '../../src/demo/people.js';
+import { CLOCK_AHEAD_SETTING, applyPlaygroundDefaults, playgroundAheadMs } from '../../src/demo/playground-defaults.js';
 import { dmChannelId, type LocalChannel, type LocalForm, PlaygroundStore } from '../../src/demo/playground-store.js';
 import { FrontdeskError, InputInvalidError, NotPermittedError } from '../../src/domain/errors.js';
 import { installSlaAndDigest } from '../../src/escalation/install.js';
@@ -41,9 +42,6 @@ export interface Playground {
   clock: ClockControl;
 }
 
-/** Where the digest goes when the configuration names no digest channel. */
-export const LEADS_CHANNEL = 'leads';
-
 /** Reactions the playground offers on every message. */
 const REACTIONS = ['eyes', 'white_check_mark', 'ticket'] as const;
 
@@ -72,17 +70,12 @@ function optStr(v: unknown, name: string, max = 200): string | null {
  * @example const pg = mountPlayground(core); await core.listen(3000, '127.0.0.1');
  */
 export function mountPlayground(core: Core, opts: PlaygroundOptions = {}): Playground {
-  registerDemoPeople(core.directory);
   // The SLA watcher, escalation prompts and digest ('sla-sweep' and 'digest' jobs). Installing
   // is idempotent, so this is a no-op when the composition root has done it already.
   installSlaAndDigest(core);
   const store = new PlaygroundStore(core.db);
-  // With no digest channel configured, the playground sends the leads' digest to #leads so it
-  // can be watched; a configured one is left alone.
-  if (core.config.digest.channels.length === 0) {
-    core.config.digest.channels.push(`local:${LEADS_CHANNEL}`);
-    store.ensureChannel(LEADS_CHANNEL, core.clock.now(), 'The leads’ daily digest lands here (the playground’s default digest channel).');
-  }
+  // Demo people, and #leads for the digest when the config names no digest channel.
+  applyPlaygroundDefaults(core, store);
   const port = new LocalChatPort({ store, clock: core.clock, faults: opts.faults });
   core.registerPort(port);
 
@@ -104,12 +97,12 @@ export function mountPlayground(core: Core, opts: PlaygroundOptions = {}): Playg
   const clock = new ClockControl(core, {
     tickMs: opts.tickMs,
     onChange: (s) => {
-      store.setSetting('clock.aheadMs', String(Math.round(s.aheadMs)));
+      store.setSetting(CLOCK_AHEAD_SETTING, String(Math.round(s.aheadMs)));
       hub.broadcast('clock', s);
     },
     refreshCards,
   });
-  clock.resume(Number(store.setting('clock.aheadMs') ?? 0));
+  clock.resume(playgroundAheadMs(store));
   hub.start();
   core.onClose(() => {
     hub.stop();
@@ -316,6 +309,15 @@ export function mountPlayground(core: Core, opts: PlaygroundOptions = {}): Playg
     if (!f || f.userId !== me) throw new HttpError(404, 'no such form');
     store.closeForm(f.id, 'cancelled');
     res.json({ ok: true });
+  });
+
+  api.get('/tickets/:key', (req, res) => {
+    who(req);
+    const t = core.tickets.repo.getByKey(String(req.params.key));
+    if (!t || t.deleted || t.platform !== 'local') throw new HttpError(404, `no playground ticket ${String(req.params.key).slice(0, 20)}`);
+    const anchor = t.threadId ?? t.cardMessageId;
+    const root = anchor ? store.get(anchor) : null;
+    res.json({ key: t.key, channelId: t.channelId, threadId: root ? (root.threadId ?? root.id) : null });
   });
 
   api.get('/queue', (req, res) => {

@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { FrontdeskError } from '../domain/errors.js';
 import { CliContext } from './context.js';
+import { registerDemoCommand } from './demo-command.js';
 import { registerDigestCommand } from './digest-command.js';
 import { registerTicketsCommands } from './tickets-commands.js';
 import { registerTriageCommands } from './triage-commands.js';
@@ -19,6 +20,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerTriageCommands(program, { getDb: ctx.getDb, config: ctx.config, out: ctx.out, getCore: ctx.getCore });
   registerTicketsCommands(program, ctx);
   registerDigestCommand(program, ctx);
+  registerDemoCommand(program, ctx);
   return program;
 }
 

@@ -270,6 +270,23 @@ function repliesOf(rootId) {
   return [...state.messages.values()].filter((m) => m.threadId === rootId).sort(byTime);
 }
 
+/** The ticket a thread is about, read from the bot's card in it (key, priority, status), or null. */
+function ticketInfo(replies) {
+  for (const r of replies) {
+    if (!r.isBot || !r.html.includes('mv-header')) continue;
+    const tpl = document.createElement('template');
+    tpl.innerHTML = r.html; // server-rendered; a template is inert
+    const head = /^(T-\d+) ·/.exec(tpl.content.querySelector('.mv-header')?.textContent || '');
+    if (!head) continue;
+    const field = (label) => {
+      for (const f of tpl.content.querySelectorAll('.mv-field')) if (f.querySelector('.mv-field-label')?.textContent === label) return f.querySelector('.mv-field-value')?.textContent || '';
+      return '';
+    };
+    return { key: head[1], priority: (field('Priority').match(/P\d/) || [''])[0], status: field('Status').split(' · ')[0] };
+  }
+  return null;
+}
+
 function messageEl(m, { inThread = false } = {}) {
   const p = person(m.authorId);
   const eph = m.kind === 'ephemeral';
@@ -282,6 +299,14 @@ function messageEl(m, { inThread = false } = {}) {
     el('time', { class: 'msg-time', text: fmtTime(m.createdAt), title: new Date(m.createdAt).toLocaleString(), datetime: new Date(m.createdAt).toISOString() }),
     m.editedAt ? el('span', { class: 'msg-edited', text: `(updated ${fmtTime(m.editedAt)})` }) : null,
   );
+  if (!inThread && !m.threadId && !m.isBot) {
+    const t = ticketInfo(repliesOf(m.id));
+    const done = t && /Resolved|Closed/.test(t.status);
+    if (t)
+      head.append(
+        el('a', { class: `ticket-chip prio-${t.priority}${done ? ' is-done' : ''}`, href: `#ticket/${t.key}`, title: `Open ${t.key}` }, `🎫 ${t.key} · ${t.priority} · ${t.status}`),
+      );
+  }
   const content = el('div', { class: 'msg-content' });
   content.innerHTML = m.html; // rendered and escaped by the server (adapters/local/render-html.ts)
   for (const x of content.querySelectorAll('.mention')) if (x.dataset.userId === state.me) x.classList.add('is-me');
@@ -387,8 +412,8 @@ function renderMessages(forceBottom = false) {
         items.push({ key: `day:${k}`, rev: dayLabel(m.createdAt), build: () => el('div', { class: 'day', text: dayLabel(m.createdAt) }) });
       }
       const replies = repliesOf(m.id);
-      const last = replies[replies.length - 1];
-      items.push({ key: m.id, rev: `${m.rev}:${replies.length}:${last ? last.rev : 0}:${state.me}`, build: () => messageEl(m) });
+      const newest = replies.reduce((n, r) => Math.max(n, r.rev), 0);
+      items.push({ key: m.id, rev: `${m.rev}:${replies.length}:${newest}:${state.me}`, build: () => messageEl(m) });
     }
     if (top.length === 0) items.push({ key: 'empty', rev: `${state.view.id}`, build: emptyState });
     reconcile(box, items);
@@ -597,9 +622,24 @@ async function react(messageId, emoji) {
   }
 }
 
+async function openTicket(key) {
+  try {
+    const t = await api(`/tickets/${encodeURIComponent(key)}`);
+    if (state.view.kind !== 'channel' || state.view.id !== t.channelId) await showView({ kind: 'channel', id: t.channelId });
+    if (t.threadId) openThread(t.threadId);
+  } catch (e) {
+    fail(e);
+  }
+}
+
 document.addEventListener('click', (ev) => {
   const t = ev.target instanceof Element ? ev.target : null;
   if (!t) return;
+  const ticketLink = t.closest('a[href^="#ticket/"]');
+  if (ticketLink) {
+    ev.preventDefault();
+    return void openTicket(decodeURIComponent(ticketLink.getAttribute('href').slice('#ticket/'.length)));
+  }
   const action = t.closest('button[data-action-id]');
   if (action) return void runAction(action, action.dataset.value);
   const ch = t.closest('[data-channel]');
