@@ -3,6 +3,7 @@
  * chat adapters are configured (Slack, Teams; the local playground when neither is), listen.
  * `npm start` runs this file.
  */
+import { installAi } from '../src/ai/install.js';
 import { createCore } from '../src/app.js';
 import { loadConfig } from '../src/config/load-config.js';
 import { FrontdeskError } from '../src/domain/errors.js';
@@ -20,6 +21,8 @@ async function main(): Promise<void> {
   const active = ADAPTERS.filter((a) => a.enabled(env));
   // The playground's clock control needs a movable clock; every other setup uses the system clock.
   const core = createCore({ config, db, env, logger, clock: playgroundClock(active.map((a) => a.name)) });
+  // Suggested replies, handling plans, AI triage; a broken persona file stops start-up here.
+  const aiFeatures = installAi(core);
   for (const a of active) a.validateEnv?.(env);
   for (const a of active) await a.start(core);
   core.outbox.start(config.scheduler.outboxPollMs);
@@ -33,6 +36,7 @@ async function main(): Promise<void> {
       `frontdesk is running on http://${host}:${actual}  (health: /healthz)`,
       `  config:   ${source ?? 'built-in defaults (no frontdesk.config.yaml)'}`,
       `  database: ${dbPath}`,
+      `  AI:       ${aiFeatures.ai.enabled ? `Claude (${aiFeatures.ai.model})` : (aiFeatures.ai.disabledReason ?? 'off')}`,
       `  adapters: ${names.length ? '' : 'none'}`,
       ...names.map((n) => `    - ${n}`),
     ].join('\n'),

@@ -8,6 +8,8 @@
  * are registered here. The model only proposes text and fields: every action is taken by a person
  * or by this deterministic code. Without an API key everything runs on the offline path.
  */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { DateTime } from 'luxon';
 import type { Core } from '../app.js';
 import { splitValue } from '../commands/interactions.js';
@@ -68,7 +70,7 @@ export interface AiFeatures {
 }
 
 export interface InstallAiOptions {
-  /** Persona directory (default: config.personas.dir, relative to the working directory). */
+  /** Persona directory (default: `personasDirFor(config)`). */
   personasDir?: string;
 }
 
@@ -76,6 +78,18 @@ export interface InstallAiOptions {
 type StoredPlanBody = HandlingPlan;
 
 const installed = new WeakMap<Core, AiFeatures>();
+
+/** The personas shipped with frontdesk (prompts/ at the package root). */
+export const SHIPPED_PERSONAS_DIR = fileURLToPath(new URL('../../prompts/', import.meta.url));
+
+/**
+ * Where personas are read from: the configured directory (relative to the working directory);
+ * the default `prompts` falls back to the shipped personas when the working directory has none.
+ */
+export function personasDirFor(config: Pick<FrontdeskConfig, 'personas'>): string {
+  const dir = config.personas.dir;
+  return dir === 'prompts' && !existsSync(dir) ? SHIPPED_PERSONAS_DIR : dir;
+}
 
 /**
  * Load the persona files and check that the plan stages, `personas.default` and every channel's
@@ -112,7 +126,7 @@ export function installAi(core: Core, opts: InstallAiOptions = {}): AiFeatures {
   const existing = installed.get(core);
   if (existing) return existing;
   const { config, db, clock, logger, tickets, outbox, directory, commands, interactions } = core;
-  const personas = loadAndCheckPersonas(config, opts.personasDir ?? config.personas.dir);
+  const personas = loadAndCheckPersonas(config, opts.personasDir ?? personasDirFor(config));
   const repo = new AiRepo(db);
   const aiLogger: AiLogger = { info: (o, m) => logger.info(o, m), warn: (o, m) => logger.warn(o, m) };
   const ai = createAiClient({ config, env: core.env, repo, clock, logger: aiLogger });

@@ -1,13 +1,15 @@
 /**
  * installAi at start-up: a broken persona file, a missing plan stage or a persona id in the config
- * that has no file stops start-up with a FrontdeskError naming the file (or config field) and field.
+ * that has no file stops start-up with a FrontdeskError naming the file (or config field) and field;
+ * `npm start` (adapters/main.ts) prints that message and exits 1.
  */
+import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Core, createCore } from '../../src/app.js';
-import { installAi } from '../../src/ai/install.js';
+import { installAi, personasDirFor, SHIPPED_PERSONAS_DIR } from '../../src/ai/install.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import { FrontdeskError } from '../../src/domain/errors.js';
 import { createLogger } from '../../src/logger.js';
@@ -56,6 +58,21 @@ describe('installAi at start-up', () => {
     expect(installAi(c)).toBe(f);
   });
 
+  it('reads ./prompts when it exists, else the shipped personas for the default setting', () => {
+    const cwd = process.cwd();
+    const elsewhere = mkdtempSync(join(tmpdir(), 'frontdesk-cwd-'));
+    try {
+      expect(personasDirFor(parseConfig({}))).toBe('prompts');
+      process.chdir(elsewhere);
+      expect(personasDirFor(parseConfig({}))).toBe(SHIPPED_PERSONAS_DIR);
+      expect(personasDirFor(parseConfig({ personas: { dir: 'team-prompts' } }))).toBe('team-prompts');
+      expect(installAi(coreWith({})).personas.has('support-specialist')).toBe(true);
+    } finally {
+      process.chdir(cwd);
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
   it('names the file and the field of a broken persona', () => {
     const d = personaCopy();
     const file = join(d, 'analyst.md');
@@ -78,5 +95,30 @@ describe('installAi at start-up', () => {
     expect(e.message).toContain('channels[1].persona (C2): there is no persona "billing-desk"');
     const e2 = startupError(() => installAi(coreWith({ personas: { dir: PROMPTS_DIR, default: 'nobody' } })));
     expect(e2.message).toContain('personas.default: there is no persona "nobody"');
+  });
+});
+
+describe('npm start with a broken persona file', () => {
+  it('prints the file and field and exits 1', async () => {
+    const d = personaCopy();
+    const file = join(d, 'support-specialist.md');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/^max_tokens: .*$/m, 'max_tokens: lots'));
+    const cfg = join(d, 'frontdesk.config.yaml');
+    writeFileSync(cfg, `personas:\n  dir: ${JSON.stringify(d)}\n`);
+    const env: NodeJS.ProcessEnv = { ...process.env, FRONTDESK_CONFIG: cfg, FRONTDESK_DB: join(d, 'fd.db'), PORT: '0', NODE_ENV: 'production', LOG_LEVEL: 'silent' };
+    for (const k of ['VITEST', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'MICROSOFT_APP_ID', 'MICROSOFT_APP_PASSWORD', 'ANTHROPIC_API_KEY']) delete env[k];
+    const child = spawn(process.execPath, ['--import', 'tsx', 'adapters/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (b) => {
+      out += String(b);
+    });
+    child.stderr.on('data', (b) => {
+      out += String(b);
+    });
+    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    expect(code).toBe(1);
+    expect(out).toContain('frontdesk could not start:');
+    expect(out).toContain(`${file}: max_tokens: expected a whole number of tokens between 64 and 8192`);
+    expect(out).not.toContain('running on');
   });
 });
