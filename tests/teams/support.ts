@@ -42,6 +42,11 @@ export interface Harness {
   send(activity: Record<string, unknown>, headers?: Record<string, string>): Promise<{ status: number; body: unknown }>;
   /** Send everything the outbox has due. */
   flush(): Promise<void>;
+  /**
+   * Send everything, including rows the per-conversation rate limit (7/s) pushed back: the
+   * limiter counts real seconds, so this waits about a second per round.
+   */
+  settle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -64,7 +69,7 @@ export async function startHarness(opts: { config?: Record<string, unknown> } = 
   const teams = createTeamsAdapter(core, env);
   const { port } = await core.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}/api/messages`;
-  return {
+  const h: Harness = {
     core,
     teams,
     fake,
@@ -88,11 +93,21 @@ export async function startHarness(opts: { config?: Record<string, unknown> } = 
       await core.outbox.drain();
       await core.outbox.drain();
     },
+    async settle() {
+      for (let round = 0; round < 5; round++) {
+        await h.flush();
+        const next = core.db.prepare<[], { at: number | null }>("SELECT max(next_attempt_at) AS at FROM outbox WHERE status = 'pending'").get()?.at;
+        if (next === null || next === undefined) return;
+        await new Promise((r) => setTimeout(r, 1050));
+        timer.set(Math.max(timer.now(), next));
+      }
+    },
     async close() {
       await core.close();
       await fake.close();
     },
   };
+  return h;
 }
 
 /** Common activity envelope. */

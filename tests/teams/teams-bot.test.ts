@@ -456,7 +456,81 @@ describe('Delivery through the outbox honours Teams limits', () => {
     expect(h.core.outbox.stats().failed).toBe(1);
   });
 
-  it('declares the Teams rate of about 7 operations per second per conversation to the outbox', () => {
+  it('sends at most 7 operations per second into one conversation; the rest follow in the next second', async () => {
     expect(h.teams.port.ratePerChannelPerSec).toBe(7);
+    await h.send(channelMessage(h.fake, CUSTOMER, 'hello')); // the bot learns the channel
+    await h.flush();
+    h.fake.clear();
+    for (let i = 0; i < 10; i++)
+      h.core.outbox.enqueue({ platform: 'teams', idempotencyKey: `burst:${i}`, payload: { kind: 'post', channelId: CHANNEL, view: { text: `n${i}`, blocks: [{ type: 'text', text: `burst ${i}` }] } } });
+    await h.flush();
+    expect(h.fake.messages()).toHaveLength(7);
+    await h.settle();
+    expect(h.fake.messages().map((r) => r.body.text)).toEqual(Array.from({ length: 10 }, (_, i) => `burst ${i}`));
+  });
+});
+
+describe('Forms and suggested replies in Teams', () => {
+  let h: Harness;
+  afterEach(async () => {
+    expectValidCards(h);
+    await h.close();
+  });
+
+  it('"Reassign…" on a breach prompt answers the invoke with a form card; submitting it reassigns and refreshes the prompt', async () => {
+    h = await startHarness({
+      config: {
+        escalation: { tiers: [{ id: 'tier2', name: 'Tier 2', members: [AGENT2.aadObjectId] }], rules: [{ id: 'breach', trigger: 'breach', escalateTo: 'tier2' }] },
+      },
+    });
+    const sla = installSlaAndDigest(h.core, { schedule: false });
+    const { ticket, root } = await openTicket(h);
+    h.core.tickets.assign(ticket.key, AGENT.aadObjectId, AGENT.aadObjectId);
+    h.clock.set(ticket.createdAt + ticket.sla.firstResponseMs + MIN);
+    await sla.sweeper.sweep();
+    await h.flush();
+    const prompt = h.fake.messages().find((r) => executeActions(cardOf(r)).some((a) => a.verb === 'escalation.reassign'));
+    expect(prompt).toMatchObject({ kind: 'reply', conversationId: `${CHANNEL};messageid=${root}` });
+    const reassign = executeActions(cardOf(prompt)).find((a) => a.verb === 'escalation.reassign');
+    const where = inChain(root, prompt!.returnedId!);
+    const formRes = await h.send(executeInvoke(h.fake, AGENT, where, { verb: reassign.verb, data: reassign.data }));
+    const form = invokeCard(formRes.body);
+    expect(JSON.stringify(form)).toContain('"id":"f_owner"');
+    const submit = executeActions(form).find((a) => a.verb === 'form.submit');
+    const done = await h.send(executeInvoke(h.fake, AGENT, where, { verb: submit.verb, data: { ...submit.data, f_owner: AGENT2.aadObjectId } }));
+    const after = invokeCard(done.body);
+    expect(h.core.tickets.repo.get(ticket.id)!.ownerId).toBe(AGENT2.aadObjectId);
+    expect(executeActions(after).length).toBeGreaterThan(0); // the prompt, not the form
+    expect(JSON.stringify(after)).not.toContain('"id":"f_owner"');
+    await h.settle(); // this conversation had more than 7 operations within a second
+    expect(h.fake.requests.some((r) => r.kind === 'update' && r.activityId === prompt!.returnedId)).toBe(true);
+
+    const cancel = await h.send(executeInvoke(h.fake, AGENT, where, { verb: 'form.cancel', data: { fd: 'cancel', formId: 'form.reassign' } }));
+    expect(executeActions(invokeCard(cancel.body)).some((a) => a.verb === 'escalation.reassign')).toBe(true);
+  });
+
+  it('the suggested reply reaches agents privately with Send/Edit/Discard; Edit opens a form and its submit posts the reply in the chain', async () => {
+    h = await startHarness({ config: { escalation: { rules: [] } } });
+    const { installAi } = await import('../../src/ai/install.js');
+    const ai = installAi(h.core);
+    await h.send(channelMessage(h.fake, AGENT, 'morning', { rootId: '1649999999999' })); // Dana has talked to the bot before
+    const { ticket, root } = await openTicket(h);
+    await ai.idle();
+    await h.flush();
+    const chat = [...h.fake.createdConversations.entries()].find(([, m]) => m.includes(AGENT.id))?.[0];
+    const draftMsg = h.fake.messages().find((r) => r.conversationId === chat && executeActions(cardOf(r)).some((a) => a.verb === 'draft.edit'));
+    expect(draftMsg).toBeTruthy();
+    const titles = executeActions(cardOf(draftMsg)).map((a) => a.title);
+    for (const t of ['Send', 'Edit', 'Discard']) expect(titles).toContain(t);
+    const edit = executeActions(cardOf(draftMsg)).find((a) => a.verb === 'draft.edit');
+    const where = { conversationId: chat!, conversationType: 'personal', cardMessageId: draftMsg!.returnedId! };
+    const form = invokeCard((await h.send(executeInvoke(h.fake, AGENT, where, { verb: edit.verb, data: edit.data }))).body);
+    const submit = executeActions(form).find((a) => a.verb === 'form.submit');
+    const res = await h.send(executeInvoke(h.fake, AGENT, where, { verb: submit.verb, data: { ...submit.data, f_text: 'Hi Carol, the checkout is fixed now.' } }));
+    invokeCard(res.body);
+    await h.flush();
+    const reply = h.fake.messages().find((r) => r.conversationId === `${CHANNEL};messageid=${root}` && JSON.stringify(r.body).includes('the checkout is fixed now'));
+    expect(reply).toMatchObject({ kind: 'reply', activityId: root });
+    expect(h.core.tickets.repo.get(ticket.id)!.firstResponseAt).not.toBeNull();
   });
 });
