@@ -202,6 +202,47 @@ describe('reactions', () => {
   });
 });
 
+describe('suggested replies', () => {
+  it('reach the agent who takes the ticket privately; Send posts it in the thread, Edit opens a form first', async () => {
+    pg = await startPlayground({ ai: true });
+    const first = await openTicket();
+    const second = await openTicket('We were charged twice for the November invoice (INV-20931), please refund one', 'priya');
+    const draftFor = (source: string) =>
+      waitFor(async () => (await list('dana')).find((m) => m.kind === 'ephemeral' && m.threadId === source && textOf(m.html).includes('Suggested reply')), 'the draft for dana');
+    const button = (html: string, actionId: string) => new RegExp(`data-action-id="${actionId}" data-value="([^"]+)"`).exec(html)![1]!.replace(/&amp;/g, '&');
+
+    await call(pg.base, 'POST', '/actions', 'dana', { actionId: 'ticket.assign_me', value: first.key, messageId: first.card.id });
+    const d1 = await draftFor(first.source);
+    expect(d1.visibleTo).toBe('dana');
+    expect((await list('alex')).some((m) => m.kind === 'ephemeral')).toBe(false);
+    await call(pg.base, 'POST', '/actions', 'dana', { actionId: 'draft.send', value: button(d1.html, 'draft.send'), messageId: d1.id });
+    const sent = await waitFor(
+      async () => (await list('alex')).find((m) => m.authorId === 'frontdesk' && m.kind === 'message' && m.threadId === first.source && m.id !== first.card.id && !textOf(m.html).includes('took')),
+      'the sent reply in the thread',
+    );
+    expect(textOf(sent.html).length).toBeGreaterThan(20);
+    expect(ticket(first.key).firstResponseAt).not.toBeNull();
+
+    const dana = await openStream(pg.base, 'dana');
+    try {
+      await call(pg.base, 'POST', '/actions', 'dana', { actionId: 'ticket.assign_me', value: second.key, messageId: second.card.id });
+      const d2 = await draftFor(second.source);
+      await call(pg.base, 'POST', '/actions', 'dana', { actionId: 'draft.edit', value: button(d2.html, 'draft.edit'), messageId: d2.id });
+      const ev = await waitFor(() => dana.events.find((e) => e.event === 'form'), 'the edit form');
+      const form = ev.data as { ref: number; html: string };
+      expect(form.html).toContain('<textarea');
+      await call(pg.base, 'POST', `/forms/${form.ref}`, 'dana', { values: { text: 'Hi Priya — refunded the duplicate charge <b>today</b>.' } });
+      const edited = await waitFor(
+        async () => (await list('priya')).find((m) => m.threadId === second.source && textOf(m.html).includes('refunded the duplicate charge')),
+        'the edited reply',
+      );
+      expect(edited.html).toContain('&lt;b&gt;today&lt;/b&gt;');
+    } finally {
+      dana.close();
+    }
+  });
+});
+
 describe('forms', () => {
   it('open as a dialog for their person only and submit to the core with the state kept on the server', async () => {
     pg = await startPlayground();

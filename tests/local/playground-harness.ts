@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Playground, type PlaygroundOptions, mountPlayground } from '../../adapters/local/server.js';
+import { installAi } from '../../src/ai/install.js';
 import { type Core, createCore } from '../../src/app.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import { createLogger } from '../../src/logger.js';
@@ -35,11 +36,13 @@ export function tempDir(prefix = 'frontdesk-local-'): { dir: string; cleanup(): 
  * control can still jump it).
  */
 export async function startPlayground(
-  opts: { dbPath?: string; config?: Record<string, unknown>; start?: number; speed?: number; playground?: PlaygroundOptions } = {},
+  opts: { dbPath?: string; config?: Record<string, unknown>; start?: number; speed?: number; playground?: PlaygroundOptions; ai?: boolean } = {},
 ): Promise<RunningPlayground> {
   const clock = new ManualClock(opts.start ?? T0, opts.speed ?? 0);
   const db = openDatabase(opts.dbPath ?? ':memory:');
   const core = createCore({ config: parseConfig(opts.config ?? {}), db, clock, env: { LOG_LEVEL: 'silent' }, logger: createLogger({ LOG_LEVEL: 'silent' }) });
+  // Suggested replies as `npm start` wires them (offline templates: no API key here).
+  if (opts.ai) installAi(core);
   const pg = mountPlayground(core, { pollMs: 50, ...opts.playground });
   core.outbox.start(25);
   const { port } = await core.listen(0, '127.0.0.1');
