@@ -173,6 +173,29 @@ describe('card buttons and selects', () => {
   });
 });
 
+describe('forms opened by features', () => {
+  it('an action that returns a form opens it as a modal; its answer without a channel goes by DM', async () => {
+    h = await startHarness();
+    h.core.interactions.onAction('test.note', (value) => ({
+      form: { formId: 'form.test_note', title: 'Note', submitLabel: 'Save', state: value, fields: [{ type: 'text', id: 'note', label: 'Note', multiline: true }] },
+    }));
+    h.core.interactions.onForm('form.test_note', (state, values) => ({ ephemeral: { text: 'saved', blocks: [{ type: 'text', text: `Saved ${state}: ${values.note}` }] } }));
+    await sendInteraction(h, blockAction(h, { actionId: 'test.note', value: 'T-7', home: true }));
+    const open = await h.fake.waitFor((c) => c.method === 'views.open');
+    expect(open.args.trigger_id).toBe('trigger.action');
+    expect(open.args.view.callback_id).toBe('form.test_note');
+    await sendInteraction(h, {
+      type: 'view_submission',
+      user: { id: AGENT },
+      trigger_id: 'trigger.submit',
+      view: { id: 'V0NOTE', hash: 'h', type: 'modal', callback_id: 'form.test_note', private_metadata: open.args.view.private_metadata, state: { values: { note: { note: { type: 'plain_text_input', value: 'call back at 3' } } } } },
+    });
+    const dm = await h.fake.waitFor((c) => c.method === 'chat.postMessage' && String(c.args.channel).startsWith('D'));
+    expect(h.fake.callsOf('conversations.open')[0]!.args.users).toBe(AGENT);
+    expect(blockText(dm.args.blocks)).toBe('Saved T-7: call back at 3');
+  });
+});
+
 describe('Create ticket shortcut and modal', () => {
   function shortcut(x: Harness, msg: { ts: string; text: string; user: string }, user = AGENT) {
     return {
