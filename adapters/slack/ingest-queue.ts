@@ -15,6 +15,11 @@ export interface IngestItem {
   run(): void;
 }
 
+/**
+ * @example
+ * const q = new IngestQueue(core.db, core.logger);
+ * q.push({ label: { ts }, run: () => handleMessage(core.tickets, msg) });
+ */
 export class IngestQueue {
   private items: IngestItem[] = [];
   private scheduled = false;

@@ -65,6 +65,10 @@ export function toDeliveryError(e: unknown, what: string): ChatDeliveryError {
   }
 }
 
+/**
+ * The core's ChatPort for Slack.
+ * @example core.registerPort(new SlackChatPort(createSlackClient({ token })));
+ */
 export class SlackChatPort implements ChatPort {
   readonly platform = 'slack' as const;
   /** chat.postMessage allows about one message per second per channel. */
@@ -98,11 +102,13 @@ export class SlackChatPort implements ChatPort {
     return { messageId: res.ts, channelId: res.channel ?? req.channelId };
   }
 
+  /** Replace a message in place (ticket cards) with chat.update. */
   async update(req: { channelId: string; messageId: string; view: MessageView }): Promise<void> {
     const msg = renderMessage(req.view);
     await this.call('chat.update', () => this.client.chat.update({ channel: req.channelId, ts: req.messageId, text: msg.text, blocks: msg.blocks }));
   }
 
+  /** A message only `userId` sees, in a channel (or thread) they are in. */
   async postEphemeral(req: { channelId: string; userId: string; threadId?: string | null; view: MessageView }): Promise<void> {
     const msg = renderMessage(req.view);
     await this.call('chat.postEphemeral', () =>
@@ -116,6 +122,7 @@ export class SlackChatPort implements ChatPort {
     );
   }
 
+  /** A direct message: conversations.open once per user (cached), then chat.postMessage. */
   async dm(req: { userId: string; view: MessageView }): Promise<PostResult> {
     let channel = this.dmChannels.get(req.userId);
     if (!channel) {
