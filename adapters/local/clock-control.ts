@@ -86,7 +86,11 @@ export class ClockControl {
     if (this.ticker) clearInterval(this.ticker);
     this.ticker = null;
     if (this.state().speed > 1) {
-      this.ticker = setInterval(() => void this.runJobs(), this.opts.tickMs ?? 5000);
+      this.ticker = setInterval(() => {
+        // Re-announce the time (browsers resync, the offset is remembered), then let the jobs catch up.
+        this.opts.onChange?.(this.state());
+        void this.runJobs();
+      }, this.opts.tickMs ?? 5000);
       this.ticker.unref();
     }
   }

@@ -311,6 +311,23 @@ describe('the clock control', () => {
     await expect(call(pg.base, 'POST', '/clock', 'morgan', { advanceMs: 365 * 86_400_000 })).rejects.toMatchObject({ status: 400 });
   });
 
+  it('while sped up, runs the scheduled jobs on the moving clock and re-announces the time', async () => {
+    pg = await startPlayground({ playground: { tickMs: 20 } });
+    const seen: number[] = [];
+    pg.core.scheduler.add('test-job', '0 0 1 1 *', () => {
+      seen.push(pg.core.clock.now());
+    });
+    const stream = await openStream(pg.base, 'morgan');
+    try {
+      await call(pg.base, 'POST', '/clock', 'morgan', { speed: 600 });
+      await waitFor(() => seen.length >= 2, 'two job runs while sped up');
+      expect(seen[1]!).toBeGreaterThan(seen[0]!);
+      await waitFor(() => stream.events.filter((e) => e.event === 'clock').length >= 2, 'clock events from the ticker');
+    } finally {
+      stream.close();
+    }
+  });
+
   it('shows the breach escalation prompt in the thread after a jump past a first-response deadline', async () => {
     pg = await startPlayground();
     const { key, source } = await openTicket('SSO login is broken for the whole team, nobody can sign in to the dashboard');
