@@ -11,11 +11,11 @@ import { TeamsInfo } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { Core } from '../../src/app.js';
 import { type CommandReply, tokenizeCommand } from '../../src/commands/command-registry.js';
-import type { InteractionContext, InteractionResult } from '../../src/commands/interactions.js';
+import { createTicketForm, type InteractionContext, type InteractionResult } from '../../src/commands/interactions.js';
 import { queueView, runCommand } from '../../src/commands/ticket-commands.js';
 import { handleMessage, type InboundMessage } from '../../src/inbound/inbound.js';
 import type { OutboxPayload } from '../../src/outbox/outbox.js';
-import type { MessageView } from '../../src/views/message-view.js';
+import { type MessageView, toPlainText } from '../../src/views/message-view.js';
 import { notice } from '../../src/views/ticket-views.js';
 import type { ConversationStore, StoredReference } from './conversation-store.js';
 import { CARD_CONTENT_TYPE, isSimpleText, parseActionData, renderCard, renderFormCard } from './render-card.js';
@@ -34,6 +34,24 @@ interface Where {
   rootId: string | null;
   type: TeamsConversationType;
   userId: string;
+}
+
+/** The "Create ticket" message action's command id (manifest composeExtensions). */
+export const CREATE_TICKET_COMMAND = 'createTicket';
+
+/** The message a message action was used on (Teams `messagePayload`, Graph chatMessage shape). */
+interface MessagePayload {
+  id?: string;
+  replyToId?: string;
+  body?: { content?: string; contentType?: string };
+  from?: { user?: { id?: string; aadObjectId?: string; displayName?: string } };
+}
+
+/** What a message-action invoke answers: a dialog with a card, or a message in the dialog. */
+type DialogResponse = { task: { type: 'continue'; value: { title: string; width: string; height: string; card: { contentType: string; content: unknown } } } } | { task: { type: 'message'; value: string } };
+
+function dialogMessage(text: string): DialogResponse {
+  return { task: { type: 'message', value: text } };
 }
 
 /** The invoke answer for Action.Execute (HTTP body of the adaptiveCard/action invoke). */
@@ -289,6 +307,11 @@ export class TeamsBot {
   /** Action.Execute: answer with the refreshed card for the person who clicked. */
   private async onInvoke(ctx: TurnContext, where: Where): Promise<void> {
     const a = ctx.activity;
+    if (a.name === 'composeExtension/fetchTask' || a.name === 'composeExtension/submitAction') {
+      const body = a.name === 'composeExtension/fetchTask' ? this.createTicketDialog(a, where) : await this.submitDialog(a, where);
+      await ctx.sendActivity({ type: 'invokeResponse', value: { status: 200, body } });
+      return;
+    }
     if (a.name !== 'adaptiveCard/action') {
       await ctx.sendActivity({ type: 'invokeResponse', value: { status: 200, body: {} } });
       return;
@@ -350,6 +373,38 @@ export class TeamsBot {
     const result = await this.runAction(a.value, a, where);
     if (result.form) await this.openForm(where.userId, result.form, a.id);
     if (result.ephemeral) this.enqueue(`teams-ix:${a.id}`, { kind: 'ephemeral', channelId: where.base, userId: where.userId, threadId: where.rootId, view: result.ephemeral });
+  }
+
+  // ------------------------------------------------------------ "Create ticket" message action
+
+  /** The "Create ticket" action on a message: a dialog with the create-ticket form (agents only). */
+  private createTicketDialog(a: Activity, where: Where): DialogResponse {
+    const v = (a.value ?? {}) as { commandId?: string; messagePayload?: MessagePayload };
+    const m = v.messagePayload;
+    if (v.commandId !== CREATE_TICKET_COMMAND || !m?.id) return dialogMessage('That action is not one I know.');
+    if (!this.core.directory.isAgent(where.userId))
+      return dialogMessage('Only support agents can make a ticket from a message. If you need help, post your request in the support channel.');
+    const svc = this.core.tickets;
+    const existing = svc.repo.findBySource('teams', where.base, m.id) ?? svc.repo.findByCard('teams', where.base, m.id);
+    if (existing) return dialogMessage(`That message is already ${existing.key}.`);
+    const text = teamsTextToPlain(m.body?.content ?? '');
+    if (!text) return dialogMessage('That message has no text to make a ticket from.');
+    const user = m.from?.user;
+    const form = createTicketForm(svc, {
+      channelId: where.base,
+      messageId: m.id,
+      threadId: m.replyToId ?? where.rootId ?? m.id,
+      text,
+      requesterId: user?.aadObjectId ?? user?.id ?? where.userId,
+    });
+    return { task: { type: 'continue', value: { title: form.title, width: 'medium', height: 'medium', card: { contentType: CARD_CONTENT_TYPE, content: renderFormCard(form, { dialog: true }) } } } };
+  }
+
+  /** The dialog's form was submitted: run it and show the outcome in the dialog. */
+  private async submitDialog(a: Activity, where: Where): Promise<DialogResponse> {
+    const v = (a.value ?? {}) as { data?: unknown };
+    const result = await this.runAction(v.data, a, where);
+    return dialogMessage(result.ephemeral ? toPlainText(result.ephemeral.text) : 'Done.');
   }
 
   // ------------------------------------------------------------ installs

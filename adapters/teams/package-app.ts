@@ -85,8 +85,8 @@ export function manifestFor(opts: { appId: string; publicUrl?: string | null; ve
   if (!GUID.test(opts.appId)) throw new FrontdeskError('frontdesk_config_invalid', `MICROSOFT_APP_ID must be the bot's GUID, got "${opts.appId}".`);
   const m = manifestTemplate();
   m.id = opts.appId;
-  const bots = m.bots as { botId: string }[];
-  for (const b of bots) b.botId = opts.appId;
+  for (const b of m.bots as { botId: string }[]) b.botId = opts.appId;
+  for (const c of (m.composeExtensions ?? []) as { botId?: string }[]) c.botId = opts.appId;
   if (opts.publicUrl) {
     let host: string;
     try {

@@ -341,8 +341,12 @@ export function renderMessage(view: MessageView, resolve: MentionResolver, opts:
   }
 }
 
-/** Render a form (Teams shows it as a card; submitting it comes back as Action.Execute). */
-export function renderFormCard(form: FormView, opts: { notice?: string } = {}): AdaptiveCard {
+/**
+ * Render a form as a card. In a message, submitting comes back as Action.Execute (Cancel brings
+ * the previous card back); in a dialog (`dialog: true`, Teams task modules only take
+ * Action.Submit) as Action.Submit, and the dialog's own close button cancels.
+ */
+export function renderFormCard(form: FormView, opts: { notice?: string; dialog?: boolean } = {}): AdaptiveCard {
   const body: CardElement[] = [textBlock(literal(form.title), { size: 'Medium', weight: 'Bolder', style: 'heading' })];
   if (opts.notice) body.push(textBlock(literal(opts.notice), { color: 'Attention' }));
   for (const f of form.fields) {
@@ -372,10 +376,12 @@ export function renderFormCard(form: FormView, opts: { notice?: string } = {}): 
   const cancel: ActionData = { fd: 'cancel', formId: form.formId };
   body.push({
     type: 'ActionSet',
-    actions: [
-      { type: 'Action.Execute', title: form.submitLabel, verb: 'form.submit', data: submit, associatedInputs: 'auto', style: 'positive', fallback: { type: 'Action.Submit', title: form.submitLabel, data: submit } },
-      { type: 'Action.Execute', title: 'Cancel', verb: 'form.cancel', data: cancel, associatedInputs: 'none', fallback: { type: 'Action.Submit', title: 'Cancel', data: cancel } },
-    ],
+    actions: opts.dialog
+      ? [{ type: 'Action.Submit', title: form.submitLabel, data: submit, style: 'positive' }]
+      : [
+          { type: 'Action.Execute', title: form.submitLabel, verb: 'form.submit', data: submit, associatedInputs: 'auto', style: 'positive', fallback: { type: 'Action.Submit', title: form.submitLabel, data: submit } },
+          { type: 'Action.Execute', title: 'Cancel', verb: 'form.cancel', data: cancel, associatedInputs: 'none', fallback: { type: 'Action.Submit', title: 'Cancel', data: cancel } },
+        ],
   });
   return cardOf(body, []);
 }

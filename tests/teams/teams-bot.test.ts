@@ -534,3 +534,68 @@ describe('Forms and suggested replies in Teams', () => {
     expect(h.core.tickets.repo.get(ticket.id)!.firstResponseAt).not.toBeNull();
   });
 });
+
+describe('"Create ticket" message action', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    expectValidCards(h);
+    await h.close();
+  });
+
+  /** The composeExtension invoke Teams sends for a message action on `messageId`. */
+  function messageAction(name: 'composeExtension/fetchTask' | 'composeExtension/submitAction', from: typeof AGENT, messageId: string, data?: unknown, author = CUSTOMER) {
+    const a = channelMessage(h.fake, from, '', { rootId: messageId });
+    return {
+      ...a,
+      type: 'invoke',
+      name,
+      text: undefined,
+      value: {
+        commandId: 'createTicket',
+        commandContext: 'message',
+        messagePayload: { id: messageId, body: { contentType: 'html', content: '<p>Our SSO login loops back to the start page for every user in the &quot;EU&quot; tenant</p>' }, from: { user: { id: author.aadObjectId, displayName: author.name } } },
+        ...(data ? { data } : {}),
+      },
+    };
+  }
+
+  it('an agent opens a dialog with the create-ticket form and submitting it opens the ticket with the card in the message\'s chain', async () => {
+    // An agent relays a customer's problem in the channel: agents' posts are not tickets by themselves.
+    const relayed = channelMessage(h.fake, AGENT2, 'Our SSO login loops back to the start page for every user in the "EU" tenant');
+    await h.send(relayed);
+    await h.flush();
+    expect(h.core.tickets.repo.list({ open: true })).toHaveLength(0);
+    const messageId = relayed.id as string;
+    const res = await h.send(messageAction('composeExtension/fetchTask', AGENT, messageId, undefined, AGENT2));
+    // biome-ignore lint/suspicious/noExplicitAny: invoke body is JSON
+    const body = res.body as any;
+    expect(body.task.type).toBe('continue');
+    const card = body.task.value.card.content;
+    expect(cardProblems(card)).toEqual([]);
+    const submit = card.body.flatMap((b: { actions?: unknown[] }) => b.actions ?? [])[0];
+    expect(submit.type).toBe('Action.Submit');
+    const done = await h.send(messageAction('composeExtension/submitAction', AGENT, messageId, { ...submit.data, f_category: 'access', f_priority: 'P2', f_owner: AGENT.aadObjectId }, AGENT2));
+    expect(done.body).toMatchObject({ task: { type: 'message' } });
+    // biome-ignore lint/suspicious/noExplicitAny: invoke body is JSON
+    expect((done.body as any).task.value).toMatch(/^Opened T-\d+/);
+    const t = h.core.tickets.repo.findBySource('teams', CHANNEL, messageId)!;
+    expect(t).toMatchObject({ category: 'access', priority: 'P2', ownerId: AGENT.aadObjectId, requesterId: AGENT2.aadObjectId, threadId: messageId });
+    expect(t.text).toBe('Our SSO login loops back to the start page for every user in the "EU" tenant');
+    await h.flush();
+    expect(h.fake.messages().find((r) => r.returnedId === h.core.tickets.repo.get(t.id)!.cardMessageId)).toMatchObject({ conversationId: `${CHANNEL};messageid=${messageId}`, activityId: messageId });
+  });
+
+  it('non-agents are told politely; a message that already is a ticket says so', async () => {
+    const { ticket, root } = await openTicket(h);
+    const res = await h.send(messageAction('composeExtension/fetchTask', CUSTOMER, root));
+    expect(res.body).toMatchObject({ task: { type: 'message' } });
+    // biome-ignore lint/suspicious/noExplicitAny: invoke body is JSON
+    expect((res.body as any).task.value).toContain('Only support agents');
+    const again = await h.send(messageAction('composeExtension/fetchTask', AGENT, root));
+    // biome-ignore lint/suspicious/noExplicitAny: invoke body is JSON
+    expect((again.body as any).task.value).toBe(`That message is already ${ticket.key}.`);
+  });
+});
