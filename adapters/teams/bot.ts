@@ -21,7 +21,7 @@ import type { ConversationStore, StoredReference } from './conversation-store.js
 import { CARD_CONTENT_TYPE, isSimpleText, parseActionData, renderCard, renderFormCard } from './render-card.js';
 import type { TeamsChatPort } from './teams-chat-port.js';
 import { conversationTypeOf, coreUserId, splitConversationId, type TeamsConversationType } from './teams-ids.js';
-import { filesOf, isPersonId, mentionsBot, mentionsOf, quotedReplyTarget, stripBotMention, type TeamsAccount, teamsTextToPlain } from './teams-inbound.js';
+import { commandText, filesOf, isPersonId, mentionsBot, mentionsOf, quotedReplyTarget, stripBotMention, type TeamsAccount, teamsTextToPlain } from './teams-inbound.js';
 
 /** Words in a personal chat that show the "my tickets" home (besides anything unknown). */
 export const PERSONAL_ALIASES = ['my tickets', 'home', 'queue'] as const;
@@ -200,7 +200,7 @@ export class TeamsBot {
       const userId = await this.userIdFor(ctx, teamsId, e.mentioned?.name);
       out = out.split(e.text).join(`<@${userId}>`);
     }
-    return out.replace(/<at>(.*?)<\/at>/gi, '@$1');
+    return commandText(out.replace(/<at>(.*?)<\/at>/gi, '@$1'));
   }
 
   /** Entra object id of a Teams user: from what we stored, else asked from the connector. */

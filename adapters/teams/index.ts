@@ -42,8 +42,10 @@ export function createTeamsAdapter(core: Core, env: NodeJS.ProcessEnv = core.env
   const settings = readTeamsSettings(env);
   const logger = core.logger.child({ adapter: 'teams' });
   const store = new ConversationStore(core.db, () => core.clock.now());
+  // Log errors as message and status only: connector errors carry the request (with its token).
+  const describeError = (e: unknown) => ({ error: e instanceof Error ? e.message : String(e), status: (e as { statusCode?: number }).statusCode });
   const connector = new BotConnector(settings, (err, activity) =>
-    logger.error({ err, activityType: activity.type, activityId: activity.id }, 'teams: turn failed'),
+    logger.error({ ...describeError(err), activityType: activity.type, activityId: activity.id }, 'teams: turn failed'),
   );
   const resolveMention: MentionResolver = (userId) => {
     const m = store.member(userId);
@@ -63,7 +65,7 @@ export function createTeamsAdapter(core: Core, env: NodeJS.ProcessEnv = core.env
     try {
       await connector.process(req, res, (ctx) => bot.onTurn(ctx));
     } catch (e) {
-      logger.error({ err: e }, 'teams: request failed');
+      logger.error(describeError(e), 'teams: request failed');
       if (!res.headersSent) res.status(500).end();
     }
   });

@@ -62,6 +62,16 @@ export function teamsTextToPlain(text: string): string {
     .trim();
 }
 
+/**
+ * A command line as typed after the bot mention: entities decoded, markup removed, but the
+ * `<@id>` mentions the parser understands kept.
+ */
+export function commandText(text: string): string {
+  return decodeEntities(text.replace(/<br\s*\/?>/gi, ' ').replace(/<(?!@)[^>]+>/g, ''))
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
 /** Is this Teams id a person (not a bot, channel or tag)? */
 export function isPersonId(id: string): boolean {
   return id.startsWith('29:') || id.startsWith('8:orgid:') || /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
