@@ -10,6 +10,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { createSlackAdapter } from '../adapters/slack/app.js';
 import { createCore } from '../src/app.js';
@@ -180,10 +181,12 @@ export async function runSlackBench(): Promise<Record<string, number | string>> 
     const rate = 500;
     const seconds = 10;
     const before = count();
+    const elu0 = performance.eventLoopUtilization();
     const t0 = performance.now();
     const sustained = await ask<LoadResult>(worker, { cmd: 'open', url, rate, seconds, channels });
     const persistedAt = await waitFor(() => count() - before >= sustained.sent - sustained.errors, 30_000);
     const persisted = count() - before;
+    const elu = performance.eventLoopUtilization(elu0);
     const lat = [...sustained.lat].sort((a, b) => a - b);
 
     // Capacity: closed loop, 64 requests in flight.
@@ -208,6 +211,7 @@ export async function runSlackBench(): Promise<Record<string, number | string>> 
       'sustained: max time to ack (ms)': round(lat.at(-1) ?? Number.NaN),
       'sustained: tickets persisted (tickets/s)': round(persisted / ((persistedAt - t0) / 1000), 1),
       'sustained: non-200 answers': sustained.errors,
+      'sustained: app event-loop utilisation': `${Math.round(elu.utilization * 100)}%`,
       'capacity (64 in flight): events acked (events/s)': round(max.sent / (max.wallMs / 1000), 1),
       'capacity: p50 / p99 time to ack (ms)': `${round(pct(maxLat, 50))} / ${round(pct(maxLat, 99))}`,
       'capacity: tickets persisted (tickets/s)': round(maxPersisted / ((maxPersistedAt - t1) / 1000), 1),
