@@ -23,6 +23,7 @@ import { isOpen } from '../tickets/lifecycle.js';
 import { ACTIONS, FORMS } from '../views/action-ids.js';
 import {
   draftAlreadyDecided,
+  draftingNotice,
   draftNotFound,
   editDraftForm,
   emptyReplyError,
@@ -37,6 +38,7 @@ import {
   followUpExistsNotice,
   followUpNotFound,
   followUpTicketText,
+  planComingNotice,
   planPostedNotice,
   planView,
 } from '../views/plan-view.js';
@@ -72,6 +74,29 @@ export interface AiFeatures {
 export interface InstallAiOptions {
   /** Persona directory (default: `personasDirFor(config)`). */
   personasDir?: string;
+  /**
+   * How long a button or command waits for a plan or a new draft before answering "on its way"
+   * (Teams wants an invoke answered within seconds). The work finishes in the background: a plan
+   * is posted in the thread, a draft is sent privately to whoever asked. Default 2,500 ms.
+   */
+  answerWithinMs?: number;
+}
+
+/** Default for {@link InstallAiOptions.answerWithinMs}. */
+export const ANSWER_WITHIN_MS = 2_500;
+
+/** The value of `p` if it settles within `ms`, else `{ done: false }` (p keeps running). */
+async function within<T>(p: Promise<T>, ms: number): Promise<{ done: true; value: T } | { done: false }> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<{ done: false }>((resolve) => {
+    timer = setTimeout(() => resolve({ done: false }), ms);
+    timer.unref?.();
+  });
+  try {
+    return await Promise.race([p.then((value) => ({ done: true as const, value })), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The plan as stored (plans.stages): the HandlingPlan itself. */
@@ -126,6 +151,7 @@ export function installAi(core: Core, opts: InstallAiOptions = {}): AiFeatures {
   const existing = installed.get(core);
   if (existing) return existing;
   const { config, db, clock, logger, tickets, outbox, directory, commands, interactions } = core;
+  const answerWithinMs = opts.answerWithinMs ?? ANSWER_WITHIN_MS;
   const personas = loadAndCheckPersonas(config, opts.personasDir ?? personasDirFor(config));
   const repo = new AiRepo(db);
   const aiLogger: AiLogger = { info: (o, m) => logger.info(o, m), warn: (o, m) => logger.warn(o, m) };
@@ -393,12 +419,22 @@ export function installAi(core: Core, opts: InstallAiOptions = {}): AiFeatures {
     return { ephemeral: replyDiscardedNotice(t) };
   });
 
-  /** Draft anew and show the result to the clicker. */
+  /** Draft anew and show the result to the clicker (privately through the outbox if it takes long). */
   async function redraftFor(t: Ticket, userId: string): Promise<{ ephemeral: MessageView }> {
     if (!isOpen(t.status)) return { ephemeral: ticketClosedForDrafts(t) };
-    const nd = await draft(t.id, userId);
-    if (!nd) return { ephemeral: ticketClosedForDrafts(tickets.require(t.id)) };
-    return { ephemeral: draftView(tickets.require(t.id), slotOf(nd)) };
+    const pending = draft(t.id, userId);
+    const r = await within(pending, answerWithinMs);
+    if (!r.done) {
+      void track(pending)
+        .then((nd) => {
+          const cur = nd && !closed ? tickets.repo.get(t.id) : null;
+          if (nd && cur) deliver(cur, nd, [userId]);
+        })
+        .catch((e: unknown) => logger.error({ err: e, ticket: t.key }, 'suggested reply failed'));
+      return { ephemeral: draftingNotice(t) };
+    }
+    if (!r.value) return { ephemeral: ticketClosedForDrafts(tickets.require(t.id)) };
+    return { ephemeral: draftView(tickets.require(t.id), slotOf(r.value)) };
   }
 
   interactions.onAction(ACTIONS.draftRegenerate, (value, ctx) => redraftFor(draftFromValue(value).t, ctx.userId));
@@ -412,23 +448,27 @@ export function installAi(core: Core, opts: InstallAiOptions = {}): AiFeatures {
 
   // ------------------------------------------------------------ handling plan
 
-  async function plan(ref: string | number, actor: string): Promise<{ planId: number; plan: HandlingPlan }> {
+  /** Build, store and post a plan (tracked, so idle() waits for the post). */
+  function plan(ref: string | number, actor: string): Promise<{ planId: number; plan: HandlingPlan }> {
     const t = tickets.require(ref);
+    return track(buildAndPostPlan(t, actor));
+  }
+
+  async function buildAndPostPlan(t: Ticket, actor: string): Promise<{ planId: number; plan: HandlingPlan }> {
     const ownerName = t.ownerId ? directory.nameOf(t.ownerId) : null;
     const due = firstResponseDue(t);
-    const built = await track(
-      handlingPlan(
-        { ai, personas },
-        {
-          ticket: t,
-          thread: threadOf(t),
-          similar: similarTo(t),
-          ...(due ? { firstResponseDue: due } : {}),
-          // Only a real display name goes to the model, never a platform id.
-          ...(ownerName && ownerName !== t.ownerId ? { owner: ownerName } : {}),
-        },
-      ),
+    const built = await handlingPlan(
+      { ai, personas },
+      {
+        ticket: t,
+        thread: threadOf(t),
+        similar: similarTo(t),
+        ...(due ? { firstResponseDue: due } : {}),
+        // Only a real display name goes to the model, never a platform id.
+        ...(ownerName && ownerName !== t.ownerId ? { owner: ownerName } : {}),
+      },
     );
+    if (closed) throw new FrontdeskError('frontdesk_shutting_down', `The handling plan for ${t.key} was not posted: frontdesk is shutting down.`);
     const planId = db.transaction(() => {
       const cur = tickets.require(t.id);
       const id = repo.savePlan(cur.id, built satisfies StoredPlanBody, actor, clock.now());
@@ -455,17 +495,21 @@ export function installAi(core: Core, opts: InstallAiOptions = {}): AiFeatures {
     agentOnly: true,
     run: async (args, ctx) => {
       if (!args[0]) throw new InputInvalidError('Which ticket? Give its id, e.g. `plan T-1042`.');
-      const t = tickets.require(args[0]);
-      await plan(t.id, ctx.userId);
-      return { view: planPostedNotice(t), visibility: 'ephemeral' };
+      return { view: await planFor(args[0], ctx.userId), visibility: 'ephemeral' };
     },
   });
 
-  interactions.onAction(ACTIONS.plan, async (key, ctx) => {
-    const t = tickets.require(key);
-    await plan(t.id, ctx.userId);
-    return { ephemeral: planPostedNotice(t) };
-  });
+  interactions.onAction(ACTIONS.plan, async (key, ctx) => ({ ephemeral: await planFor(key, ctx.userId) }));
+
+  /** Build and post a plan; answer "posted" — or "on its way" if the model takes long. */
+  async function planFor(ref: string, userId: string): Promise<MessageView> {
+    const t = tickets.require(ref);
+    const pending = plan(t.id, userId);
+    const r = await within(pending, answerWithinMs);
+    if (r.done) return planPostedNotice(t);
+    void pending.catch((e: unknown) => logger.error({ err: e, ticket: t.key }, 'handling plan failed'));
+    return planComingNotice(t);
+  }
 
   interactions.onAction(ACTIONS.followUpCreate, (value, ctx) => {
     const [planText, indexText] = splitValue(value);

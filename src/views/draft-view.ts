@@ -82,3 +82,8 @@ export function emptyReplyError(): string {
 export function ticketClosedForDrafts(t: Ticket): MessageView {
   return notice(`**${t.key}** is ${t.status}: there is no reply to draft. Reopen it first.`);
 }
+
+/** Regenerate / "Suggested reply" when the model is taking a while: it will arrive privately. */
+export function draftingNotice(t: Ticket): MessageView {
+  return notice(`Drafting a new suggested reply for **${t.key}**… it will be sent to you privately in the thread.`);
+}

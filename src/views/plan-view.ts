@@ -107,6 +107,11 @@ export function planPostedNotice(t: Ticket): MessageView {
   return notice(`Plan posted in the thread of **${t.key}**.`);
 }
 
+/** When the plan takes longer than a button may wait. */
+export function planComingNotice(t: Ticket): MessageView {
+  return notice(`Building the handling plan for **${t.key}** (four stages)… it will be posted in the thread.`);
+}
+
 export function followUpCreatedNotice(created: Ticket, source: Ticket): MessageView {
   return notice(`Opened **${created.key}** as a follow-up of **${source.key}**: ${plain(truncate(created.title, 120))}`);
 }

@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { type Core, createCore } from '../../src/app.js';
-import { type AiFeatures, installAi } from '../../src/ai/install.js';
+import { type AiFeatures, type InstallAiOptions, installAi } from '../../src/ai/install.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import type { Ticket } from '../../src/domain/types.js';
 import { createLogger } from '../../src/logger.js';
@@ -38,6 +38,8 @@ export interface AiCoreOptions {
   routing?: 'none' | 'round_robin';
   /** Extra config (merged over the defaults). */
   config?: Record<string, unknown>;
+  /** Options for installAi. */
+  install?: InstallAiOptions;
 }
 
 /** A core with agents U_AGENT1/2 in team support, U_AGENT3 elsewhere, and the AI features installed. */
@@ -59,7 +61,7 @@ export function makeAiCore(opts: AiCoreOptions = {}): AiCore {
     env: { ...opts.env },
     logger: createLogger({ LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' }),
   });
-  return { core, clock, features: installAi(core) };
+  return { core, clock, features: installAi(core, opts.install) };
 }
 
 let msg = 0;

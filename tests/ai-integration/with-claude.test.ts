@@ -221,4 +221,40 @@ describe('with Claude (fake Anthropic server)', () => {
     expect(text).toContain('Show the export row limit in the export dialog');
     expect(buttons(post!.view).filter((b) => b.actionId === ACTIONS.followUpCreate)).toEqual([{ actionId: ACTIONS.followUpCreate, label: 'Create ticket', value: `${planId}|0` }]);
   });
+
+  it('a plan or a new draft that takes long is answered "on its way" and delivered when ready', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    let holding = false;
+    const { c, f, fk } = await start({}, { install: { answerWithinMs: 20 } });
+    const t = openTicket(c, 'The CSV export stops at 10,000 rows and our finance report is incomplete');
+    await f.idle();
+    const first = f.repo.latestDraft(t.id)!;
+    holding = true;
+    fk.otherwise((req) => {
+      const n = Number(/Stage (\d) of 4/.exec(systemText(req))?.[1]);
+      if (toolOf(req) === 'record_stage') return reply.tool(STAGES[n] ?? {}, holding ? { until: gate } : {});
+      if (toolOf(req) === 'record_reply') return reply.tool({ ...DRAFT, reply: 'A second, regenerated reply.' }, holding ? { until: gate } : {});
+      return reply.status(400);
+    });
+    const ctx = { platform: 'local' as const, userId: AGENT1, channelId: CHANNEL };
+
+    const planAnswer = await c.interactions.action(ACTIONS.plan, t.key, ctx);
+    expect(viewText(planAnswer.ephemeral)).toContain(`Building the handling plan for ${t.key}`);
+    const regen = await c.interactions.action(ACTIONS.draftRegenerate, `${t.key}|${first.id}`, ctx);
+    expect(viewText(regen.ephemeral)).toContain(`Drafting a new suggested reply for ${t.key}`);
+    expect(posts(c).filter((p) => p.threadOfTicket === t.id)).toEqual([]);
+
+    release();
+    await f.idle();
+    const plan = posts(c).filter((p) => p.threadOfTicket === t.id);
+    expect(plan).toHaveLength(1);
+    expect(viewText(plan[0]!.view)).toContain('4. Follow-through');
+    const second = f.repo.latestDraft(t.id)!;
+    expect(second).toMatchObject({ text: 'A second, regenerated reply.', status: 'pending' });
+    const mine = ephemerals(c).filter((e) => e.userId === AGENT1 && buttons(e.view)[0]?.value === `${t.key}|${second.id}`);
+    expect(mine).toHaveLength(1);
+  });
 });
