@@ -294,6 +294,20 @@ describe('@frontdesk commands (one parser with Slack)', () => {
     expect(text).toContain('assign ID @user');
   });
 
+  it('installing the app personally greets the person and shows their home; a requester sees their own requests', async () => {
+    const { ticket } = await openTicket(h);
+    const install = personalMessage(h.fake, CUSTOMER, '');
+    await h.send({ ...install, type: 'conversationUpdate', text: undefined, membersAdded: [{ id: 'x' }, { id: (install.recipient as { id: string }).id }] });
+    await h.flush();
+    const chat = (install.conversation as { id: string }).id;
+    const sent = h.fake.messages().filter((r) => r.conversationId === chat);
+    expect(sent).toHaveLength(2);
+    expect(flatText(cardOf(sent[0]))).toContain('Hi, I am frontdesk');
+    const home = flatText(cardOf(sent[1]));
+    expect(home).toContain('your requests');
+    expect(home).toContain(ticket.key);
+  });
+
   it('personal chat: an agent gets the "my tickets" home, runs commands, and buttons there act on tickets', async () => {
     const { ticket } = await openTicket(h);
     h.core.tickets.assign(ticket.key, AGENT.aadObjectId, AGENT.aadObjectId);
