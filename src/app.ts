@@ -120,8 +120,8 @@ export function createCore(opts: CoreOptions): Core {
     },
     async close() {
       scheduler.stopAll();
-      outbox.stop();
       for (const fn of closers.reverse()) await fn();
+      await outbox.close();
       if (server) {
         const s: Server = server;
         server = null;

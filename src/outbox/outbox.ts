@@ -164,6 +164,15 @@ export class Outbox {
     this.kick();
   }
 
+  private closed = false;
+
+  /** Stop polling and wait for a drain in progress (call before closing the database). */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.stop();
+    await this.draining?.catch(() => undefined);
+  }
+
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
@@ -181,6 +190,7 @@ export class Outbox {
   }
 
   kick(): void {
+    if (!this.db.open || this.closed) return;
     void this.drain().catch((e) => this.log?.error({ err: e }, 'outbox drain failed'));
   }
 
@@ -198,6 +208,7 @@ export class Outbox {
   private async runDrain(): Promise<DrainStats> {
     const total: DrainStats = { sent: 0, retried: 0, failed: 0, dropped: 0 };
     for (;;) {
+      if (!this.db.open || this.closed) break;
       const rows = this.dueHeads();
       if (rows.length === 0) break;
       const results = await Promise.all(rows.map((r) => this.sendOne(r)));
