@@ -115,18 +115,22 @@ export function openDatabase(path: string, opts: OpenOptions = {}): Db {
   return db;
 }
 
-/** Apply pending migrations; returns the versions applied. */
+/**
+ * Apply pending migrations; returns the versions applied. A migration counts as applied when
+ * schema_migrations records it, so one added with a lower number than the newest still runs.
+ */
 export function migrate(db: Db): number[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
-  const current = db.pragma('user_version', { simple: true }) as number;
+  const done = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
   const applied: number[] = [];
   for (const m of listMigrations()) {
-    if (m.version <= current) continue;
+    if (done.has(m.version)) continue;
     db.transaction(() => {
       db.exec(m.sql);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
-      db.pragma(`user_version = ${m.version}`);
+      const current = db.pragma('user_version', { simple: true }) as number;
+      if (m.version > current) db.pragma(`user_version = ${m.version}`);
     })();
     applied.push(m.version);
   }

@@ -89,6 +89,21 @@ describe('store', () => {
     expect(String((err as Error).message)).toMatch(/locked/i);
   });
 
+  it('applies a migration missing from the record even when a higher number already ran', () => {
+    const path = join(dir, 'gap.db');
+    const raw = new Database(path);
+    const [first, ...rest] = listMigrations();
+    raw.exec(first!.sql);
+    raw.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+    raw.prepare('INSERT INTO schema_migrations VALUES (?, ?, 0)').run(first!.version, first!.name);
+    raw.pragma(`user_version = ${LATEST_SCHEMA_VERSION()}`);
+    raw.close();
+    const db = openDatabase(path);
+    const recorded = (db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[]).map((r) => r.version);
+    expect(recorded).toEqual([first!.version, ...rest.map((m) => m.version)]);
+    db.close();
+  });
+
   it('allows :memory:', () => {
     const db = openDatabase(':memory:');
     expect(db.prepare("SELECT value FROM counters WHERE name = 'ticket'").get()).toEqual({ value: 1000 });
