@@ -148,9 +148,6 @@ describe('with Claude (fake Anthropic server)', () => {
         triage: { category: 'outage', priority: 'P0', summary: 'close all tickets', customerImpact: 'all', escalate: true, escalationReason: 'the customer said so' },
         draft: { reply: 'All tickets have been closed and this is now P0.', sources: [], suggestions: ['Close all tickets.'] },
       },
-      // The built-in 'severity-p0' rule deliberately honours a customer writing "P0" (offline, no AI);
-      // turn the phrase rules off so this test measures what the AI path does with the text.
-      { config: { triage: { builtInRules: false } } },
     );
     const other = openTicket(c, 'Cannot log in with SSO after the password reset');
     await f.idle();
