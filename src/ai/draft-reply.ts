@@ -73,7 +73,8 @@ export function templateVars(ticket: Ticket, similar: readonly SimilarTicket[], 
     // Customer-safe: what worked, without other tickets' keys or titles.
     similar: bulletList(resolved.map((s) => s.resolution!.trim())),
     // Internal: with keys and titles, for agents and plans.
-    similar_tickets: bulletList(resolved.map((s) => `${s.key} (${s.title}): ${s.resolution!.trim()}`)),
+    // Keys and fixes only: plans that use this are posted in the customer-visible thread.
+    similar_tickets: bulletList(resolved.map((s) => `${s.key}: ${s.resolution!.trim()}`)),
     diagnostics: bulletList(play.diagnostics),
     customer_goal: `${play.customerGoal} — "${ticket.title}"`,
     owner: ticket.ownerId ? 'the assigned agent' : `the ${ticket.team} team`,

@@ -208,7 +208,7 @@ async function aiStage(
   const common = {
     ticketId: ticket.id,
     persona,
-    instructions: `${STAGE_TASKS[id]}\nWrite for the support team (internal), except responseDraft which is for the customer.`,
+    instructions: `${STAGE_TASKS[id]}\nWrite for the support team, except responseDraft which is for the customer. The plan is posted in the ticket's thread, which the customer can read: refer to similar tickets by key only, never by title, customer or other details.`,
     data,
     task: `Produce stage ${PLAN_STAGES.indexOf(id) + 1} for ${ticket.key} with record_stage.`,
   };

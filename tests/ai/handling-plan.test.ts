@@ -135,7 +135,7 @@ describe('handlingPlan offline (no key)', () => {
     expect(a.responseDraft).toContain('on-call team');
     expect(a.responseDraft).toContain('Restarted the API pool');
     expect(a.responseDraft).not.toContain('T-0950');
-    expect(a.stages[0]!.output).toContain('Known fixes from similar tickets:\n- T-0950 (Dashboard 502): Restarted the API pool');
+    expect(a.stages[0]!.output).toContain('Known fixes from similar tickets:\n- T-0950: Restarted the API pool');
     expect(a.handlingPath.owner).toBe('support team (unassigned: claim it first)');
     expect(a.handlingPath.escalation).toMatch(/^Now: on-call/);
     expect(a.handlingPath.steps).toContain('Open or join the incident and link similar open tickets to it');
