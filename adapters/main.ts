@@ -4,6 +4,7 @@
  * `npm start` runs this file.
  */
 import { installAi } from '../src/ai/install.js';
+import { installSlaAndDigest } from '../src/escalation/install.js';
 import { createCore } from '../src/app.js';
 import { loadConfig } from '../src/config/load-config.js';
 import { FrontdeskError } from '../src/domain/errors.js';
@@ -23,6 +24,8 @@ async function main(): Promise<void> {
   const core = createCore({ config, db, env, logger, clock: playgroundClock(active.map((a) => a.name)) });
   // Suggested replies, handling plans, AI triage; a broken persona file stops start-up here.
   const aiFeatures = installAi(core);
+  // The SLA watcher, escalation prompts and the leads' digest (scheduled node-cron jobs).
+  installSlaAndDigest(core);
   for (const a of active) a.validateEnv?.(env);
   for (const a of active) await a.start(core);
   core.outbox.start(config.scheduler.outboxPollMs);

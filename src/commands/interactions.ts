@@ -58,7 +58,7 @@ export class Interactions {
   /** Handle a button/select. Never throws: problems come back as an ephemeral message. */
   async action(actionId: string, value: string, ctx: InteractionContext): Promise<InteractionResult> {
     const reg = this.actions.get(actionId);
-    if (!reg) return { ephemeral: errorView(`That button (${actionId}) is not something I know how to handle any more. Try the command instead: /ticket help.`) };
+    if (!reg) return { ephemeral: errorView(`That button (${actionId}) is not something I know how to handle any more. Ask me for "help" to see the commands.`) };
     return this.guard(reg, ctx, () => reg.handler(value, ctx));
   }
 

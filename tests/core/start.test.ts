@@ -50,12 +50,16 @@ describe('npm start (adapters/main.ts)', () => {
     const out = s.output();
     const port = Number(out.match(/127\.0\.0\.1:(\d+)/)?.[1]);
     expect(out).toContain('adapters:');
+    expect(out).toContain('local playground');
     expect(out).toContain('built-in defaults');
     const res = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as { ok: boolean; adapters: string[] };
     expect(body.ok).toBe(true);
-    expect(Array.isArray(body.adapters)).toBe(true);
+    expect(body.adapters).toEqual(['local']);
+    const page = await fetch(`http://127.0.0.1:${port}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('local development');
   });
 
   it('refuses to start on a broken config, naming every problem', async () => {
