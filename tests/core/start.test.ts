@@ -59,7 +59,7 @@ describe('npm start (adapters/main.ts)', () => {
     expect(body.adapters).toEqual(['local']);
     const page = await fetch(`http://127.0.0.1:${port}/`);
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('local development');
+    expect((await page.text()).toLowerCase()).toContain('local development surface');
   });
 
   it('refuses to start on a broken config, naming every problem', async () => {
