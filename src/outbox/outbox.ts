@@ -165,6 +165,7 @@ export class Outbox {
   }
 
   private closed = false;
+  private rerun: Promise<DrainStats> | null = null;
 
   /** Stop polling and wait for a drain in progress (call before closing the database). */
   async close(): Promise<void> {
@@ -196,8 +197,15 @@ export class Outbox {
 
   /** Send everything that is due now. Concurrent calls share one drain. */
   drain(): Promise<DrainStats> {
-    // A drain in progress may have passed rows enqueued since: run again after it.
-    if (this.draining) return this.draining.then(() => this.drain());
+    // A drain in progress may have passed rows enqueued since: run again after it — once,
+    // however many callers ask meanwhile (chaining one drain per caller piles up full scans).
+    if (this.draining) {
+      this.rerun ??= this.draining.then(() => {
+        this.rerun = null;
+        return this.drain();
+      });
+      return this.rerun;
+    }
     const run = this.runDrain().finally(() => {
       if (this.draining === run) this.draining = null;
     });
@@ -224,12 +232,14 @@ export class Outbox {
     if (platforms.length === 0) return [];
     return this.db
       .prepare<unknown[], OutboxRow>(
-        `SELECT o.* FROM outbox o WHERE o.status = 'pending' AND o.next_attempt_at <= ? AND o.platform IN (${platforms.map(() => '?').join(',')})
-         AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.platform = o.platform AND p.channel_id = o.channel_id
-                         AND p.status IN ('pending','sending') AND p.id < o.id)
-         ORDER BY o.id LIMIT 50`,
+        // Heads = the lowest id per channel among unfinished rows, in one pass over the
+        // outbox_channel index (not a subquery per row); a head that is 'sending' or not yet
+        // due blocks its channel.
+        `SELECT o.* FROM outbox o WHERE o.id IN (SELECT min(id) FROM outbox WHERE status IN ('pending','sending')
+           AND platform IN (${platforms.map(() => '?').join(',')}) GROUP BY platform, channel_id)
+         AND o.status = 'pending' AND o.next_attempt_at <= ? ORDER BY o.id LIMIT 50`,
       )
-      .all(this.t.now(), ...platforms);
+      .all(...platforms, this.t.now());
   }
 
   private async sendOne(row: OutboxRow): Promise<keyof DrainStats> {
