@@ -102,7 +102,9 @@ export interface DigestData {
   categories: CategoryItem[];
   clusters: ClusterItem[];
   owners: OwnerLoad[];
+  /** The soonest KEYS_CAP of them; `atRiskCount` counts all. */
   atRisk: AtRiskItem[];
+  atRiskCount: number;
   ai: AiUsage | null;
 }
 
@@ -161,7 +163,7 @@ function median(xs: number[]): number | null {
 
 const OPEN = "status NOT IN ('resolved','closed') AND deleted = 0";
 /** The open queue, read through its partial index (the planner has no statistics to choose it). */
-const OPEN_TICKETS = 'tickets INDEXED BY tickets_open_queue';
+const OPEN_TICKETS = 'tickets INDEXED BY tickets_open_sla';
 
 export interface BuildOptions {
   /** Tickets at risk: running clocks due within this horizon from `now` (default 24 h). */
@@ -216,7 +218,15 @@ export function buildDigest(db: Db, period: DigestPeriod, now: number, opts: Bui
   // --- SLA: clocks that stopped in the period, and running clocks that crossed their target in it.
   const frStopped = (db.prepare(`SELECT ${SLA_COLS} FROM tickets WHERE first_response_at >= ? AND first_response_at < ? AND deleted = 0`).all(from, to) as SlaRow[]).map(parse);
   const resStopped = (db.prepare(`SELECT ${SLA_COLS} FROM tickets WHERE resolved_at >= ? AND resolved_at < ? AND deleted = 0`).all(from, to) as SlaRow[]).map(parse);
-  const openRows = (db.prepare(`SELECT ${SLA_COLS} FROM ${OPEN_TICKETS} WHERE ${OPEN}`).all() as SlaRow[]).map(parse);
+  // Covered by tickets_open_sla: no table look-ups (title and incident are fetched for the few shown).
+  const openRows = (
+    db
+      .prepare(
+        `SELECT id, key, priority, owner_id, status, sla, created_at, first_response_at, resolved_at, paused_ms, paused_since, '' AS title, NULL AS incident_key
+           FROM ${OPEN_TICKETS} WHERE ${OPEN}`,
+      )
+      .all() as SlaRow[]
+  ).map(parse);
   // Clocks still running at the period's end but stopped since (only for digests of past days).
   const laterStopped = [
     ...(db.prepare(`SELECT ${SLA_COLS} FROM tickets WHERE resolved_at >= ? AND deleted = 0`).all(to) as SlaRow[]),
@@ -263,9 +273,13 @@ export function buildDigest(db: Db, period: DigestPeriod, now: number, opts: Bui
     const soonest = [s.firstResponse, s.resolution]
       .filter((c) => c.state === 'running' && c.dueAt !== null && c.dueAt <= now + horizon)
       .sort((a, b) => a.dueAt! - b.dueAt!)[0];
-    if (soonest) atRisk.push({ key: p.row.key, priority: p.row.priority, clock: soonest.clock, dueAt: soonest.dueAt!, ownerId: p.row.owner_id, title: p.row.title });
+    if (soonest) atRisk.push({ key: p.row.key, priority: p.row.priority, clock: soonest.clock, dueAt: soonest.dueAt!, ownerId: p.row.owner_id, title: '' });
   }
   atRisk.sort((a, b) => a.dueAt - b.dueAt);
+  const atRiskCount = atRisk.length;
+  atRisk.splice(KEYS_CAP);
+  const titleOf = db.prepare<[string], { title: string }>('SELECT title FROM tickets WHERE key = ?');
+  for (const r of atRisk) r.title = titleOf.get(r.key)?.title ?? '';
 
   // --- medians (calendar time).
   const frTimes = frStopped.map((p) => p.row.first_response_at! - p.row.created_at);
@@ -332,6 +346,7 @@ export function buildDigest(db: Db, period: DigestPeriod, now: number, opts: Bui
     clusters,
     owners: [...owners.values()].sort((a, b) => b.open - a.open || b.resolved - a.resolved),
     atRisk,
+    atRiskCount,
     ai: usage.calls > 0 ? usage : null,
   };
 }

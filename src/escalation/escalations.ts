@@ -94,6 +94,7 @@ export class Escalations {
       decide: db.prepare<[EscalationStatus, string, number, number]>(
         "UPDATE escalations SET status = ?, decided_by = ?, decided_at = ? WHERE id = ? AND status = 'open'",
       ),
+      escalatedCount: db.prepare<[number], { n: number }>("SELECT COUNT(*) AS n FROM ticket_events WHERE ticket_id = ? AND type = 'escalated'"),
       clusterOf: db.prepare<[number, number], { id: number }>(
         "SELECT id FROM escalations WHERE ticket_id = ? AND rule_id LIKE 'cluster%' AND created_at >= ? LIMIT 1",
       ),
@@ -131,9 +132,9 @@ export class Escalations {
 
   /** Target for a breach: the rule's tier, or the next tier up when the ticket was escalated before. */
   breachTarget(rule: EscalationRule | undefined, t: Ticket): EscalationTarget {
-    const { config, tickets } = this.d;
+    const { config } = this.d;
     const tiers = config.escalation.tiers;
-    const done = tickets.repo.events(t.id).filter((e) => e.type === 'escalated').length;
+    const done = this.stmts.escalatedCount.get(t.id)!.n;
     const ruleIdx = rule ? tiers.findIndex((x) => x.id === rule.escalateTo) : 0;
     if (rule && ruleIdx < 0) return resolveTarget(config, rule.escalateTo);
     const tier = tiers[Math.min(Math.max(ruleIdx, done), tiers.length - 1)];

@@ -18,7 +18,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Directory } from '../routing/directory.js';
 import type { Router } from '../routing/routing.js';
 import type { Db } from '../store/db.js';
-import type { TicketRepo } from '../store/ticket-repo.js';
+import { rowToTicket, type TicketRepo } from '../store/ticket-repo.js';
 import { isOpen } from '../tickets/lifecycle.js';
 import { type SlaPingInput, slaDmView, slaPingView } from '../views/escalation-prompt.js';
 import { isWithinBusinessHours } from './business-hours.js';
@@ -99,6 +99,22 @@ export interface SweepOptions {
   batchSize?: number;
 }
 
+type TicketRow = Parameters<typeof rowToTicket>[0];
+
+/**
+ * The ticket columns the watcher needs. The customer's text, signals and attachments are not
+ * loaded (they can be large and no ping uses them): tickets built from these rows carry '' and [].
+ */
+const LIGHT_COLUMNS = `id, key, platform, channel_id, source_message_id, thread_id, card_message_id, requester_id, requester_name, title,
+  '' AS text, category, priority, status, owner_id, team, '[]' AS signals, '[]' AS attachments, sla, created_at, updated_at,
+  first_response_at, resolved_at, closed_at, paused_ms, paused_since, snoozed_until, incident_key, deleted, next_sla_check_at, reopened_count`;
+
+interface BatchResult {
+  rows: number;
+  last: { n: number; i: number };
+  stats: SweepStats;
+}
+
 /** Recipients of a ping and why the owner is not among them. */
 interface Recipients {
   ids: string[];
@@ -117,12 +133,13 @@ export class SlaSweeper {
     this.batchSize = Math.max(1, opts.batchSize ?? 500);
     const db = d.db;
     this.stmts = {
-      due: db.prepare<{ now: number; n: number; i: number; limit: number }, { id: number; next: number }>(
-        `SELECT id, next_sla_check_at AS next FROM tickets
+      // Rows read inside the batch's write transaction: nobody else can change them meanwhile.
+      due: db.prepare<{ now: number; n: number; i: number; limit: number }, TicketRow>(
+        `SELECT ${LIGHT_COLUMNS} FROM tickets
           WHERE next_sla_check_at <= @now AND (next_sla_check_at, id) > (@n, @i)
           ORDER BY next_sla_check_at, id LIMIT @limit`,
       ),
-      nextOf: db.prepare<[number], { next: number | null }>('SELECT next_sla_check_at AS next FROM tickets WHERE id = ?'),
+      byId: db.prepare<[number], TicketRow>(`SELECT ${LIGHT_COLUMNS} FROM tickets WHERE id = ?`),
       setNext: db.prepare<[number | null, number]>('UPDATE tickets SET next_sla_check_at = ? WHERE id = ?'),
       fired: db.prepare<[number], { clock: string; threshold: number }>('SELECT clock, threshold FROM sla_pings WHERE ticket_id = ?'),
       record: db.prepare<[number, string, number, number, string]>(
@@ -141,44 +158,79 @@ export class SlaSweeper {
     let cursor = { n: -1, i: 0 };
     let left = opts.limit ?? Number.POSITIVE_INFINITY;
     while (left > 0) {
-      const rows = this.stmts.due.all({ now, ...cursor, limit: Math.min(this.batchSize, left) });
-      if (rows.length === 0) break;
-      left -= rows.length;
-      stats.due += rows.length;
-      const last = rows[rows.length - 1]!;
-      cursor = { n: last.next, i: last.id };
-      this.d.db
-        .transaction(() => {
-          for (const r of rows) {
-            try {
-              this.d.db.transaction(() => this.processTicket(r.id, now, stats))();
-              stats.processed++;
-            } catch (e) {
-              stats.errors++;
-              this.d.logger?.error({ err: e, ticketId: r.id }, 'SLA sweep: ticket failed; it stays due and the sweep goes on');
-            }
-          }
-        })
-        .immediate();
-      if (rows.length === this.batchSize) await new Promise<void>((resolve) => setImmediate(resolve));
+      const limit = Math.min(this.batchSize, left);
+      let batch: BatchResult;
+      try {
+        batch = this.runBatch(cursor, limit, now, false);
+      } catch {
+        // Something in the batch failed: it was rolled back as a whole. Redo it with one savepoint
+        // per ticket, so the bad ticket is isolated (and logged) and the others go through.
+        batch = this.runBatch(cursor, limit, now, true);
+      }
+      if (batch.rows === 0) break;
+      left -= batch.rows;
+      cursor = batch.last;
+      for (const k of Object.keys(stats) as (keyof SweepStats)[]) stats[k] += batch.stats[k];
+      if (batch.rows === this.batchSize) await new Promise<void>((resolve) => setImmediate(resolve));
     }
     if (left > 0) stats.unassignedPrompts = this.d.escalations.raiseUnassigned(now);
     return stats;
+  }
+
+  /**
+   * One write transaction: read the next due rows after `cursor` and handle them. Fast path
+   * (`isolated` false): no savepoints, any error aborts the whole batch. Isolated: each ticket
+   * in its own savepoint and try/catch.
+   */
+  private runBatch(cursor: { n: number; i: number }, limit: number, now: number, isolated: boolean): BatchResult {
+    const { db, logger } = this.d;
+    const stats: SweepStats = { due: 0, processed: 0, sent: 0, dms: 0, dropped: 0, escalated: 0, held: 0, errors: 0, unassignedPrompts: 0 };
+    return db
+      .transaction((): BatchResult => {
+        const rows = this.stmts.due.all({ now, ...cursor, limit });
+        stats.due = rows.length;
+        for (const row of rows) {
+          if (!isolated) {
+            this.handleRow(row, now, stats);
+            stats.processed++;
+            continue;
+          }
+          const before = { ...stats };
+          try {
+            db.transaction(() => this.handleRow(row, now, stats))();
+            stats.processed++;
+          } catch (e) {
+            Object.assign(stats, before); // its writes were rolled back: so are its counts
+            stats.errors++;
+            logger?.error({ err: e, ticketId: row.id }, 'SLA sweep: ticket failed; it stays due and the sweep goes on');
+          }
+        }
+        const last = rows[rows.length - 1];
+        return { rows: rows.length, last: last ? { n: last.next_sla_check_at!, i: last.id } : cursor, stats };
+      })
+      .immediate();
   }
 
   private firedSet(ticketId: number): Set<string> {
     return new Set(this.stmts.fired.all(ticketId).map((r) => `${r.clock}:${r.threshold}`));
   }
 
-  /** Handle one due ticket. Runs inside a transaction (savepoint). */
+  /** Handle one ticket if its check is due (re-read now). Call inside a transaction. */
   processTicket(id: number, now: number, stats: SweepStats): void {
-    const cur = this.stmts.nextOf.get(id);
-    if (!cur || cur.next === null || cur.next > now) {
+    const row = this.stmts.byId.get(id);
+    if (row) this.handleRow(row, now, stats);
+  }
+
+  /** Handle one due ticket row. Runs inside a transaction. */
+  private handleRow(row: TicketRow, now: number, stats: SweepStats): void {
+    const id = row.id;
+    if (row.next_sla_check_at === null || row.next_sla_check_at > now) {
+      // Another sweep handled it since it was listed.
       stats.held++;
       return;
     }
-    const t = this.d.repo.get(id);
-    if (!t || t.deleted || !isOpen(t.status)) {
+    const t = rowToTicket(row);
+    if (t.deleted || !isOpen(t.status)) {
       this.stmts.setNext.run(null, id);
       return;
     }
@@ -211,21 +263,19 @@ export class SlaSweeper {
   /** Who to ping: the owner in working hours; otherwise (or unassigned, or away) the team's on-call. */
   recipients(t: Ticket, now: number): Recipients {
     const { router, directory } = this.d;
-    const team = router.team(t.team);
-    const fallback = (): string[] => router.fallbackContacts(t.team, now);
-    const dmable = (ids: string[]) => ids.filter((x) => x !== team?.mentionGroup).slice(0, 3);
     let routedBecause: Recipients['routedBecause'] = null;
     if (t.ownerId === null) routedBecause = 'unassigned';
     else if (directory.isAway(t.ownerId)) routedBecause = 'away';
     else if (t.sla.businessHours && !isWithinBusinessHours(t.sla.businessHours, now)) routedBecause = 'outside_hours';
-    if (routedBecause === null || t.ownerId === null) {
-      const ids = routedBecause === null ? [t.ownerId!] : fallback();
-      return { ids, dmIds: dmable(ids), routedBecause };
-    }
-    const fb = fallback().filter((x) => x !== t.ownerId);
+    if (t.ownerId !== null && routedBecause === null) return { ids: [t.ownerId], dmIds: [t.ownerId], routedBecause };
+    const group = router.team(t.team)?.mentionGroup;
+    const ids: string[] = [];
+    for (const x of router.fallbackContacts(t.team, now)) if (x !== t.ownerId) ids.push(x);
     // Nobody else to ping: the owner it is, working hours or not.
-    if (fb.length === 0) return { ids: [t.ownerId], dmIds: [t.ownerId], routedBecause: null };
-    return { ids: fb, dmIds: dmable(fb), routedBecause };
+    if (ids.length === 0 && t.ownerId !== null) return { ids: [t.ownerId], dmIds: [t.ownerId], routedBecause: null };
+    const dmIds: string[] = [];
+    for (const x of ids) if (x !== group && dmIds.length < 3) dmIds.push(x);
+    return { ids, dmIds, routedBecause };
   }
 
   private send(t: Ticket, p: PingDecision, now: number, stats: SweepStats): void {

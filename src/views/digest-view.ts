@@ -133,7 +133,7 @@ export function digestView(d: DigestData, opts: { preview?: boolean } = {}): Mes
 
   if (d.atRisk.length > 0) {
     blocks.push({ type: 'divider' });
-    blocks.push({ type: 'text', text: `**At risk in the next 24 h** (${d.atRisk.length})` });
+    blocks.push({ type: 'text', text: `**At risk in the next 24 h** (${d.atRiskCount})` });
     for (const r of d.atRisk.slice(0, MAX_AT_RISK)) {
       const due = formatDuration(Math.max(60_000, Math.round((r.dueAt - d.generatedAt) / 60_000) * 60_000));
       blocks.push({
@@ -149,7 +149,7 @@ export function digestView(d: DigestData, opts: { preview?: boolean } = {}): Mes
         ],
       });
     }
-    if (d.atRisk.length > MAX_AT_RISK) blocks.push({ type: 'context', elements: [`…and ${listLink(`${d.atRisk.length - MAX_AT_RISK} more`, 'status=open&risk=24h')}`] });
+    if (d.atRiskCount > MAX_AT_RISK) blocks.push({ type: 'context', elements: [`…and ${listLink(`${d.atRiskCount - MAX_AT_RISK} more`, 'status=open&risk=24h')}`] });
   }
 
   const footer: string[] = [];
@@ -157,7 +157,7 @@ export function digestView(d: DigestData, opts: { preview?: boolean } = {}): Mes
   footer.push(`${weekly ? 'vs the 7 days before' : 'vs the period before'} · times in ${plain(z)} · open counts as of ${DateTime.fromMillis(d.generatedAt, { zone: z }).toFormat('HH:mm')}`);
   blocks.push({ type: 'context', elements: footer });
 
-  const text = `${digestTitle(d)}: ${d.new.count} new, ${d.resolved.count} resolved, ${d.open.count} open, ${d.breaches.length} breaches, ${d.atRisk.length} at risk`;
+  const text = `${digestTitle(d)}: ${d.new.count} new, ${d.resolved.count} resolved, ${d.open.count} open, ${d.breaches.length} breaches, ${d.atRiskCount} at risk`;
   return { text, blocks };
 }
 
