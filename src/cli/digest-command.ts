@@ -21,6 +21,10 @@ export function viewToText(view: MessageView): string {
   return out.join('\n');
 }
 
+/**
+ * Register `frontdesk digest`. It reads the database and config only; nothing is posted.
+ * @example registerDigestCommand(program, ctx); // frontdesk digest --date 2026-11-24 --json
+ */
 export function registerDigestCommand(program: Command, ctx: CliContext): void {
   program
     .command('digest')

@@ -55,6 +55,10 @@ export interface DueDigest {
   zone: string;
 }
 
+/**
+ * Decides which digests are due and queues them (see the file header).
+ * @example new DigestJob({ config, db, clock, outbox, platforms: () => core.adapters }).run();
+ */
 export class DigestJob {
   constructor(private readonly d: DigestJobDeps) {}
 

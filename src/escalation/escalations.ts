@@ -16,7 +16,7 @@ import type { Router } from '../routing/routing.js';
 import type { SlaClockName } from '../sla/policy.js';
 import type { Db } from '../store/db.js';
 import type { TicketService } from '../tickets/ticket-service.js';
-import { DECISION_TEXT, breachPromptView, triagePromptView } from '../views/escalation-prompt.js';
+import { DECISION_TEXT, REASON_TEXT, breachPromptView, triagePromptView } from '../views/escalation-prompt.js';
 import type { MessageView } from '../views/message-view.js';
 import { distinctiveWords, isSimilar } from './similarity.js';
 
@@ -79,6 +79,10 @@ export function breachRuleId(clock: SlaClockName): string {
   return `breach:${clock}`;
 }
 
+/**
+ * Raising and deciding escalation prompts.
+ * @example const esc = new Escalations({ config, db, clock, tickets, outbox, router, directory }); esc.raiseTriagePrompts(ticket.id);
+ */
 export class Escalations {
   private readonly stmts;
 
@@ -108,11 +112,13 @@ export class Escalations {
     };
   }
 
+  /** One escalation by id, or null. */
   get(id: number): EscalationRow | null {
     const r = this.stmts.get.get(id);
     return r ? toRow(r) : null;
   }
 
+  /** A ticket's escalations, oldest first. */
   forTicket(ticketId: number): EscalationRow[] {
     return this.stmts.forTicket.all(ticketId).map(toRow);
   }
@@ -216,7 +222,7 @@ export class Escalations {
     // One prompt per cluster: if a related ticket was already prompted in this window, stay quiet.
     if (related.some((r) => this.stmts.clusterOf.get(r.id, now - windowMs))) return null;
     const target = resolveTarget(this.d.config, rule.escalateTo);
-    const reason = `${related.length + 1} similar tickets in ${rule.windowMinutes ?? 30} minutes — likely an incident`;
+    const reason = REASON_TEXT.cluster(related.length + 1, rule.windowMinutes ?? 30);
     const id = this.insert(t, rule.id, reason, target.id, related.map((r) => r.key), now);
     if (id === null) return null;
     const view = triagePromptView({
@@ -246,7 +252,7 @@ export class Escalations {
             const t = tickets.repo.get(id);
             if (!t || t.ownerId !== null || (t.snoozedUntil !== null && t.snoozedUntil > now)) return;
             const target = resolveTarget(config, rule.escalateTo);
-            const reason = `no owner after ${rule.afterMinutes ?? 30} minutes`;
+            const reason = REASON_TEXT.unassigned(rule.afterMinutes ?? 30);
             const escId = this.insert(t, rule.id, reason, target.id, [], now);
             if (escId === null) return;
             const view = triagePromptView({ key: t.key, escalationId: escId, reasons: [reason], targetName: target.name, mentionIds: this.mentionsFor(target, t, now, rule.notify) });
@@ -271,10 +277,10 @@ export class Escalations {
     const rule = config.escalation.rules.find((r) => r.trigger === 'breach');
     if (!rule) return null;
     const target = this.breachTarget(rule, t);
-    const id = this.insert(t, breachRuleId(clock), `${clock.replace('_', ' ')} SLA breached`, target.id, [], now);
+    const id = this.insert(t, breachRuleId(clock), REASON_TEXT.breach(clock), target.id, [], now);
     if (id === null) return null;
     const mentionIds = this.mentionsFor(target, t, now, rule.notify);
-    tickets.repo.appendEvent(t.id, 'escalated', 'system', now, { to: target.id, reason: `${clock} SLA breached`, rule: rule.id, escalation: id, mentioned: mentionIds });
+    tickets.repo.appendEvent(t.id, 'escalated', 'system', now, { to: target.id, reason: REASON_TEXT.breach(clock), rule: rule.id, escalation: id, mentioned: mentionIds });
     const view = breachPromptView({ key: t.key, clock, escalationId: id, targetName: target.name, mentionIds, timeframeMs: rule.timeframe ?? null });
     this.postInThread(t, view, `esc:${t.id}:${id}`);
     return id;

@@ -48,6 +48,10 @@ function snoozeMinutes(raw: string | undefined, allowed: readonly number[]): num
   return m;
 }
 
+/**
+ * Register the escalation-prompt and digest buttons and forms (agents only, the default).
+ * @example registerEscalationHandlers(core.interactions, core.tickets, escalations);
+ */
 export function registerEscalationHandlers(ix: Interactions, svc: TicketService, esc: Escalations): void {
   /** Re-render the prompt the button was on (when the platform told us which message that was). */
   const refresh = (ctx: InteractionContext, row: EscalationRow, ticket: Ticket, line: string): void => {

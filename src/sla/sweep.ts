@@ -122,6 +122,10 @@ interface Recipients {
   routedBecause: SlaPingInput['routedBecause'];
 }
 
+/**
+ * The sweep over due tickets (see the file header).
+ * @example const sweeper = new SlaSweeper({ config, db, clock, repo, outbox, router, directory, escalations }); await sweeper.sweep();
+ */
 export class SlaSweeper {
   private readonly stmts;
   private readonly batchSize: number;

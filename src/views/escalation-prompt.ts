@@ -163,6 +163,13 @@ export function triagePromptView(p: TriagePromptInput): MessageView {
   return { text: `Escalate ${p.key}? ${p.reasons.join('; ')}`, blocks };
 }
 
+/** Why a prompt was raised (stored with the escalation and shown on the prompt and timeline). */
+export const REASON_TEXT = {
+  cluster: (n: number, minutes: number) => `${n} similar tickets in ${minutes} minutes — likely an incident`,
+  unassigned: (minutes: number) => `no owner after ${minutes} minutes`,
+  breach: (clock: SlaClockName) => `${CLOCK_TEXT[clock]} SLA breached`,
+} as const;
+
 /** Timeline-style lines shown on a prompt after a decision. */
 export const DECISION_TEXT = {
   accepted: (by: string, target: string) => `${mention(by)} escalated to ${plain(target)}.`,
