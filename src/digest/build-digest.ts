@@ -162,8 +162,15 @@ function median(xs: number[]): number | null {
 }
 
 const OPEN = "status NOT IN ('resolved','closed') AND deleted = 0";
-/** The open queue, read through its partial index (the planner has no statistics to choose it). */
-const OPEN_TICKETS = 'tickets INDEXED BY tickets_open_sla';
+/**
+ * The open queue, read through its covering partial index (migration 0005) — named, because
+ * without statistics the planner prefers a smaller index that is not covering. Plain `tickets`
+ * on a database that lacks it (an early development copy of 0005).
+ */
+function openTickets(db: Db): string {
+  const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'tickets_open_sla'").get();
+  return has ? 'tickets INDEXED BY tickets_open_sla' : 'tickets';
+}
 
 export interface BuildOptions {
   /** Tickets at risk: running clocks due within this horizon from `now` (default 24 h). */
@@ -185,6 +192,7 @@ export interface BuildOptions {
 export function buildDigest(db: Db, period: DigestPeriod, now: number, opts: BuildOptions = {}): DigestData {
   const { from, to, prevFrom, prevTo } = period;
   const horizon = opts.riskHorizonMs ?? DAY;
+  const openFrom = openTickets(db);
 
   const count = (sql: string, ...args: unknown[]) => (db.prepare(sql).get(...args) as { n: number }).n;
   const keys = (sql: string, ...args: unknown[]) => (db.prepare(sql).all(...args, KEYS_CAP) as { key: string }[]).map((r) => r.key);
@@ -199,7 +207,7 @@ export function buildDigest(db: Db, period: DigestPeriod, now: number, opts: Bui
   });
 
   const openByPriority = Object.fromEntries(PRIORITIES.map((p) => [p, 0])) as Record<Priority, number>;
-  for (const r of db.prepare(`SELECT priority, COUNT(*) AS n FROM ${OPEN_TICKETS} WHERE ${OPEN} GROUP BY priority`).all() as { priority: Priority; n: number }[])
+  for (const r of db.prepare(`SELECT priority, COUNT(*) AS n FROM ${openFrom} WHERE ${OPEN} GROUP BY priority`).all() as { priority: Priority; n: number }[])
     openByPriority[r.priority] = r.n;
   const openCount = Object.values(openByPriority).reduce((a, b) => a + b, 0);
 
@@ -209,7 +217,7 @@ export function buildDigest(db: Db, period: DigestPeriod, now: number, opts: Bui
               SUM(CASE WHEN created_at <= @now - @d1 AND created_at > @now - @d3 THEN 1 ELSE 0 END) AS b1,
               SUM(CASE WHEN created_at <= @now - @d3 AND created_at > @now - @d7 THEN 1 ELSE 0 END) AS b2,
               SUM(CASE WHEN created_at <= @now - @d7 THEN 1 ELSE 0 END) AS b3
-         FROM ${OPEN_TICKETS} WHERE ${OPEN}`,
+         FROM ${openFrom} WHERE ${OPEN}`,
     )
     .get({ now, d1: DAY, d3: 3 * DAY, d7: 7 * DAY }) as Record<'b0' | 'b1' | 'b2' | 'b3', number | null>;
   const ages = [ageRow.b0, ageRow.b1, ageRow.b2, ageRow.b3];
@@ -223,7 +231,7 @@ export function buildDigest(db: Db, period: DigestPeriod, now: number, opts: Bui
     db
       .prepare(
         `SELECT id, key, priority, owner_id, status, sla, created_at, first_response_at, resolved_at, paused_ms, paused_since, '' AS title, NULL AS incident_key
-           FROM ${OPEN_TICKETS} WHERE ${OPEN}`,
+           FROM ${openFrom} WHERE ${OPEN}`,
       )
       .all() as SlaRow[]
   ).map(parse);
@@ -314,7 +322,7 @@ export function buildDigest(db: Db, period: DigestPeriod, now: number, opts: Bui
 
   // --- per-owner load: open now, resolved in the period.
   const owners = new Map<string | null, OwnerLoad>();
-  for (const r of db.prepare(`SELECT owner_id, COUNT(*) AS n FROM ${OPEN_TICKETS} WHERE ${OPEN} GROUP BY owner_id`).all() as { owner_id: string | null; n: number }[])
+  for (const r of db.prepare(`SELECT owner_id, COUNT(*) AS n FROM ${openFrom} WHERE ${OPEN} GROUP BY owner_id`).all() as { owner_id: string | null; n: number }[])
     owners.set(r.owner_id, { ownerId: r.owner_id, open: r.n, resolved: 0 });
   for (const p of resStopped) {
     const o = owners.get(p.row.owner_id) ?? { ownerId: p.row.owner_id, open: 0, resolved: 0 };
