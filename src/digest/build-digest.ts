@@ -139,11 +139,23 @@ interface Parsed {
   };
 }
 
+/** Snapshots are shared by many tickets (same priority, same policy): parse each distinct one once. */
+const snapshotCache = new Map<string, SlaSnapshot>();
+function snapshotOf(json: string): SlaSnapshot {
+  let snap = snapshotCache.get(json);
+  if (!snap) {
+    if (snapshotCache.size >= 1000) snapshotCache.clear();
+    snap = JSON.parse(json) as SlaSnapshot;
+    snapshotCache.set(json, snap);
+  }
+  return snap;
+}
+
 function parse(row: SlaRow): Parsed {
   return {
     row,
     t: {
-      sla: JSON.parse(row.sla) as SlaSnapshot,
+      sla: snapshotOf(row.sla),
       createdAt: row.created_at,
       firstResponseAt: row.first_response_at,
       resolvedAt: row.resolved_at,

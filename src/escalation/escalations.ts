@@ -112,6 +112,39 @@ export class Escalations {
     };
   }
 
+  /** Per-sweep memo of team contacts (null outside a sweep). */
+  private contactsMemo: { at: number; byTeam: Map<string, string[]> } | null = null;
+
+  /**
+   * Memoise team contacts while `fn` runs (a sweep asks for the same team many times at one
+   * instant, and the on-call rotation maths is not free). Outside, every call asks the router,
+   * so a change (someone marked away) shows at once even on a frozen clock.
+   */
+  async withContactsMemo<T>(fn: () => Promise<T>): Promise<T> {
+    this.contactsMemo = { at: Number.NaN, byTeam: new Map() };
+    try {
+      return await fn();
+    } finally {
+      this.contactsMemo = null;
+    }
+  }
+
+  /** A team's on-call person, else its mention group, else its members (not away). */
+  contacts(team: string, now: number): string[] {
+    const memo = this.contactsMemo;
+    if (!memo) return this.d.router.fallbackContacts(team, now);
+    if (memo.at !== now) {
+      memo.at = now;
+      memo.byTeam.clear();
+    }
+    let ids = memo.byTeam.get(team);
+    if (!ids) {
+      ids = this.d.router.fallbackContacts(team, now);
+      memo.byTeam.set(team, ids);
+    }
+    return [...ids];
+  }
+
   /** One escalation by id, or null. */
   get(id: number): EscalationRow | null {
     const r = this.stmts.get.get(id);
@@ -128,11 +161,11 @@ export class Escalations {
    * (or group, or members), a single user; when a tier has nobody, the ticket team's on-call.
    */
   mentionsFor(target: EscalationTarget, t: Ticket, now: number, notify: readonly string[] = []): string[] {
-    const { config, router, directory } = this.d;
+    const { config, directory } = this.d;
     let ids: string[];
-    if (config.teams.some((x) => x.id === target.id)) ids = router.fallbackContacts(target.id, now);
+    if (config.teams.some((x) => x.id === target.id)) ids = this.contacts(target.id, now);
     else ids = target.members.filter((m) => !directory.isAway(m));
-    if (ids.length === 0) ids = router.fallbackContacts(t.team, now);
+    if (ids.length === 0) ids = this.contacts(t.team, now);
     return [...new Set([...ids, ...notify])];
   }
 

@@ -157,19 +157,22 @@ export class SlaSweeper {
    * @example const stats = await sweeper.sweep(); // { due: 3, sent: 3, dropped: 0, ... }
    */
   async sweep(opts: { limit?: number } = {}): Promise<SweepStats> {
-    const now = this.d.clock.now();
+    return this.d.escalations.withContactsMemo(() => this.sweepAt(this.d.clock.now(), opts.limit));
+  }
+
+  private async sweepAt(now: number, limit: number | undefined): Promise<SweepStats> {
     const stats: SweepStats = { due: 0, processed: 0, sent: 0, dms: 0, dropped: 0, escalated: 0, held: 0, errors: 0, unassignedPrompts: 0 };
     let cursor = { n: -1, i: 0 };
-    let left = opts.limit ?? Number.POSITIVE_INFINITY;
+    let left = limit ?? Number.POSITIVE_INFINITY;
     while (left > 0) {
-      const limit = Math.min(this.batchSize, left);
+      const batchLimit = Math.min(this.batchSize, left);
       let batch: BatchResult;
       try {
-        batch = this.runBatch(cursor, limit, now, false);
+        batch = this.runBatch(cursor, batchLimit, now, false);
       } catch {
         // Something in the batch failed: it was rolled back as a whole. Redo it with one savepoint
         // per ticket, so the bad ticket is isolated (and logged) and the others go through.
-        batch = this.runBatch(cursor, limit, now, true);
+        batch = this.runBatch(cursor, batchLimit, now, true);
       }
       if (batch.rows === 0) break;
       left -= batch.rows;
@@ -274,7 +277,7 @@ export class SlaSweeper {
     if (t.ownerId !== null && routedBecause === null) return { ids: [t.ownerId], dmIds: [t.ownerId], routedBecause };
     const group = router.team(t.team)?.mentionGroup;
     const ids: string[] = [];
-    for (const x of router.fallbackContacts(t.team, now)) if (x !== t.ownerId) ids.push(x);
+    for (const x of this.d.escalations.contacts(t.team, now)) if (x !== t.ownerId) ids.push(x);
     // Nobody else to ping: the owner it is, working hours or not.
     if (ids.length === 0 && t.ownerId !== null) return { ids: [t.ownerId], dmIds: [t.ownerId], routedBecause: null };
     const dmIds: string[] = [];
