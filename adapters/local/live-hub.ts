@@ -76,6 +76,8 @@ export class LiveHub {
 
   /** Send everything written since the last flush to the browsers that may see it. */
   flush(): void {
+    // The core may have closed its database since this flush was scheduled (shutdown, tests).
+    if (!this.opts.store.db.open) return;
     for (;;) {
       const { messages, forms, rev } = this.opts.store.changedSince(this.rev);
       if (rev === this.rev) return;
