@@ -1,6 +1,6 @@
 /**
  * PlaygroundStore: the local playground's "chat platform" — channels, messages, threads,
- * reactions, ephemerals and forms — kept in SQLite (migration 0007) next to the tickets.
+ * reactions, ephemerals and forms — kept in SQLite (migration 0003) next to the tickets.
  *
  * It lives in src/ (not adapters/local) because two callers share it: the local adapter
  * (adapters/local: LocalChatPort, the HTTP/SSE server, the HTML renderer) and the

@@ -175,14 +175,10 @@ function median(xs: number[]): number | null {
 
 const OPEN = "status NOT IN ('resolved','closed') AND deleted = 0";
 /**
- * The open queue, read through its covering partial index (migration 0005) — named, because
- * without statistics the planner prefers a smaller index that is not covering. Plain `tickets`
- * on a database that lacks it (an early development copy of 0005).
+ * The open queue, read through its covering partial index (migration 0002) — named, because
+ * without statistics the planner prefers a smaller index that is not covering.
  */
-function openTickets(db: Db): string {
-  const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'tickets_open_sla'").get();
-  return has ? 'tickets INDEXED BY tickets_open_sla' : 'tickets';
-}
+const OPEN_FROM = 'tickets INDEXED BY tickets_open_sla';
 
 export interface BuildOptions {
   /** Tickets at risk: running clocks due within this horizon from `now` (default 24 h). */
@@ -204,7 +200,7 @@ export interface BuildOptions {
 export function buildDigest(db: Db, period: DigestPeriod, now: number, opts: BuildOptions = {}): DigestData {
   const { from, to, prevFrom, prevTo } = period;
   const horizon = opts.riskHorizonMs ?? DAY;
-  const openFrom = openTickets(db);
+  const openFrom = OPEN_FROM;
 
   const count = (sql: string, ...args: unknown[]) => (db.prepare(sql).get(...args) as { n: number }).n;
   const keys = (sql: string, ...args: unknown[]) => (db.prepare(sql).all(...args, KEYS_CAP) as { key: string }[]).map((r) => r.key);

@@ -105,6 +105,7 @@ export class Outbox {
 
   private readonly log: Logger | undefined;
   private insertStmt: Database.Statement | null = null;
+  private pendingCardStmt: Database.Statement | null = null;
 
   registerPort(port: ChatPort): void {
     this.ports.set(port.platform, port);
@@ -144,9 +145,10 @@ export class Outbox {
 
   /** Queue a refresh of a ticket's card unless one is already waiting (it renders at send time). */
   enqueueCardUpdate(platform: string, ticketId: number, channelId: string): boolean {
-    const waiting = this.db
-      .prepare("SELECT 1 FROM outbox WHERE ticket_id = ? AND kind = 'card' AND status = 'pending' AND payload LIKE '%\"mode\":\"update\"%' LIMIT 1")
-      .get(ticketId);
+    this.pendingCardStmt ??= this.db.prepare(
+      "SELECT 1 FROM outbox WHERE ticket_id = ? AND kind = 'card' AND status = 'pending' AND idempotency_key LIKE 'card-update:%' LIMIT 1",
+    );
+    const waiting = this.pendingCardStmt.get(ticketId);
     if (waiting) return false;
     return this.enqueue({
       platform,

@@ -100,6 +100,8 @@ export function openDatabase(path: string, opts: OpenOptions = {}): Db {
     db.pragma('busy_timeout = 5000');
     if (!memory) db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
+    // 64 MiB page cache: the SLA sweep and digest touch large index ranges.
+    db.pragma('cache_size = -65536');
     db.pragma('foreign_keys = ON');
   } catch (e) {
     throw describeSqliteError(e, path);

@@ -565,7 +565,12 @@ async function send(text, threadId) {
   }
   const o = r.outcome;
   if (!o) return;
-  if (o.kind === 'ticket' && o.result === 'created' && !threadId) state.autoOpen.add(r.message.id);
+  if (o.kind === 'ticket' && o.result === 'created' && !threadId) {
+    // The card may already have arrived over the live stream before this answer did.
+    const arrived = [...state.messages.values()].some((m) => m.threadId === r.message.id && m.isBot);
+    if (arrived) openThread(r.message.id);
+    else state.autoOpen.add(r.message.id);
+  }
   else if (o.kind === 'ticket' && o.result === 'not_a_request') toast('frontdesk read this as conversation, not a request, so no ticket was opened. An agent can still make one with 🎫.');
   else if (o.kind === 'ignored' && !threadId && o.reason !== 'direct message') toast(`No ticket: ${o.reason}.`);
 }

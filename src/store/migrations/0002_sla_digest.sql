@@ -1,4 +1,4 @@
--- 0005: indexes for the SLA watcher and the digest, so both stay index-backed at 1,000,000 tickets.
+-- 0002: indexes for the SLA watcher and the digest, so both stay index-backed at 1,000,000 tickets.
 -- The SLA sweep's main query uses tickets_sla_due (0001); these cover the rest.
 
 -- "No owner after N minutes": open tickets without an owner, by age.

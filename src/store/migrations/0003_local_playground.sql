@@ -1,4 +1,4 @@
--- 0007: the local playground's chat surface (adapters/local): channels, messages, threads,
+-- 0003: the local playground's chat surface (adapters/local): channels, messages, threads,
 -- reactions, who sees ephemerals, and open forms. It lives in the same database as the
 -- tickets, so what is done in the browser survives restarts and shows in the CLI.
 -- Times are epoch milliseconds on the bot's clock.
