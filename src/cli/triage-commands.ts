@@ -19,6 +19,8 @@ export interface TriageCliContext {
   getDb: () => Db;
   config: FrontdeskConfig;
   out: (s: string) => void;
+  /** Warnings (bad lines, cut texts) go here, never into --json output. Default: stderr. */
+  warn?: (s: string) => void;
   /** Accepted for symmetry with other command groups; triage builds its own (same as the core's). */
   getCore?: () => unknown;
 }
@@ -58,7 +60,7 @@ async function readFile(path: string, ctx: TriageCliContext, what: string): Prom
   (bar as SingleBar | null)?.stop();
   reportBad(file.bad, path, ctx);
   if (file.truncated.length)
-    ctx.out(`${path}: ${file.truncated.length} text(s) longer than ${ctx.config.limits.maxTextLength} characters were cut to that length (line ${file.truncated.slice(0, 5).join(', ')}${file.truncated.length > 5 ? ', …' : ''})`);
+    warnOf(ctx)(`${path}: ${file.truncated.length} text(s) longer than ${ctx.config.limits.maxTextLength} characters were cut to that length (line ${file.truncated.slice(0, 5).join(', ')}${file.truncated.length > 5 ? ', …' : ''})`);
   if (file.lines.length === 0)
     throw new InputInvalidError(
       `${path} has no usable lines${file.bad.length ? ` (${file.bad.length} bad)` : ''}. Each line must be JSON like {"text": "...", "category": "bug", "priority": "P2"}.`,
@@ -66,11 +68,16 @@ async function readFile(path: string, ctx: TriageCliContext, what: string): Prom
   return file;
 }
 
+function warnOf(ctx: TriageCliContext): (s: string) => void {
+  return ctx.warn ?? ((s) => process.stderr.write(`${s}\n`));
+}
+
 function reportBad(bad: BadLine[], path: string, ctx: TriageCliContext): void {
   if (!bad.length) return;
-  ctx.out(`${path}: skipped ${bad.length} bad line(s):`);
-  for (const b of bad.slice(0, MAX_BAD_LINES_SHOWN)) ctx.out(`  line ${b.line}: ${b.problem}`);
-  if (bad.length > MAX_BAD_LINES_SHOWN) ctx.out(`  … and ${bad.length - MAX_BAD_LINES_SHOWN} more`);
+  const warn = warnOf(ctx);
+  warn(`${path}: skipped ${bad.length} bad line(s):`);
+  for (const b of bad.slice(0, MAX_BAD_LINES_SHOWN)) warn(`  line ${b.line}: ${b.problem}`);
+  if (bad.length > MAX_BAD_LINES_SHOWN) warn(`  … and ${bad.length - MAX_BAD_LINES_SHOWN} more`);
 }
 
 /** Throw an error naming every label outside the taxonomy (categories only if `categories`). */
