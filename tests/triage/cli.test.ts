@@ -76,8 +76,8 @@ describe('frontdesk import', () => {
     const path = file('history.jsonl', [...parcels.map((text) => ({ text, category: 'shipping', priority: 'P2' })), 'not json', { text: '' }, { text: 'the invoice total is off', category: 'billing' }]);
     const r = run('import', path);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/line 7: not valid JSON/);
-    expect(r.stdout).toMatch(/line 8: "text" is empty/);
+    expect(r.stderr).toMatch(/line 7: not valid JSON/);
+    expect(r.stderr).toMatch(/line 8: "text" is empty/);
     expect(r.stdout).toMatch(/imported 7 example\(s\)/);
     expect(r.stdout).toMatch(/learner trained on \d+ category/);
     expect(stored(db)).toBe(7);
@@ -121,6 +121,15 @@ describe('frontdesk eval', () => {
     const row = out.category.confusion.billing as Record<string, number>;
     expect(Object.values(row).reduce((a, b) => a + b, 0)).toBe(6);
     expect(out.category.accuracy).toBeGreaterThan(0.8);
+  });
+
+  it('--json stays one JSON object when lines are bad or cut; the warnings go to stderr', () => {
+    const messy = file('messy.jsonl', [...lines, { text: `the app crashes ${'x'.repeat(41_000)}`, category: 'bug' }, 'not json at all']);
+    const r = run('eval', '--json', messy);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).n).toBe(13);
+    expect(r.stderr).toMatch(/bad line/);
+    expect(r.stderr).toMatch(/were cut to that length/);
   });
 
   it('refuses labels outside the taxonomy, unless --train or --folds defines the classes', () => {
