@@ -31,7 +31,7 @@ export interface LearnerOptions {
 export const DEFAULT_LEARNER: LearnerOptions = {
   features: {},
   category: {},
-  priority: { classWeightPower: 1, lambda: 1e-3 },
+  priority: { classWeightPower: 1, lambda: 3e-3 },
   cacheBudget: 8_000_000,
   idf: true,
 };
