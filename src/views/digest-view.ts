@@ -138,7 +138,7 @@ export function digestView(d: DigestData, opts: { preview?: boolean } = {}): Mes
       const due = formatDuration(Math.max(60_000, Math.round((r.dueAt - d.generatedAt) / 60_000) * 60_000));
       blocks.push({
         type: 'text',
-        text: `${ticketLink(r.key)} ${r.priority} ${CLOCK_TEXT[r.clock]} due in ${due} · ${r.ownerId ? mention(r.ownerId) : '_unassigned_'} — ${plain(truncate(r.title, 70))}`,
+        text: `${ticketLink(r.key)} ${r.priority} ${CLOCK_TEXT[r.clock]} due in ${due} · ${r.ownerId ? mention(r.ownerId) : '_unassigned_'} — ${plain(truncate(r.title, 70, '…'))}`,
       });
       blocks.push({
         type: 'actions',

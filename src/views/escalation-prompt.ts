@@ -148,7 +148,7 @@ export function triagePromptView(p: TriagePromptInput): MessageView {
   if (cluster)
     blocks.push({
       type: 'text',
-      text: `Similar tickets in the same window — likely one incident:\n${p.related!.slice(0, 8).map((r) => `• ${ticketLink(r.key)} ${plain(truncate(r.title, 80))}`).join('\n')}`,
+      text: `Similar tickets in the same window — likely one incident:\n${p.related!.slice(0, 8).map((r) => `• ${ticketLink(r.key)} ${plain(truncate(r.title, 80, '…'))}`).join('\n')}`,
     });
   if (p.decided) blocks.push({ type: 'context', elements: [p.decided] });
   else {
@@ -220,5 +220,5 @@ export const PROMPT_REPLY = {
 
 /** Used for timeline entries and logs. */
 export function ticketSummary(t: Pick<Ticket, 'key' | 'priority' | 'title'>): string {
-  return `${t.key} ${t.priority} ${truncate(t.title, 60)}`;
+  return `${t.key} ${t.priority} ${truncate(t.title, 60, '…')}`;
 }

@@ -113,7 +113,7 @@ export function planComingNotice(t: Ticket): MessageView {
 }
 
 export function followUpCreatedNotice(created: Ticket, source: Ticket): MessageView {
-  return notice(`Opened **${created.key}** as a follow-up of **${source.key}**: ${plain(truncate(created.title, 120))}`);
+  return notice(`Opened **${created.key}** as a follow-up of **${source.key}**: ${plain(truncate(created.title, 120, '…'))}`);
 }
 
 export function followUpExistsNotice(key: string | null, source: Ticket): MessageView {

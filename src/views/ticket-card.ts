@@ -121,7 +121,7 @@ export function ticketCard(t: Ticket, opts: CardOptions): MessageView {
     blocks.push({ type: 'context', elements: [`Suggested reply ready for agents (${opts.draft.path === 'ai' ? 'Claude' : 'offline template'}) — sent privately`] });
 
   return {
-    text: `${t.key} ${t.priority} ${t.category}: ${truncate(t.title, 140)}`,
+    text: `${t.key} ${t.priority} ${t.category}: ${truncate(t.title, 140, '…')}`,
     blocks,
   };
 }

@@ -26,7 +26,7 @@ export function ticketLine(t: Ticket, now: number): string {
   const sla = slaState(t, now);
   const clock = t.firstResponseAt === null ? sla.firstResponse : sla.resolution;
   const owner = t.ownerId ? mention(t.ownerId) : '_unassigned_';
-  return `**${t.key}** ${t.priority} · ${t.category} · ${statusLabel(t.status)} · ${owner} · ${describeClock(clock)} — ${plain(truncate(t.title, 80))}`;
+  return `**${t.key}** ${t.priority} · ${t.category} · ${statusLabel(t.status)} · ${owner} · ${describeClock(clock)} — ${plain(truncate(t.title, 80, '…'))}`;
 }
 
 export function ticketListView(title: string, tickets: Ticket[], now: number, emptyText = 'Nothing here.'): MessageView {
@@ -54,7 +54,7 @@ const EVENT_TEXT: Partial<Record<TicketEvent['type'], (e: TicketEvent) => string
   first_response: () => 'first response',
   replied: (e) => `${String(e.data.role)} replied`,
   escalated: (e) => `escalated to ${String(e.data.to)}${e.data.reason ? ` (${plain(String(e.data.reason))})` : ''}`,
-  note: (e) => `note: ${plain(truncate(String(e.data.text), 200))}`,
+  note: (e) => `note: ${plain(truncate(String(e.data.text), 200, '…'))}`,
   sla_warned: (e) => `SLA ${String(e.data.clock).replace('_', ' ')} at ${Math.round(Number(e.data.threshold) * 100)}%`,
   sla_breached: (e) => `SLA ${String(e.data.clock).replace('_', ' ')} breached`,
   snoozed: (e) => `snoozed until ${new Date(Number(e.data.until)).toISOString().slice(0, 16).replace('T', ' ')} UTC`,
