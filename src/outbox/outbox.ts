@@ -113,10 +113,6 @@ export class Outbox {
     this.kick();
   }
 
-  hasPort(platform: string): boolean {
-    return this.ports.has(platform);
-  }
-
   setCardSource(cards: CardSource): void {
     this.cards = cards;
   }

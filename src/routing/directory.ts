@@ -52,8 +52,4 @@ export class Directory {
   nameOf(userId: string): string {
     return this.names.get(userId) ?? userId;
   }
-
-  listAgents(): string[] {
-    return [...new Set([...this.agents, ...this.leads])];
-  }
 }

@@ -48,7 +48,3 @@ export function triageEscalations(config: FrontdeskConfig, t: Ticket, opts: { vi
   }
   return out;
 }
-
-export function rulesByTrigger(config: FrontdeskConfig, trigger: EscalationRule['trigger']): EscalationRule[] {
-  return config.escalation.rules.filter((r) => r.trigger === trigger);
-}
