@@ -52,13 +52,9 @@ export function installSlaAndDigest(core: Core, opts: InstallOptions = {}): SlaA
   const sweeper = new SlaSweeper({ config, db, clock, repo: tickets.repo, outbox, router, directory, escalations, logger }, opts.sweep);
   const digests = new DigestJob({ config, db, clock, outbox, platforms: () => core.adapters, logger });
 
-  tickets.onChange((change) => {
-    if (change.kind !== 'created') return;
-    try {
-      escalations.raiseTriagePrompts(change.ticket.id);
-    } catch (e) {
-      logger.error({ err: e, ticket: change.ticket.key }, 'escalation prompts at triage failed');
-    }
+  // In the creating transaction: a crash can never leave a P0 ticket without its prompt.
+  tickets.onCreatedInTransaction((ticket) => {
+    escalations.raiseTriagePrompts(ticket.id);
   });
   registerEscalationHandlers(core.interactions, tickets, escalations);
   registerDigestSubcommand(core.commands, { config, db, clock });

@@ -104,6 +104,7 @@ export class TicketService {
   readonly repo: TicketRepo;
   readonly training: TrainingRepo;
   private readonly listeners: ChangeListener[] = [];
+  private readonly creationHooks: ((ticket: Ticket) => void)[] = [];
 
   constructor(private readonly deps: CoreDeps) {
     this.repo = new TicketRepo(deps.db);
@@ -149,6 +150,15 @@ export class TicketService {
   /** Subscribe to changes (called after each commit). */
   onChange(fn: ChangeListener): void {
     this.listeners.push(fn);
+  }
+
+  /**
+   * Run `fn` inside the transaction that creates each ticket, after its card is queued — for
+   * work that must happen exactly when the ticket exists (escalation prompts at triage). Each
+   * hook runs in its own savepoint: if it throws, only its writes are undone and it is logged.
+   */
+  onCreatedInTransaction(fn: (ticket: Ticket) => void): void {
+    this.creationHooks.push(fn);
   }
 
   private emit(change: TicketChange): void {
@@ -290,6 +300,13 @@ export class TicketService {
           payload: { kind: 'card', ticketId: ticket.id, channelId: ticket.channelId, mode: 'post' },
           idempotencyKey: `card-post:${ticket.id}`,
         });
+      for (const hook of this.creationHooks) {
+        try {
+          db.transaction(() => hook(ticket))();
+        } catch (e) {
+          this.deps.logger?.error({ err: e, ticket: ticket.key }, 'a ticket-creation hook failed; the ticket was kept');
+        }
+      }
       return { outcome: 'created', ticket };
     })();
     if (result.outcome === 'created') this.emit({ ticket: result.ticket, kind: 'created', events: ['created', 'triaged'], actor: input.createdBy ?? input.requesterId });

@@ -172,6 +172,23 @@ describe('TicketService', () => {
     expect(t.core.tickets.repo.events(tk.id).map((e) => e.type)).toEqual(expect.arrayContaining(['message_edited', 'message_deleted']));
   });
 
+  it('runs creation hooks inside the creating transaction; a failing hook loses only its own writes', () => {
+    const seen: string[] = [];
+    t.core.tickets.onCreatedInTransaction((tk) => {
+      seen.push(`${tk.key}:${t.core.db.inTransaction}`);
+      t.core.tickets.repo.appendEvent(tk.id, 'note', 'hook', t.clock.now(), { text: 'from the hook' });
+    });
+    t.core.tickets.onCreatedInTransaction((tk) => {
+      t.core.tickets.repo.appendEvent(tk.id, 'note', 'broken-hook', t.clock.now(), { text: 'must be rolled back' });
+      throw new Error('hook failed');
+    });
+    const tk = open().ticket!;
+    expect(seen).toEqual([`${tk.key}:true`]);
+    const notes = t.core.tickets.repo.events(tk.id).filter((e) => e.type === 'note').map((e) => e.actor);
+    expect(notes).toEqual(['hook']);
+    expect(t.core.tickets.require(tk.key).status).toBe('triaged');
+  });
+
   it('keeps the timeline append-only', () => {
     const tk = open().ticket!;
     expect(() => t.core.db.prepare('DELETE FROM ticket_events WHERE ticket_id = ?').run(tk.id)).toThrow(/append-only/);
