@@ -199,6 +199,12 @@ export class TicketService {
     return new Set(rows.map((r) => `${r.clock}:${r.threshold}`));
   }
 
+  /** Write a patch and, in the same UPDATE, when the SLA watcher next needs to look at the ticket. */
+  private save(t: Ticket, patch: TicketPatch, now: number): Ticket {
+    const merged: Ticket = { ...t, ...patch };
+    return this.repo.update(t.id, { ...patch, nextSlaCheckAt: this.nextCheck(merged, now) }, now);
+  }
+
   /** Recompute when the SLA watcher next needs to look at a ticket. */
   nextCheck(t: Ticket, now: number): number | null {
     if (!isOpen(t.status)) return null;
@@ -328,9 +334,8 @@ export class TicketService {
       const now = clock.now();
       const m = mutate(t, now);
       if (!m) return t;
-      let next = this.repo.update(t.id, m.patch, now);
+      const next = this.save(t, m.patch, now);
       for (const e of m.events) this.repo.appendEvent(t.id, e.type, actor, now, e.data ?? {});
-      next = this.repo.update(t.id, { nextSlaCheckAt: this.nextCheck(next, now) }, now);
       this.announce(next, m.threadLine);
       changed = next;
       types = m.events.map((e) => e.type);
@@ -401,6 +406,8 @@ export class TicketService {
       if (reopening) {
         patch.resolvedAt = null;
         patch.closedAt = null;
+        const row = this.deps.db.prepare<[number], { n: number }>('SELECT reopened_count AS n FROM tickets WHERE id = ?').get(t.id);
+        patch.reopenedCount = (row?.n ?? 0) + 1;
         events.push({ type: 'reopened', data: { from: t.status } });
         threadLine = `${t.key} was reopened by ${mention(actor)}.`;
       }
@@ -422,9 +429,7 @@ export class TicketService {
   reopen(ref: string | number, actor: string): Ticket {
     const t = this.require(ref);
     if (t.status !== 'resolved' && t.status !== 'closed') throw new InputInvalidError(`${t.key} is ${t.status.replace(/_/g, ' ')}, not resolved or closed: there is nothing to reopen.`);
-    const out = this.setStatus(ref, 'in_progress', actor);
-    this.deps.db.prepare('UPDATE tickets SET reopened_count = reopened_count + 1 WHERE id = ?').run(out.id);
-    return out;
+    return this.setStatus(ref, 'in_progress', actor);
   }
 
   /** Change priority (an agent's correction: the learner trains on it; SLA targets follow the new priority). */
@@ -518,9 +523,8 @@ export class TicketService {
         }
         events.push({ type: 'status_changed', data: { from: t.status, to: 'in_progress', reason: 'customer replied' } });
       }
-      let next = this.repo.update(t.id, patch, now);
+      const next = this.save(t, patch, now);
       for (const e of events) this.repo.appendEvent(t.id, e.type, r.authorId, now, e.data);
-      next = this.repo.update(t.id, { nextSlaCheckAt: this.nextCheck(next, now) }, now);
       if (patch.firstResponseAt || patch.status) this.announce(next);
       changed = { t: next, types: events.map((e) => e.type) };
       return next;

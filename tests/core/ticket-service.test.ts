@@ -87,6 +87,10 @@ describe('TicketService', () => {
     expect(re.status).toBe('in_progress');
     expect(re.resolvedAt).toBeNull();
     expect(t.core.tickets.repo.events(tk.id).map((e) => e.type)).toContain('reopened');
+    // Reopening by status change counts too, in the same write as the status.
+    t.core.tickets.resolve(tk.key, 'U_AGENT2');
+    t.core.tickets.setStatus(tk.key, 'in_progress', 'U_AGENT2');
+    expect(t.core.db.prepare('SELECT reopened_count AS n FROM tickets WHERE id = ?').get(tk.id)).toEqual({ n: 2 });
   });
 
   it('pauses the resolution clock while waiting on the customer and resumes on their reply', () => {
