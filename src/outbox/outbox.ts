@@ -52,6 +52,8 @@ export interface OutboxRow {
 /** Supplies the current card for a ticket at send time. */
 export interface CardSource {
   card(ticketId: number): { channelId: string; threadId: string | null; cardMessageId: string | null; view: MessageView } | null;
+  /** The ticket's thread as known now (cheap; no rendering). */
+  threadOf(ticketId: number): string | null;
   /** Called after a card was posted, to remember where it is (and the thread, if it started one). */
   cardPosted(ticketId: number, result: PostResult, startedThread: boolean): void;
 }
@@ -275,7 +277,7 @@ export class Outbox {
     switch (p.kind) {
       case 'post':
         return {
-          ...(await port.post({ channelId: p.channelId, threadId: p.threadId ?? (p.threadOfTicket === undefined ? p.threadId : (this.cards?.card(p.threadOfTicket)?.threadId ?? null)), view: p.view })),
+          ...(await port.post({ channelId: p.channelId, threadId: p.threadId ?? (p.threadOfTicket === undefined ? null : (this.cards?.threadOf(p.threadOfTicket) ?? null)), view: p.view })),
           startedThread: false,
         };
       case 'update':

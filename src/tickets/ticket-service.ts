@@ -115,6 +115,7 @@ export class TicketService {
         if (!t) return null;
         return { channelId: t.channelId, threadId: t.threadId, cardMessageId: t.cardMessageId, view: this.card(t) };
       },
+      threadOf: (id) => this.repo.get(id)?.threadId ?? null,
       cardPosted: (id, res, startedThread) => {
         const patch: TicketPatch = { cardMessageId: res.messageId };
         if (startedThread) patch.threadId = res.messageId;
@@ -353,7 +354,7 @@ export class TicketService {
       this.deps.outbox.enqueue({
         platform: t.platform,
         ticketId: t.id,
-        payload: { kind: 'post', channelId: t.channelId, threadId: t.threadId, view: { text: threadLine, blocks: [{ type: 'text', text: threadLine }] } },
+        payload: { kind: 'post', channelId: t.channelId, threadId: t.threadId, threadOfTicket: t.id, view: { text: threadLine, blocks: [{ type: 'text', text: threadLine }] } },
         idempotencyKey: `line:${t.id}:${this.deps.clock.now()}:${threadLine.slice(0, 40)}`,
       });
   }

@@ -166,6 +166,18 @@ describe('TicketService', () => {
     expect(JSON.stringify(update?.view)).toContain('Resolved');
   });
 
+  it('puts thread lines for a ticket without a source message in the thread its card started', async () => {
+    t.core.registerPort(port);
+    const tk = t.core.tickets.open({ platform: 'local', channelId: 'support', requesterId: 'U_AGENT1', text: 'Renew the TLS certificate for api.example.com', force: true }).ticket!;
+    expect(tk.threadId).toBeNull();
+    t.core.tickets.assign(tk.key, 'U_AGENT2', 'U_LEAD');
+    await t.core.outbox.drain();
+    const [card, line] = port.calls.filter((c) => c.op === 'post');
+    expect(card?.threadId).toBeNull();
+    expect(line?.threadId).toBe('m1');
+    expect(t.core.tickets.require(tk.key).threadId).toBe('m1');
+  });
+
   it('reflects an edit and a deletion of the original message', () => {
     const tk = open().ticket!;
     t.core.tickets.sourceEdited('local', 'support', 'm-1', 'Production is down — all regions');
