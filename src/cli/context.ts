@@ -3,6 +3,7 @@ import { type Core, createCore } from '../app.js';
 import { loadConfig } from '../config/load-config.js';
 import type { FrontdeskConfig } from '../config/schema.js';
 import { createLogger } from '../logger.js';
+import { type Clock, systemClock } from '../ports/clock.js';
 import { type Db, databasePath, openDatabase } from '../store/db.js';
 
 export class CliContext {
@@ -13,6 +14,8 @@ export class CliContext {
   constructor(
     readonly env: NodeJS.ProcessEnv = process.env,
     readonly out: (s: string) => void = (s) => process.stdout.write(`${s}\n`),
+    /** The wall clock for commands that care what time it is (tests pass a fixed one). */
+    readonly clock: Clock = systemClock,
   ) {}
 
   get config(): FrontdeskConfig {
@@ -31,7 +34,7 @@ export class CliContext {
 
   /** The whole core (triage trained, use cases ready), without any chat adapter or HTTP. */
   getCore = (): Core => {
-    this._core ??= createCore({ config: this.config, db: this.getDb(), env: this.env, logger: createLogger({ ...this.env, LOG_LEVEL: this.env.LOG_LEVEL ?? 'warn' }) });
+    this._core ??= createCore({ config: this.config, db: this.getDb(), clock: this.clock, env: this.env, logger: createLogger({ ...this.env, LOG_LEVEL: this.env.LOG_LEVEL ?? 'warn' }) });
     return this._core;
   };
 

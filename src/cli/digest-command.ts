@@ -37,7 +37,7 @@ export function registerDigestCommand(program: Command, ctx: CliContext): void {
       const config = ctx.config;
       const channel = o.channel ?? config.digest.channels[0];
       const zone = digestZone(config, channel === undefined ? undefined : parseDigestChannel(channel).channelId);
-      const now = Date.now();
+      const now = ctx.clock.now();
       const period = digestPeriod(o.weekly ? 'weekly' : 'daily', o.date ?? localDate(now, zone), zone, config.digest.weekdays);
       const data = buildDigest(ctx.getDb(), period, now);
       if (o.json) {

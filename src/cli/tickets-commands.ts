@@ -50,7 +50,7 @@ export function registerTicketsCommands(program: Command, ctx: CliContext): void
         ctx.out('No tickets match.');
         return;
       }
-      const now = Date.now();
+      const now = ctx.clock.now();
       ctx.out(`${pad('ID', 9)}${pad('PRI', 4)}${pad('STATUS', 21)}${pad('CATEGORY', 16)}${pad('OWNER', 14)}${pad('SLA', 30)}TITLE`);
       for (const t of list) {
         const s = slaState(t, now);
@@ -70,10 +70,10 @@ export function registerTicketsCommands(program: Command, ctx: CliContext): void
       if (!t) throw new InputInvalidError(`No ticket ${id}. Ticket ids look like T-1042; see \`frontdesk tickets list\`.`);
       const events = repo.events(t.id);
       if (o.json) {
-        ctx.out(JSON.stringify({ ...t, sla_state: slaState(t, Date.now()), timeline: events, messages: repo.messages(t.id) }, null, 2));
+        ctx.out(JSON.stringify({ ...t, sla_state: slaState(t, ctx.clock.now()), timeline: events, messages: repo.messages(t.id) }, null, 2));
         return;
       }
-      const view = ticketDetailView(t, events, Date.now(), ctx.config.timezone);
+      const view = ticketDetailView(t, events, ctx.clock.now(), ctx.config.timezone);
       for (const b of view.blocks) {
         if (b.type === 'header' || b.type === 'text' || b.type === 'quote') ctx.out(toPlainText(b.text));
         else if (b.type === 'fields') for (const f of b.fields) ctx.out(`${pad(`${f.label}:`, 16)}${toPlainText(f.value)}`);

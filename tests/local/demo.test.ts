@@ -11,6 +11,7 @@ import { registerDemoCommand } from '../../src/cli/demo-command.js';
 import { CliContext } from '../../src/cli/context.js';
 import { PlaygroundStore } from '../../src/demo/playground-store.js';
 import { loadDemoSteps } from '../../src/demo/seed-demo.js';
+import { ManualClock } from '../../src/ports/clock.js';
 import { openDatabase } from '../../src/store/db.js';
 import { TicketRepo } from '../../src/store/ticket-repo.js';
 import { parseDuration } from '../../src/util/duration.js';
@@ -67,9 +68,14 @@ describe('frontdesk demo', () => {
     tmp.cleanup();
   });
 
+  // A fixed Wednesday afternoon (UTC): the demo's output must not depend on the day it runs.
+  const WEDNESDAY = Date.parse('2026-12-09T15:00:00Z');
   async function runDemo(env: NodeJS.ProcessEnv, ...args: string[]): Promise<string> {
+    return runDemoAt(WEDNESDAY, env, ...args);
+  }
+  async function runDemoAt(now: number, env: NodeJS.ProcessEnv, ...args: string[]): Promise<string> {
     const out: string[] = [];
-    const ctx = new CliContext(env, (s) => out.push(s));
+    const ctx = new CliContext(env, (s) => out.push(s), new ManualClock(now, 0));
     const program = new Command().exitOverride();
     registerDemoCommand(program, ctx);
     try {
@@ -85,7 +91,7 @@ describe('frontdesk demo', () => {
     const dbPath = `${tmp.dir}/frontdesk.db`;
     writeFileSync(`${tmp.dir}/config.json`, '{}');
     const env = { FRONTDESK_DB: dbPath, FRONTDESK_CONFIG: `${tmp.dir}/config.json`, LOG_LEVEL: 'silent' };
-    const before = Date.now();
+    const before = WEDNESDAY;
     const out = await runDemo(env);
     expect(out).toMatch(/Seeded the local playground in .*frontdesk\.db:\n {2}\d+ messages over the last \dh/);
 
@@ -98,7 +104,7 @@ describe('frontdesk demo', () => {
       expect(human.length).toBe(loadDemoSteps().filter((s) => s.say).length);
       const times = human.map((m) => m.createdAt);
       expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(3 * 3_600_000);
-      expect(Math.max(...times)).toBeLessThanOrEqual(Date.now());
+      expect(Math.max(...times)).toBeLessThanOrEqual(WEDNESDAY);
       expect(Math.min(...times)).toBeLessThan(before - 3 * 3_600_000);
 
       const tickets = repo.list({ limit: 1000 });
@@ -126,10 +132,30 @@ describe('frontdesk demo', () => {
     expect(await runDemo(env, '--force')).toContain('Seeded the local playground');
 
     // The playground serves what the demo wrote.
-    pg = await startPlayground({ dbPath, start: Date.now() });
+    pg = await startPlayground({ dbPath, start: WEDNESDAY });
     const { messages } = await call<{ messages: { html: string }[] }>(pg.base, 'GET', '/channels/support/messages', 'dana');
     expect(messages.some((m) => textOf(m.html).includes('Checkout is down for all our customers'))).toBe(true);
     const queue = await call<{ html: string }>(pg.base, 'GET', '/queue', 'dana');
     expect(textOf(queue.html)).toMatch(/At risk: breaching in the next 4 hours \([1-9]/);
+  });
+
+  // The leads' channel gets what is due on that day: on a Monday the weekly summary too, on a
+  // Sunday (not a working day) a preview of today's digest, so the demo always shows one.
+  it.each([
+    ['a Monday', '2026-12-07T15:00:00Z', ['digest', 'weekly']],
+    ['a Sunday', '2026-12-13T15:00:00Z', ['digest']],
+  ])('on %s posts what the leads expect that day', async (_day, iso, kinds) => {
+    tmp = tempDir();
+    const dbPath = `${tmp.dir}/frontdesk.db`;
+    writeFileSync(`${tmp.dir}/config.json`, '{}');
+    await runDemoAt(Date.parse(iso), { FRONTDESK_DB: dbPath, FRONTDESK_CONFIG: `${tmp.dir}/config.json`, LOG_LEVEL: 'silent' });
+    const db = openDatabase(dbPath);
+    try {
+      const digest = new PlaygroundStore(db).allMessages('leads').filter((m) => m.isBot);
+      expect(digest).toHaveLength(kinds.length);
+      for (const [i, kind] of kinds.entries()) expect(digest[i]!.text.toLowerCase()).toContain(kind);
+    } finally {
+      db.close();
+    }
   });
 });
