@@ -44,10 +44,24 @@ export type Block =
   | { type: 'quote'; text: string }
   | { type: 'divider' };
 
+/**
+ * Who may see a view. `customer` views (acknowledgements, agents' replies, CSAT, known answers)
+ * may go to a customer-facing place; everything else is `internal` (cards, prompts, pings,
+ * plans, drafts, model text). A view without an audience is internal: safe by default.
+ */
+export type Audience = 'customer' | 'internal';
+
 export interface MessageView {
   /** Plain-text summary used for notifications and as a fallback. */
   text: string;
   blocks: Block[];
+  /** Defaults to `internal`; see {@link Audience}. */
+  audience?: Audience;
+}
+
+/** The audience of a view, `internal` unless it says otherwise. */
+export function audienceOf(view: MessageView): Audience {
+  return view.audience ?? 'internal';
 }
 
 export type FormField =
