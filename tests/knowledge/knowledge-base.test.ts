@@ -156,3 +156,15 @@ describe('answers saved from a resolved ticket', () => {
     expect(k.kb.list()).toEqual([]);
   });
 });
+
+describe('the sample folder shipped for the playground (examples/knowledge)', () => {
+  it('reads without problems and answers the demo question about API rate limits', () => {
+    const { knowledge } = makeKnowledge();
+    const r = knowledge.kb.syncFolder(new URL('../../examples/knowledge/', import.meta.url).pathname);
+    expect(r.problems).toEqual([]);
+    expect(r.added).toContain('billing#download-invoices-and-receipts');
+    const d = knowledge.decideFor('Where can I find the API rate limits for the reporting endpoints? We are planning a nightly sync.', { category: 'question', priority: 'P3' });
+    expect(d.answer?.id).toBe('api-rate-limits');
+    expect(d.offer).toBe(true);
+  });
+});
