@@ -4,7 +4,9 @@
  * blow the budget. (The client redacts and tags every block.)
  */
 import type { Ticket } from '../domain/types.js';
+import { shorten } from '../util/text.js';
 import type { DataBlock } from './anthropic-client.js';
+import type { Redactor } from './redact.js';
 
 export interface ThreadMessage {
   role: 'customer' | 'agent' | 'bot';
@@ -27,16 +29,22 @@ export const MAX_THREAD_MESSAGE_CHARS = 2_000;
 /** Similar tickets sent. */
 export const MAX_SIMILAR = 5;
 
-/** Cut text to `max` characters, marking the cut. */
-export function cap(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max)} …[truncated]`;
+const CUT_MARKER = ' …[truncated]';
+
+/**
+ * Cut text to `max` characters, marking the cut. Text that must be cut is redacted FIRST (with
+ * the client's redactor when given, so configured patterns count too): the client's redaction of
+ * the whole message cannot recognise half a card number or e-mail.
+ */
+export function cap(text: string, max: number, redactor?: Redactor): string {
+  return text.length <= max ? text : shorten(text, max + CUT_MARKER.length, CUT_MARKER, redactor);
 }
 
 /** `<ticket>`: key, title and the triage fields (no personal data). */
-export function ticketBlock(ticket: Ticket, firstResponseDue?: string): DataBlock {
+export function ticketBlock(ticket: Ticket, firstResponseDue?: string, redactor?: Redactor): DataBlock {
   const lines = [
     `key: ${ticket.key}`,
-    `title: ${cap(ticket.title, 300)}`,
+    `title: ${cap(ticket.title, 300, redactor)}`,
     `category: ${ticket.category}`,
     `priority: ${ticket.priority}`,
     `status: ${ticket.status}`,
@@ -48,25 +56,25 @@ export function ticketBlock(ticket: Ticket, firstResponseDue?: string): DataBloc
 }
 
 /** `<customer_message>`: the original request text. */
-export function customerBlock(ticket: Ticket): DataBlock {
-  return { tag: 'customer_message', text: cap(ticket.text, MAX_MESSAGE_CHARS) };
+export function customerBlock(ticket: Ticket, redactor?: Redactor): DataBlock {
+  return { tag: 'customer_message', text: cap(ticket.text, MAX_MESSAGE_CHARS, redactor) };
 }
 
 /** `<thread>`: the most recent messages, each labelled with its role. */
-export function threadBlock(thread: readonly ThreadMessage[]): DataBlock | null {
+export function threadBlock(thread: readonly ThreadMessage[], redactor?: Redactor): DataBlock | null {
   if (thread.length === 0) return null;
   const recent = thread.slice(-MAX_THREAD_MESSAGES);
-  return { tag: 'thread', text: recent.map((m) => `[${m.role}] ${cap(m.text, MAX_THREAD_MESSAGE_CHARS)}`).join('\n') };
+  return { tag: 'thread', text: recent.map((m) => `[${m.role}] ${cap(m.text, MAX_THREAD_MESSAGE_CHARS, redactor)}`).join('\n') };
 }
 
 /** `<similar_tickets>`: resolved tickets that look alike, with their resolutions. */
-export function similarBlock(similar: readonly SimilarTicket[]): DataBlock | null {
+export function similarBlock(similar: readonly SimilarTicket[], redactor?: Redactor): DataBlock | null {
   if (similar.length === 0) return null;
   return {
     tag: 'similar_tickets',
     text: similar
       .slice(0, MAX_SIMILAR)
-      .map((s) => `- ${s.key}: ${cap(s.title, 200)}\n  resolution: ${s.resolution ? cap(s.resolution, 1_000) : '(not recorded)'}`)
+      .map((s) => `- ${s.key}: ${cap(s.title, 200, redactor)}\n  resolution: ${s.resolution ? cap(s.resolution, 1_000, redactor) : '(not recorded)'}`)
       .join('\n'),
   };
 }
@@ -76,8 +84,7 @@ export function blocks(...items: (DataBlock | null)[]): DataBlock[] {
   return items.filter((b): b is DataBlock => b !== null);
 }
 
-/** One line of model text for a card: no newlines, capped. */
+/** One line of model text for a card: no newlines, capped (redacted first when cut). */
 export function oneLine(text: string, max = 160): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+  return shorten(text.replace(/\s+/g, ' ').trim(), max, '…');
 }

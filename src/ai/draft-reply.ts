@@ -115,12 +115,13 @@ export function offlineReply(input: DraftReplyInput, reason = 'disabled'): Draft
 export async function draftReply(deps: DraftReplyDeps, input: DraftReplyInput): Promise<DraftReply> {
   if (!deps.ai?.enabled) return offlineReply(input, 'disabled');
   const known = new Set(input.similar.map((s) => s.key));
+  const rd = deps.ai.redactor;
   const r = await deps.ai.structured({
     purpose: 'draft_reply',
     ticketId: input.ticket.id,
     persona: input.persona,
     instructions: INSTRUCTIONS,
-    data: blocks(ticketBlock(input.ticket, input.firstResponseDue), customerBlock(input.ticket), threadBlock(input.thread), similarBlock(input.similar)),
+    data: blocks(ticketBlock(input.ticket, input.firstResponseDue, rd), customerBlock(input.ticket, rd), threadBlock(input.thread, rd), similarBlock(input.similar, rd)),
     task: `Draft the reply for ${input.ticket.key} with record_reply.`,
     tool: { name: 'record_reply', description: 'Record the drafted reply, its sources and suggestions for the agent.', schema: draftReplySchema },
     validate: (v) => (v.reply.trim() === '' ? 'empty reply' : null),

@@ -204,7 +204,8 @@ async function aiStage(
     ? { tag: 'previous_stages', text: previous.map((s, i) => `## Stage ${i + 1}: ${s.title} (${s.persona})\n${s.output}`).join('\n\n') }
     : null;
   const ownerBlock: DataBlock | null = input.owner ? { tag: 'ticket', text: `current owner: ${input.owner}` } : null;
-  const data = blocks(ticketBlock(ticket, input.firstResponseDue), ownerBlock, customerBlock(ticket), threadBlock(input.thread ?? []), similarBlock(input.similar ?? []), prev);
+  const rd = ai.redactor;
+  const data = blocks(ticketBlock(ticket, input.firstResponseDue, rd), ownerBlock, customerBlock(ticket, rd), threadBlock(input.thread ?? [], rd), similarBlock(input.similar ?? [], rd), prev);
   const common = {
     ticketId: ticket.id,
     persona,

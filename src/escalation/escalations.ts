@@ -19,6 +19,7 @@ import type { TicketService } from '../tickets/ticket-service.js';
 import { DECISION_TEXT, REASON_TEXT, breachPromptView, triagePromptView } from '../views/escalation-prompt.js';
 import type { MessageView } from '../views/message-view.js';
 import { distinctiveWords, isSimilar } from './similarity.js';
+import { shorten } from '../util/text.js';
 
 export type EscalationStatus = 'open' | 'accepted' | 'declined' | 'linked';
 
@@ -243,7 +244,7 @@ export class Escalations {
   similarRecent(t: Ticket, windowMs: number, now: number): Ticket[] {
     const words = distinctiveWords(`${t.title}\n${t.text}`);
     return this.d.tickets.repo
-      .similar(`${t.title} ${t.text}`.slice(0, 2000), { since: now - windowMs, excludeId: t.id, limit: 25 })
+      .similar(shorten(`${t.title} ${t.text}`, 2000, ''), { since: now - windowMs, excludeId: t.id, limit: 25 })
       .filter((c) => !c.deleted && isSimilar(words, distinctiveWords(`${c.title}\n${c.text}`)));
   }
 
