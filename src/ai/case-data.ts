@@ -13,10 +13,16 @@ export interface ThreadMessage {
   text: string;
 }
 
+/**
+ * A past ticket used for grounding. Only what the team learned: its key, its category and the
+ * resolution note an agent wrote (already scrubbed of names and identifiers, see
+ * `groundingNote`). Never its title or messages (another customer's words) nor replies
+ * addressed to that customer.
+ */
 export interface SimilarTicket {
   key: string;
-  title: string;
-  /** How it was resolved, or null if unknown. */
+  category: string;
+  /** The resolution note, scrubbed, or null if none was recorded. */
   resolution: string | null;
 }
 
@@ -67,16 +73,45 @@ export function threadBlock(thread: readonly ThreadMessage[], redactor?: Redacto
   return { tag: 'thread', text: recent.map((m) => `[${m.role}] ${cap(m.text, MAX_THREAD_MESSAGE_CHARS, redactor)}`).join('\n') };
 }
 
-/** `<similar_tickets>`: resolved tickets that look alike, with their resolutions. */
+/** `<similar_tickets>`: resolved tickets that look alike: key, category and resolution note only. */
 export function similarBlock(similar: readonly SimilarTicket[], redactor?: Redactor): DataBlock | null {
   if (similar.length === 0) return null;
   return {
     tag: 'similar_tickets',
     text: similar
       .slice(0, MAX_SIMILAR)
-      .map((s) => `- ${s.key}: ${cap(s.title, 200, redactor)}\n  resolution: ${s.resolution ? cap(s.resolution, 1_000, redactor) : '(not recorded)'}`)
+      .map((s) => `- ${s.key} (${s.category.replace(/_/g, ' ')})\n  resolution: ${s.resolution ? cap(s.resolution, 1_000, redactor) : '(not recorded)'}`)
       .join('\n'),
   };
+}
+
+const MENTION = /<@[A-Za-z0-9._:-]+>|(?<![\w.])@[A-Za-z0-9._-]+/g;
+
+/**
+ * A past ticket's resolution note made fit for grounding another customer's draft: redacted
+ * (e-mails, phones, cards, keys, configured patterns), mentions and the given names (that
+ * ticket's requester and agents) replaced, so no name or identifier of that case travels on.
+ *
+ * @example
+ * groundingNote('Told Alex (alex@x.io) to clear the cache', ['Alex Kim'], redactor)
+ * // 'Told [name] ([email]) to clear the cache'
+ */
+export function groundingNote(note: string, names: readonly (string | null | undefined)[], redactor: Redactor): string {
+  let text = redactor(note).text.replace(MENTION, '[name]');
+  const parts = new Set<string>();
+  for (const n of names) {
+    const full = n?.trim();
+    if (!full) continue;
+    parts.add(full);
+    for (const w of full.split(/\s+/)) if (w.length >= 2) parts.add(w);
+  }
+  for (const p of [...parts].sort((a, b) => b.length - a.length)) {
+    const esc = p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    text = text.replace(new RegExp(`(?<![\\p{L}\\p{N}])${esc}(?![\\p{L}\\p{N}])`, 'giu'), '[name]');
+  }
+  // A greeting names someone even when we do not know the name ("Hi Alex —").
+  text = text.replace(/\b(Hi|Hello|Hey|Dear|Thanks|Thank you),?\s+\p{Lu}[\p{L}'-]+/gu, '$1 [name]');
+  return text.replace(/\[name\](\s+\[name\])+/g, '[name]');
 }
 
 /** Drop nulls from a list of optional blocks. */

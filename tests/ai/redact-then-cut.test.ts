@@ -92,7 +92,7 @@ describe('what is sent to the model', () => {
           { role: 'customer', text: `${pad(MAX_THREAD_MESSAGE_CHARS - 10)} write to ${EMAIL}` },
           { role: 'customer', text: `${pad(MAX_THREAD_MESSAGE_CHARS - 5)} ACME-123456 ${pad(10)}` },
         ],
-        similar: [{ key: 'T-0900', title: `${pad(195)} ${CARD} (legacy title)`, resolution: 'Refunded the duplicate charge.' }],
+        similar: [{ key: 'T-0900', category: 'billing', resolution: `${pad(995)} ${CARD} refunded` }],
         persona: persona('support-specialist'),
       },
     );
