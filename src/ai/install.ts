@@ -206,6 +206,11 @@ export function installAi(core: Core, opts: InstallAiOptions = {}): AiFeatures {
     return groundingNote(note.data.text, names, ai.redactor) || null;
   }
 
+  /** Whether someone really escalated the ticket (or linked it to an incident): drafts only claim it then. */
+  function wasEscalated(t: Ticket): boolean {
+    return t.incidentKey !== null || tickets.repo.events(t.id).some((e) => e.type === 'escalated');
+  }
+
   /** Resolved tickets that look alike: key, category and resolution note only (no titles, no messages). */
   function similarTo(t: Ticket): SimilarTicket[] {
     return tickets.repo
@@ -236,7 +241,7 @@ export function installAi(core: Core, opts: InstallAiOptions = {}): AiFeatures {
     if (!t || t.deleted || !isOpen(t.status)) return null;
     const persona = personaFor(t);
     const due = firstResponseDue(t);
-    const reply = await draftReply({ ai }, { ticket: t, thread: threadOf(t), similar: similarTo(t), persona, ...(due ? { firstResponseDue: due } : {}) });
+    const reply = await draftReply({ ai }, { ticket: t, thread: threadOf(t), similar: similarTo(t), persona, escalated: wasEscalated(t), ...(due ? { firstResponseDue: due } : {}) });
     if (closed) return null;
     const saved: { id: number | null } = { id: null };
     tickets.change(t.id, actor, (cur, now) => {
@@ -462,6 +467,7 @@ export function installAi(core: Core, opts: InstallAiOptions = {}): AiFeatures {
         ticket: t,
         thread: threadOf(t),
         similar: similarTo(t),
+        escalated: wasEscalated(t),
         ...(due ? { firstResponseDue: due } : {}),
         // Only a real display name goes to the model, never a platform id.
         ...(ownerName && ownerName !== t.ownerId ? { owner: ownerName } : {}),
