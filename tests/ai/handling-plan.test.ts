@@ -132,7 +132,8 @@ describe('handlingPlan offline (no key)', () => {
 
     expect(a.stages[0]!.output).toContain('Customer goal: Get the service working again for everyone affected — "Dashboard down for all users"');
     expect(a.stages[0]!.output).toContain('First response due: 11:00 UTC');
-    expect(a.responseDraft).toContain('on-call team');
+    expect(a.responseDraft).toContain('looking into this now'); // nobody escalated it: no on-call claim
+    expect(a.responseDraft).not.toContain('raised this with the on-call team');
     expect(a.responseDraft).toContain('Restarted the API pool');
     expect(a.responseDraft).not.toContain('T-0950');
     expect(a.stages[0]!.output).toContain('Known fixes from similar tickets:\n- T-0950: Restarted the API pool');
