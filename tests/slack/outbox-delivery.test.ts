@@ -37,17 +37,10 @@ const quiet = { debug: noop, info: noop, warn: noop, error: noop, setLevel: noop
 afterEach(async () => {
   if (!env) return;
   await env.fake.close();
-  for (const c of env.cores) if (c.db.open) await c.core_close();
+  for (const c of env.cores) if (c.db.open) await c.close();
   rmSync(env.dir, { recursive: true, force: true });
   env = null;
 });
-
-declare module '../../src/app.js' {
-  interface Core {
-    /** Test helper: close the core. */
-    core_close(): Promise<void>;
-  }
-}
 
 async function setup(): Promise<Env> {
   const timer = new ManualClock(T0);
@@ -65,7 +58,6 @@ function boot(e: Env, timeoutMs = 60_000): Core {
     env: { VITEST: 'true' },
     logger: createLogger({ LOG_LEVEL: 'silent' }),
   });
-  core.core_close = () => core.close();
   core.registerPort(new SlackChatPort(createSlackClient({ token: 'xoxb-test', apiUrl: e.fake.apiUrl, timeoutMs, logger: quiet })));
   e.cores.push(core);
   return core;
