@@ -372,7 +372,7 @@ export class FakeSlack {
         // A thread whose parent the fake never stored (it came as an event) still has its replies.
         const root = target ? (target.thread_ts ?? target.ts) : this.messages.some((mm) => mm.channel === args.channel && mm.thread_ts === args.ts) ? String(args.ts) : null;
         if (!root) return { ok: false, error: 'thread_not_found' };
-        const msgs = this.messages.filter((mm) => mm.channel === args.channel && (mm.ts === root || (mm.thread_ts === root && inRange(mm.ts, args))));
+        const msgs = this.messages.filter((mm) => mm.channel === args.channel && (mm.ts === root || mm.thread_ts === root) && inRange(mm.ts, args));
         return page(msgs, args);
       }
       case 'apps.connections.open':
