@@ -54,6 +54,8 @@ export interface StoredMessage {
 export interface FakeSlackOptions {
   /** Message timestamps follow this clock (seconds part); by default they start at 1800000000. */
   clock?: { now(): number };
+  /** Answer every Web API call this many ms after handling it (a message lands before its answer). */
+  latencyMs?: number;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: handlers build free-form Slack answers
@@ -142,10 +144,14 @@ export class FakeSlack {
     this.failures.set(method, list);
   }
 
-  /** Forget every scripted failure not yet used (the platform "recovers"). */
+  /** Forget every scripted failure not yet used and end an outage (the platform "recovers"). */
   clearFailures(): void {
     this.failures.clear();
+    this.outage = null;
   }
+
+  /** Every call fails this way until clearFailures() (an outage); null ends it. */
+  outage: SlackFailure | null = null;
 
   /** Answer `method` with a custom handler. */
   on(method: string, handler: Handler): void {
@@ -290,7 +296,9 @@ export class FakeSlack {
       }
     }
     this.record(call);
-    send(res, 200, this.answer(method, args, call));
+    const body = this.answer(method, args, call);
+    if (this.options.latencyMs) await new Promise((r) => setTimeout(r, this.options.latencyMs));
+    send(res, 200, body);
   }
 
   private takeFailure(method: string): SlackFailure | undefined {
@@ -298,7 +306,7 @@ export class FakeSlack {
       const list = this.failures.get(key);
       if (list?.length) return list.shift();
     }
-    return undefined;
+    return this.outage ?? undefined;
   }
 
   private record(call: SlackCall): void {

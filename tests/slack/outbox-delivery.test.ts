@@ -154,7 +154,7 @@ describe('outbox lanes and recovery', () => {
     const e = await setup();
     const core = boot(e);
     const channels = ['C1', 'C2', 'C3', 'C4'];
-    e.fake.failNext('*', { kind: 'server_error', status: 503 }, 100_000);
+    e.fake.outage = { kind: 'server_error', status: 503 };
     // A 60-second outage while messages keep arriving.
     for (let s = 0; s < 60; s++) {
       const ch = channels[s % channels.length]!;
