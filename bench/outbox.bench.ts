@@ -127,7 +127,7 @@ async function outageRun(outageS: number): Promise<Record<string, number>> {
 }
 
 export async function runOutboxBench(): Promise<Record<string, number | string>> {
-  const runs = Number(process.env.OUTBOX_BENCH_CRASH_RUNS ?? 5);
+  const runs = Number(process.env.OUTBOX_BENCH_CRASH_RUNS ?? 4);
   const crashes = [];
   for (let i = 0; i < runs; i++) crashes.push(await crashRun());
   const outageS = Number(process.env.OUTBOX_BENCH_OUTAGE_S ?? 60);
