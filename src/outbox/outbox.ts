@@ -8,16 +8,34 @@ import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { ChatDeliveryError } from '../domain/errors.js';
-import type { ChatPort, PostResult } from '../ports/chat-port.js';
+import { type AudienceGuard, AudienceViolationError, type Purpose } from '../audience/placement.js';
+import type { Ticket } from '../domain/types.js';
+import type { ChatPort, PostResult, Sender } from '../ports/chat-port.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import type { Db } from '../store/db.js';
 import type { MessageView } from '../views/message-view.js';
 
 export type OutboxPayload =
-  /** `threadOfTicket`: post in that ticket's thread as known at send time (when threadId is not given). */
-  | { kind: 'post'; channelId: string; threadId?: string | null; threadOfTicket?: number; view: MessageView }
-  | { kind: 'update'; channelId: string; messageId: string; view: MessageView }
-  | { kind: 'ephemeral'; channelId: string; userId: string; threadId?: string | null; view: MessageView }
+  /**
+   * `threadOfTicket`: post in that ticket's (customer) thread as known at send time (when threadId
+   * is not given); `internalThreadOfTicket`: in its internal thread (the card's thread in the
+   * triage channel). `ackOfTicket`: this is the ticket's acknowledgement (remembered; it starts
+   * the customer thread when there is none yet). `as`: in that person's name. `purpose`: what an
+   * internal view is for (the guard re-checks it at send time).
+   */
+  | {
+      kind: 'post';
+      channelId: string;
+      threadId?: string | null;
+      threadOfTicket?: number;
+      internalThreadOfTicket?: number;
+      ackOfTicket?: number;
+      as?: Sender;
+      purpose?: Purpose;
+      view: MessageView;
+    }
+  | { kind: 'update'; channelId: string; messageId: string; view: MessageView; purpose?: Purpose }
+  | { kind: 'ephemeral'; channelId: string; userId: string; threadId?: string | null; view: MessageView; threadOfTicket?: number }
   | { kind: 'dm'; userId: string; view: MessageView }
   /** A ticket card, rendered from the ticket's state at send time (so it is always current). */
   | { kind: 'card'; ticketId: number; channelId: string; mode: 'post' | 'update' };
@@ -51,11 +69,26 @@ export interface OutboxRow {
 
 /** Supplies the current card for a ticket at send time. */
 export interface CardSource {
-  card(ticketId: number): { channelId: string; threadId: string | null; cardMessageId: string | null; view: MessageView } | null;
+  card(ticketId: number): {
+    channelId: string;
+    threadId: string | null;
+    cardMessageId: string | null;
+    view: MessageView;
+    /** The customer's message to link to from a card in the triage channel (link not known yet). */
+    needsLink?: { channelId: string; messageId: string } | null;
+  } | null;
   /** The ticket's thread as known now (cheap; no rendering). */
   threadOf(ticketId: number): string | null;
+  /** The ticket's internal thread (its card's thread in the triage channel), once the card is posted. */
+  internalThreadOf?(ticketId: number): string | null;
+  /** The ticket as stored (for the audience guard). */
+  ticket?(ticketId: number): Ticket | null;
   /** Called after a card was posted, to remember where it is (and the thread, if it started one). */
   cardPosted(ticketId: number, result: PostResult, startedThread: boolean): void;
+  /** Remember the link to the customer's message. */
+  linkKnown?(ticketId: number, link: string): void;
+  /** Called after a ticket's acknowledgement was posted (and whether it started the customer thread). */
+  ackPosted?(ticketId: number, result: PostResult, startedThread: boolean): void;
 }
 
 export interface OutboxOptions {
@@ -84,6 +117,7 @@ export class Outbox {
   private readonly ports = new Map<string, ChatPort>();
   private readonly limiters = new Map<string, RateLimiterMemory>();
   private cards: CardSource | null = null;
+  private guard: AudienceGuard | null = null;
   private draining: Promise<DrainStats> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly t: Clock;
@@ -117,6 +151,11 @@ export class Outbox {
 
   setCardSource(cards: CardSource): void {
     this.cards = cards;
+  }
+
+  /** Check every delivery against the two-audiences rule before it goes out (see AudienceGuard). */
+  setGuard(guard: AudienceGuard): void {
+    this.guard = guard;
   }
 
   /**
@@ -258,7 +297,7 @@ export class Outbox {
     if (claimed.changes === 0) return 'retried';
     const payload = JSON.parse(row.payload) as OutboxPayload;
     try {
-      const result = await this.deliver(port, payload);
+      const result = await this.deliver(port, payload, row.ticket_id);
       if (result === 'dropped') {
         this.db.prepare("UPDATE outbox SET status = 'dropped', last_error = 'nothing to send' WHERE id = ?").run(row.id);
         return 'dropped';
@@ -266,6 +305,7 @@ export class Outbox {
       this.db.transaction(() => {
         this.db.prepare("UPDATE outbox SET status = 'sent', sent_at = ?, result = ? WHERE id = ?").run(this.t.now(), JSON.stringify(result ?? null), row.id);
         if (payload.kind === 'card' && payload.mode === 'post' && result) this.cards?.cardPosted(payload.ticketId, result, result.startedThread);
+        if (payload.kind === 'post' && payload.ackOfTicket !== undefined && result) this.cards?.ackPosted?.(payload.ackOfTicket, result, result.startedThread);
       })();
       return 'sent';
     } catch (e) {
@@ -273,29 +313,55 @@ export class Outbox {
     }
   }
 
-  private async deliver(port: ChatPort, p: OutboxPayload): Promise<(PostResult & { startedThread: boolean }) | undefined | 'dropped'> {
+  /** The audience guard: throws AudienceViolationError (the row fails, never retried). */
+  private check(op: 'post' | 'update', channelId: string, view: MessageView, ticketId: number | null, purpose?: Purpose): void {
+    if (!this.guard) return;
+    const ticket = ticketId === null ? null : (this.cards?.ticket?.(ticketId) ?? null);
+    this.guard.check({ op, channelId, view, ticket, purpose });
+  }
+
+  private async deliver(port: ChatPort, p: OutboxPayload, ticketId: number | null): Promise<(PostResult & { startedThread: boolean }) | undefined | 'dropped'> {
     switch (p.kind) {
-      case 'post':
-        return {
-          ...(await port.post({ channelId: p.channelId, threadId: p.threadId ?? (p.threadOfTicket === undefined ? null : (this.cards?.threadOf(p.threadOfTicket) ?? null)), view: p.view })),
-          startedThread: false,
-        };
+      case 'post': {
+        let threadId = p.threadId ?? null;
+        if (!threadId && p.internalThreadOfTicket !== undefined) {
+          threadId = this.cards?.internalThreadOf?.(p.internalThreadOfTicket) ?? null;
+          // The card (which starts the internal thread) is not posted: never post loose in the triage channel.
+          if (!threadId) throw new ChatDeliveryError('the ticket card that starts the internal thread is not posted yet', true);
+        }
+        if (!threadId && p.threadOfTicket !== undefined) threadId = this.cards?.threadOf(p.threadOfTicket) ?? null;
+        this.check('post', p.channelId, p.view, ticketId ?? p.threadOfTicket ?? p.internalThreadOfTicket ?? null, p.purpose);
+        const res = await port.post({ channelId: p.channelId, threadId, view: p.view, ...(p.as ? { as: p.as } : {}) });
+        return { ...res, startedThread: threadId === null };
+      }
       case 'update':
+        this.check('update', p.channelId, p.view, ticketId, p.purpose);
         await port.update(p);
         return undefined;
-      case 'ephemeral':
-        await port.postEphemeral(p);
+      case 'ephemeral': {
+        const threadId = p.threadId ?? (p.threadOfTicket === undefined ? null : (this.cards?.threadOf(p.threadOfTicket) ?? null));
+        await port.postEphemeral({ channelId: p.channelId, userId: p.userId, threadId, view: p.view });
         return undefined;
+      }
       case 'dm':
         return { ...(await port.dm(p)), startedThread: false };
       case 'card': {
-        const card = this.cards?.card(p.ticketId);
+        let card = this.cards?.card(p.ticketId);
         if (!card) return 'dropped';
+        if (card.needsLink && port.permalink) {
+          const link = await port.permalink(card.needsLink).catch(() => null);
+          if (link) {
+            this.cards?.linkKnown?.(p.ticketId, link);
+            card = this.cards?.card(p.ticketId) ?? card;
+          }
+        }
         if (p.mode === 'update' || card.cardMessageId) {
           if (!card.cardMessageId) return 'dropped';
+          this.check('update', card.channelId, card.view, p.ticketId, 'card');
           await port.update({ channelId: card.channelId, messageId: card.cardMessageId, view: card.view });
           return undefined;
         }
+        this.check('post', card.channelId, card.view, p.ticketId, 'card');
         const res = await port.post({ channelId: card.channelId, threadId: card.threadId, view: card.view });
         return { ...res, startedThread: card.threadId === null };
       }
@@ -305,6 +371,11 @@ export class Outbox {
   private failed(row: OutboxRow, e: unknown): keyof DrainStats {
     const now = this.t.now();
     const err = e instanceof Error ? e.message : String(e);
+    if (e instanceof AudienceViolationError) {
+      this.db.prepare("UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?").run(err, row.id);
+      this.log?.error({ outboxId: row.id, platform: row.platform, kind: row.kind, code: e.code, error: err }, 'outbox: refused a message (audience)');
+      return 'failed';
+    }
     const retryable = e instanceof ChatDeliveryError ? e.retryable : true;
     const tooOld = now - row.created_at > this.opts.maxAgeMs;
     if (!retryable || tooOld) {
