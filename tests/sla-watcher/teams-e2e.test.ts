@@ -105,6 +105,12 @@ describe('through the Teams adapter', () => {
     const breachPrompt = sent.find((r) => flatText(cardOf(r)).includes('missed its first response SLA'))!;
     expect(executeActions(cardOf(breachPrompt)).map((a) => a.title)).toEqual(expect.arrayContaining(['Take it', 'Reassign…', 'Add note']));
 
+    // Two audiences: the customer's reply chain got the acknowledgement only — no card, prompt, ping or button.
+    const customerSide = x.fake.messages().filter((r) => String(r.conversationId).startsWith(CHANNEL));
+    expect(customerSide).toHaveLength(1);
+    expect(JSON.stringify(customerSide[0]!.body)).toContain(`we have your request: **${t.key}**`);
+    expect(JSON.stringify(customerSide[0]!.body)).not.toMatch(/Action\.(Execute|Submit)|Escalat|SLA/);
+
     // The digest in a Teams channel at 11:30 (UTC desk), once.
     x.clock.set(Date.parse('2026-03-10T11:30:00Z'));
     expect(sla.digests.run()).toEqual([{ channel: `teams:${LEADS}`, kind: 'daily', date: '2026-03-10' }]);
