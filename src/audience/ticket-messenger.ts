@@ -76,13 +76,14 @@ export class TicketMessenger {
     }
   }
 
-  /** Agents who get private work about a ticket: the owner, else the team (not away), else the leads. */
+  /** Agents who get private work about a ticket: the owner, else the team (not away), else the leads, else any known agents. */
   recipients(t: Ticket): string[] {
     const { config, directory } = this.d;
     if (t.ownerId) return [t.ownerId];
     const team = config.teams.find((x) => x.id === t.team);
     const members = (team?.members ?? []).filter((m) => !directory.isAway(m));
     if (members.length) return members.slice(0, MAX_PRIVATE_RECIPIENTS);
-    return config.leads.slice(0, MAX_PRIVATE_RECIPIENTS);
+    if (config.leads.length) return config.leads.slice(0, MAX_PRIVATE_RECIPIENTS);
+    return directory.agentIds().filter((m) => !directory.isAway(m)).slice(0, MAX_PRIVATE_RECIPIENTS);
   }
 }
