@@ -5,8 +5,8 @@
 import type { FrontdeskConfig } from '../config/schema.js';
 import { PRIORITIES, type Priority } from '../domain/types.js';
 import { type PartScore, scorePart, stratifiedFolds } from './eval.js';
-import { Learner } from './learner.js';
-import { Triage } from './triage.js';
+import { Learner, type LearnerOptions } from './learner.js';
+import { Triage, type TriageOptions } from './triage.js';
 
 export interface EvalLine {
   text: string;
@@ -26,6 +26,10 @@ export interface FreshOptions {
   seed?: number;
   /** Override RULE_EVIDENCE (for experiments). */
   ruleEvidence?: number;
+  /** Override PRIORITY_RULE_EVIDENCE (for experiments). */
+  priorityEvidence?: number;
+  /** Override learner options (for experiments). */
+  learner?: Partial<LearnerOptions>;
 }
 
 type Predict = (text: string) => { category: string; priority: string };
@@ -74,9 +78,17 @@ export function freshTriage(config: FrontdeskConfig, train: readonly EvalLine[],
     categories,
     triage: { ...config.triage, learner: true, builtInRules: rules && config.triage.builtInRules, rules: rules ? config.triage.rules : [] },
   };
-  const learner = new Learner(categories, opts.seed === undefined ? {} : { category: { seed: opts.seed }, priority: { seed: opts.seed } });
+  const lo: Partial<LearnerOptions> = { ...opts.learner };
+  if (opts.seed !== undefined) {
+    lo.category = { ...lo.category, seed: opts.seed };
+    lo.priority = { ...lo.priority, seed: opts.seed };
+  }
+  const learner = new Learner(categories, lo);
   learner.train(train);
-  const triage = new Triage(cfg, opts.ruleEvidence === undefined ? { learner } : { learner, ruleEvidence: opts.ruleEvidence });
+  const topts: TriageOptions = { learner };
+  if (opts.ruleEvidence !== undefined) topts.ruleEvidence = opts.ruleEvidence;
+  if (opts.priorityEvidence !== undefined) topts.priorityEvidence = opts.priorityEvidence;
+  const triage = new Triage(cfg, topts);
   const seenPri = PRIORITIES.filter((p) => train.some((l) => l.priority === p));
   return (text) => {
     const r = triage.classify({ text });

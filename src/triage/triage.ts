@@ -59,6 +59,8 @@ export interface TriageOptions {
   learner?: Learner | null;
   /** How many examples built-in category hints are worth (see `ruleFade`). */
   ruleEvidence?: number;
+  /** How many examples built-in soft priority hints are worth (see `ruleFade`). */
+  priorityEvidence?: number;
 }
 
 /** Sample weight of an agent's correction (imports and seeds weigh 1). */
@@ -67,6 +69,8 @@ export const CORRECTION_WEIGHT = 3;
 export const MAX_TRAINING_EXAMPLES = 50_000;
 /** Built-in category hints count fully with an untrained learner, half after this many examples. */
 export const RULE_EVIDENCE = 1000;
+/** Soft priority hints ("typo" → P4) count fully untrained, half after this many priority examples. */
+export const PRIORITY_RULE_EVIDENCE = 300;
 /** Strength of a soft priority hint, in log-odds. */
 const SUGGEST_WEIGHT = 1.5;
 const P2 = 2;
@@ -94,6 +98,7 @@ export class Triage {
   private readonly vipCustomers: Set<string>;
   private readonly vipChannels: Set<string>;
   private readonly ruleEvidence: number;
+  private readonly priorityEvidence: number;
 
   constructor(config: FrontdeskConfig, opts: TriageOptions = {}) {
     this.config = config;
@@ -104,6 +109,7 @@ export class Triage {
     this.vipCustomers = new Set(config.vipCustomers);
     this.vipChannels = new Set(config.channels.filter((c) => c.vip).map((c) => c.id));
     this.ruleEvidence = opts.ruleEvidence ?? RULE_EVIDENCE;
+    this.priorityEvidence = opts.priorityEvidence ?? PRIORITY_RULE_EVIDENCE;
   }
 
   /** Classify one message. Never throws on odd text. */
@@ -250,7 +256,8 @@ export class Triage {
    */
   private ruleFade(head: 'category' | 'priority' = 'category'): number {
     const seen = this.learner?.[head].seen ?? 0;
-    return this.ruleEvidence / (this.ruleEvidence + seen);
+    const evidence = head === 'priority' ? this.priorityEvidence : this.ruleEvidence;
+    return evidence / (evidence + seen);
   }
 
   /**
