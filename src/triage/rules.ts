@@ -23,6 +23,8 @@ export interface CompiledRule {
   suggest?: Priority;
   tag?: string;
   label?: string;
+  /** Impact rule: its category decides over topic words (see built-in-rules.ts). */
+  dominant?: boolean;
 }
 
 /** A rule that matched and the text it matched. */
@@ -79,6 +81,7 @@ export function compileRules(config: FrontdeskConfig, categories: readonly strin
       if (r.suggest) rule.suggest = r.suggest;
       if (r.tag) rule.tag = r.tag;
       if (r.label) rule.label = r.label;
+      if (r.dominant) rule.dominant = true;
       if (!rule.category && !rule.atLeast && !rule.suggest && !rule.tag) continue;
       rules.push(rule);
     }
