@@ -22,7 +22,7 @@ export interface TuneOptions {
   rounds: number;
 }
 
-export const DEFAULT_TUNE: TuneOptions = { folds: 4, range: 3, step: 0.25, minExamples: 100, maxExamples: 20_000, shrink: 0.5, rounds: 1 };
+export const DEFAULT_TUNE: TuneOptions = { folds: 4, range: 3, step: 0.25, minExamples: 500, maxExamples: 5_000, shrink: 0.5, rounds: 1 };
 
 /**
  * Tune `model.offsets` on out-of-fold predictions of models trained like it. Call after
