@@ -17,7 +17,7 @@ export interface BuiltInRule {
   weight?: number;
   atLeast?: Priority;
   suggest?: Priority;
-  tag?: 'outage' | 'broad' | 'prod' | 'failure';
+  tag?: 'outage' | 'broad' | 'prod';
   label?: string;
   /**
    * Impact rules (security incident, data loss): their category hint does not fade as the
@@ -252,7 +252,6 @@ export const BUILT_IN_RULES: readonly BuiltInRule[] = [
     category: 'access',
     weight: 3,
     atLeast: 'P2',
-    tag: 'failure',
     match: [
       "/\\b(?:can't|cant|cannot|can not|unable to|couldn't|could not|not able to)\\s+(?:log\\s*in|login|sign\\s*in|signin|sign on|access|get in(?:to)?)\\b/",
       'locked out',

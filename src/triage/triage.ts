@@ -152,8 +152,9 @@ export class Triage {
     }
     const tags = new Set<string>();
     for (const h of hits) if (h.rule.tag) tags.add(h.rule.tag);
-    const wide = (tags.has('outage') && (tags.has('broad') || tags.has('prod'))) || (tags.has('failure') && tags.has('broad'));
-    const { bonus, shown, impact } = this.categoryBonus(hits, tags.has('outage') && wide);
+    // One customer's team unable to log in is P1 (a customer blocked); a service down for all is P0.
+    const wide = tags.has('outage') && (tags.has('broad') || tags.has('prod'));
+    const { bonus, shown, impact } = this.categoryBonus(hits, wide);
     const anyCategoryRule = shown.length > 0;
     for (const { hit, w } of shown)
       signals.push({ kind: 'category', label: label(hit), source: `rule:${hit.rule.id}`, value: hit.rule.category!, weight: round(Math.min(w, 10)) });

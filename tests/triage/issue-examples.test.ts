@@ -68,7 +68,7 @@ describe('more languages', () => {
   it.each([
     ['Los pagos están caídos para todos nuestros clientes', 'P0'],
     ['全ユーザーで500エラーが出ています。至急対応してください', 'P0'],
-    ['Login funktioniert nicht mehr, niemand kann sich anmelden. Dringend!', 'P0'],
+    ['Login funktioniert nicht mehr, niemand kann sich anmelden. Dringend!', 'P1'],
     ['Le site est en panne pour tous nos clients', 'P0'],
     ['O sistema está fora do ar para todos os usuários', 'P0'],
     ['Unser Konto wurde gehackt', 'P0'],
