@@ -1,8 +1,11 @@
 /**
  * Hashed text features for the learner: word unigrams + bigrams and character 3–5-grams
- * (inside word boundaries), sublinear term frequency, each family L2-normalised and weighted.
+ * (inside word boundaries), an optional title block, and a structure block (an issue template's
+ * form fields and the text's shape, see structure.ts); sublinear term frequency, each block
+ * L2-normalised and weighted.
  * Memory is fixed by the bucket count (2^bits), whatever the vocabulary.
  */
+import { structureTokens } from './structure.js';
 import { words } from './text.js';
 
 export interface FeatureOptions {
@@ -26,6 +29,11 @@ export interface FeatureOptions {
   titleWeight: number;
   /** Only the first this-many characters of the first line form the title. */
   titleChars: number;
+  /**
+   * Weight of the structure block: form fields (`issue type=bug`) and shape tokens (`#code`,
+   * `#first-line?`), see structure.ts. 0 = off.
+   */
+  structureWeight: number;
 }
 
 export const DEFAULT_FEATURES: FeatureOptions = {
@@ -38,16 +46,19 @@ export const DEFAULT_FEATURES: FeatureOptions = {
   maxWordLength: 24,
   titleWeight: 0,
   titleChars: 200,
+  structureWeight: 0.5,
 };
 
 /** A sparse vector; indices may repeat across blocks (dot products simply add up). */
 export interface SparseVector {
   idx: Int32Array;
   val: Float32Array;
-  /** Entries before this index are the word block, the rest the character block (then the title block). */
+  /** Entries before this index are the word block, from here to `split2` the character block. */
   split: number;
-  /** Entries from this index on are the title block (= idx.length without one). */
+  /** Entries from this index to `split3` are the title block. */
   split2: number;
+  /** Entries from this index on are the structure block (= idx.length without one). */
+  split3: number;
   /** Word unigrams (token, bucket) in the order seen, for explaining a prediction. */
   unigrams?: { token: string; bucket: number }[];
 }
@@ -56,6 +67,7 @@ const SEED_WORD = 0x811c9dc5;
 const SEED_BIGRAM = 0x9e3779b1;
 const SEED_CHAR = 0x27d4eb2f;
 const SEED_TITLE = 0x165667b1;
+const SEED_STRUCTURE = 0x3c6ef372;
 
 /** FNV-1a over s[start, end) with a seed, finished with a murmur-style mix. */
 function hashRange(s: string, start: number, end: number, seed: number): number {
@@ -149,7 +161,15 @@ export class FeatureExtractor {
       }
       this.flush(n, idx, val);
     }
-    const out: SparseVector = { idx: Int32Array.from(idx), val: Float32Array.from(val), split, split2 };
+    const split3 = idx.length;
+
+    // Structure: form fields and the shape of the text.
+    if (this.opts.structureWeight > 0) {
+      n = 0;
+      for (const t of structureTokens(text, this.opts.maxChars)) n = this.bump(hashRange(t, 0, t.length, SEED_STRUCTURE) & this.mask, n);
+      this.flush(n, idx, val);
+    }
+    const out: SparseVector = { idx: Int32Array.from(idx), val: Float32Array.from(val), split, split2, split3 };
     if (unigrams) out.unigrams = unigrams;
     this.normalize(out, this.idf);
     return out;
@@ -185,7 +205,8 @@ export class FeatureExtractor {
   normalize(x: SparseVector, idf: Float32Array | null): void {
     this.block(x, 0, x.split, this.opts.wordWeight, idf);
     this.block(x, x.split, x.split2, this.opts.charWeight, idf);
-    this.block(x, x.split2, x.idx.length, this.opts.titleWeight, idf);
+    this.block(x, x.split2, x.split3, this.opts.titleWeight, idf);
+    this.block(x, x.split3, x.idx.length, this.opts.structureWeight, idf);
   }
 
   private block(x: SparseVector, from: number, to: number, weight: number, idf: Float32Array | null): void {

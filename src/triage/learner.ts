@@ -139,8 +139,9 @@ export class Learner {
     const pys = Int32Array.from(py);
     this.category.fit(cys, w, xs);
     if (this.opts.tune.category) tuneOffsets(this.category, cys, w, xs);
-    this.priority.fit(pys, w, xs);
-    if (this.opts.tune.priority) tuneOffsets(this.priority, pys, w, xs);
+    const pxs = (i: number): SparseVector => withoutStructure(xs(i));
+    this.priority.fit(pys, w, pxs);
+    if (this.opts.tune.priority) tuneOffsets(this.priority, pys, w, pxs);
     return { category: this.category.seen, priority: this.priority.seen };
   }
 
@@ -157,13 +158,13 @@ export class Learner {
     const c = ex.category ? this.catIndex.get(ex.category) : undefined;
     if (c !== undefined) this.category.learnOne(x, c, weight, until.category ?? ((p) => argmax(p) === c && p[c]! >= 0.5));
     const p = ex.priority ? this.priIndex.get(ex.priority) : undefined;
-    if (p !== undefined) this.priority.learnOne(x, p, weight, until.priority ?? ((q) => argmax(q) === p && q[p]! >= 0.5));
+    if (p !== undefined) this.priority.learnOne(withoutStructure(x), p, weight, until.priority ?? ((q) => argmax(q) === p && q[p]! >= 0.5));
   }
 
   /** Predict both heads; a head that has learned nothing answers null. */
   predict(text: string): LearnerPrediction {
     const x = this.extractor.extract(text, true);
-    return { category: head(this.category, x), priority: head(this.priority, x), x };
+    return { category: head(this.category, x), priority: head(this.priority, withoutStructure(x)), x };
   }
 
   /**
@@ -194,6 +195,16 @@ const STOPWORDS = new Set(
     ' ',
   ),
 );
+
+/**
+ * The features without the structure block, for the priority head: an issue template's fields
+ * and shape say what kind of report it is, not how urgent (5-fold CV on Hadoop priorities:
+ * macro-F1 0.352 with them, 0.381 without).
+ */
+function withoutStructure(x: SparseVector): SparseVector {
+  if (x.split3 === x.idx.length) return x;
+  return { idx: x.idx.subarray(0, x.split3), val: x.val.subarray(0, x.split3), split: x.split, split2: x.split2, split3: x.split3 };
+}
 
 function head(model: LinearModel, x: SparseVector): HeadPrediction | null {
   if (model.seen === 0) return null;

@@ -1,6 +1,6 @@
 /** The learner: hashed features, deterministic SGD training, incremental learning. */
 import { describe, expect, it } from 'vitest';
-import { FeatureExtractor } from '../../src/triage/features.js';
+import { DEFAULT_FEATURES, FeatureExtractor } from '../../src/triage/features.js';
 import { Learner } from '../../src/triage/learner.js';
 import { words } from '../../src/triage/text.js';
 
@@ -34,6 +34,13 @@ describe('features', () => {
     });
     expect(words2).toBeCloseTo(1, 5);
     expect(chars2).toBeCloseTo(1, 5);
+    // A one-line chat message has no structure block; a report's block has the structure weight.
+    expect(a.split3).toBe(a.idx.length);
+    const r = fx.extract('Export fails\n### Issue type\nBug\n```\nTypeError: x is undefined\n```');
+    let s2 = 0;
+    for (let i = r.split3; i < r.idx.length; i++) s2 += r.val[i]! ** 2;
+    expect(r.idx.length).toBeGreaterThan(r.split3);
+    expect(Math.sqrt(s2)).toBeCloseTo(DEFAULT_FEATURES.structureWeight, 5);
     expect(Math.max(...a.idx)).toBeLessThan(4096);
     expect(fx.extract('').idx).toHaveLength(0);
   });
