@@ -26,6 +26,11 @@ export interface LearnerOptions {
   cacheBudget: number;
   /** Weight features by inverse document frequency (computed at full training). */
   idf: boolean;
+  /**
+   * Also weight each feature by its relevance to the categories (see `relevanceWeights`),
+   * computed at full training from the examples with a category.
+   */
+  relevance: boolean;
   /** Tune each head's decision offsets by inner cross-validation at full training (see calibrate.ts). */
   tune: { category: boolean; priority: boolean };
 }
@@ -37,6 +42,7 @@ export const DEFAULT_LEARNER: LearnerOptions = {
   priority: { classWeightPower: 1, lambda: 3e-3 },
   cacheBudget: 8_000_000,
   idf: true,
+  relevance: true,
   tune: { category: false, priority: true },
 };
 
@@ -106,12 +112,18 @@ export class Learner {
       const dim = this.extractor.dim;
       const df = new Uint32Array(dim);
       const mark = new Uint32Array(dim);
+      const k = this.categories.length;
+      const relevance = this.opts.relevance && new Set(cy.filter((c) => c >= 0)).size >= 2;
+      // Documents of each category containing each bucket (for relevance weights).
+      const inClass = relevance ? new Uint32Array(k * dim) : null;
       for (let i = 0; i < texts.length; i++) {
         const x = this.extractor.extract(texts[i]!);
+        const c = cy[i]!;
         for (const b of x.idx) {
           if (mark[b] === i + 1) continue;
           mark[b] = i + 1;
           df[b] = df[b]! + 1;
+          if (inClass && c >= 0) inClass[c * dim + b] = inClass[c * dim + b]! + 1;
         }
         if (budget >= x.idx.length) {
           budget -= x.idx.length;
@@ -121,6 +133,7 @@ export class Learner {
       const idf = new Float32Array(dim);
       const n = texts.length;
       for (let b = 0; b < dim; b++) idf[b] = Math.log((1 + n) / (1 + df[b]!)) + 1;
+      if (inClass) relevanceWeights(idf, inClass, k);
       for (const x of cache) if (x) this.extractor.normalize(x, idf);
       this.extractor.idf = idf;
     }
@@ -195,6 +208,31 @@ const STOPWORDS = new Set(
     ' ',
   ),
 );
+
+/**
+ * Multiply each bucket's weight in `w` by its relevance frequency (Lan et al., 2009, taken over
+ * the categories): log2(2 + a / max(1, o)), where a is the number of documents of the category
+ * that contain it most often relative to the others and o the number of other documents that
+ * contain it. A word that marks one category counts more than one spread over all of them;
+ * a bucket no categorised document has keeps its weight. `inClass[c * dim + b]` counts
+ * documents of category c with bucket b.
+ * 5-fold CV on NLBSE issues: macro-F1 +0.006 over idf alone (mean of 4 seeds).
+ */
+export function relevanceWeights(w: Float32Array, inClass: Uint32Array, k: number): void {
+  const dim = w.length;
+  for (let b = 0; b < dim; b++) {
+    let total = 0;
+    for (let c = 0; c < k; c++) total += inClass[c * dim + b]!;
+    if (total === 0) continue;
+    let best = 1;
+    for (let c = 0; c < k; c++) {
+      const a = inClass[c * dim + b]!;
+      const r = Math.log2(2 + a / Math.max(1, total - a));
+      if (r > best) best = r;
+    }
+    w[b] = w[b]! * best;
+  }
+}
 
 /**
  * The features without the structure block, for the priority head: an issue template's fields

@@ -1,7 +1,7 @@
 /** The learner: hashed features, deterministic SGD training, incremental learning. */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FEATURES, FeatureExtractor } from '../../src/triage/features.js';
-import { Learner } from '../../src/triage/learner.js';
+import { Learner, relevanceWeights } from '../../src/triage/learner.js';
 import { words } from '../../src/triage/text.js';
 
 const data = [
@@ -43,6 +43,18 @@ describe('features', () => {
     expect(Math.sqrt(s2)).toBeCloseTo(DEFAULT_FEATURES.structureWeight, 5);
     expect(Math.max(...a.idx)).toBeLessThan(4096);
     expect(fx.extract('').idx).toHaveLength(0);
+  });
+});
+
+describe('relevance weights', () => {
+  it('raise a feature that marks one category more than one spread over both, leave unseen ones alone', () => {
+    // 2 categories × 3 buckets: bucket 0 only in category 0 (6 docs), bucket 1 in 3 docs of each, bucket 2 in none.
+    const inClass = Uint32Array.from([6, 3, 0, 0, 3, 0]);
+    const w = Float32Array.from([2, 2, 2]);
+    relevanceWeights(w, inClass, 2);
+    expect(w[0]).toBeCloseTo(2 * Math.log2(2 + 6), 5);
+    expect(w[1]).toBeCloseTo(2 * Math.log2(2 + 1), 5);
+    expect(w[2]).toBe(2);
   });
 });
 
