@@ -10,7 +10,8 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Core } from '../../src/app.js';
-import { queueView, runCommand } from '../../src/commands/ticket-commands.js';
+import { homeFor } from '../../src/commands/home.js';
+import { runCommand } from '../../src/commands/ticket-commands.js';
 import { DEMO_PEOPLE, DEFAULT_PERSON } from '../../src/demo/people.js';
 import { CLOCK_AHEAD_SETTING, applyPlaygroundDefaults, playgroundAheadMs } from '../../src/demo/playground-defaults.js';
 import { dmChannelId, type LocalChannel, type LocalForm, PlaygroundStore } from '../../src/demo/playground-store.js';
@@ -322,7 +323,7 @@ export function mountPlayground(core: Core, opts: PlaygroundOptions = {}): Playg
 
   api.get('/queue', (req, res) => {
     const me = who(req);
-    res.json({ html: renderMessageView(queueView(core.tickets, me), ctx) });
+    res.json({ html: renderMessageView(homeFor(core.tickets, me), ctx) });
   });
 
   api.get('/clock', (_req, res) => {

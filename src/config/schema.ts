@@ -209,6 +209,13 @@ export const configSchema = z
         time: timeOfDay.default('09:00'),
         weekdays: z.array(weekdaySchema).default([1, 2, 3, 4, 5]),
         weeklyDay: weekdaySchema.default(1).describe('weekday of the weekly summary'),
+        targets: z
+          .object({
+            csat: z.number().min(0).max(1).default(0.9).describe('target share of satisfied ratings (4–5 of 5); the digest marks it'),
+            fcr: z.number().min(0).max(1).default(0.8).describe('target first-contact resolution rate; the digest marks it'),
+          })
+          .strict()
+          .prefault({} as never),
       })
       .strict()
       .prefault({} as never),
@@ -216,6 +223,13 @@ export const configSchema = z
       .object({
         slaSweep: z.string().default('* * * * *').describe('cron expression (6 fields allowed, with seconds)'),
         outboxPollMs: z.number().int().positive().default(1000),
+      })
+      .strict()
+      .prefault({} as never),
+    csat: z
+      .object({
+        enabled: z.boolean().default(true).describe('ask the requester to rate the resolution (1–5, with a "still broken" button)'),
+        changeWindowHours: z.number().positive().default(24).describe('how long after the first answer the requester may change it'),
       })
       .strict()
       .prefault({} as never),

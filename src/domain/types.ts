@@ -137,6 +137,12 @@ export const EVENT_TYPES = [
   'reply_sent',
   'reply_discarded',
   'plan_created',
+  /** What the team learned, written by the resolving agent (internal). */
+  'resolution_note',
+  /** The customer was asked to rate the resolution. */
+  'csat_asked',
+  /** The requester's satisfaction rating (1–5), or a change of it. */
+  'csat_rated',
 ] as const;
 export type TicketEventType = (typeof EVENT_TYPES)[number];
 

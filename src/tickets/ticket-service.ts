@@ -69,6 +69,9 @@ export interface TicketChange {
 
 export type ChangeListener = (change: TicketChange) => void | Promise<void>;
 
+/** Work that belongs to a change, run inside its transaction (see onChangedInTransaction). */
+export type ChangeHook = (before: Ticket, after: Ticket, actor: string) => void;
+
 interface Mutation {
   patch: TicketPatch;
   events: { type: TicketEventType; data?: Record<string, unknown> }[];
@@ -105,6 +108,7 @@ export class TicketService {
   readonly training: TrainingRepo;
   private readonly listeners: ChangeListener[] = [];
   private readonly creationHooks: ((ticket: Ticket) => void)[] = [];
+  private readonly changeHooks: ChangeHook[] = [];
 
   constructor(private readonly deps: CoreDeps) {
     this.repo = new TicketRepo(deps.db);
@@ -160,6 +164,16 @@ export class TicketService {
    */
   onCreatedInTransaction(fn: (ticket: Ticket) => void): void {
     this.creationHooks.push(fn);
+  }
+
+  /**
+   * Run `fn` inside the transaction of every change made through `change()` (status, owner, …),
+   * with the ticket before and after — for writes that belong to the change, such as the CSAT
+   * question on resolution. Each hook runs in its own savepoint: if it throws, only its writes
+   * are undone and it is logged.
+   */
+  onChangedInTransaction(fn: ChangeHook): void {
+    this.changeHooks.push(fn);
   }
 
   private emit(change: TicketChange): void {
@@ -338,6 +352,13 @@ export class TicketService {
       const next = this.save(t, m.patch, now);
       for (const e of m.events) this.repo.appendEvent(t.id, e.type, actor, now, e.data ?? {});
       this.announce(next, m.threadLine);
+      for (const hook of this.changeHooks) {
+        try {
+          db.transaction(() => hook(t, next, actor))();
+        } catch (e) {
+          this.deps.logger?.error({ err: e, ticket: t.key }, 'a ticket-change hook failed; the change was kept');
+        }
+      }
       changed = next;
       types = m.events.map((e) => e.type);
       return next;

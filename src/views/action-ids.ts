@@ -27,6 +27,16 @@ export const ACTIONS = {
   followUpCreate: 'plan.follow_up_create',
   digestTake: 'digest.take',
   digestSnooze: 'digest.snooze',
+  /** The customer's satisfaction answer: value `T-1042|1`..`T-1042|5`. */
+  csatRate: 'csat.rate',
+  /** The customer says the fix did not work: reopens the ticket. */
+  csatStillBroken: 'csat.still_broken',
+  /** Opens the resolution-note form for a resolved ticket. */
+  resolutionNote: 'ticket.resolution_note',
+  /** Resolve a ticket someone else owns, after the confirm step: value `T-1042|note`. */
+  resolveConfirmed: 'ticket.resolve_confirmed',
+  /** Reassign a ticket someone else owns, after the confirm step: value `T-1042|U123`. */
+  reassignConfirmed: 'ticket.reassign_confirmed',
 } as const;
 
 export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
@@ -36,6 +46,7 @@ export const FORMS = {
   editDraft: 'form.edit_draft',
   reassign: 'form.reassign',
   addNote: 'form.add_note',
+  resolutionNote: 'form.resolution_note',
 } as const;
 
 export type FormId = (typeof FORMS)[keyof typeof FORMS];
