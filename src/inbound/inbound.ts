@@ -135,7 +135,7 @@ export async function handleReaction(svc: TicketService, r: InboundReaction): Pr
       platform: r.platform,
       ticketId: t.id,
       payload: { kind: 'ephemeral', channelId: r.channelId, userId: r.userId, threadId: r.channelId === t.channelId ? t.threadId : null, view: confirmOthersTicketView(t, 'resolve', ACTIONS.resolveConfirmed, `${t.key}|`) },
-      idempotencyKey: `confirm-resolve:${t.id}:${r.userId}:${svc.clock.now()}`,
+      idempotencyKey: `confirm-resolve:${t.id}:${r.userId}:${r.eventId ?? `${svc.clock.now()}:${svc.repo.events(t.id).length}`}`,
     });
     return { kind: 'confirm_asked', ticket: t };
   }

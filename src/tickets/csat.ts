@@ -73,13 +73,15 @@ export class CsatService {
    */
   ask(t: Ticket, now: number): void {
     if (!this.shouldAsk(t)) return;
+    // The n-th time this ticket is asked (a reopened ticket is asked again, maybe in the same ms).
+    const round = this.svc.repo.events(t.id).filter((e) => e.type === 'csat_asked').length + 1;
     this.repo.ask(t.id, t.requesterId, now);
-    this.svc.repo.appendEvent(t.id, 'csat_asked', 'frontdesk', now, { requester: t.requesterId });
+    this.svc.repo.appendEvent(t.id, 'csat_asked', 'frontdesk', now, { requester: t.requesterId, round });
     this.svc.outbox.enqueue({
       platform: t.platform,
       ticketId: t.id,
       payload: { kind: 'post', ...customerThread(t), view: csatQuestionView(t, this.svc.config.csat.changeWindowHours) },
-      idempotencyKey: `csat-ask:${t.id}:${now}`,
+      idempotencyKey: `csat-ask:${t.id}:${round}`,
     });
   }
 
@@ -143,7 +145,7 @@ export function promptForResolutionNote(svc: TicketService, t: Ticket, userId: s
     platform: t.platform,
     ticketId: t.id,
     payload: { kind: 'ephemeral', channelId, userId, threadId: channelId === t.channelId ? t.threadId : null, view: resolutionNotePromptView(t) },
-    idempotencyKey: `note-prompt:${t.id}:${userId}:${svc.clock.now()}`,
+    idempotencyKey: `note-prompt:${t.id}:${userId}:${t.resolvedAt ?? svc.clock.now()}:${svc.repo.events(t.id).length}`,
   });
 }
 
