@@ -24,6 +24,7 @@ import {
   alreadyOpenView,
   csatClosedView,
   csatNotRequesterView,
+  csatNotAskedView,
   csatNotResolvedView,
   csatQuestionView,
   csatThanksView,
@@ -97,7 +98,8 @@ export class CsatService {
       const t = this.svc.require(ref);
       if (userId !== t.requesterId) return csatNotRequesterView(t);
       const s = this.repo.get(t.id);
-      if (isOpen(t.status) || !s) return csatNotResolvedView(t);
+      if (isOpen(t.status)) return csatNotResolvedView(t);
+      if (!s) return csatNotAskedView(t);
       const now = clock.now();
       if (s.answeredAt !== null && now - s.answeredAt >= this.windowMs) return csatClosedView(t, s.rating);
       const changed = s.rating !== null;

@@ -81,6 +81,11 @@ export function csatNotResolvedView(t: Ticket): MessageView {
   return customerNotice(`**${t.key}** is open again, so there is nothing to rate yet — we will ask again when it is resolved.`);
 }
 
+/** No rating question is open for this ticket (asked before CSAT was on, or not asked at all). */
+export function csatNotAskedView(t: Ticket): MessageView {
+  return customerNotice(`There is no rating question open for **${t.key}**, so nothing was recorded. Thanks all the same!`);
+}
+
 /** "Still broken" reopened the ticket. */
 export function stillBrokenView(t: Ticket): MessageView {
   return customerNotice(`Sorry it is not fixed yet. **${t.key}** is open again and the team has been told; we will reply here.`);
