@@ -169,12 +169,13 @@ export function computeOutcomes(db: Db, from: number, to: number): Outcomes {
             AND (e.data ->> '$.to' = 'resolved' OR (e.data ->> '$.to' = 'closed' AND e.data ->> '$.from' <> 'resolved'))
           GROUP BY e.ticket_id
        ), scored AS (
+         -- One pass over each resolved ticket's timeline (ticket_events_ticket index).
          SELECT res.id,
-                (SELECT COUNT(*) FROM ticket_events r WHERE r.ticket_id = res.id AND r.at <= res.at
-                   AND ((r.type = 'replied' AND r.data ->> '$.role' = 'agent') OR r.type = 'reply_sent')) AS replies,
-                EXISTS (SELECT 1 FROM ticket_events o WHERE o.ticket_id = res.id AND o.type = 'reopened') AS ever_reopened,
-                EXISTS (SELECT 1 FROM ticket_events o WHERE o.ticket_id = res.id AND o.type = 'reopened' AND o.at >= res.at) AS reopened_after
-           FROM res
+                SUM(CASE WHEN r.at <= res.at AND (r.type = 'reply_sent' OR (r.type = 'replied' AND r.data ->> '$.role' = 'agent')) THEN 1 ELSE 0 END) AS replies,
+                MAX(r.type = 'reopened') AS ever_reopened,
+                MAX(r.type = 'reopened' AND r.at >= res.at) AS reopened_after
+           FROM res JOIN ticket_events r ON r.ticket_id = res.id
+          GROUP BY res.id
        )
        SELECT COUNT(*) AS n,
               COALESCE(SUM(CASE WHEN replies = 1 AND NOT ever_reopened THEN 1 ELSE 0 END), 0) AS fcr,
