@@ -28,6 +28,7 @@ import { type TicketPatch, TicketRepo } from '../store/ticket-repo.js';
 import { TrainingRepo } from '../store/training-repo.js';
 import type { Triage } from '../triage/triage.js';
 import { cleanText, extractLinks, titleOf } from '../util/text.js';
+import { createRedactor, type Redactor } from '../ai/redact.js';
 import { type MessageView, mention, plain } from '../views/message-view.js';
 import { ticketCard } from '../views/ticket-card.js';
 import { assertTransition, isOpen } from './lifecycle.js';
@@ -109,8 +110,11 @@ export class TicketService {
   private readonly listeners: ChangeListener[] = [];
   private readonly creationHooks: ((ticket: Ticket) => void)[] = [];
   private readonly changeHooks: ChangeHook[] = [];
+  /** Redacts text before it is cut (titles, length limits), with the configured extra patterns. */
+  private readonly redactor: Redactor;
 
   constructor(private readonly deps: CoreDeps) {
+    this.redactor = createRedactor(deps.config.ai.redactPatterns);
     this.repo = new TicketRepo(deps.db);
     this.training = new TrainingRepo(deps.db);
     deps.outbox.setCardSource({
@@ -238,7 +242,7 @@ export class TicketService {
   open(input: OpenTicketInput): OpenTicketResult {
     const { config, db, clock } = this.deps;
     const now = clock.now();
-    const clean = cleanText(input.text, config.limits.maxTextLength);
+    const clean = cleanText(input.text, config.limits.maxTextLength, this.redactor);
     const result = db.transaction((): OpenTicketResult => {
       if (input.eventId && !this.repo.markInbound(input.platform, input.eventId, now)) {
         const existing = input.sourceMessageId ? this.repo.findBySource(input.platform, input.channelId, input.sourceMessageId) : null;
@@ -278,7 +282,7 @@ export class TicketService {
         cardMessageId: null,
         requesterId: input.requesterId,
         requesterName: input.requesterName ?? null,
-        title: titleOf(clean.text),
+        title: titleOf(clean.text, this.redactor),
         text: clean.text,
         category,
         priority,
@@ -435,11 +439,12 @@ export class TicketService {
       }
       if (to === 'resolved') {
         patch.resolvedAt = now;
-        threadLine = `${t.key} was resolved by ${mention(actor)}${note ? `: ${plain(note)}` : '.'}`;
+        // A note given with the resolution is the resolution note: internal, never in the thread line.
+        threadLine = `${t.key} was resolved by ${mention(actor)}.`;
       }
       if (to === 'closed') patch.closedAt = now;
       events.push({ type: 'status_changed', data: { from: t.status, to } });
-      if (note) events.push({ type: 'note', data: { text: note } });
+      if (note) events.push({ type: to === 'resolved' ? 'resolution_note' : 'note', data: { text: note } });
       return { patch, events, threadLine };
     });
   }
@@ -493,7 +498,7 @@ export class TicketService {
   }
 
   addNote(ref: string | number, text: string, actor: string): Ticket {
-    const clean = cleanText(text, 4000).text;
+    const clean = cleanText(text, 4000, this.redactor).text;
     return this.change(ref, actor, () => ({ patch: {}, events: [{ type: 'note', data: { text: clean } }] }));
   }
 
@@ -527,7 +532,7 @@ export class TicketService {
       const t = this.repo.findByThread(r.platform, r.channelId, r.threadId);
       if (!t) return null;
       const role = r.isBot ? 'bot' : directory.isAgent(r.authorId) ? 'agent' : 'customer';
-      const text = cleanText(r.text || ' (no text)', this.deps.config.limits.maxTextLength).text;
+      const text = cleanText(r.text || ' (no text)', this.deps.config.limits.maxTextLength, this.redactor).text;
       if (!this.repo.addMessage({ ticketId: t.id, platform: r.platform, channelId: r.channelId, messageId: r.messageId, authorId: r.authorId, authorRole: role, text, at: now }))
         return t;
       if (role === 'bot') return t;
@@ -572,10 +577,10 @@ export class TicketService {
     const t = this.repo.findBySource(platform, channelId, messageId);
     if (!t) return null;
     if (eventId && !this.repo.markInbound(platform, eventId, this.deps.clock.now())) return t;
-    const clean = cleanText(text || ' ', this.deps.config.limits.maxTextLength).text;
+    const clean = cleanText(text || ' ', this.deps.config.limits.maxTextLength, this.redactor).text;
     this.repo.updateMessage(platform, channelId, messageId, { text: clean }, this.deps.clock.now());
     return this.change(t.id, t.requesterId, (cur) => ({
-      patch: { text: clean, title: titleOf(clean) },
+      patch: { text: clean, title: titleOf(clean, this.redactor) },
       events: [{ type: 'message_edited', data: { previous: cur.text } }],
     }));
   }
