@@ -9,6 +9,7 @@ import { FrontdeskError } from '../domain/errors.js';
 import { CliContext } from './context.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerDigestCommand } from './digest-command.js';
+import { registerKnowledgeCommands } from './knowledge-commands.js';
 import { registerTicketsCommands } from './tickets-commands.js';
 import { registerTriageCommands } from './triage-commands.js';
 
@@ -42,6 +43,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerTicketsCommands(program, ctx);
   registerDigestCommand(program, ctx);
   registerDemoCommand(program, ctx);
+  registerKnowledgeCommands(program, ctx);
   return program;
 }
 

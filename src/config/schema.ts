@@ -106,6 +106,11 @@ export const channelSchema = z
     team: z.string().optional().describe('team that owns requests from this channel'),
     persona: z.string().optional().describe('persona id used for suggested replies here'),
     vip: z.boolean().default(false).describe('requests here count as VIP'),
+    triageChannel: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('private triage channel for tickets from this channel (overrides the top-level triageChannel)'),
   })
   .strict();
 
@@ -151,6 +156,13 @@ export const configSchema = z
       .array(channelSchema)
       .default([])
       .describe('support channels; empty = every channel the bot is in'),
+    triageChannel: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'private channel where agents work tickets (card, prompts, pings, plans, drafts); customers then see only an acknowledgement and agents\' replies. Unset = inline mode',
+      ),
     agents: z.array(z.string()).default([]).describe('user ids of support agents'),
     agentGroups: z.array(z.string()).default([]).describe('Slack user group ids whose members are agents'),
     leads: z.array(z.string()).default([]).describe('user ids of leads (get the digest, can do everything agents can)'),
@@ -263,6 +275,39 @@ export const configSchema = z
       .object({
         port: z.number().int().min(0).max(65535).default(3000),
         host: z.string().default('127.0.0.1'),
+      })
+      .strict()
+      .prefault({} as never),
+    knowledge: z
+      .object({
+        paths: z
+          .array(z.string().min(1))
+          .default([])
+          .describe('folders of Markdown answers (one per file or per "##" section; front matter id, title, category, tags), relative to the working directory'),
+        refresh: z.string().default('*/5 * * * *').describe('cron expression: how often the folders are checked for changed files (also checked at start)'),
+        match: z
+          .object({
+            threshold: z.number().min(0).max(1).default(0.65).describe('score (0..1) from which a known answer is offered'),
+            categoryThresholds: z
+              .record(z.string(), z.number().min(0).max(1))
+              .default({})
+              .describe("answer category → threshold, overriding `threshold` (e.g. billing: 0.7)"),
+            neutralCategories: z
+              .array(z.string())
+              .default(['question', 'other'])
+              .describe('triage categories that neither agree nor disagree with an answer; the answer then needs `neutralMargin` more'),
+            neutralMargin: z.number().min(0).max(1).default(0.05).describe('extra score needed when the category is neutral or the answer has none'),
+            disagreeMargin: z
+              .number()
+              .min(0)
+              .max(1)
+              .default(0.15)
+              .describe('extra score needed when the triage category differs from the answer\'s (1 = never offer then)'),
+            minLead: z.number().min(0).max(1).default(0.04).describe('how far the best answer must lead the next one (else it is ambiguous and not offered)'),
+          })
+          .strict()
+          .prefault({} as never)
+          .describe('when a known answer is offered: never for P0/P1 or security requests'),
       })
       .strict()
       .prefault({} as never),

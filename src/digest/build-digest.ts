@@ -18,7 +18,8 @@
  *   - resolutions: tickets with a resolution in the period (status → resolved, or → closed from
  *     an open status), each ticket once, at its first resolution in the period.
  *   - first-contact resolution (FCR): of those, the share resolved with exactly one agent reply
- *     (a reply in the thread by an agent, or a sent suggested reply) before that resolution, and
+ *     (a `replied` event by an agent: in the customer's thread, Reply to customer, or a sent
+ *     suggested reply) before that resolution, and
  *     never reopened (no reopen before or since). A ticket resolved without any agent reply is
  *     not a first-contact resolution.
  *   - reopen rate: of those, the share reopened after that resolution (as of now).
@@ -172,7 +173,7 @@ export function computeOutcomes(db: Db, from: number, to: number): Outcomes {
        ), scored AS (
          -- One pass over each resolved ticket's timeline (ticket_events_ticket index).
          SELECT res.id,
-                SUM(CASE WHEN r.at <= res.at AND (r.type = 'reply_sent' OR (r.type = 'replied' AND r.data ->> '$.role' = 'agent')) THEN 1 ELSE 0 END) AS replies,
+                SUM(CASE WHEN r.at <= res.at AND r.type = 'replied' AND r.data ->> '$.role' = 'agent' THEN 1 ELSE 0 END) AS replies,
                 MAX(r.type = 'reopened') AS ever_reopened,
                 MAX(r.type = 'reopened' AND r.at >= res.at) AS reopened_after
            FROM res JOIN ticket_events r ON r.ticket_id = res.id

@@ -41,12 +41,6 @@ const H = 3_600_000;
 /** Longest resolution note kept. */
 export const RESOLUTION_NOTE_MAX = 1000;
 
-/** Where customer-facing messages about a ticket go: its source thread (the requester's thread). */
-export function customerThread(t: Ticket): { channelId: string; threadId?: string; threadOfTicket: number } {
-  const thread = t.sourceMessageId ?? t.threadId;
-  return thread ? { channelId: t.channelId, threadId: thread, threadOfTicket: t.id } : { channelId: t.channelId, threadOfTicket: t.id };
-}
-
 /** Does acting on `t` mean acting on a ticket someone else owns? */
 export function isOthersTicket(t: Ticket, actor: string): boolean {
   return t.ownerId !== null && t.ownerId !== actor;
@@ -78,12 +72,8 @@ export class CsatService {
     const round = this.svc.repo.events(t.id).filter((e) => e.type === 'csat_asked').length + 1;
     this.repo.ask(t.id, t.requesterId, now);
     this.svc.repo.appendEvent(t.id, 'csat_asked', 'frontdesk', now, { requester: t.requesterId, round });
-    this.svc.outbox.enqueue({
-      platform: t.platform,
-      ticketId: t.id,
-      payload: { kind: 'post', ...customerThread(t), view: csatQuestionView(t, this.svc.config.csat.changeWindowHours) },
-      idempotencyKey: `csat-ask:${t.id}:${round}`,
-    });
+    // A customer view: the two-audiences rule puts it in the requester's thread, in both modes.
+    this.svc.messenger.send(t, csatQuestionView(t, this.svc.config.csat.changeWindowHours), { purpose: 'line', key: `csat-ask:${t.id}:${round}` });
   }
 
   /**

@@ -37,6 +37,8 @@ export const ACTIONS = {
   resolveConfirmed: 'ticket.resolve_confirmed',
   /** Reassign a ticket someone else owns, after the confirm step: value `T-1042|U123`. */
   reassignConfirmed: 'ticket.reassign_confirmed',
+  /** The internal card's "Reply to customer" button (opens the reply form). */
+  replyToCustomer: 'ticket.reply_to_customer',
 } as const;
 
 export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
@@ -47,6 +49,7 @@ export const FORMS = {
   reassign: 'form.reassign',
   addNote: 'form.add_note',
   resolutionNote: 'form.resolution_note',
+  replyToCustomer: 'form.reply_to_customer',
 } as const;
 
 export type FormId = (typeof FORMS)[keyof typeof FORMS];
