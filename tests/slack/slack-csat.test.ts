@@ -132,6 +132,25 @@ describe('Slack: resolve → note → CSAT', () => {
     expect(prompt.args.channel).toBe(CHANNEL);
   });
 
+  it('in triage mode: the note stays internal, the CSAT question goes to the customer thread, the resolved line to the internal thread', async () => {
+    const TRIAGE = 'C0TRIAGE';
+    h = await startHarness({ config: { channels: [{ id: CHANNEL }], triageChannel: TRIAGE } });
+    const ts = nextTs();
+    await sendEvent(h, message({ ts, text: 'Exports to CSV fail with a timeout for large workspaces' }));
+    const t = await until(() => h.core.tickets.repo.findBySource('slack', CHANNEL, ts), 'ticket');
+    const cardTs = await until(() => h.core.tickets.repo.get(t.id)?.cardMessageId, 'card posted');
+    await sendInteraction(h, blockAction(h, { actionId: 'ticket.resolve', value: t.key, channel: TRIAGE, messageTs: cardTs }));
+    await h.fake.waitFor((c) => c.method === 'views.open' && c.args.view.callback_id === 'form.resolution_note');
+    const ask = await h.fake.waitFor((c) => c.method === 'chat.postMessage' && buttons(c.args.blocks ?? []).some((b) => b.action_id === 'csat.rate'));
+    expect(ask.args).toMatchObject({ channel: CHANNEL, thread_ts: ts });
+    await h.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === TRIAGE && c.args.thread_ts === cardTs && String(c.args.text).includes('was resolved by'));
+    await settle(h);
+    // The customer's channel got the acknowledgement and the CSAT question, nothing else.
+    const intoCustomer = h.fake.calls.filter((c) => (c.method === 'chat.postMessage' || c.method === 'chat.update') && c.args.channel === CHANNEL);
+    expect(intoCustomer).toHaveLength(2);
+    expect(intoCustomer.every((c) => buttons(c.args.blocks ?? []).every((b) => b.action_id.startsWith('csat.')))).toBe(true);
+  });
+
   it('resolving someone else\'s ticket asks for confirmation first', async () => {
     h = await startHarness();
     const { ts, t } = await openTicket(h);
