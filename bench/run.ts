@@ -11,6 +11,7 @@ const SUITES: [string, string, string][] = [
   ['triage', './triage.bench.ts', 'runTriageBench'],
   ['slack', './slack.bench.ts', 'runSlackBench'],
   ['sla + digest', './sla.bench.ts', 'runSlaBench'],
+  ['outbox', './outbox.bench.ts', 'runOutboxBench'],
 ];
 
 const only = process.argv.slice(2);
