@@ -98,7 +98,7 @@ export function decidedDraftView(t: Ticket, d: StoredDraft, tz: string, nameOf: 
  * @example draftAlreadyDecided(t, d, 'UTC').blocks[0] // { type: 'text', text: 'That suggested reply for **T-1** was already sent by <@U1> at …' }
  */
 export function draftAlreadyDecided(t: Ticket, d: StoredDraft, tz: string, nameOf: (id: string) => string = (id) => id): MessageView {
-  const { verb, rest } = decision(d, tz);
+  const { rest } = decision(d, tz);
   const md =
     d.status === 'sent' || d.status === 'discarded'
       ? `That suggested reply for **${t.key}** was ${d.status === 'sent' ? 'already sent' : 'discarded'}${rest}.${d.status === 'discarded' ? ' Click **Regenerate** for a new one.' : ''}`
