@@ -135,6 +135,8 @@ export function sendEvent(h: Harness, event: Record<string, unknown>, o: SendOpt
 }
 
 let tsCounter = 0;
+/** Every command and interaction gets its own trigger_id, as on Slack (the gate de-duplicates on it). */
+let triggerCounter = 0;
 /** A fresh Slack message ts. */
 export function nextTs(): string {
   tsCounter += 1;
@@ -160,7 +162,7 @@ export function sendCommand(h: Harness, text: string, o: { user?: string; channe
     text,
     api_app_id: 'A0FAKE',
     response_url: h.fake.responseUrl(o.responseId ?? 'cmd'),
-    trigger_id: 'trigger.cmd',
+    trigger_id: `trigger.cmd.${++triggerCounter}`,
   });
   return post(h.url, form.toString(), 'application/x-www-form-urlencoded', o);
 }
@@ -180,7 +182,7 @@ export function blockAction(
     a.selected !== undefined
       ? { type: 'static_select', action_id: a.actionId, block_id: 'b', selected_option: { text: { type: 'plain_text', text: a.selected }, value: a.selected }, action_ts: '1.2' }
       : { type: 'button', action_id: a.actionId, block_id: 'b', value: a.value, text: { type: 'plain_text', text: 'x' }, action_ts: '1.2' };
-  const base = { type: 'block_actions', team: { id: 'T0TEAM', domain: 'fake' }, user: { id: a.user ?? AGENT, username: 'agent', team_id: 'T0TEAM' }, api_app_id: 'A0FAKE', token: 'legacy', trigger_id: 'trigger.action', actions: [action] };
+  const base = { type: 'block_actions', team: { id: 'T0TEAM', domain: 'fake' }, user: { id: a.user ?? AGENT, username: 'agent', team_id: 'T0TEAM' }, api_app_id: 'A0FAKE', token: 'legacy', trigger_id: `trigger.action.${++triggerCounter}`, actions: [action] };
   if (a.home)
     return { ...base, container: { type: 'view', view_id: 'VHOME' }, view: { id: 'VHOME', type: 'home', team_id: 'T0TEAM', blocks: [], private_metadata: '', callback_id: '', state: { values: {} }, hash: 'h', app_id: 'A0FAKE', bot_id: 'BBOT' } };
   return {
