@@ -36,21 +36,28 @@ export interface HarnessOptions {
   timeoutMs?: number;
   /** Set up the fake before the adapter starts (user groups, identity). */
   beforeStart?: (fake: FakeSlack) => void;
+  /** A database file (restart tests); default :memory:. */
+  dbPath?: string;
+  /** false: store and ack events but never process them (a crash right after the ack). */
+  processInbox?: boolean;
+  /** Reuse a running fake Slack (restart tests); it is then not closed with the harness. */
+  fake?: FakeSlack;
 }
 
 /** Start fake Slack, a core and the Slack adapter in HTTP mode on 127.0.0.1. */
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
-  const fake = await FakeSlack.start();
+  const fake = opts.fake ?? (await FakeSlack.start());
+  const ownFake = !opts.fake;
   opts.beforeStart?.(fake);
   const clock = new ManualClock(T0);
   const config = parseConfig({ agents: [AGENT, AGENT2], leads: [LEAD], ...(opts.config ?? {}) });
   const env = { SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl, ...(opts.env ?? {}) };
-  const core = createCore({ config, db: openDatabase(':memory:'), clock, env, logger: createLogger({ LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+  const core = createCore({ config, db: openDatabase(opts.dbPath ?? ':memory:'), clock, env, logger: createLogger({ LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
   let slack: SlackAdapter;
   try {
-    slack = await createSlackAdapter(core, env, { timeoutMs: opts.timeoutMs ?? 2000 });
+    slack = await createSlackAdapter(core, env, { timeoutMs: opts.timeoutMs ?? 2000, processInbox: opts.processInbox });
   } catch (e) {
-    await fake.close();
+    if (ownFake) await fake.close();
     await core.close();
     throw e;
   }
@@ -65,7 +72,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     async close() {
       // Stop sending first, let an in-flight drain finish against the closed fake, then close.
       core.outbox.stop();
-      await fake.close();
+      if (ownFake) await fake.close();
       await core.outbox.drain().catch(() => undefined);
       await core.close();
     },
