@@ -59,6 +59,8 @@ export class Inbox {
   private pruneTimer: NodeJS.Timeout | null = null;
   private idle: (() => void)[] = [];
   private readonly now: () => number;
+  /** Only rows up to this id are processed (backlog-only mode); Infinity = all. */
+  private upTo = Number.POSITIVE_INFINITY;
 
   constructor(
     readonly repo: InboxRepo,
@@ -100,12 +102,17 @@ export class Inbox {
       return;
     }
     for (const [i, w] of batch.entries()) w.resolve(outcomes[i]!);
-    if (outcomes.includes('stored')) this.kick();
+    if (outcomes.includes('stored') && this.upTo === Number.POSITIVE_INFINITY) this.kick();
   }
 
-  /** Start processing: first every row a previous run left pending, then new ones as they arrive. */
-  start(handler: InboxHandler): void {
+  /**
+   * Start processing: first every row a previous run left pending, then new ones as they
+   * arrive. With `backlogOnly` only the rows a previous run left behind are processed (for an
+   * adapter that processes new deliveries itself, inline, after storing them).
+   */
+  start(handler: InboxHandler, opts: { backlogOnly?: boolean } = {}): void {
     this.handler = handler;
+    this.upTo = opts.backlogOnly ? this.repo.maxId(this.platform) : Number.POSITIVE_INFINITY;
     this.stopped = false;
     this.cursor = 0;
     this.prune();
@@ -137,7 +144,7 @@ export class Inbox {
       do {
         this.again = false;
         for (;;) {
-          const rows = this.repo.pending(this.platform, this.cursor, 256).filter((r) => !this.claimed.has(r.id));
+          const rows = this.repo.pending(this.platform, this.cursor, 256).filter((r) => !this.claimed.has(r.id) && r.id <= this.upTo);
           if (!rows.length || this.stopped) break;
           this.cursor = rows.at(-1)!.id;
           await this.runAll(rows);

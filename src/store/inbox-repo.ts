@@ -52,6 +52,8 @@ export type InsertOutcome = 'stored' | 'duplicate' | 'replayed';
 export class InboxRepo {
   private readonly s: {
     insert: Database.Statement;
+    insertDone: Database.Statement;
+    maxId: Database.Statement<[string], { id: number | null }>;
     existing: Database.Statement<[string, string], { id: number; status: InboxStatus; result: string | null }>;
     pending: Database.Statement<[string, number, number], InboxRow>;
     done: Database.Statement;
@@ -68,6 +70,8 @@ export class InboxRepo {
   constructor(private readonly db: Db) {
     this.s = {
       insert: db.prepare('INSERT OR IGNORE INTO inbox (platform, delivery_id, payload, retry_num, received_at) VALUES (?, ?, ?, ?, ?)'),
+      insertDone: db.prepare("INSERT OR IGNORE INTO inbox (platform, delivery_id, payload, received_at, status, processed_at, attempts, result) VALUES (?, ?, ?, ?, 'done', ?, 1, ?)"),
+      maxId: db.prepare('SELECT max(id) AS id FROM inbox WHERE platform = ?'),
       existing: db.prepare('SELECT id, status, result FROM inbox WHERE platform = ? AND delivery_id = ?'),
       pending: db.prepare("SELECT * FROM inbox WHERE platform = ? AND status = 'pending' AND id > ? ORDER BY id LIMIT ?"),
       done: db.prepare("UPDATE inbox SET status = 'done', processed_at = ?, attempts = attempts + 1 WHERE id = ? AND status = 'pending'"),
@@ -127,6 +131,16 @@ export class InboxRepo {
   /** Mark processed and keep the HTTP answer it produced (Teams invokes). */
   markDoneWithResult(id: number, at: number, result: string): void {
     this.s.doneWithResult.run(at, result, id);
+  }
+
+  /** Record a delivery that was processed synchronously, with the answer it produced (Teams invokes). */
+  recordDone(platform: string, deliveryId: string, payload: string, result: string, at: number): void {
+    this.s.insertDone.run(platform, deliveryId, payload, at, at, result);
+  }
+
+  /** The newest row id of a platform (0 when none). */
+  maxId(platform: string): number {
+    return this.s.maxId.get(platform)?.id ?? 0;
   }
 
   /** Give up on a row (kept, with the error, for an operator to look at). */
