@@ -163,6 +163,9 @@ export class Inbox {
       while (next < rows.length && !this.stopped) {
         const row = rows[next++]!;
         await this.runOne(row);
+        // Let pending I/O (new deliveries waiting for their ack) run between rows: handlers
+        // that finish in microtasks would otherwise hold the event loop for a whole batch.
+        await new Promise((r) => setImmediate(r));
       }
     };
     await Promise.all(Array.from({ length: Math.min(limit, rows.length) }, lane));
