@@ -26,8 +26,8 @@ export interface InboxOptions {
   windowMs?: number;
   /** Commit at once when this many deliveries are waiting. */
   maxBatch?: number;
-  /** Rows processed at the same time. */
-  concurrency?: number;
+  /** Process rows for at most this long before letting pending I/O run (ms). */
+  sliceMs?: number;
   /** Keep processed rows this long (re-deliveries within it are recognised) (ms). */
   retentionMs?: number;
   /** Keep replay keys this long after the request's timestamp (ms). */
@@ -156,19 +156,24 @@ export class Inbox {
     }
   }
 
+  /**
+   * Run rows one after the other in short slices: after `sliceMs` of work the worker yields to
+   * pending I/O, so new deliveries are acknowledged promptly even while a backlog is processed
+   * (handlers that finish in microtasks would otherwise hold the event loop for a whole batch).
+   */
   private async runAll(rows: InboxRow[]): Promise<void> {
-    const limit = this.opts.concurrency ?? 8;
-    let next = 0;
-    const lane = async () => {
-      while (next < rows.length && !this.stopped) {
-        const row = rows[next++]!;
-        await this.runOne(row);
-        // Let pending I/O (new deliveries waiting for their ack) run between rows: handlers
-        // that finish in microtasks would otherwise hold the event loop for a whole batch.
+    const sliceMs = this.opts.sliceMs ?? 4;
+    let sliceStart = performance.now();
+    for (const row of rows) {
+      // Back-pressure: rows handed on (deferred) but not finished yet stay in the store, not in memory.
+      while (this.claimed.size >= 512 && !this.stopped) await new Promise((r) => setTimeout(r, 1));
+      if (this.stopped) return;
+      await this.runOne(row);
+      if (performance.now() - sliceStart >= sliceMs) {
         await new Promise((r) => setImmediate(r));
+        sliceStart = performance.now();
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, rows.length) }, lane));
+    }
   }
 
   private async runOne(row: InboxRow): Promise<void> {
