@@ -9,6 +9,7 @@ import { createCore } from '../src/app.js';
 import { loadConfig } from '../src/config/load-config.js';
 import { FrontdeskError } from '../src/domain/errors.js';
 import { createLogger } from '../src/logger.js';
+import { describeSupportChannels } from '../src/demo/playground-defaults.js';
 import { databasePath, openDatabase } from '../src/store/db.js';
 import { playgroundClock } from './local/index.js';
 import { ADAPTERS } from './registry.js';
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
       `frontdesk is running on http://${host}:${actual}  (health: /healthz)`,
       `  config:   ${source ?? 'built-in defaults (no frontdesk.config.yaml)'}`,
       `  database: ${dbPath}`,
+      `  support channels: ${describeSupportChannels(config)}`,
       `  AI:       ${aiFeatures.ai.enabled ? `Claude (${aiFeatures.ai.model})` : (aiFeatures.ai.disabledReason ?? 'off')}`,
       `  adapters: ${names.length ? '' : 'none'}`,
       ...names.map((n) => `    - ${n}`),
@@ -54,7 +56,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
+  // What to fix, in words; the stack only on request (LOG_LEVEL=debug), for bug reports.
   if (e instanceof FrontdeskError) console.error(`frontdesk could not start:\n${e.message}`);
-  else console.error('frontdesk could not start:', e);
+  else if (process.env.LOG_LEVEL === 'debug' || process.env.LOG_LEVEL === 'trace') console.error('frontdesk could not start:', e);
+  else console.error(`frontdesk could not start: ${e instanceof Error ? e.message : String(e)}\n(run with LOG_LEVEL=debug for the details)`);
   process.exit(1);
 });

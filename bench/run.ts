@@ -12,6 +12,7 @@ const SUITES: [string, string, string][] = [
   ['slack', './slack.bench.ts', 'runSlackBench'],
   ['ingest-crash', './ingest-crash.bench.ts', 'runIngestCrashBench'],
   ['sla + digest', './sla.bench.ts', 'runSlaBench'],
+  ['outbox', './outbox.bench.ts', 'runOutboxBench'],
 ];
 
 const only = process.argv.slice(2);

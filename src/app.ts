@@ -8,6 +8,7 @@ import type { Server } from 'node:http';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { FrontdeskConfig } from './config/schema.js';
+import { FrontdeskError } from './domain/errors.js';
 import { CommandRegistry } from './commands/command-registry.js';
 import { Interactions, registerTicketInteractions } from './commands/interactions.js';
 import { registerTicketCommands } from './commands/ticket-commands.js';
@@ -114,7 +115,13 @@ export function createCore(opts: CoreOptions): Core {
           resolve({ server: s, port: typeof addr === 'object' && addr ? addr.port : port });
         });
         s.once('error', (e: NodeJS.ErrnoException) =>
-          reject(e.code === 'EADDRINUSE' ? new Error(`port ${port} on ${host} is already in use: stop the other process or set PORT to another port`) : e),
+          reject(
+            e.code === 'EADDRINUSE'
+              ? new FrontdeskError('frontdesk_port_in_use', `port ${port} on ${host} is already in use (another frontdesk?): stop the other process or set PORT to another port, e.g. PORT=${port + 1} npm start`)
+              : e.code === 'EACCES'
+                ? new FrontdeskError('frontdesk_port_not_permitted', `this user may not listen on port ${port} on ${host}: choose a port above 1023, e.g. PORT=3000`)
+                : e,
+          ),
         );
       });
     },

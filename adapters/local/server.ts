@@ -11,14 +11,15 @@ import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Core } from '../../src/app.js';
 import { queueView, runCommand } from '../../src/commands/ticket-commands.js';
+import { ticketsForQuery } from '../../src/commands/ticket-query.js';
 import { DEMO_PEOPLE, DEFAULT_PERSON } from '../../src/demo/people.js';
-import { CLOCK_AHEAD_SETTING, applyPlaygroundDefaults, playgroundAheadMs } from '../../src/demo/playground-defaults.js';
+import { CLOCK_AHEAD_SETTING, applyPlaygroundDefaults, describeSupportChannels, playgroundAheadMs } from '../../src/demo/playground-defaults.js';
 import { dmChannelId, type LocalChannel, type LocalForm, PlaygroundStore } from '../../src/demo/playground-store.js';
 import { FrontdeskError, InputInvalidError, NotPermittedError } from '../../src/domain/errors.js';
 import { installSlaAndDigest } from '../../src/escalation/install.js';
 import { handleMessage, handleReaction } from '../../src/inbound/inbound.js';
 import type { MessageView } from '../../src/views/message-view.js';
-import { notice } from '../../src/views/ticket-views.js';
+import { notice, ticketListView } from '../../src/views/ticket-views.js';
 import { ClockControl, ClockNotMovableError } from './clock-control.js';
 import { LiveHub } from './live-hub.js';
 import { type LocalFaults, LocalChatPort } from './local-chat-port.js';
@@ -127,6 +128,20 @@ export function mountPlayground(core: Core, opts: PlaygroundOptions = {}): Playg
     return ch;
   };
   const ephemeralHtml = (view: MessageView) => renderMessageView(view, ctx);
+  /**
+   * Someone posted a request where the bot does not take them: say so in the channel (only to
+   * them, once per channel), with where to post instead and how to make this a support channel.
+   */
+  const explainNotSupport = async (channelId: string, userId: string) => {
+    const key = `hint.notSupportChannel.${channelId}.${userId}`;
+    if (store.setting(key)) return;
+    store.setSetting(key, String(core.clock.now()));
+    const view = notice(
+      `No ticket: **#${channelId}** is not a support channel, so I only read along here. Support channels: ${describeSupportChannels(core.config)}. ` +
+        `Post your request there, or make this one a support channel by adding \`- id: ${channelId}\` under \`channels:\` in frontdesk.config.yaml and restarting.`,
+    );
+    await port.postEphemeral({ channelId, userId, view, meta: { hint: 'not_support_channel' } });
+  };
 
   const api = express.Router();
   api.use(express.json({ limit: '200kb' }));
@@ -221,6 +236,7 @@ export function mountPlayground(core: Core, opts: PlaygroundOptions = {}): Playg
       text,
       isBot: false,
     });
+    if (out.kind === 'ignored' && out.reason === 'not a support channel' && !msg.threadId) await explainNotSupport(ch.id, me);
     const outcome =
       out.kind === 'ticket'
         ? { kind: 'ticket', result: out.result.outcome, ticket: out.result.ticket?.key ?? null }
@@ -309,6 +325,15 @@ export function mountPlayground(core: Core, opts: PlaygroundOptions = {}): Playg
     if (!f || f.userId !== me) throw new HttpError(404, 'no such form');
     store.closeForm(f.id, 'cancelled');
     res.json({ ok: true });
+  });
+
+  // The tickets behind a digest number (its links read "#tickets?status=open&priority=P2").
+  api.get('/tickets', (req, res) => {
+    who(req);
+    const query = new URLSearchParams(req.url.split('?')[1] ?? '');
+    query.delete('as');
+    const { title, tickets } = ticketsForQuery(core.tickets, query.toString());
+    res.json({ title, count: tickets.length, keys: tickets.map((t) => t.key), html: renderMessageView(ticketListView(title, tickets, core.clock.now()), ctx) });
   });
 
   api.get('/tickets/:key', (req, res) => {

@@ -9,6 +9,8 @@
 import type { types } from '@slack/bolt';
 import type { ActionElement, Block, FormField, FormView, MessageView } from '../../src/views/message-view.js';
 import { tokenize } from '../../src/views/message-view.js';
+// Text about to be cut is redacted first, so half a card number or e-mail never reaches Slack.
+import { redactBeforeCut, shorten } from '../../src/util/text.js';
 
 type SlackBlock = types.KnownBlock;
 type PlainText = types.PlainTextElement;
@@ -64,8 +66,8 @@ function fitEscaped(raw: string, budget: number): string {
 /** Plain text cut to `max` characters with the marker (plain_text objects need no escaping). */
 export function cutPlain(s: string, max: number): string {
   if (s.length <= max) return s;
-  if (max <= MARKER.length) return s.slice(0, max);
-  return s.slice(0, max - MARKER.length) + MARKER;
+  if (max <= MARKER.length) return shorten(s, max, '');
+  return shorten(s, max, MARKER);
 }
 
 function plainText(text: string, max: number): PlainText {
@@ -92,7 +94,7 @@ export function renderMrkdwn(md: string, max: number = LIMITS.sectionText): stri
       continue;
     }
     const tok = tokens[i]!;
-    if (tok.t === 'text') out += fitEscaped(tok.v, budget - out.length);
+    if (tok.t === 'text') out += fitEscaped(redactBeforeCut(tok.v), budget - out.length);
     break;
   }
   return out + MARKER;
@@ -127,7 +129,7 @@ export function renderQuote(text: string, max: number = LIMITS.sectionText): str
       continue;
     }
     const budget = max - MARKER.length - out.length - (i ? 2 : 1);
-    if (budget > 0) out += `${i ? '\n' : ''}>${fitEscaped(lines[i]!, budget)}`;
+    if (budget > 0) out += `${i ? '\n' : ''}>${fitEscaped(redactBeforeCut(lines[i]!), budget)}`;
     return out + MARKER;
   }
   return out;
@@ -223,7 +225,7 @@ export function renderBlocks(blocks: Block[], maxBlocks: number = LIMITS.message
 export function renderFallback(text: string): string {
   const full = escapeSlack(text);
   if (full.length <= LIMITS.fallbackText) return full || ' ';
-  return fitEscaped(text, LIMITS.fallbackText - MARKER.length) + MARKER;
+  return fitEscaped(redactBeforeCut(text), LIMITS.fallbackText - MARKER.length) + MARKER;
 }
 
 /** A message: `{ text, blocks }` for chat.postMessage / chat.update / chat.postEphemeral. */

@@ -5,10 +5,14 @@
  * It never retries for long itself: the client is built with `retries: 0` and
  * `rejectRateLimitedCalls: true`, and every failure becomes a ChatDeliveryError the outbox
  * understands (429 → retryable with Retry-After, 5xx/timeouts → retryable, ok:false → not).
+ *
+ * Every tagged post and update carries message metadata (`frontdesk_outbox`, with the outbox
+ * row's key), and `findDelivered` looks for it with conversations.history / .replies
+ * (`include_all_metadata`), so a post that landed before a crash is adopted, not repeated.
  */
 import { webApi } from '@slack/bolt';
 import { ChatDeliveryError } from '../../src/domain/errors.js';
-import type { ChatPort, PostResult } from '../../src/ports/chat-port.js';
+import type { ChatPort, DeliveryTag, FindDeliveredRequest, PostResult } from '../../src/ports/chat-port.js';
 import type { FormView, MessageView } from '../../src/views/message-view.js';
 import { renderMessage, renderModal } from './render-blocks.js';
 
@@ -16,6 +20,18 @@ type WebClient = InstanceType<typeof webApi.WebClient>;
 
 /** Slack error codes that mean "try again later" even though they arrive as ok:false. */
 const RETRYABLE_PLATFORM_ERRORS = new Set(['ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'team_is_limited']);
+
+/** The metadata event type frontdesk's own posts carry. */
+export const OUTBOX_EVENT_TYPE = 'frontdesk_outbox';
+
+/** How far before the first attempt the search starts (clock skew between us and Slack). */
+const LOOKBACK_MS = 5 * 60_000;
+/** Pages of 200 messages read at most when looking for a delivered post. */
+const MAX_LOOKUP_PAGES = 5;
+
+function metadataOf(tag: DeliveryTag | undefined): { metadata: { event_type: string; event_payload: { key: string } } } | Record<string, never> {
+  return tag ? { metadata: { event_type: OUTBOX_EVENT_TYPE, event_payload: { key: tag.key } } } : {};
+}
 
 export interface SlackClientOptions {
   token: string;
@@ -86,7 +102,7 @@ export class SlackChatPort implements ChatPort {
   }
 
   /** Post in a channel or a thread. Links are not unfurled (cards carry customer links). */
-  async post(req: { channelId: string; threadId?: string | null; view: MessageView }): Promise<PostResult> {
+  async post(req: { channelId: string; threadId?: string | null; view: MessageView; tag?: DeliveryTag }): Promise<PostResult> {
     const msg = renderMessage(req.view);
     const res = await this.call('chat.postMessage', () =>
       this.client.chat.postMessage({
@@ -96,6 +112,7 @@ export class SlackChatPort implements ChatPort {
         blocks: msg.blocks,
         unfurl_links: false,
         unfurl_media: false,
+        ...metadataOf(req.tag),
       }),
     );
     if (!res.ts) throw new ChatDeliveryError('Slack accepted chat.postMessage but returned no ts', false);
@@ -103,9 +120,11 @@ export class SlackChatPort implements ChatPort {
   }
 
   /** Replace a message in place (ticket cards) with chat.update. */
-  async update(req: { channelId: string; messageId: string; view: MessageView }): Promise<void> {
+  async update(req: { channelId: string; messageId: string; view: MessageView; tag?: DeliveryTag }): Promise<void> {
     const msg = renderMessage(req.view);
-    await this.call('chat.update', () => this.client.chat.update({ channel: req.channelId, ts: req.messageId, text: msg.text, blocks: msg.blocks }));
+    await this.call('chat.update', () =>
+      this.client.chat.update({ channel: req.channelId, ts: req.messageId, text: msg.text, blocks: msg.blocks, ...metadataOf(req.tag) }),
+    );
   }
 
   /** A message only `userId` sees, in a channel (or thread) they are in. */
@@ -123,15 +142,49 @@ export class SlackChatPort implements ChatPort {
   }
 
   /** A direct message: conversations.open once per user (cached), then chat.postMessage. */
-  async dm(req: { userId: string; view: MessageView }): Promise<PostResult> {
-    let channel = this.dmChannels.get(req.userId);
+  async dm(req: { userId: string; view: MessageView; tag?: DeliveryTag }): Promise<PostResult> {
+    return this.post({ channelId: await this.dmChannel(req.userId), view: req.view, tag: req.tag });
+  }
+
+  private async dmChannel(userId: string): Promise<string> {
+    let channel = this.dmChannels.get(userId);
     if (!channel) {
-      const res = await this.call('conversations.open', () => this.client.conversations.open({ users: req.userId }));
+      const res = await this.call('conversations.open', () => this.client.conversations.open({ users: userId }));
       channel = res.channel?.id;
-      if (!channel) throw new ChatDeliveryError(`Slack opened no DM channel for ${req.userId}`, false);
-      this.dmChannels.set(req.userId, channel);
+      if (!channel) throw new ChatDeliveryError(`Slack opened no DM channel for ${userId}`, false);
+      this.dmChannels.set(userId, channel);
     }
-    return this.post({ channelId: channel, view: req.view });
+    return channel;
+  }
+
+  /**
+   * Find the message a tagged post left: conversations.replies for a thread, .history for the
+   * channel, with all metadata, newest first back to a little before `since` (at most
+   * 1,000 messages). A thread or channel Slack no longer knows counts as "not delivered".
+   * @example await port.findDelivered({ key: 'card-post:12', channelId: 'C1', threadId: '1700000000.000100', since: row.first_attempt_at })
+   */
+  async findDelivered(req: FindDeliveredRequest): Promise<PostResult | null> {
+    const channel = req.channelId ?? (req.userId ? await this.dmChannel(req.userId) : null);
+    if (!channel) return null;
+    const oldest = (Math.max(0, req.since - LOOKBACK_MS) / 1000).toFixed(6);
+    let cursor: string | undefined;
+    for (let page = 0; page < MAX_LOOKUP_PAGES; page++) {
+      const args = { channel, oldest, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) };
+      let res: { messages?: { ts?: string; metadata?: { event_type?: string; event_payload?: Record<string, unknown> } }[]; response_metadata?: { next_cursor?: string } };
+      try {
+        res = req.threadId
+          ? await this.call('conversations.replies', () => this.client.conversations.replies({ ...args, ts: req.threadId! }))
+          : await this.call('conversations.history', () => this.client.conversations.history(args));
+      } catch (e) {
+        if (e instanceof ChatDeliveryError && !e.retryable) return null;
+        throw e;
+      }
+      const hit = res.messages?.find((m) => m.metadata?.event_type === OUTBOX_EVENT_TYPE && m.metadata.event_payload?.key === req.key);
+      if (hit?.ts) return { messageId: hit.ts, channelId: channel };
+      cursor = res.response_metadata?.next_cursor || undefined;
+      if (!cursor) break;
+    }
+    return null;
   }
 
   /** Open a FormView as a modal; `trigger` is the interaction's trigger_id (valid ~3 s). */

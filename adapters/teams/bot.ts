@@ -154,7 +154,13 @@ export class TeamsBot {
         await this.runCommand(line || 'help', a, where);
         return;
       }
-      // "@frontdesk our checkout is down" is a request (or a reply), not a command.
+      // "@frontdesk our checkout is down" is a request (or a reply), not a command — except from
+      // an agent at the top level, where it would be ignored in silence: the parser explains.
+      const chain = this.threadOf(a, where);
+      if (this.core.directory.isAgent(where.userId) && (!chain || chain === a.id)) {
+        await this.runCommand(line, a, where);
+        return;
+      }
     }
     const threadId = this.threadOf(a, where);
     const msg: InboundMessage = {

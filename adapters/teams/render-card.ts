@@ -6,6 +6,7 @@
  * entities (in the activity for text messages, in `msteams.entities` inside cards). Text a
  * person typed is escaped so it can never format, link or mention.
  */
+import { shorten } from '../../src/util/text.js';
 import { type Block, type FormView, type MessageView, type SelectElement, type ButtonElement, tokenize } from '../../src/views/message-view.js';
 
 export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
@@ -317,7 +318,7 @@ function plainSummary(view: MessageView, resolve: MentionResolver): string {
   const s = tokenize(view.text)
     .map((t) => (t.t === 'mention' ? `@${resolve(t.id).name}` : t.v))
     .join('');
-  return emojify(s).slice(0, 300);
+  return shorten(emojify(s), 300, '…');
 }
 
 /** Render a view as the message fields of a Teams activity (text with mentions, or a card). */

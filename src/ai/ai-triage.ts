@@ -63,7 +63,10 @@ export async function aiTriage(
     purpose: 'triage',
     ticketId: input.ticketId ?? null,
     instructions: INSTRUCTIONS(deps.config.categories),
-    data: blocks({ tag: 'ticket', text: `title: ${cap(input.title, 300)}` }, { tag: 'customer_message', text: cap(input.text, MAX_MESSAGE_CHARS) }),
+    data: blocks(
+      { tag: 'ticket', text: `title: ${cap(input.title, 300, deps.ai.redactor)}` },
+      { tag: 'customer_message', text: cap(input.text, MAX_MESSAGE_CHARS, deps.ai.redactor) },
+    ),
     task: 'Classify this request with record_triage.',
     tool: { name: 'record_triage', description: 'Record the proposed triage of the support request.', schema },
     maxTokens: 400,

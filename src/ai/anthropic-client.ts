@@ -112,7 +112,8 @@ export class AiClient {
   readonly model: string;
   private readonly sdk: Anthropic | null;
   private readonly sem: Semaphore;
-  private readonly redactor: Redactor;
+  /** The redactor every call uses (built-in rules plus config.ai.redactPatterns); case data cut before sending goes through it first. */
+  readonly redactor: Redactor;
   private readonly clock: Clock;
   private readonly logger: AiLogger;
 

@@ -4,17 +4,25 @@
  * blow the budget. (The client redacts and tags every block.)
  */
 import type { Ticket } from '../domain/types.js';
+import { shorten } from '../util/text.js';
 import type { DataBlock } from './anthropic-client.js';
+import type { Redactor } from './redact.js';
 
 export interface ThreadMessage {
   role: 'customer' | 'agent' | 'bot';
   text: string;
 }
 
+/**
+ * A past ticket used for grounding. Only what the team learned: its key, its category and the
+ * resolution note an agent wrote (already scrubbed of names and identifiers, see
+ * `groundingNote`). Never its title or messages (another customer's words) nor replies
+ * addressed to that customer.
+ */
 export interface SimilarTicket {
   key: string;
-  title: string;
-  /** How it was resolved, or null if unknown. */
+  category: string;
+  /** The resolution note, scrubbed, or null if none was recorded. */
   resolution: string | null;
 }
 
@@ -27,16 +35,22 @@ export const MAX_THREAD_MESSAGE_CHARS = 2_000;
 /** Similar tickets sent. */
 export const MAX_SIMILAR = 5;
 
-/** Cut text to `max` characters, marking the cut. */
-export function cap(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max)} …[truncated]`;
+const CUT_MARKER = ' …[truncated]';
+
+/**
+ * Cut text to `max` characters, marking the cut. Text that must be cut is redacted FIRST (with
+ * the client's redactor when given, so configured patterns count too): the client's redaction of
+ * the whole message cannot recognise half a card number or e-mail.
+ */
+export function cap(text: string, max: number, redactor?: Redactor): string {
+  return text.length <= max ? text : shorten(text, max + CUT_MARKER.length, CUT_MARKER, redactor);
 }
 
 /** `<ticket>`: key, title and the triage fields (no personal data). */
-export function ticketBlock(ticket: Ticket, firstResponseDue?: string): DataBlock {
+export function ticketBlock(ticket: Ticket, firstResponseDue?: string, redactor?: Redactor): DataBlock {
   const lines = [
     `key: ${ticket.key}`,
-    `title: ${cap(ticket.title, 300)}`,
+    `title: ${cap(ticket.title, 300, redactor)}`,
     `category: ${ticket.category}`,
     `priority: ${ticket.priority}`,
     `status: ${ticket.status}`,
@@ -48,27 +62,56 @@ export function ticketBlock(ticket: Ticket, firstResponseDue?: string): DataBloc
 }
 
 /** `<customer_message>`: the original request text. */
-export function customerBlock(ticket: Ticket): DataBlock {
-  return { tag: 'customer_message', text: cap(ticket.text, MAX_MESSAGE_CHARS) };
+export function customerBlock(ticket: Ticket, redactor?: Redactor): DataBlock {
+  return { tag: 'customer_message', text: cap(ticket.text, MAX_MESSAGE_CHARS, redactor) };
 }
 
 /** `<thread>`: the most recent messages, each labelled with its role. */
-export function threadBlock(thread: readonly ThreadMessage[]): DataBlock | null {
+export function threadBlock(thread: readonly ThreadMessage[], redactor?: Redactor): DataBlock | null {
   if (thread.length === 0) return null;
   const recent = thread.slice(-MAX_THREAD_MESSAGES);
-  return { tag: 'thread', text: recent.map((m) => `[${m.role}] ${cap(m.text, MAX_THREAD_MESSAGE_CHARS)}`).join('\n') };
+  return { tag: 'thread', text: recent.map((m) => `[${m.role}] ${cap(m.text, MAX_THREAD_MESSAGE_CHARS, redactor)}`).join('\n') };
 }
 
-/** `<similar_tickets>`: resolved tickets that look alike, with their resolutions. */
-export function similarBlock(similar: readonly SimilarTicket[]): DataBlock | null {
+/** `<similar_tickets>`: resolved tickets that look alike: key, category and resolution note only. */
+export function similarBlock(similar: readonly SimilarTicket[], redactor?: Redactor): DataBlock | null {
   if (similar.length === 0) return null;
   return {
     tag: 'similar_tickets',
     text: similar
       .slice(0, MAX_SIMILAR)
-      .map((s) => `- ${s.key}: ${cap(s.title, 200)}\n  resolution: ${s.resolution ? cap(s.resolution, 1_000) : '(not recorded)'}`)
+      .map((s) => `- ${s.key} (${s.category.replace(/_/g, ' ')})\n  resolution: ${s.resolution ? cap(s.resolution, 1_000, redactor) : '(not recorded)'}`)
       .join('\n'),
   };
+}
+
+const MENTION = /<@[A-Za-z0-9._:-]+>|(?<![\w.])@[A-Za-z0-9._-]+/g;
+
+/**
+ * A past ticket's resolution note made fit for grounding another customer's draft: redacted
+ * (e-mails, phones, cards, keys, configured patterns), mentions and the given names (that
+ * ticket's requester and agents) replaced, so no name or identifier of that case travels on.
+ *
+ * @example
+ * groundingNote('Told Alex (alex@x.io) to clear the cache', ['Alex Kim'], redactor)
+ * // 'Told [name] ([email]) to clear the cache'
+ */
+export function groundingNote(note: string, names: readonly (string | null | undefined)[], redactor: Redactor): string {
+  let text = redactor(note).text.replace(MENTION, '[name]');
+  const parts = new Set<string>();
+  for (const n of names) {
+    const full = n?.trim();
+    if (!full) continue;
+    parts.add(full);
+    for (const w of full.split(/\s+/)) if (w.length >= 2) parts.add(w);
+  }
+  for (const p of [...parts].sort((a, b) => b.length - a.length)) {
+    const esc = p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    text = text.replace(new RegExp(`(?<![\\p{L}\\p{N}])${esc}(?![\\p{L}\\p{N}])`, 'giu'), '[name]');
+  }
+  // A greeting names someone even when we do not know the name ("Hi Alex —").
+  text = text.replace(/\b(Hi|Hello|Hey|Dear|Thanks|Thank you),?\s+\p{Lu}[\p{L}'-]+/gu, '$1 [name]');
+  return text.replace(/\[name\](\s+\[name\])+/g, '[name]');
 }
 
 /** Drop nulls from a list of optional blocks. */
@@ -76,8 +119,7 @@ export function blocks(...items: (DataBlock | null)[]): DataBlock[] {
   return items.filter((b): b is DataBlock => b !== null);
 }
 
-/** One line of model text for a card: no newlines, capped. */
+/** One line of model text for a card: no newlines, capped (redacted first when cut). */
 export function oneLine(text: string, max = 160): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+  return shorten(text.replace(/\s+/g, ' ').trim(), max, '…');
 }

@@ -21,6 +21,8 @@ export interface DraftReplyInput {
   persona: Persona;
   /** Human form of the first-response deadline, e.g. "14:30 UTC today"; omitted lines if absent. */
   firstResponseDue?: string;
+  /** True only when the ticket really was escalated (an `escalated` event or an incident). */
+  escalated?: boolean;
 }
 
 export interface DraftReply {
@@ -56,7 +58,7 @@ function resolvedSimilar(similar: readonly SimilarTicket[]): SimilarTicket[] {
 }
 
 /** Template variables for a ticket (shared with the handling plan). */
-export function templateVars(ticket: Ticket, similar: readonly SimilarTicket[], firstResponseDue?: string): TemplateVars {
+export function templateVars(ticket: Ticket, similar: readonly SimilarTicket[], firstResponseDue?: string, escalated = false): TemplateVars {
   const play = playFor(ticket.category);
   const resolved = resolvedSimilar(similar);
   return {
@@ -67,7 +69,8 @@ export function templateVars(ticket: Ticket, similar: readonly SimilarTicket[], 
     team: ticket.team,
     requester: ticket.requesterName?.trim() || 'there',
     first_response_due: firstResponseDue,
-    next_step: capitalise(play.nextStep),
+    // Say only what is true: "raised with the on-call team" only after someone did.
+    next_step: capitalise(escalated && play.nextStepEscalated ? play.nextStepEscalated : play.nextStep),
     expected_outcome: play.expectedOutcome,
     escalation_path: play.escalationPath,
     // Customer-safe: what worked, without other tickets' keys or titles.
@@ -96,7 +99,7 @@ export function offlineReply(input: DraftReplyInput, reason = 'disabled'): Draft
   const play = playFor(input.ticket.category);
   const resolved = resolvedSimilar(input.similar);
   const template = input.persona.templates.reply ?? '';
-  const text = renderTemplate(template, templateVars(input.ticket, input.similar, input.firstResponseDue));
+  const text = renderTemplate(template, templateVars(input.ticket, input.similar, input.firstResponseDue, input.escalated ?? false));
   const suggestions: string[] = [];
   if (resolved[0]) suggestions.push(`Check that the fix from ${resolved[0].key} still applies before sending.`);
   for (const s of play.suggestions) if (suggestions.length < 2) suggestions.push(s);
@@ -115,12 +118,13 @@ export function offlineReply(input: DraftReplyInput, reason = 'disabled'): Draft
 export async function draftReply(deps: DraftReplyDeps, input: DraftReplyInput): Promise<DraftReply> {
   if (!deps.ai?.enabled) return offlineReply(input, 'disabled');
   const known = new Set(input.similar.map((s) => s.key));
+  const rd = deps.ai.redactor;
   const r = await deps.ai.structured({
     purpose: 'draft_reply',
     ticketId: input.ticket.id,
     persona: input.persona,
     instructions: INSTRUCTIONS,
-    data: blocks(ticketBlock(input.ticket, input.firstResponseDue), customerBlock(input.ticket), threadBlock(input.thread), similarBlock(input.similar)),
+    data: blocks(ticketBlock(input.ticket, input.firstResponseDue, rd), customerBlock(input.ticket, rd), threadBlock(input.thread, rd), similarBlock(input.similar, rd)),
     task: `Draft the reply for ${input.ticket.key} with record_reply.`,
     tool: { name: 'record_reply', description: 'Record the drafted reply, its sources and suggestions for the agent.', schema: draftReplySchema },
     validate: (v) => (v.reply.trim() === '' ? 'empty reply' : null),

@@ -56,6 +56,8 @@ export interface HandlingPlanInput {
   owner?: string;
   /** Escalation target decided by the routing rules, if any (shown as the escalation for offline plans). */
   escalateTo?: string;
+  /** True only when the ticket really was escalated (see DraftReplyInput.escalated). */
+  escalated?: boolean;
 }
 
 export interface HandlingPlanDeps {
@@ -139,7 +141,7 @@ function offlineStage(id: PlanStageId, persona: Persona, input: HandlingPlanInpu
   const { ticket } = input;
   const similar = input.similar ?? [];
   const play = playFor(ticket.category);
-  const vars = templateVars(ticket, similar, input.firstResponseDue);
+  const vars = templateVars(ticket, similar, input.firstResponseDue, input.escalated ?? false);
   const resolved = similar.filter((s) => s.resolution?.trim());
   const render = (extra: Record<string, string>) => {
     const tpl = persona.templates.stage;
@@ -152,7 +154,7 @@ function offlineStage(id: PlanStageId, persona: Persona, input: HandlingPlanInpu
   };
   switch (id) {
     case 'support-specialist': {
-      const draft = offlineReply({ ticket, thread: input.thread ?? [], similar, persona, firstResponseDue: input.firstResponseDue });
+      const draft = offlineReply({ ticket, thread: input.thread ?? [], similar, persona, firstResponseDue: input.firstResponseDue, escalated: input.escalated ?? false });
       return { output: render({}), responseDraft: draft.text };
     }
     case 'operations-lead': {
@@ -204,7 +206,8 @@ async function aiStage(
     ? { tag: 'previous_stages', text: previous.map((s, i) => `## Stage ${i + 1}: ${s.title} (${s.persona})\n${s.output}`).join('\n\n') }
     : null;
   const ownerBlock: DataBlock | null = input.owner ? { tag: 'ticket', text: `current owner: ${input.owner}` } : null;
-  const data = blocks(ticketBlock(ticket, input.firstResponseDue), ownerBlock, customerBlock(ticket), threadBlock(input.thread ?? []), similarBlock(input.similar ?? []), prev);
+  const rd = ai.redactor;
+  const data = blocks(ticketBlock(ticket, input.firstResponseDue, rd), ownerBlock, customerBlock(ticket, rd), threadBlock(input.thread ?? [], rd), similarBlock(input.similar ?? [], rd), prev);
   const common = {
     ticketId: ticket.id,
     persona,

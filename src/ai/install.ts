@@ -45,7 +45,7 @@ import {
 import { type DraftSlot, draftView } from '../views/ticket-card.js';
 import { aiTriage, combineTriage } from './ai-triage.js';
 import { type AiClient, type AiLogger, createAiClient } from './anthropic-client.js';
-import type { SimilarTicket, ThreadMessage } from './case-data.js';
+import { groundingNote, type SimilarTicket, type ThreadMessage } from './case-data.js';
 import { draftReply } from './draft-reply.js';
 import { assertPlanPersonas, type HandlingPlan, handlingPlan } from './handling-plan.js';
 import { loadPersonas, type Persona } from './personas.js';
@@ -191,27 +191,31 @@ export function installAi(core: Core, opts: InstallAiOptions = {}): AiFeatures {
       .map((m) => ({ role: m.authorRole, text: m.text }));
   }
 
-  /** How a resolved ticket was resolved: the resolve note, else the last agent message, else the last sent reply. */
+  /**
+   * What the team learned from a resolved ticket: the note written when resolving it, scrubbed of
+   * names and identifiers. Never that ticket's messages or the replies sent to its customer.
+   */
   function resolutionOf(s: Ticket): string | null {
     const events = tickets.repo.events(s.id);
     const resolvedAt = events.filter((e) => e.type === 'status_changed' && e.data.to === 'resolved').pop();
-    if (resolvedAt) {
-      const note = events.find((e) => e.type === 'note' && e.at === resolvedAt.at && e.actor === resolvedAt.actor);
-      if (typeof note?.data.text === 'string' && note.data.text.trim()) return note.data.text;
-    }
-    const agent = tickets.repo
-      .messages(s.id)
-      .filter((m) => m.authorRole === 'agent' && !m.deleted)
-      .pop();
-    if (agent?.text.trim()) return agent.text;
-    const sent = events.filter((e) => e.type === 'reply_sent').pop();
-    return typeof sent?.data.text === 'string' ? sent.data.text : null;
+    if (!resolvedAt) return null;
+    const note = events.find((e) => e.type === 'note' && e.at === resolvedAt.at && e.actor === resolvedAt.actor);
+    if (typeof note?.data.text !== 'string' || !note.data.text.trim()) return null;
+    const people = [s.requesterId, s.ownerId, resolvedAt.actor, ...tickets.repo.messages(s.id).map((m) => m.authorId)].filter((id): id is string => Boolean(id));
+    const names = [s.requesterName, ...people, ...people.map((id) => directory.nameOf(id))];
+    return groundingNote(note.data.text, names, ai.redactor) || null;
   }
 
+  /** Whether someone really escalated the ticket (or linked it to an incident): drafts only claim it then. */
+  function wasEscalated(t: Ticket): boolean {
+    return t.incidentKey !== null || tickets.repo.events(t.id).some((e) => e.type === 'escalated');
+  }
+
+  /** Resolved tickets that look alike: key, category and resolution note only (no titles, no messages). */
   function similarTo(t: Ticket): SimilarTicket[] {
     return tickets.repo
       .similar(t.text, { resolvedOnly: true, limit: SIMILAR_LIMIT, excludeId: t.id })
-      .map((s) => ({ key: s.key, title: s.title, resolution: resolutionOf(s) }));
+      .map((s) => ({ key: s.key, category: s.category, resolution: resolutionOf(s) }));
   }
 
   /** "Mon 23 Nov, 14:00 UTC" in the desk time zone, while the first response is still due. */
@@ -237,7 +241,7 @@ export function installAi(core: Core, opts: InstallAiOptions = {}): AiFeatures {
     if (!t || t.deleted || !isOpen(t.status)) return null;
     const persona = personaFor(t);
     const due = firstResponseDue(t);
-    const reply = await draftReply({ ai }, { ticket: t, thread: threadOf(t), similar: similarTo(t), persona, ...(due ? { firstResponseDue: due } : {}) });
+    const reply = await draftReply({ ai }, { ticket: t, thread: threadOf(t), similar: similarTo(t), persona, escalated: wasEscalated(t), ...(due ? { firstResponseDue: due } : {}) });
     if (closed) return null;
     const saved: { id: number | null } = { id: null };
     tickets.change(t.id, actor, (cur, now) => {
@@ -463,6 +467,7 @@ export function installAi(core: Core, opts: InstallAiOptions = {}): AiFeatures {
         ticket: t,
         thread: threadOf(t),
         similar: similarTo(t),
+        escalated: wasEscalated(t),
         ...(due ? { firstResponseDue: due } : {}),
         // Only a real display name goes to the model, never a platform id.
         ...(ownerName && ownerName !== t.ownerId ? { owner: ownerName } : {}),

@@ -13,8 +13,10 @@ export interface FollowUp {
 export interface CategoryPlay {
   /** What the customer is usually trying to achieve with this kind of ticket. */
   customerGoal: string;
-  /** What happens next, written to the customer. */
+  /** What happens next, written to the customer. True before anyone has escalated the ticket. */
   nextStep: string;
+  /** What happens next once the ticket really was escalated (if it differs); never said before. */
+  nextStepEscalated?: string;
   /** What the customer can expect after the next step. */
   expectedOutcome: string;
   /** Customer-facing: what happens if the next step does not solve it (continues a sentence). */
@@ -34,7 +36,8 @@ export interface CategoryPlay {
 const PLAYS: Record<string, CategoryPlay> = {
   outage: {
     customerGoal: 'Get the service working again for everyone affected',
-    nextStep: 'we have raised this with the on-call team and are treating it as an incident.',
+    nextStep: 'we are looking into this now and treating it as a possible incident.',
+    nextStepEscalated: 'we have raised this with the on-call team and are treating it as an incident.',
     expectedOutcome: 'We will post updates in this thread as we learn more, and tell you as soon as service is back.',
     escalationPath: 'the incident owner takes over and keeps this thread updated until service is restored.',
     escalationTarget: 'on-call / incident owner (tier 3) with affected service, start time and error rate',

@@ -1,8 +1,14 @@
-/** Shared state for CLI commands: config, database and core, opened lazily and closed at exit. */
+/**
+ * Shared state for CLI commands: config, database and core, opened lazily and closed at exit.
+ * Commands run on the playground's clock: when the local playground moved its clock ahead
+ * (remembered in the database), `tickets show` and friends see the same time it does.
+ */
 import { type Core, createCore } from '../app.js';
 import { loadConfig } from '../config/load-config.js';
 import type { FrontdeskConfig } from '../config/schema.js';
 import { createLogger } from '../logger.js';
+import { playgroundAheadMs } from '../demo/playground-defaults.js';
+import { PlaygroundStore } from '../demo/playground-store.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import { type Db, databasePath, openDatabase } from '../store/db.js';
 
@@ -10,13 +16,30 @@ export class CliContext {
   private _config: FrontdeskConfig | null = null;
   private _db: Db | null = null;
   private _core: Core | null = null;
+  private _aheadMs: number | null = null;
 
   constructor(
     readonly env: NodeJS.ProcessEnv = process.env,
     readonly out: (s: string) => void = (s) => process.stdout.write(`${s}\n`),
-    /** The wall clock for commands that care what time it is (tests pass a fixed one). */
-    readonly clock: Clock = systemClock,
+    /** The wall clock (tests pass a fixed one); commands use `clock`, which adds the playground's offset. */
+    readonly wallClock: Clock = systemClock,
   ) {}
+
+  /**
+   * The time commands work with: the wall clock plus how far the local playground moved its
+   * clock ahead in this database (0 when it never did), so the CLI and the playground agree
+   * on whether an SLA is breached.
+   * @example ctx.clock.now() // Date.now() + 2h after "jump 2h" in the playground
+   */
+  get clock(): Clock {
+    return { now: () => this.wallClock.now() + this.playgroundAheadMs() };
+  }
+
+  /** How far the playground's clock runs ahead of real time in this database (read once). */
+  playgroundAheadMs(): number {
+    this._aheadMs ??= playgroundAheadMs(new PlaygroundStore(this.getDb()));
+    return this._aheadMs;
+  }
 
   get config(): FrontdeskConfig {
     this._config ??= loadConfig(this.env).config;

@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { createCore } from '../app.js';
 import { PlaygroundChatPort } from '../demo/playground-chat-port.js';
-import { applyPlaygroundDefaults, playgroundAheadMs } from '../demo/playground-defaults.js';
+import { applyPlaygroundDefaults } from '../demo/playground-defaults.js';
 import { PlaygroundStore } from '../demo/playground-store.js';
 import { DEFAULT_DEMO_FILE, loadDemoSteps, seedDemo } from '../demo/seed-demo.js';
 import { InputInvalidError } from '../domain/errors.js';
@@ -41,7 +41,7 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
           `the demo was already seeded into ${ctx.dbPath} (${new Date(Number(before)).toISOString()}). Run \`frontdesk demo --force\` to add another round, or point FRONTDESK_DB at a fresh file.`,
         );
       // Line the simulated hours up with the playground's clock (it may have been moved ahead).
-      const now = ctx.clock.now() + playgroundAheadMs(store);
+      const now = ctx.clock.now();
       const clock = new ManualClock(now, 0);
       const logger = createLogger({ ...ctx.env, LOG_LEVEL: ctx.env.LOG_LEVEL ?? 'warn' });
       const core = createCore({ config: ctx.config, db, clock, env: ctx.env, logger });
@@ -51,7 +51,7 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
         applyPlaygroundDefaults(core, store);
         const sla = installSlaAndDigest(core, { schedule: false });
         const r = await seedDemo({ core, store, port, clock, sla }, steps, { now });
-        store.setSetting(SEEDED_SETTING, String(ctx.clock.now()));
+        store.setSetting(SEEDED_SETTING, String(ctx.wallClock.now()));
         ctx.out(
           [
             `Seeded the local playground in ${ctx.dbPath}:`,

@@ -1,19 +1,41 @@
 /**
  * The `frontdesk` command line (commander: subcommands, help and errors for free).
- * Errors the user can fix are printed as one clear message with exit code 1.
+ * Errors the user can fix are printed as one clear message with exit code 1; a reader that
+ * goes away (`frontdesk tickets list | head -2`) ends the command quietly.
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { FrontdeskError } from '../domain/errors.js';
 import { CliContext } from './context.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerDigestCommand } from './digest-command.js';
+import { registerKnowledgeCommands } from './knowledge-commands.js';
 import { registerTicketsCommands } from './tickets-commands.js';
 import { registerTriageCommands } from './triage-commands.js';
+
+/** The version in package.json (`frontdesk --version`). */
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? 'unknown';
+}
+
+/**
+ * When whoever reads our output closes the pipe early (`| head -2`), stop without a stack
+ * trace, as Unix tools do; other stream errors stay errors.
+ * @example exitQuietlyOnClosedPipe(process.stdout)
+ */
+export function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+}
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command();
   program
     .name('frontdesk')
+    .version(packageVersion(), '-V, --version', 'print the frontdesk version')
     .description('Support-triage bot for team chat: tickets in SQLite, explainable triage, SLA pings, digests.\nDatabase: FRONTDESK_DB (default ./data/frontdesk.db). Config: FRONTDESK_CONFIG (default ./frontdesk.config.yaml).')
     .showHelpAfterError()
     .exitOverride();
@@ -21,6 +43,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerTicketsCommands(program, ctx);
   registerDigestCommand(program, ctx);
   registerDemoCommand(program, ctx);
+  registerKnowledgeCommands(program, ctx);
   return program;
 }
 
@@ -42,5 +65,6 @@ export async function runCli(argv: string[], ctx = new CliContext()): Promise<nu
   }
 }
 
+exitQuietlyOnClosedPipe(process.stdout);
 const code = await runCli(process.argv.slice(2));
 process.exitCode = code;

@@ -1,5 +1,6 @@
 /** `frontdesk tickets list|show`, `migrate`, `backup`. */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DateTime } from 'luxon';
 import { InputInvalidError } from '../domain/errors.js';
@@ -101,8 +102,15 @@ export function registerTicketsCommands(program: Command, ctx: CliContext): void
     .option('--force', 'overwrite FILE if it exists')
     .action(async (file: string, o: { force?: boolean }) => {
       if (existsSync(file) && !o.force) throw new InputInvalidError(`${file} exists; pass --force to overwrite it`);
+      const dir = dirname(resolve(file));
+      if (!existsSync(dir)) throw new InputInvalidError(`cannot write the backup to ${file}: the folder ${dir} does not exist. Create it first (mkdir -p ${dir}) or choose another path.`);
+      if (!statSync(dir).isDirectory()) throw new InputInvalidError(`cannot write the backup to ${file}: ${dir} is a file, not a folder. Choose another path.`);
       const db = ctx.getDb();
-      await db.backup(file);
+      try {
+        await db.backup(file);
+      } catch (e) {
+        throw new InputInvalidError(`could not write the backup to ${file}: ${(e as Error).message}. Check that the folder is writable and has free space.`);
+      }
       ctx.out(`backed up ${ctx.dbPath} to ${file}`);
     });
 }

@@ -11,7 +11,8 @@ import type { TicketService } from '../tickets/ticket-service.js';
 import type { Block, MessageView } from '../views/message-view.js';
 import { mention, plain } from '../views/message-view.js';
 import { errorView, notice, slaView, ticketDetailView, ticketLine, ticketListView, ticketRowActions } from '../views/ticket-views.js';
-import { type CommandContext, type CommandReply, type CommandRegistry, parseUserRef, tokenizeCommand } from './command-registry.js';
+import { type CommandContext, type CommandReply, type CommandRegistry, tokenizeCommand } from './command-registry.js';
+import { resolvePerson } from './resolve-person.js';
 
 const eph = (view: MessageView): CommandReply => ({ view, visibility: 'ephemeral' });
 
@@ -127,10 +128,11 @@ export function registerTicketCommands(reg: CommandRegistry, svc: TicketService)
     usage: 'assign ID @user',
     summary: 'give a ticket an owner',
     agentOnly: true,
-    run: ([id, who], ctx) => {
+    run: ([id, ...who], ctx) => {
       const t = needTicket(svc, id);
-      const user = who === 'me' ? ctx.userId : parseUserRef(who);
-      if (!user) throw new UsageError('Who should own it? Mention them, e.g. `assign T-1042 @dana`.');
+      if (who.length === 0) throw new UsageError('Who should own it? Mention them, e.g. `assign T-1042 @dana`.');
+      // "@Sam", "@Sam Okafor", "me", or a platform mention; nobody the directory does not know.
+      const user = resolvePerson(svc.directory, who.join(' '), ctx.userId);
       svc.assign(t.key, user, ctx.userId);
       return eph(notice(`${t.key} is assigned to ${mention(user)}.`));
     },
@@ -253,14 +255,16 @@ export async function runCommand(reg: CommandRegistry, svc: TicketService, raw: 
   const spec = reg.get(name);
   if (!spec) {
     const known = reg.all().map((s) => s.name).join(', ');
-    return eph(errorView(`"${name}" is not a command I know. Try one of: ${known}.`, 'help'));
+    return eph(errorView(`"${name}" is not a command I know. Try one of: ${known}.`));
   }
   if (spec.agentOnly && !svc.directory.isAgent(ctx.userId))
     return eph(errorView(`Sorry — \`${spec.name}\` is for support agents. You can use \`show\`, \`list\`, \`new\` and \`help\`, or ask in the thread.`));
   try {
     return await spec.run(words.slice(1), ctx, raw.trim());
   } catch (e) {
-    if (e instanceof FrontdeskError) return eph(errorView(e.message, spec.usage));
+    // The usage line only when the arguments were the problem (not for "no such ticket" or a
+    // status change the lifecycle refuses: the usage would not help there).
+    if (e instanceof FrontdeskError) return eph(errorView(e.message, e instanceof InputInvalidError ? spec.usage : undefined));
     throw e;
   }
 }

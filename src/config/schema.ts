@@ -252,6 +252,39 @@ export const configSchema = z
       })
       .strict()
       .prefault({} as never),
+    knowledge: z
+      .object({
+        paths: z
+          .array(z.string().min(1))
+          .default([])
+          .describe('folders of Markdown answers (one per file or per "##" section; front matter id, title, category, tags), relative to the working directory'),
+        refresh: z.string().default('*/5 * * * *').describe('cron expression: how often the folders are checked for changed files (also checked at start)'),
+        match: z
+          .object({
+            threshold: z.number().min(0).max(1).default(0.65).describe('score (0..1) from which a known answer is offered'),
+            categoryThresholds: z
+              .record(z.string(), z.number().min(0).max(1))
+              .default({})
+              .describe("answer category → threshold, overriding `threshold` (e.g. billing: 0.7)"),
+            neutralCategories: z
+              .array(z.string())
+              .default(['question', 'other'])
+              .describe('triage categories that neither agree nor disagree with an answer; the answer then needs `neutralMargin` more'),
+            neutralMargin: z.number().min(0).max(1).default(0.05).describe('extra score needed when the category is neutral or the answer has none'),
+            disagreeMargin: z
+              .number()
+              .min(0)
+              .max(1)
+              .default(0.15)
+              .describe('extra score needed when the triage category differs from the answer\'s (1 = never offer then)'),
+            minLead: z.number().min(0).max(1).default(0.04).describe('how far the best answer must lead the next one (else it is ambiguous and not offered)'),
+          })
+          .strict()
+          .prefault({} as never)
+          .describe('when a known answer is offered: never for P0/P1 or security requests'),
+      })
+      .strict()
+      .prefault({} as never),
     limits: z
       .object({
         maxTextLength: z.number().int().positive().default(40_000),

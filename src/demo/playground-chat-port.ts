@@ -4,7 +4,7 @@
  * extends it with its test hook and is what `npm start` registers; `frontdesk demo` uses
  * this base directly (src/ may not import adapters/), so both write the same rows.
  */
-import type { ChatPort, PostResult } from '../ports/chat-port.js';
+import type { ChatPort, DeliveryTag, FindDeliveredRequest, PostResult } from '../ports/chat-port.js';
 import type { Clock } from '../ports/clock.js';
 import type { FormView, MessageView } from '../views/message-view.js';
 import { dmChannelId, type PlaygroundStore } from './playground-store.js';
@@ -15,6 +15,10 @@ export interface PlaygroundChatPortOptions {
   clock: Clock;
   /** Local writes are cheap; the outbox still rate-limits per channel with this. */
   ratePerChannelPerSec?: number;
+}
+
+function tagMeta(tag: DeliveryTag | undefined): { meta?: Record<string, unknown> } {
+  return tag ? { meta: { outboxKey: tag.key } } : {};
 }
 
 export class PlaygroundChatPort implements ChatPort {
@@ -32,9 +36,9 @@ export class PlaygroundChatPort implements ChatPort {
   /** Called before every delivery; subclasses throw here to simulate failures. */
   protected beforeDelivery(_op: string): void {}
 
-  async post(req: { channelId: string; threadId?: string | null; view: MessageView }): Promise<PostResult> {
+  async post(req: { channelId: string; threadId?: string | null; view: MessageView; tag?: DeliveryTag }): Promise<PostResult> {
     this.beforeDelivery('post');
-    const m = this.store.postBot({ channelId: req.channelId, threadId: req.threadId, view: req.view, at: this.clock.now() });
+    const m = this.store.postBot({ channelId: req.channelId, threadId: req.threadId, view: req.view, at: this.clock.now(), ...tagMeta(req.tag) });
     return { messageId: m.id, channelId: m.channelId };
   }
 
@@ -48,11 +52,27 @@ export class PlaygroundChatPort implements ChatPort {
     this.store.postBot({ channelId: req.channelId, threadId: req.threadId, view: req.view, kind: 'ephemeral', visibleTo: req.userId, meta: req.meta, at: this.clock.now() });
   }
 
-  async dm(req: { userId: string; view: MessageView }): Promise<PostResult> {
+  async dm(req: { userId: string; view: MessageView; tag?: DeliveryTag }): Promise<PostResult> {
     this.beforeDelivery('dm');
     const channelId = dmChannelId(req.userId);
-    const m = this.store.postBot({ channelId, view: req.view, kind: 'dm', visibleTo: req.userId, at: this.clock.now() });
+    const m = this.store.postBot({ channelId, view: req.view, kind: 'dm', visibleTo: req.userId, at: this.clock.now(), ...tagMeta(req.tag) });
     return { messageId: m.id, channelId };
+  }
+
+  /**
+   * The bot message a tagged post left (its `meta.outboxKey`), among the channel's latest
+   * 1,000 messages. The playground's clock can jump, so the search is bounded by count, not time.
+   */
+  async findDelivered(req: FindDeliveredRequest): Promise<PostResult | null> {
+    const channelId = req.channelId ?? (req.userId ? dmChannelId(req.userId) : null);
+    if (!channelId) return null;
+    const row = this.store.db
+      .prepare<[string, string], { id: number }>(
+        `SELECT id FROM (SELECT id, meta FROM local_messages WHERE channel_id = ? AND is_bot = 1 ORDER BY id DESC LIMIT 1000)
+         WHERE meta ->> '$.outboxKey' = ? LIMIT 1`,
+      )
+      .get(channelId, req.key);
+    return row ? { messageId: `m${row.id}`, channelId } : null;
   }
 
   async openForm(req: { trigger: string; userId: string; form: FormView }): Promise<void> {

@@ -1,14 +1,19 @@
 /**
  * What the playground sets up on a core, shared by the local adapter (`npm start`) and
  * `frontdesk demo`: the demo people, a #leads channel for the leads' digest when the
- * configuration names no digest channel, and the bot time the playground shows.
+ * configuration names no digest channel, #support as a support channel when the configuration
+ * names only Slack/Teams channels, and the bot time the playground shows.
  */
 import type { Core } from '../app.js';
+import type { FrontdeskConfig } from '../config/schema.js';
 import { registerDemoPeople } from './people.js';
 import type { PlaygroundStore } from './playground-store.js';
 
 /** Where the digest goes in the playground when the configuration names no digest channel. */
 export const PLAYGROUND_DIGEST_CHANNEL = 'leads';
+
+/** The playground's own support channel (the page opens on it). */
+export const PLAYGROUND_SUPPORT_CHANNEL = 'support';
 
 /** The setting under which the playground remembers how far its clock runs ahead of real time. */
 export const CLOCK_AHEAD_SETTING = 'clock.aheadMs';
@@ -24,6 +29,22 @@ export function applyPlaygroundDefaults(core: Core, store: PlaygroundStore): voi
     core.config.digest.channels.push(`local:${PLAYGROUND_DIGEST_CHANNEL}`);
     store.ensureChannel(PLAYGROUND_DIGEST_CHANNEL, core.clock.now(), 'The leads’ daily digest lands here (the playground’s default digest channel).');
   }
+  // A configuration written for Slack or Teams (e.g. a copy of frontdesk.config.example.yaml)
+  // names channels the playground does not have: keep #support a support channel, or the
+  // playground would silently stop opening tickets.
+  const chans = core.config.channels;
+  if (chans.length > 0 && !chans.some((c) => c.id === PLAYGROUND_SUPPORT_CHANNEL || store.channel(c.id)?.kind === 'channel'))
+    chans.push({ id: PLAYGROUND_SUPPORT_CHANNEL, team: core.config.routing.defaultTeam, vip: false });
+}
+
+/**
+ * Which channels turn requests into tickets, in words (the start-up banner, the playground's
+ * explanation when someone posts elsewhere).
+ * @example describeSupportChannels(config) // 'every channel the bot is in (config `channels` is empty)'
+ */
+export function describeSupportChannels(config: FrontdeskConfig): string {
+  if (config.channels.length === 0) return 'every channel the bot is in (config `channels` is empty)';
+  return config.channels.map((c) => (/^[a-z0-9_-]+$/.test(c.id) ? `#${c.id}` : c.id)).join(', ');
 }
 
 /** How far the playground's clock was moved ahead of real time (never negative). */

@@ -19,6 +19,7 @@ import { type SlaClockName, type SlaClockState, slaState } from '../sla/policy.j
 import { AiRepo, type AiUsage } from '../store/ai-repo.js';
 import type { Db } from '../store/db.js';
 import type { DigestPeriod } from './period.js';
+import { shorten } from '../util/text.js';
 
 const H = 3_600_000;
 const DAY = 24 * H;
@@ -318,7 +319,7 @@ export function buildDigest(db: Db, period: DigestPeriod, now: number, opts: Bui
     .all(from, to, opts.clusterScan ?? 1000) as { id: number; key: string; title: string; text: string; status: TicketStatus; incident_key: string | null }[];
   const byId = new Map(scan.map((r) => [r.id, r]));
   const clusters: ClusterItem[] = clusterTexts(
-    [...scan].reverse().map((r) => ({ id: r.id, text: `${r.title}\n${r.text.slice(0, 500)}` })),
+    [...scan].reverse().map((r) => ({ id: r.id, text: `${r.title}\n${shorten(r.text, 500, '')}` })),
     opts.clusterMin ?? 3,
   ).map((c) => {
     const rows = c.ids.map((id) => byId.get(id)!);

@@ -19,6 +19,13 @@ import type { TicketService } from '../tickets/ticket-service.js';
 import { DECISION_TEXT, REASON_TEXT, breachPromptView, triagePromptView } from '../views/escalation-prompt.js';
 import type { MessageView } from '../views/message-view.js';
 import { distinctiveWords, isSimilar } from './similarity.js';
+import { isChitChat } from '../triage/chit-chat.js';
+import { shorten } from '../util/text.js';
+
+/** Whether "no owner after N minutes" makes sense: not P4 (trivial) and not chit-chat. */
+function needsAnOwnerSoon(t: Ticket): boolean {
+  return t.priority !== 'P4' && !isChitChat(t.text);
+}
 
 export type EscalationStatus = 'open' | 'accepted' | 'declined' | 'linked';
 
@@ -105,7 +112,7 @@ export class Escalations {
       unassignedDue: db.prepare<[number, string, number], { id: number }>(
         `SELECT t.id FROM tickets t INDEXED BY tickets_open_unassigned
           WHERE t.owner_id IS NULL AND t.status NOT IN ('resolved','closed') AND t.deleted = 0 AND t.created_at <= ?
-            AND t.status != 'waiting_on_customer'
+            AND t.status != 'waiting_on_customer' AND t.priority != 'P4'
             AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.ticket_id = t.id AND e.rule_id = ?)
           ORDER BY t.created_at LIMIT ?`,
       ),
@@ -243,7 +250,7 @@ export class Escalations {
   similarRecent(t: Ticket, windowMs: number, now: number): Ticket[] {
     const words = distinctiveWords(`${t.title}\n${t.text}`);
     return this.d.tickets.repo
-      .similar(`${t.title} ${t.text}`.slice(0, 2000), { since: now - windowMs, excludeId: t.id, limit: 25 })
+      .similar(shorten(`${t.title} ${t.text}`, 2000, ''), { since: now - windowMs, excludeId: t.id, limit: 25 })
       .filter((c) => !c.deleted && isSimilar(words, distinctiveWords(`${c.title}\n${c.text}`)));
   }
 
@@ -272,7 +279,7 @@ export class Escalations {
 
   /**
    * "No owner after N minutes": prompt for open tickets that are still unassigned (not paused,
-   * not snoozed). Each ticket in its own transaction. Returns how many prompts were raised.
+   * not snoozed, not P4, not chit-chat such as a thank-you). Each ticket in its own transaction. Returns how many prompts were raised.
    */
   raiseUnassigned(now: number, limit = 1000): number {
     const { db, config, tickets, logger } = this.d;
@@ -284,6 +291,8 @@ export class Escalations {
           db.transaction(() => {
             const t = tickets.repo.get(id);
             if (!t || t.ownerId !== null || (t.snoozedUntil !== null && t.snoozedUntil > now)) return;
+            // A P4 or a thank-you needs no owner in 30 minutes: no escalation prompt for it.
+            if (!needsAnOwnerSoon(t)) return;
             const target = resolveTarget(config, rule.escalateTo);
             const reason = REASON_TEXT.unassigned(rule.afterMinutes ?? 30);
             const escId = this.insert(t, rule.id, reason, target.id, [], now);

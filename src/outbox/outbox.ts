@@ -1,11 +1,20 @@
 /**
- * The durable outbox. Every outbound chat message is a row first; a drain loop sends rows
- * through the platform's ChatPort in order per channel, with a per-channel rate limit,
- * retry with exponential backoff and jitter, `Retry-After` honoured, and an idempotency key
- * so nothing is sent twice. A platform outage only delays messages; none are lost.
+ * The durable outbox. Every outbound chat message is a row first; rows are sent through the
+ * platform's ChatPort in order per channel, each channel in its own lane (one call in flight
+ * per channel, so a hung call holds only its channel), paced to the platform's per-channel
+ * rate on the injected timer.
+ *
+ * Failures back off per channel, not per row: a retryable failure blocks the channel with
+ * exponential backoff and jitter capped at a few seconds (Retry-After honoured exactly), the
+ * channel's head row is the probe, and when any send on a platform succeeds every channel that
+ * was waiting out a platform-wide failure (5xx, timeout, network) is released at once, so an
+ * outage's backlog drains at the rate limit as soon as the platform is back.
+ *
+ * Exactly once across crashes where the platform allows it: each post carries its row key
+ * (ChatPort `tag`); a row whose last attempt may have landed (left in 'sending' by a crash, or
+ * failed ambiguously) is first looked for with `ChatPort.findDelivered` and, when found,
+ * adopted as if the send had just succeeded. Without findDelivered (Teams) it is sent again.
  */
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { ChatDeliveryError } from '../domain/errors.js';
 import type { ChatPort, PostResult } from '../ports/chat-port.js';
@@ -47,6 +56,10 @@ export interface OutboxRow {
   sent_at: number | null;
   result: string | null;
   last_error: string | null;
+  /** When the row was first claimed for sending (bounds the search after a crash). */
+  first_attempt_at: number | null;
+  /** 1 when the last attempt may have reached the platform (crash, timeout, 5xx). */
+  unsure: number;
 }
 
 /** Supplies the current card for a ticket at send time. */
@@ -64,8 +77,12 @@ export interface OutboxOptions {
   logger?: Logger;
   /** Give up on retryable failures after this age (default 24 h). */
   maxAgeMs?: number;
+  /** First per-channel backoff step (default 1 s). */
   baseDelayMs?: number;
+  /** Per-channel backoff cap (default 5 s): a probe at least this often while a platform is down. */
   maxDelayMs?: number;
+  /** Channels sending at the same time, across platforms (default 32). */
+  maxLanes?: number;
   random?: () => number;
 }
 
@@ -80,14 +97,36 @@ function channelKey(p: OutboxPayload): string {
   return p.kind === 'dm' ? `dm:${p.userId}` : p.channelId;
 }
 
+/** One concrete platform call, resolved from a payload at send time. */
+type Op =
+  | { op: 'post'; channelId: string; threadId: string | null; view: MessageView; cardOf?: number; startedThread: boolean }
+  | { op: 'dm'; userId: string; view: MessageView }
+  | { op: 'update'; channelId: string; messageId: string; view: MessageView }
+  | { op: 'ephemeral'; channelId: string; userId: string; threadId: string | null; view: MessageView };
+
+/** A channel waiting out failures: how many in a row, and whether they looked platform-wide. */
+interface ChannelState {
+  failures: number;
+  platformWide: boolean;
+}
+
+type Outcome = keyof DrainStats;
+
 export class Outbox {
   private readonly ports = new Map<string, ChatPort>();
-  private readonly limiters = new Map<string, RateLimiterMemory>();
+  private readonly pacers = new Map<string, { tokens: number; at: number }>();
+  private readonly channels = new Map<string, ChannelState>();
+  /** Channels with a send loop running, by `platform \0 channel`. */
+  private readonly lanes = new Map<string, Promise<void>>();
+  private readonly collectors = new Set<DrainStats>();
   private cards: CardSource | null = null;
-  private draining: Promise<DrainStats> | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private wake: { at: number; handle: NodeJS.Timeout } | null = null;
   private readonly t: Clock;
+  private readonly log: Logger | undefined;
   private readonly opts: Required<Omit<OutboxOptions, 'logger' | 'timer'>>;
+  private closed = false;
+  private kickPending = false;
 
   constructor(
     private readonly db: Db,
@@ -98,20 +137,17 @@ export class Outbox {
     this.opts = {
       maxAgeMs: options.maxAgeMs ?? 24 * 3_600_000,
       baseDelayMs: options.baseDelayMs ?? 1000,
-      maxDelayMs: options.maxDelayMs ?? 5 * 60_000,
+      maxDelayMs: options.maxDelayMs ?? 5000,
+      maxLanes: options.maxLanes ?? 32,
       random: options.random ?? Math.random,
     };
-    // A crash while sending leaves rows in 'sending': send them again (at-least-once beats lost).
-    db.prepare("UPDATE outbox SET status = 'pending' WHERE status = 'sending'").run();
+    // A crash while sending leaves rows in 'sending': they may have landed. Send them again,
+    // but look for them first (unsure) where the platform can.
+    db.prepare("UPDATE outbox SET status = 'pending', unsure = 1 WHERE status = 'sending'").run();
   }
-
-  private readonly log: Logger | undefined;
-  private insertStmt: Database.Statement | null = null;
-  private pendingCardStmt: Database.Statement | null = null;
 
   registerPort(port: ChatPort): void {
     this.ports.set(port.platform, port);
-    this.limiters.set(port.platform, new RateLimiterMemory({ points: Math.max(1, Math.floor(port.ratePerChannelPerSec)), duration: 1 }));
     this.kick();
   }
 
@@ -122,31 +158,23 @@ export class Outbox {
   /**
    * Add a message to the outbox. Returns false when the idempotency key was seen before.
    * Call inside the transaction that makes the change it reports.
+   * @example outbox.enqueue({ platform: 'slack', idempotencyKey: `card-post:${id}`, ticketId: id, payload: { kind: 'card', ticketId: id, channelId, mode: 'post' } })
    */
   enqueue(req: EnqueueRequest): boolean {
     const now = this.t.now();
-    this.insertStmt ??= this.db.prepare(`INSERT OR IGNORE INTO outbox (idempotency_key, platform, channel_id, kind, payload, ticket_id, next_attempt_at, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
-    const info = this.insertStmt.run(
-        req.idempotencyKey,
-        req.platform,
-        channelKey(req.payload),
-        req.payload.kind,
-        JSON.stringify(req.payload),
-        req.ticketId ?? null,
-        req.notBefore ?? now,
-        now,
-      );
+    const info = this.db
+      .prepare(`INSERT OR IGNORE INTO outbox (idempotency_key, platform, channel_id, kind, payload, ticket_id, next_attempt_at, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(req.idempotencyKey, req.platform, channelKey(req.payload), req.payload.kind, JSON.stringify(req.payload), req.ticketId ?? null, req.notBefore ?? now, now);
     if (info.changes > 0) this.kickSoon();
     return info.changes > 0;
   }
 
   /** Queue a refresh of a ticket's card unless one is already waiting (it renders at send time). */
   enqueueCardUpdate(platform: string, ticketId: number, channelId: string): boolean {
-    this.pendingCardStmt ??= this.db.prepare(
-      "SELECT 1 FROM outbox WHERE ticket_id = ? AND kind = 'card' AND status = 'pending' AND idempotency_key LIKE 'card-update:%' LIMIT 1",
-    );
-    const waiting = this.pendingCardStmt.get(ticketId);
+    const waiting = this.db
+      .prepare("SELECT 1 FROM outbox WHERE ticket_id = ? AND kind = 'card' AND status = 'pending' AND idempotency_key LIKE 'card-update:%' LIMIT 1")
+      .get(ticketId);
     if (waiting) return false;
     return this.enqueue({
       platform,
@@ -159,27 +187,24 @@ export class Outbox {
   /** Start polling for due rows (retries, notBefore). */
   start(pollMs = 1000): void {
     this.stop();
-    this.timer = setInterval(() => void this.drain(), pollMs);
+    this.timer = setInterval(() => this.kick(), pollMs);
     this.timer.unref();
     this.kick();
   }
 
-  private closed = false;
-  private rerun: Promise<DrainStats> | null = null;
-
-  /** Stop polling and wait for a drain in progress (call before closing the database). */
+  /** Stop polling and wait for the sends in flight (call before closing the database). */
   async close(): Promise<void> {
     this.closed = true;
     this.stop();
-    await this.draining?.catch(() => undefined);
+    await Promise.allSettled([...this.lanes.values()]);
   }
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    if (this.wake) clearTimeout(this.wake.handle);
+    this.wake = null;
   }
-
-  private kickPending = false;
 
   private kickSoon(): void {
     if (this.kickPending) return;
@@ -190,119 +215,222 @@ export class Outbox {
     });
   }
 
+  /** Start a lane for every channel with a due head row (never waits for anything). */
   kick(): void {
     if (!this.db.open || this.closed) return;
-    void this.drain().catch((e) => this.log?.error({ err: e }, 'outbox drain failed'));
-  }
-
-  /** Send everything that is due now. Concurrent calls share one drain. */
-  drain(): Promise<DrainStats> {
-    // A drain in progress may have passed rows enqueued since: run again after it — once,
-    // however many callers ask meanwhile (chaining one drain per caller piles up full scans).
-    if (this.draining) {
-      this.rerun ??= this.draining.then(() => {
-        this.rerun = null;
-        return this.drain();
-      });
-      return this.rerun;
+    try {
+      this.pump();
+    } catch (e) {
+      this.log?.error({ err: e }, 'outbox: could not read due rows');
     }
-    const run = this.runDrain().finally(() => {
-      if (this.draining === run) this.draining = null;
-    });
-    this.draining = run;
-    return run;
   }
 
-  private async runDrain(): Promise<DrainStats> {
+  /**
+   * Send everything that is due now, and wait until every channel is idle or waiting (rate
+   * limit, backoff). Returns what happened meanwhile.
+   * @example await outbox.drain() // { sent: 3, retried: 0, failed: 0, dropped: 0 }
+   */
+  async drain(): Promise<DrainStats> {
     const total: DrainStats = { sent: 0, retried: 0, failed: 0, dropped: 0 };
-    for (;;) {
-      if (!this.db.open || this.closed) break;
-      const rows = this.dueHeads();
-      if (rows.length === 0) break;
-      const results = await Promise.all(rows.map((r) => this.sendOne(r)));
-      for (const r of results) total[r] += 1;
-      if (results.every((r) => r === 'retried')) break;
+    this.collectors.add(total);
+    try {
+      for (;;) {
+        if (!this.db.open || this.closed) break;
+        this.pump();
+        if (this.lanes.size === 0) break;
+        await Promise.race(this.lanes.values());
+      }
+    } finally {
+      this.collectors.delete(total);
     }
     return total;
   }
 
-  /** The oldest due row of each channel whose earlier rows are all done (order per channel). */
-  private dueHeads(): OutboxRow[] {
+  private pump(): void {
+    const free = this.opts.maxLanes - this.lanes.size;
+    if (free <= 0) return;
+    let started = 0;
+    for (const row of this.dueHeads(free + this.lanes.size)) {
+      const key = `${row.platform}\u0000${row.channel_id}`;
+      if (this.lanes.has(key)) continue;
+      const lane = this.runLane(row)
+        .catch((e) => this.log?.error({ err: e, channel: row.channel_id }, 'outbox: lane failed'))
+        .finally(() => this.lanes.delete(key));
+      this.lanes.set(key, lane);
+      if (++started >= free) break;
+    }
+  }
+
+  /** One channel: send its due rows in order until none is due or the channel must wait. */
+  private async runLane(first: OutboxRow): Promise<void> {
+    let row: OutboxRow | undefined = first;
+    while (row && this.db.open && !this.closed) {
+      const outcome = await this.sendOne(row);
+      for (const c of this.collectors) c[outcome] += 1;
+      if (outcome === 'retried' || !this.db.open) break;
+      row = this.dueHead(row.platform, row.channel_id);
+    }
+  }
+
+  /** The oldest unfinished row of each channel, where it is pending and due (order per channel). */
+  private dueHeads(limit: number): OutboxRow[] {
     const platforms = [...this.ports.keys()];
     if (platforms.length === 0) return [];
     return this.db
       .prepare<unknown[], OutboxRow>(
         // Heads = the lowest id per channel among unfinished rows, in one pass over the
-        // outbox_channel index (not a subquery per row); a head that is 'sending' or not yet
-        // due blocks its channel.
+        // outbox_channel index; a head that is 'sending' or not yet due blocks its channel.
         `SELECT o.* FROM outbox o WHERE o.id IN (SELECT min(id) FROM outbox WHERE status IN ('pending','sending')
            AND platform IN (${platforms.map(() => '?').join(',')}) GROUP BY platform, channel_id)
-         AND o.status = 'pending' AND o.next_attempt_at <= ? ORDER BY o.id LIMIT 50`,
+         AND o.status = 'pending' AND o.next_attempt_at <= ? ORDER BY o.id LIMIT ?`,
       )
-      .all(...platforms, this.t.now());
+      .all(...platforms, this.t.now(), limit);
   }
 
-  private async sendOne(row: OutboxRow): Promise<keyof DrainStats> {
-    const port = this.ports.get(row.platform)!;
-    const limiter = this.limiters.get(row.platform)!;
-    try {
-      await limiter.consume(row.channel_id, 1);
-    } catch (e) {
-      if (e instanceof RateLimiterRes) {
-        this.db.prepare('UPDATE outbox SET next_attempt_at = ? WHERE id = ?').run(this.t.now() + e.msBeforeNext, row.id);
-        return 'retried';
-      }
-      throw e;
+  private dueHead(platform: string, channelId: string): OutboxRow | undefined {
+    const head = this.db
+      .prepare<[string, string], OutboxRow>(
+        "SELECT * FROM outbox WHERE platform = ? AND channel_id = ? AND status IN ('pending','sending') ORDER BY id LIMIT 1",
+      )
+      .get(platform, channelId);
+    return head && head.status === 'pending' && head.next_attempt_at <= this.t.now() ? head : undefined;
+  }
+
+  /** Token bucket per channel on the timer: ms to wait before the next send (0 = go). */
+  private pace(key: string, ratePerSec: number): number {
+    const now = this.t.now();
+    const cap = Math.max(1, Math.floor(ratePerSec));
+    const b = this.pacers.get(key) ?? { tokens: cap, at: now };
+    b.tokens = Math.min(cap, b.tokens + ((now - b.at) * ratePerSec) / 1000);
+    b.at = now;
+    this.pacers.set(key, b);
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
+      return 0;
     }
-    const claimed = this.db.prepare("UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ? AND status = 'pending'").run(row.id);
+    return Math.max(1, Math.ceil(((1 - b.tokens) * 1000) / ratePerSec));
+  }
+
+  /** Kick again after `ms` (one timer, the earliest wins). */
+  private wakeIn(ms: number): void {
+    const at = Date.now() + ms;
+    if (this.wake && this.wake.at <= at) return;
+    if (this.wake) clearTimeout(this.wake.handle);
+    const handle = setTimeout(() => {
+      this.wake = null;
+      this.kick();
+    }, ms);
+    handle.unref();
+    this.wake = { at, handle };
+  }
+
+  private async sendOne(row: OutboxRow): Promise<Outcome> {
+    const port = this.ports.get(row.platform);
+    if (!port) return 'retried';
+    const key = `${row.platform}\u0000${row.channel_id}`;
+    const wait = this.pace(key, port.ratePerChannelPerSec);
+    if (wait > 0) {
+      this.db.prepare('UPDATE outbox SET next_attempt_at = ? WHERE id = ?').run(this.t.now() + wait, row.id);
+      this.wakeIn(wait);
+      return 'retried';
+    }
+    const claimed = this.db
+      .prepare("UPDATE outbox SET status = 'sending', attempts = attempts + 1, first_attempt_at = coalesce(first_attempt_at, ?) WHERE id = ? AND status = 'pending'")
+      .run(this.t.now(), row.id);
     if (claimed.changes === 0) return 'retried';
     const payload = JSON.parse(row.payload) as OutboxPayload;
     try {
-      const result = await this.deliver(port, payload);
-      if (result === 'dropped') {
+      const op = this.resolve(payload);
+      if (op === 'dropped') {
         this.db.prepare("UPDATE outbox SET status = 'dropped', last_error = 'nothing to send' WHERE id = ?").run(row.id);
         return 'dropped';
       }
+      let result: PostResult | null | undefined = null;
+      if (row.unsure && port.findDelivered && (op.op === 'post' || op.op === 'dm')) {
+        result = await port.findDelivered({
+          key: row.idempotency_key,
+          ...(op.op === 'dm' ? { userId: op.userId } : { channelId: op.channelId, threadId: op.threadId }),
+          since: row.first_attempt_at ?? row.created_at,
+        });
+        if (result) this.log?.info({ outboxId: row.id, platform: row.platform, messageId: result.messageId }, 'outbox: adopted a message delivered before a crash');
+      }
+      result ??= await this.perform(port, op, row.idempotency_key);
       this.db.transaction(() => {
-        this.db.prepare("UPDATE outbox SET status = 'sent', sent_at = ?, result = ? WHERE id = ?").run(this.t.now(), JSON.stringify(result ?? null), row.id);
-        if (payload.kind === 'card' && payload.mode === 'post' && result) this.cards?.cardPosted(payload.ticketId, result, result.startedThread);
+        this.db.prepare("UPDATE outbox SET status = 'sent', sent_at = ?, result = ?, unsure = 0 WHERE id = ?").run(this.t.now(), JSON.stringify(result ?? null), row.id);
+        if (op.op === 'post' && op.cardOf !== undefined && result) this.cards?.cardPosted(op.cardOf, result, op.startedThread);
       })();
+      this.succeeded(row.platform, key);
       return 'sent';
     } catch (e) {
-      return this.failed(row, e);
+      return this.failed(row, key, e);
     }
   }
 
-  private async deliver(port: ChatPort, p: OutboxPayload): Promise<(PostResult & { startedThread: boolean }) | undefined | 'dropped'> {
+  /** What to call for a payload, resolved now (cards render the ticket as it is). */
+  private resolve(p: OutboxPayload): Op | 'dropped' {
     switch (p.kind) {
-      case 'post':
-        return {
-          ...(await port.post({ channelId: p.channelId, threadId: p.threadId ?? (p.threadOfTicket === undefined ? null : (this.cards?.threadOf(p.threadOfTicket) ?? null)), view: p.view })),
-          startedThread: false,
-        };
+      case 'post': {
+        const threadId = p.threadId ?? (p.threadOfTicket === undefined ? null : (this.cards?.threadOf(p.threadOfTicket) ?? null));
+        return { op: 'post', channelId: p.channelId, threadId, view: p.view, startedThread: false };
+      }
       case 'update':
-        await port.update(p);
-        return undefined;
+        return { op: 'update', channelId: p.channelId, messageId: p.messageId, view: p.view };
       case 'ephemeral':
-        await port.postEphemeral(p);
-        return undefined;
+        return { op: 'ephemeral', channelId: p.channelId, userId: p.userId, threadId: p.threadId ?? null, view: p.view };
       case 'dm':
-        return { ...(await port.dm(p)), startedThread: false };
+        return { op: 'dm', userId: p.userId, view: p.view };
       case 'card': {
         const card = this.cards?.card(p.ticketId);
         if (!card) return 'dropped';
         if (p.mode === 'update' || card.cardMessageId) {
           if (!card.cardMessageId) return 'dropped';
-          await port.update({ channelId: card.channelId, messageId: card.cardMessageId, view: card.view });
-          return undefined;
+          return { op: 'update', channelId: card.channelId, messageId: card.cardMessageId, view: card.view };
         }
-        const res = await port.post({ channelId: card.channelId, threadId: card.threadId, view: card.view });
-        return { ...res, startedThread: card.threadId === null };
+        return { op: 'post', channelId: card.channelId, threadId: card.threadId, view: card.view, cardOf: p.ticketId, startedThread: card.threadId === null };
       }
     }
   }
 
-  private failed(row: OutboxRow, e: unknown): keyof DrainStats {
+  private async perform(port: ChatPort, op: Op, key: string): Promise<PostResult | undefined> {
+    const tag = { key };
+    switch (op.op) {
+      case 'post':
+        return port.post({ channelId: op.channelId, threadId: op.threadId, view: op.view, tag });
+      case 'dm':
+        return port.dm({ userId: op.userId, view: op.view, tag });
+      case 'update':
+        await port.update({ channelId: op.channelId, messageId: op.messageId, view: op.view, tag });
+        return undefined;
+      case 'ephemeral':
+        await port.postEphemeral({ channelId: op.channelId, userId: op.userId, threadId: op.threadId, view: op.view });
+        return undefined;
+    }
+  }
+
+  /** A send worked: the channel is healthy, and so is the platform: release its waiting channels. */
+  private succeeded(platform: string, key: string): void {
+    this.channels.delete(key);
+    const prefix = `${platform}\u0000`;
+    const released: string[] = [];
+    for (const [k, s] of this.channels) {
+      if (k.startsWith(prefix) && s.platformWide) {
+        this.channels.delete(k);
+        released.push(k.slice(prefix.length));
+      }
+    }
+    if (released.length === 0) return;
+    const now = this.t.now();
+    const release = this.db.prepare(
+      "UPDATE outbox SET next_attempt_at = ? WHERE platform = ? AND channel_id = ? AND status = 'pending' AND attempts > 0 AND next_attempt_at > ?",
+    );
+    this.db.transaction(() => {
+      for (const ch of released) release.run(now, platform, ch, now);
+    })();
+    this.log?.info({ platform, channels: released.length }, 'outbox: platform answers again, releasing waiting channels');
+    this.kickSoon();
+  }
+
+  private failed(row: OutboxRow, key: string, e: unknown): Outcome {
     const now = this.t.now();
     const err = e instanceof Error ? e.message : String(e);
     const retryable = e instanceof ChatDeliveryError ? e.retryable : true;
@@ -312,14 +440,23 @@ export class Outbox {
       this.log?.error({ outboxId: row.id, platform: row.platform, kind: row.kind, error: err }, 'outbox: giving up on message');
       return 'failed';
     }
+    // A 429 says exactly when and proves nothing was sent; anything else (5xx, timeout,
+    // connection lost) may have landed and looks like the platform, not this channel.
     const retryAfter = e instanceof ChatDeliveryError ? e.retryAfterMs : undefined;
-    const delay = retryAfter ?? this.backoff(row.attempts + 1);
-    this.db.prepare("UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ? WHERE id = ?").run(now + delay, err, row.id);
+    const state = this.channels.get(key) ?? { failures: 0, platformWide: false };
+    state.failures += 1;
+    state.platformWide = retryAfter === undefined;
+    this.channels.set(key, state);
+    const delay = retryAfter === undefined ? this.backoff(state.failures) : Math.max(100, retryAfter);
+    this.db
+      .prepare("UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ?, unsure = CASE WHEN ? THEN 1 ELSE unsure END WHERE id = ?")
+      .run(now + delay, err, retryAfter === undefined ? 1 : 0, row.id);
+    this.wakeIn(delay);
     this.log?.warn({ outboxId: row.id, platform: row.platform, attempt: row.attempts + 1, retryInMs: delay, error: err }, 'outbox: send failed, will retry');
     return 'retried';
   }
 
-  /** Exponential backoff with full jitter between 50% and 100% of the step. */
+  /** Exponential backoff per channel with jitter between 50% and 100% of the step, capped. */
   backoff(attempt: number): number {
     const step = Math.min(this.opts.maxDelayMs, this.opts.baseDelayMs * 2 ** Math.max(0, attempt - 1));
     return Math.round(step * (0.5 + this.opts.random() * 0.5));

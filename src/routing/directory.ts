@@ -9,6 +9,7 @@ export class Directory {
   private readonly leads = new Set<string>();
   private readonly away = new Set<string>();
   private readonly names = new Map<string, string>();
+  private readonly aliases = new Map<string, Set<string>>();
 
   constructor(config: FrontdeskConfig) {
     for (const a of config.agents) this.agents.add(a);
@@ -51,5 +52,23 @@ export class Directory {
   /** Display name, or the id when unknown. */
   nameOf(userId: string): string {
     return this.names.get(userId) ?? userId;
+  }
+
+  /** Does the directory know this person (an agent, lead, away person, or someone with a name)? */
+  knows(userId: string): boolean {
+    return this.isAgent(userId) || this.away.has(userId) || this.names.has(userId) || (this.aliases.get(userId)?.size ?? 0) > 0;
+  }
+
+  /** Other names a person goes by (Slack real name and handle, Teams UPN …), for `assign T-1 @sam`. */
+  addAlias(userId: string, alias: string): void {
+    const set = this.aliases.get(userId) ?? new Set<string>();
+    set.add(alias);
+    this.aliases.set(userId, set);
+  }
+
+  /** Everyone known, with every name they go by (for resolving "@Sam" to an id). */
+  people(): { id: string; names: string[] }[] {
+    const ids = new Set([...this.agents, ...this.leads, ...this.away, ...this.names.keys(), ...this.aliases.keys()]);
+    return [...ids].map((id) => ({ id, names: [...(this.names.has(id) ? [this.names.get(id)!] : []), ...(this.aliases.get(id) ?? [])] }));
   }
 }

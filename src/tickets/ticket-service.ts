@@ -28,6 +28,7 @@ import { type TicketPatch, TicketRepo } from '../store/ticket-repo.js';
 import { TrainingRepo } from '../store/training-repo.js';
 import type { Triage } from '../triage/triage.js';
 import { cleanText, extractLinks, titleOf } from '../util/text.js';
+import { createRedactor, type Redactor } from '../ai/redact.js';
 import { type MessageView, mention, plain } from '../views/message-view.js';
 import { ticketCard } from '../views/ticket-card.js';
 import { assertTransition, isOpen } from './lifecycle.js';
@@ -105,8 +106,11 @@ export class TicketService {
   readonly training: TrainingRepo;
   private readonly listeners: ChangeListener[] = [];
   private readonly creationHooks: ((ticket: Ticket) => void)[] = [];
+  /** Redacts text before it is cut (titles, length limits), with the configured extra patterns. */
+  private readonly redactor: Redactor;
 
   constructor(private readonly deps: CoreDeps) {
+    this.redactor = createRedactor(deps.config.ai.redactPatterns);
     this.repo = new TicketRepo(deps.db);
     this.training = new TrainingRepo(deps.db);
     deps.outbox.setCardSource({
@@ -224,7 +228,7 @@ export class TicketService {
   open(input: OpenTicketInput): OpenTicketResult {
     const { config, db, clock } = this.deps;
     const now = clock.now();
-    const clean = cleanText(input.text, config.limits.maxTextLength);
+    const clean = cleanText(input.text, config.limits.maxTextLength, this.redactor);
     const result = db.transaction((): OpenTicketResult => {
       if (input.eventId && !this.repo.markInbound(input.platform, input.eventId, now)) {
         const existing = input.sourceMessageId ? this.repo.findBySource(input.platform, input.channelId, input.sourceMessageId) : null;
@@ -264,7 +268,7 @@ export class TicketService {
         cardMessageId: null,
         requesterId: input.requesterId,
         requesterName: input.requesterName ?? null,
-        title: titleOf(clean.text),
+        title: titleOf(clean.text, this.redactor),
         text: clean.text,
         category,
         priority,
@@ -472,7 +476,7 @@ export class TicketService {
   }
 
   addNote(ref: string | number, text: string, actor: string): Ticket {
-    const clean = cleanText(text, 4000).text;
+    const clean = cleanText(text, 4000, this.redactor).text;
     return this.change(ref, actor, () => ({ patch: {}, events: [{ type: 'note', data: { text: clean } }] }));
   }
 
@@ -506,7 +510,7 @@ export class TicketService {
       const t = this.repo.findByThread(r.platform, r.channelId, r.threadId);
       if (!t) return null;
       const role = r.isBot ? 'bot' : directory.isAgent(r.authorId) ? 'agent' : 'customer';
-      const text = cleanText(r.text || ' (no text)', this.deps.config.limits.maxTextLength).text;
+      const text = cleanText(r.text || ' (no text)', this.deps.config.limits.maxTextLength, this.redactor).text;
       if (!this.repo.addMessage({ ticketId: t.id, platform: r.platform, channelId: r.channelId, messageId: r.messageId, authorId: r.authorId, authorRole: role, text, at: now }))
         return t;
       if (role === 'bot') return t;
@@ -551,10 +555,10 @@ export class TicketService {
     const t = this.repo.findBySource(platform, channelId, messageId);
     if (!t) return null;
     if (eventId && !this.repo.markInbound(platform, eventId, this.deps.clock.now())) return t;
-    const clean = cleanText(text || ' ', this.deps.config.limits.maxTextLength).text;
+    const clean = cleanText(text || ' ', this.deps.config.limits.maxTextLength, this.redactor).text;
     this.repo.updateMessage(platform, channelId, messageId, { text: clean }, this.deps.clock.now());
     return this.change(t.id, t.requesterId, (cur) => ({
-      patch: { text: clean, title: titleOf(clean) },
+      patch: { text: clean, title: titleOf(clean, this.redactor) },
       events: [{ type: 'message_edited', data: { previous: cur.text } }],
     }));
   }

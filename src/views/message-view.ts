@@ -7,6 +7,7 @@
  * Anything typed by a person must go through {@link plain} before it is placed in such text,
  * so customer text can never inject formatting, links or mentions.
  */
+import { shorten } from '../util/text.js';
 
 export interface ButtonElement {
   type: 'button';
@@ -95,10 +96,12 @@ export function mention(userId: string): string {
   return `<@${userId}>`;
 }
 
-/** Truncate to `max` characters with a visible marker. */
+/**
+ * Truncate to `max` characters with a visible marker. Text that must be cut is redacted first
+ * (see `shorten`), so a card number or e-mail is never shown cut in half.
+ */
 export function truncate(s: string, max: number, marker = '… (truncated)'): string {
-  if (s.length <= max) return s;
-  return s.slice(0, Math.max(0, max - marker.length)) + marker;
+  return shorten(s, max, marker);
 }
 
 export type MarkdownToken =

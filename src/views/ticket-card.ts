@@ -59,7 +59,7 @@ export function ticketCard(t: Ticket, opts: CardOptions): MessageView {
   const sla = slaState(t, opts.now);
   const open = t.status !== 'resolved' && t.status !== 'closed';
   const blocks: Block[] = [
-    { type: 'header', text: `${t.key} · ${t.title.length > 120 ? `${t.title.slice(0, 117)}…` : t.title}` },
+    { type: 'header', text: `${t.key} · ${truncate(t.title, 118, '…')}` },
     { type: 'quote', text: truncate(t.text, 1200) },
     {
       type: 'fields',

@@ -12,8 +12,18 @@ export function notice(text: string): MessageView {
   return { text: text.replace(/\*\*/g, ''), blocks: [{ type: 'text', text }] };
 }
 
+/**
+ * An error the person can fix. `code spans` in the message stay code (they name what to
+ * type); everything else is shown literally, since messages quote what people typed.
+ * `usage` is the usage line of the subcommand at fault, when the problem is its arguments.
+ * @example errorView('Say what it is about, e.g. `new Checkout fails`.', 'new TEXT')
+ */
 export function errorView(message: string, usage?: string): MessageView {
-  const blocks: Block[] = [{ type: 'text', text: `:warning: ${plain(message)}` }];
+  const text = message
+    .split(/(`[^`\n]+`)/)
+    .map((part, i) => (i % 2 === 1 ? part : plain(part)))
+    .join('');
+  const blocks: Block[] = [{ type: 'text', text: `:warning: ${text}` }];
   if (usage) blocks.push({ type: 'context', elements: [`Usage: \`${usage}\``] });
   return { text: message, blocks };
 }

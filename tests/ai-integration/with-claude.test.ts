@@ -94,7 +94,7 @@ describe('with Claude (fake Anthropic server)', () => {
     const draftReq = forTicket[1]!;
     expect(draftReq.body.tool_choice).toEqual({ type: 'tool', name: 'record_reply' });
     expect(userText(draftReq)).toMatch(/<customer_message>\nOur CSV export stops at 10,000 rows again[\s\S]*<\/customer_message>/);
-    expect(userText(draftReq)).toMatch(new RegExp(`<similar_tickets>\\n- ${old.key}: [\\s\\S]*Raised the export row limit[\\s\\S]*</similar_tickets>`));
+    expect(userText(draftReq)).toMatch(new RegExp(`<similar_tickets>\\n- ${old.key} \\(data\\)[\\s\\S]*Raised the export row limit[\\s\\S]*</similar_tickets>`));
     expect(systemText(draftReq)).toContain('Persona: Support Specialist');
     // The requester's name and the platform ids stay home; the key only in the auth header.
     expect(JSON.stringify(draftReq.body)).not.toContain('Ana');

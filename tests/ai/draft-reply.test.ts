@@ -5,8 +5,8 @@ import { FakeAnthropic, reply } from '../fakes/fake-anthropic.js';
 import { harness, insertTicket, makeTicket, persona, systemText, userText } from './helpers.js';
 
 const similar = [
-  { key: 'T-0901', title: 'Export cut off at 10k rows', resolution: 'Split the export by month (Reports → Export → Date range).' },
-  { key: 'T-0877', title: 'Export slow', resolution: null },
+  { key: 'T-0901', category: 'bug', resolution: 'Split the export by month (Reports → Export → Date range).' },
+  { key: 'T-0877', category: 'bug', resolution: null },
 ];
 
 const input = (overrides: Partial<DraftReplyInput> = {}): DraftReplyInput => ({
@@ -58,8 +58,8 @@ describe('draftReply with AI', () => {
     expect(user).toContain('<customer_message>\nExport stops at 10,000 rows. Reach me at [email]\n</customer_message>');
     expect(user).toContain('[customer] Our export stops at 10,000 rows. My phone is [phone].');
     expect(user).toContain('[agent] Thanks, looking into it.');
-    expect(user).toContain('- T-0901: Export cut off at 10k rows\n  resolution: Split the export by month');
-    expect(user).toContain('- T-0877: Export slow\n  resolution: (not recorded)');
+    expect(user).toContain('- T-0901 (bug)\n  resolution: Split the export by month');
+    expect(user).toContain('- T-0877 (bug)\n  resolution: (not recorded)');
     const wire = JSON.stringify(body);
     expect(wire).not.toContain('ana@acme.test');
     expect(wire).not.toContain('555) 123-4567');

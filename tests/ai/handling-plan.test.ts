@@ -41,7 +41,7 @@ describe('handlingPlan with AI', () => {
     fake.enqueue(reply.tool(stage1), reply.tool(stage2), reply.tool(stage3), reply.tool(stage4));
     const plan = await handlingPlan(
       { ai: h.ai, personas: shippedPersonas() },
-      { ticket, similar: [{ key: 'T-0901', title: 'Export cut off', resolution: 'Split by month' }], firstResponseDue: '10:00 UTC tomorrow' },
+      { ticket, similar: [{ key: 'T-0901', category: 'bug', resolution: 'Split by month' }], firstResponseDue: '10:00 UTC tomorrow' },
     );
 
     const reqs = fake.messageRequests;
@@ -118,8 +118,8 @@ describe('handlingPlan offline (no key)', () => {
     const h = harness(null, { env: { ANTHROPIC_BASE_URL: fake.url } });
     const ticket = makeTicket({ category: 'outage', priority: 'P0', title: 'Dashboard down for all users' });
     const similar = [
-      { key: 'T-0950', title: 'Dashboard 502', resolution: 'Restarted the API pool' },
-      { key: 'T-0951', title: 'Dashboard 502 again', resolution: null },
+      { key: 'T-0950', category: 'outage', resolution: 'Restarted the API pool' },
+      { key: 'T-0951', category: 'outage', resolution: null },
     ];
     const a = await handlingPlan({ ai: h.ai, personas: shippedPersonas() }, { ticket, similar, firstResponseDue: '11:00 UTC' });
     const b = await handlingPlan({ ai: null, personas: shippedPersonas() }, { ticket, similar, firstResponseDue: '11:00 UTC' });
@@ -132,7 +132,8 @@ describe('handlingPlan offline (no key)', () => {
 
     expect(a.stages[0]!.output).toContain('Customer goal: Get the service working again for everyone affected — "Dashboard down for all users"');
     expect(a.stages[0]!.output).toContain('First response due: 11:00 UTC');
-    expect(a.responseDraft).toContain('on-call team');
+    expect(a.responseDraft).toContain('looking into this now'); // nobody escalated it: no on-call claim
+    expect(a.responseDraft).not.toContain('raised this with the on-call team');
     expect(a.responseDraft).toContain('Restarted the API pool');
     expect(a.responseDraft).not.toContain('T-0950');
     expect(a.stages[0]!.output).toContain('Known fixes from similar tickets:\n- T-0950: Restarted the API pool');

@@ -118,6 +118,23 @@ export function chatPortContract(name: string, makeHarness: () => Promise<Contra
       expect((err as ChatDeliveryError).retryable).toBe(true);
     });
 
+    it('finds a tagged post or DM by its key (crash-safe delivery), or is the platform that cannot look', async () => {
+      if (!h.port.findDelivered) {
+        // Only Teams offers no way to look (README, Known limitations).
+        expect(name).toBe('teams');
+        return;
+      }
+      const since = Date.UTC(2026, 0, 1);
+      await h.port.post({ channelId: h.channelId, view: view('other'), tag: { key: 'contract:other' } });
+      const posted = await h.port.post({ channelId: h.channelId, view: view('tagged'), tag: { key: 'contract:tagged' } });
+      const inThread = await h.port.post({ channelId: h.channelId, threadId: posted.messageId, view: view('reply'), tag: { key: 'contract:reply' } });
+      const dm = await h.port.dm({ userId: h.userId, view: view('dm'), tag: { key: 'contract:dm' } });
+      expect(await h.port.findDelivered({ key: 'contract:tagged', channelId: h.channelId, since })).toEqual(posted);
+      expect(await h.port.findDelivered({ key: 'contract:reply', channelId: h.channelId, threadId: posted.messageId, since })).toEqual(inThread);
+      expect(await h.port.findDelivered({ key: 'contract:dm', userId: h.userId, since })).toEqual(dm);
+      expect(await h.port.findDelivered({ key: 'contract:never-sent', channelId: h.channelId, since })).toBeNull();
+    });
+
     it('reports permanent failures as not retryable', async () => {
       h.failNext('permanent');
       const err = await h.port.post({ channelId: h.channelId, view: view('nope') }).catch((e: unknown) => e);

@@ -28,8 +28,9 @@ describe('commands and interactions', () => {
     const unknown = await run('frobnicate T-1');
     expect(unknown.visibility).toBe('ephemeral');
     expect(flat(unknown.view)).toContain('\\"frobnicate\\" is not a command I know');
-    const bad = await run('priority T-9999 P1');
-    expect(flat(bad.view)).toContain('No ticket T-9999');
+    const missing = await run('priority T-9999 P1');
+    expect(flat(missing.view)).toContain('No ticket T-9999');
+    const bad = await run('priority');
     expect(flat(bad.view)).toContain('Usage: `priority ID P0-P4`');
   });
 

@@ -32,7 +32,8 @@ describe('Outbox', () => {
   });
 
   it('keeps order within a channel while an earlier message waits for a retry', async () => {
-    port.failures.push({ retryable: true });
+    // Rate limited (channel-specific, not released when another channel succeeds).
+    port.failures.push({ retryable: true, retryAfterMs: 1000 });
     post('first');
     post('second');
     post('other', 'C2');

@@ -7,6 +7,12 @@
  *
  * Failures are scripted per method: ok:false with an error code, 429 with Retry-After, 500, or
  * a hang (the request is held until the server closes, so client timeouts can be exercised).
+ * `acceptThenHang` stores the message and then never answers (a post that landed although the
+ * sender never learnt it), for crash and timeout tests.
+ *
+ * Messages the bot posts (chat.postMessage) are stored with their `metadata` and bot_id, edited
+ * by chat.update, and returned by conversations.history / .replies (metadata only with
+ * `include_all_metadata`, like Slack; `oldest`/`latest`, `limit` and cursors honoured).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,14 +28,15 @@ export interface SlackCall {
   /** Bearer token sent, if any. */
   token: string | null;
   /** What the fake answered. */
-  outcome: 'ok' | 'ok_false' | 'rate_limited' | 'server_error' | 'hang';
+  outcome: 'ok' | 'ok_false' | 'rate_limited' | 'server_error' | 'hang' | 'accepted_hang';
 }
 
 export type SlackFailure =
   | { kind: 'ok_false'; error?: string }
   | { kind: 'rate_limited'; retryAfterSec?: number }
   | { kind: 'server_error'; status?: number }
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  | { kind: 'acceptThenHang' };
 
 /** A message the fake "has", for conversations.history / conversations.replies. */
 export interface StoredMessage {
@@ -39,6 +46,16 @@ export interface StoredMessage {
   text: string;
   thread_ts?: string;
   files?: { id: string; name: string; permalink?: string; url_private?: string }[];
+  bot_id?: string;
+  blocks?: unknown;
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+}
+
+export interface FakeSlackOptions {
+  /** Message timestamps follow this clock (seconds part); by default they start at 1800000000. */
+  clock?: { now(): number };
+  /** Answer every Web API call this many ms after handling it (a message lands before its answer). */
+  latencyMs?: number;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: handlers build free-form Slack answers
@@ -82,6 +99,7 @@ export class FakeSlack {
   private constructor(
     private readonly server: Server,
     readonly port: number,
+    private readonly options: FakeSlackOptions = {},
   ) {
     this.wss = new WebSocketServer({ noServer: true });
     server.on('upgrade', (req, socket, head) => {
@@ -94,14 +112,19 @@ export class FakeSlack {
   }
 
   /** Start on a free port on 127.0.0.1. */
-  static async start(): Promise<FakeSlack> {
+  static async start(options: FakeSlackOptions = {}): Promise<FakeSlack> {
     let fake: FakeSlack | null = null;
     const server = createServer((req, res) => {
       void fake!.handle(req, res);
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    fake = new FakeSlack(server, (server.address() as AddressInfo).port);
+    fake = new FakeSlack(server, (server.address() as AddressInfo).port, options);
     return fake;
+  }
+
+  /** Messages the bot posted in a channel (optionally carrying an outbox metadata key). */
+  botMessages(channel?: string): StoredMessage[] {
+    return this.messages.filter((m) => m.bot_id === this.identity.bot_id && (!channel || m.channel === channel));
   }
 
   /** Base URL for the Web API client (SLACK_API_URL). */
@@ -120,6 +143,15 @@ export class FakeSlack {
     for (let i = 0; i < times; i++) list.push(failure);
     this.failures.set(method, list);
   }
+
+  /** Forget every scripted failure not yet used and end an outage (the platform "recovers"). */
+  clearFailures(): void {
+    this.failures.clear();
+    this.outage = null;
+  }
+
+  /** Every call fails this way until clearFailures() (an outage); null ends it. */
+  outage: SlackFailure | null = null;
 
   /** Answer `method` with a custom handler. */
   on(method: string, handler: Handler): void {
@@ -254,10 +286,19 @@ export class FakeSlack {
           this.hanging.add(res);
           res.on('close', () => this.hanging.delete(res));
           return;
+        case 'acceptThenHang':
+          call.outcome = 'accepted_hang';
+          this.answer(method, args, call);
+          this.record(call);
+          this.hanging.add(res);
+          res.on('close', () => this.hanging.delete(res));
+          return;
       }
     }
     this.record(call);
-    send(res, 200, this.answer(method, args, call));
+    const body = this.answer(method, args, call);
+    if (this.options.latencyMs) await new Promise((r) => setTimeout(r, this.options.latencyMs));
+    send(res, 200, body);
   }
 
   private takeFailure(method: string): SlackFailure | undefined {
@@ -265,7 +306,7 @@ export class FakeSlack {
       const list = this.failures.get(key);
       if (list?.length) return list.shift();
     }
-    return undefined;
+    return this.outage ?? undefined;
   }
 
   private record(call: SlackCall): void {
@@ -280,7 +321,8 @@ export class FakeSlack {
 
   private nextTs(): string {
     this.tsCounter += 1;
-    return `1800000000.${String(this.tsCounter).padStart(6, '0')}`;
+    const sec = this.options.clock ? Math.floor(this.options.clock.now() / 1000) : 1800000000;
+    return `${sec}.${String(this.tsCounter).padStart(6, '0')}`;
   }
 
   // biome-ignore lint/suspicious/noExplicitAny: free-form Slack answers
@@ -292,10 +334,29 @@ export class FakeSlack {
         return { ok: true, url: 'https://fake.slack.test/', team: 'Fake', ...this.identity };
       case 'chat.postMessage': {
         const ts = this.nextTs();
+        const root = args.thread_ts ? this.messages.find((mm) => mm.channel === args.channel && mm.ts === args.thread_ts) : undefined;
+        if (root && !root.thread_ts) root.thread_ts = root.ts;
+        this.messages.push({
+          channel: String(args.channel),
+          ts,
+          user: this.identity.user_id,
+          bot_id: this.identity.bot_id,
+          text: String(args.text ?? ''),
+          ...(args.thread_ts ? { thread_ts: String(args.thread_ts) } : {}),
+          ...(args.blocks ? { blocks: args.blocks } : {}),
+          ...(args.metadata && typeof args.metadata === 'object' ? { metadata: args.metadata } : {}),
+        });
         return { ok: true, channel: args.channel, ts, message: { type: 'message', text: args.text, ts, thread_ts: args.thread_ts, bot_id: this.identity.bot_id } };
       }
-      case 'chat.update':
+      case 'chat.update': {
+        const msg = this.messages.find((mm) => mm.channel === args.channel && mm.ts === args.ts);
+        if (msg) {
+          msg.text = String(args.text ?? msg.text);
+          if (args.blocks) msg.blocks = args.blocks;
+          if (args.metadata && typeof args.metadata === 'object') msg.metadata = args.metadata;
+        }
         return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
+      }
       case 'chat.postEphemeral':
         return { ok: true, message_ts: this.nextTs() };
       case 'conversations.open':
@@ -310,17 +371,17 @@ export class FakeSlack {
       }
       case 'conversations.history': {
         const msgs = this.messages
-          .filter((mm) => mm.channel === args.channel && (!args.latest || mm.ts <= args.latest) && (!args.oldest || mm.ts >= args.oldest) && (!mm.thread_ts || mm.thread_ts === mm.ts))
-          .sort((a, b) => (a.ts < b.ts ? 1 : -1))
-          .slice(0, Number(args.limit ?? 100));
-        return { ok: true, messages: msgs.map(({ channel: _c, ...rest }) => ({ type: 'message', ...rest })), has_more: false };
+          .filter((mm) => mm.channel === args.channel && inRange(mm.ts, args) && (!mm.thread_ts || mm.thread_ts === mm.ts))
+          .sort((a, b) => Number(b.ts) - Number(a.ts));
+        return page(msgs, args);
       }
       case 'conversations.replies': {
         const target = this.messages.find((mm) => mm.channel === args.channel && mm.ts === args.ts);
-        if (!target) return { ok: false, error: 'thread_not_found' };
-        const root = target.thread_ts ?? target.ts;
-        const msgs = this.messages.filter((mm) => mm.channel === args.channel && (mm.ts === root || mm.thread_ts === root));
-        return { ok: true, messages: msgs.map(({ channel: _c, ...rest }) => ({ type: 'message', ...rest })), has_more: false };
+        // A thread whose parent the fake never stored (it came as an event) still has its replies.
+        const root = target ? (target.thread_ts ?? target.ts) : this.messages.some((mm) => mm.channel === args.channel && mm.thread_ts === args.ts) ? String(args.ts) : null;
+        if (!root) return { ok: false, error: 'thread_not_found' };
+        const msgs = this.messages.filter((mm) => mm.channel === args.channel && (mm.ts === root || mm.thread_ts === root) && inRange(mm.ts, args));
+        return page(msgs, args);
       }
       case 'apps.connections.open':
         return { ok: true, url: `ws://127.0.0.1:${this.port}/socket?ticket=fake` };
@@ -337,6 +398,28 @@ export class FakeSlack {
     this.server.closeAllConnections();
     await new Promise<void>((r) => this.server.close(() => r()));
   }
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: decoded arguments are free-form
+function inRange(ts: string, args: Record<string, any>): boolean {
+  const t = Number(ts);
+  return (!args.latest || t <= Number(args.latest)) && (!args.oldest || t >= Number(args.oldest));
+}
+
+/** One page of messages as Slack returns them (cursor = offset; metadata only when asked for). */
+// biome-ignore lint/suspicious/noExplicitAny: decoded arguments are free-form
+function page(msgs: StoredMessage[], args: Record<string, any>): Record<string, unknown> {
+  const limit = Number(args.limit ?? 100);
+  const from = Number(args.cursor ?? 0) || 0;
+  const slice = msgs.slice(from, from + limit);
+  const withMeta = args.include_all_metadata === true || args.include_all_metadata === 'true';
+  const more = from + limit < msgs.length;
+  return {
+    ok: true,
+    messages: slice.map(({ channel: _c, metadata, ...rest }) => ({ type: 'message', ...rest, ...(withMeta && metadata ? { metadata } : {}) })),
+    has_more: more,
+    response_metadata: { next_cursor: more ? String(from + limit) : '' },
+  };
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -141,6 +141,18 @@ describe('clusters of similar tickets', () => {
 });
 
 describe('no owner after N minutes', () => {
+  it('does not prompt for a P4 or a thank-you (they need no owner within 30 minutes)', async () => {
+    d = makeDesk();
+    const p4 = d.open('Small typo on the pricing page footer', { priority: 'P4', owner: null });
+    const thanks = d.open('thanks, that fixed it!', { priority: 'P3', owner: null });
+    const real = d.open('Where can I download last month invoice?', { priority: 'P3', owner: null });
+    d.clock.set(MON + 31 * MIN);
+    expect((await d.sla.sweeper.sweep()).unassignedPrompts).toBe(1);
+    expect(promptsOf(d, p4.id)).toEqual([]);
+    expect(promptsOf(d, thanks.id)).toEqual([]);
+    expect(promptsOf(d, real.id)).toHaveLength(1);
+  });
+
   it('prompts once for an unassigned ticket after 30 minutes; not for assigned or paused ones', async () => {
     d = makeDesk();
     const t = d.open('Where can I download last month invoice?', { priority: 'P3', owner: null });

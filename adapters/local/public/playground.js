@@ -462,9 +462,12 @@ function renderThread(forceBottom = false) {
 let queueTimer = null;
 async function loadQueue() {
   try {
-    const { html } = await api('/queue');
+    // A digest number opens the filtered list behind it; otherwise the person's queue.
+    const query = state.view.query;
+    const { html } = await api(query ? `/tickets?${query}` : '/queue');
     const q = $('#queue');
     q.innerHTML = html; // rendered and escaped by the server
+    if (query) q.prepend(el('button', { type: 'button', class: 'mv-btn', 'data-queue-home': '', text: '← Your queue' }));
     for (const x of q.querySelectorAll('.mention')) if (x.dataset.userId === state.me) x.classList.add('is-me');
   } catch (e) {
     fail(e);
@@ -572,7 +575,8 @@ async function send(text, threadId) {
     else state.autoOpen.add(r.message.id);
   }
   else if (o.kind === 'ticket' && o.result === 'not_a_request') toast('frontdesk read this as conversation, not a request, so no ticket was opened. An agent can still make one with 🎫.');
-  else if (o.kind === 'ignored' && !threadId && o.reason !== 'direct message') toast(`No ticket: ${o.reason}.`);
+  // Posting in a non-support channel is explained by the bot in the channel itself (it stays).
+  else if (o.kind === 'ignored' && !threadId && o.reason !== 'direct message' && o.reason !== 'not a support channel') toast(`No ticket: ${o.reason}.`);
 }
 
 function wireComposer(formSel, inputSel, threadOf) {
@@ -645,6 +649,12 @@ document.addEventListener('click', (ev) => {
     ev.preventDefault();
     return void openTicket(decodeURIComponent(ticketLink.getAttribute('href').slice('#ticket/'.length)));
   }
+  const listLink = t.closest('a[href^="#tickets?"]');
+  if (listLink) {
+    ev.preventDefault();
+    return void showView({ kind: 'home', query: listLink.getAttribute('href').slice('#tickets?'.length) }).catch(fail);
+  }
+  if (t.closest('[data-queue-home]')) return void showView({ kind: 'home' }).catch(fail);
   const action = t.closest('button[data-action-id]');
   if (action) return void runAction(action, action.dataset.value);
   const ch = t.closest('[data-channel]');
