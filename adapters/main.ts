@@ -4,6 +4,7 @@
  * `npm start` runs this file.
  */
 import { installAi } from '../src/ai/install.js';
+import { describeModes } from '../src/audience/placement.js';
 import { installSlaAndDigest } from '../src/escalation/install.js';
 import { createCore } from '../src/app.js';
 import { loadConfig } from '../src/config/load-config.js';
@@ -44,8 +45,11 @@ async function main(): Promise<void> {
       `  AI:       ${aiFeatures.ai.enabled ? `Claude (${aiFeatures.ai.model})` : (aiFeatures.ai.disabledReason ?? 'off')}`,
       `  adapters: ${names.length ? '' : 'none'}`,
       ...names.map((n) => `    - ${n}`),
+      '  support channels (who sees what):',
+      ...describeModes(config).map((m) => `    - ${m}`),
     ].join('\n'),
   );
+  for (const m of describeModes(config)) logger.info({ mode: m }, 'support channel mode');
   const stop = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     await core.close();

@@ -21,6 +21,8 @@ export interface LiveHubOptions {
   pollMs?: number;
   /** Keep-alive comment interval (ms), so proxies and browsers keep the stream open. */
   keepAliveMs?: number;
+  /** Whether a person may see a channel at all (customers never see the triage channel). */
+  canSee?(userId: string, channelId: string): boolean;
 }
 
 export class LiveHub {
@@ -84,7 +86,8 @@ export class LiveHub {
       this.rev = rev;
       for (const m of messages) {
         const payload = this.opts.renderMessage(m);
-        for (const c of this.clients) if (PlaygroundStore.visible(m, c.userId)) send(c, 'message', payload);
+        for (const c of this.clients)
+          if (PlaygroundStore.visible(m, c.userId) && (this.opts.canSee?.(c.userId, m.channelId) ?? true)) send(c, 'message', payload);
       }
       for (const f of forms) {
         if (f.status !== 'open') continue;

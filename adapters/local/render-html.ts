@@ -235,7 +235,8 @@ export function renderMessage(m: LocalMessage, ctx: RenderContext): RenderedMess
     channelId: m.channelId,
     threadId: m.threadId,
     authorId: m.authorId,
-    authorName: m.isBot ? 'frontdesk' : ctx.nameOf(m.authorId),
+    // A bot message in an agent's name (their reply to a customer) shows the agent.
+    authorName: m.isBot && m.authorId === 'frontdesk' ? 'frontdesk' : ctx.nameOf(m.authorId),
     isBot: m.isBot,
     kind: m.kind,
     visibleTo: m.visibleTo,

@@ -17,6 +17,7 @@ import { CLOCK_AHEAD_SETTING, applyPlaygroundDefaults, describeSupportChannels, 
 import { dmChannelId, type LocalChannel, type LocalForm, PlaygroundStore } from '../../src/demo/playground-store.js';
 import { FrontdeskError, InputInvalidError, NotPermittedError } from '../../src/domain/errors.js';
 import { installSlaAndDigest } from '../../src/escalation/install.js';
+import { isTriageChannel } from '../../src/audience/placement.js';
 import { handleMessage, handleReaction } from '../../src/inbound/inbound.js';
 import type { MessageView } from '../../src/views/message-view.js';
 import { notice, ticketListView } from '../../src/views/ticket-views.js';
@@ -34,6 +35,8 @@ export interface PlaygroundOptions {
   pollMs?: number;
   /** While the clock is sped up, run the scheduled jobs this often (real ms, default 5000). */
   tickMs?: number;
+  /** Add a private #triage channel when the config names none (default true; false = inline mode). */
+  triage?: boolean;
 }
 
 export interface Playground {
@@ -76,13 +79,16 @@ export function mountPlayground(core: Core, opts: PlaygroundOptions = {}): Playg
   installSlaAndDigest(core);
   const store = new PlaygroundStore(core.db);
   // Demo people, and #leads for the digest when the config names no digest channel.
-  applyPlaygroundDefaults(core, store);
+  applyPlaygroundDefaults(core, store, { triage: opts.triage });
   const port = new LocalChatPort({ store, clock: core.clock, faults: opts.faults });
   core.registerPort(port);
 
   const ctx: RenderContext = { nameOf: (id) => core.directory.nameOf(id), people: DEMO_PEOPLE.map((p) => ({ id: p.id, name: p.name })) };
   const formPayload = (f: LocalForm) => ({ ref: f.id, title: f.form.title, html: renderForm(f.form, f.id, ctx) });
-  const hub = new LiveHub({ store, renderMessage: (m) => renderMessage(m, ctx), renderForm: formPayload, pollMs: opts.pollMs });
+  /** Agents' places (triage and digest channels) are not shown to customers at all. */
+  const canSee = (userId: string, channelId: string): boolean =>
+    core.directory.isAgent(userId) || !(isTriageChannel(core.config, channelId) || core.config.digest.channels.some((d) => d === `local:${channelId}` || d === channelId));
+  const hub = new LiveHub({ store, renderMessage: (m) => renderMessage(m, ctx), renderForm: formPayload, pollMs: opts.pollMs, canSee });
   store.onWrite((w) => (w.op === 'channel' ? hub.broadcast('channels', {}) : hub.schedule()));
   core.tickets.onChange(() => hub.broadcast('tickets', {}));
 
@@ -125,6 +131,7 @@ export function mountPlayground(core: Core, opts: PlaygroundOptions = {}): Playg
     const ch = store.channel(id);
     if (!ch) throw new HttpError(404, `no channel ${id}`);
     if (ch.kind === 'dm' && ch.memberId !== userId) throw new HttpError(403, 'that is someone else’s direct message');
+    if (!canSee(userId, ch.id)) throw new HttpError(403, `#${ch.id} is private to the support team`);
     return ch;
   };
   const ephemeralHtml = (view: MessageView) => renderMessageView(view, ctx);
@@ -167,7 +174,7 @@ export function mountPlayground(core: Core, opts: PlaygroundOptions = {}): Playg
     res.json({
       me,
       people: DEMO_PEOPLE,
-      channels: store.channels(me),
+      channels: store.channels(me).filter((c) => canSee(me, c.id)),
       dmChannel: dmChannelId(me),
       clock: clock.state(),
       forms: store.openFormsFor(me).map(formPayload),

@@ -12,7 +12,7 @@
  */
 import { webApi } from '@slack/bolt';
 import { ChatDeliveryError } from '../../src/domain/errors.js';
-import type { ChatPort, DeliveryTag, FindDeliveredRequest, PostResult } from '../../src/ports/chat-port.js';
+import type { ChatPort, DeliveryTag, FindDeliveredRequest, PostResult, Sender } from '../../src/ports/chat-port.js';
 import type { FormView, MessageView } from '../../src/views/message-view.js';
 import { renderMessage, renderModal } from './render-blocks.js';
 
@@ -90,6 +90,7 @@ export class SlackChatPort implements ChatPort {
   /** chat.postMessage allows about one message per second per channel. */
   readonly ratePerChannelPerSec = 1;
   private readonly dmChannels = new Map<string, string>();
+  private readonly avatars = new Map<string, string | null>();
 
   constructor(readonly client: WebClient) {}
 
@@ -101,9 +102,27 @@ export class SlackChatPort implements ChatPort {
     }
   }
 
-  /** Post in a channel or a thread. Links are not unfurled (cards carry customer links). */
-  async post(req: { channelId: string; threadId?: string | null; view: MessageView; tag?: DeliveryTag }): Promise<PostResult> {
+  /** The person's profile picture (users.info, cached); null when Slack does not say. */
+  private async avatarOf(userId: string): Promise<string | null> {
+    if (this.avatars.has(userId)) return this.avatars.get(userId) ?? null;
+    let url: string | null = null;
+    try {
+      const res = await this.client.users.info({ user: userId });
+      url = res.user?.profile?.image_72 ?? res.user?.profile?.image_48 ?? null;
+    } catch {
+      url = null;
+    }
+    this.avatars.set(userId, url);
+    return url;
+  }
+
+  /**
+   * Post in a channel or a thread. Links are not unfurled (cards carry customer links). With
+   * `as`, the message shows that person's name and picture (`chat:write.customize`).
+   */
+  async post(req: { channelId: string; threadId?: string | null; view: MessageView; tag?: DeliveryTag; as?: Sender }): Promise<PostResult> {
     const msg = renderMessage(req.view);
+    const icon = req.as ? await this.avatarOf(req.as.userId) : null;
     const res = await this.call('chat.postMessage', () =>
       this.client.chat.postMessage({
         channel: req.channelId,
@@ -112,6 +131,7 @@ export class SlackChatPort implements ChatPort {
         blocks: msg.blocks,
         unfurl_links: false,
         unfurl_media: false,
+        ...(req.as ? { username: req.as.name, ...(icon ? { icon_url: icon } : {}) } : {}),
         ...metadataOf(req.tag),
       }),
     );
@@ -185,6 +205,12 @@ export class SlackChatPort implements ChatPort {
       if (!cursor) break;
     }
     return null;
+  }
+
+  /** A permalink to a message (chat.getPermalink), for the card in the triage channel. */
+  async permalink(req: { channelId: string; messageId: string }): Promise<string | null> {
+    const res = await this.call('chat.getPermalink', () => this.client.chat.getPermalink({ channel: req.channelId, message_ts: req.messageId }));
+    return res.permalink ?? null;
   }
 
   /** Open a FormView as a modal; `trigger` is the interaction's trigger_id (valid ~3 s). */

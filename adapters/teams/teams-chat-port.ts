@@ -10,9 +10,9 @@
  */
 import type { Logger } from 'pino';
 import { ChatDeliveryError } from '../../src/domain/errors.js';
-import type { ChatPort, PostResult } from '../../src/ports/chat-port.js';
+import type { ChatPort, PostResult, Sender } from '../../src/ports/chat-port.js';
 import type { FormView, MessageView } from '../../src/views/message-view.js';
-import { mention } from '../../src/views/message-view.js';
+import { mention, plain } from '../../src/views/message-view.js';
 import type { BotConnector } from './bot-connector.js';
 import type { ConversationStore, StoredConversation, StoredReference } from './conversation-store.js';
 import { CARD_CONTENT_TYPE, type MentionResolver, renderFormCard, renderMessage } from './render-card.js';
@@ -52,13 +52,25 @@ export class TeamsChatPort implements ChatPort {
     };
   }
 
-  async post(req: { channelId: string; threadId?: string | null; view: MessageView }): Promise<PostResult> {
+  /**
+   * Post in a conversation or reply chain. With `as` (an agent's reply to a customer) the message
+   * starts with the agent's name: bots cannot post as a person in Teams.
+   */
+  async post(req: { channelId: string; threadId?: string | null; view: MessageView; as?: Sender }): Promise<PostResult> {
     const conv = this.conversation(req.channelId);
     const threadId = req.threadId ?? null;
     const conversationId = conv.type === 'channel' && threadId ? threadConversationId(req.channelId, threadId) : req.channelId;
-    const id = await this.connector.send(conv.reference, conversationId, threadId, renderMessage(req.view, this.resolveMention));
+    const view: MessageView = req.as
+      ? { ...req.view, text: `${req.as.name}: ${req.view.text}`, blocks: [{ type: 'context', elements: [`**${plain(req.as.name)}** replied:`] }, ...req.view.blocks] }
+      : req.view;
+    const id = await this.connector.send(conv.reference, conversationId, threadId, renderMessage(view, this.resolveMention));
     this.store.saveMessage(id, { conversationId, view: req.view });
     return { messageId: id, channelId: req.channelId };
+  }
+
+  /** A Teams deep link to a channel message (shown on the card in the triage channel). */
+  async permalink(req: { channelId: string; messageId: string }): Promise<string | null> {
+    return `https://teams.microsoft.com/l/message/${encodeURIComponent(req.channelId)}/${encodeURIComponent(req.messageId)}`;
   }
 
   async update(req: { channelId: string; messageId: string; view: MessageView }): Promise<void> {

@@ -29,7 +29,6 @@ import {
   emptyReplyError,
   replyDiscardedNotice,
   replySentNotice,
-  sentReplyView,
   ticketClosedForDrafts,
 } from '../views/draft-view.js';
 import type { MessageView } from '../views/message-view.js';
@@ -150,7 +149,7 @@ export function loadAndCheckPersonas(config: Pick<FrontdeskConfig, 'personas' | 
 export function installAi(core: Core, opts: InstallAiOptions = {}): AiFeatures {
   const existing = installed.get(core);
   if (existing) return existing;
-  const { config, db, clock, logger, tickets, outbox, directory, commands, interactions } = core;
+  const { config, db, clock, logger, tickets, directory, commands, interactions } = core;
   const answerWithinMs = opts.answerWithinMs ?? ANSWER_WITHIN_MS;
   const personas = loadAndCheckPersonas(config, opts.personasDir ?? personasDirFor(config));
   const repo = new AiRepo(db);
@@ -280,17 +279,13 @@ export function installAi(core: Core, opts: InstallAiOptions = {}): AiFeatures {
     return (team?.members ?? []).filter((m) => !directory.isAway(m)).slice(0, MAX_DRAFT_RECIPIENTS);
   }
 
-  /** Queue the draft as an ephemeral message in the ticket thread for each user (once per user and draft). */
+  /**
+   * Deliver a draft to agents where the two-audiences rule puts work: the ticket's internal
+   * thread in triage mode (once per draft), else privately to each user (once per user and draft).
+   */
   function deliver(t: Ticket, d: StoredDraft, users: readonly string[]): void {
     if (t.platform === 'cli' || d.status !== 'pending') return;
-    const view = draftView(t, slotOf(d));
-    for (const userId of users)
-      outbox.enqueue({
-        platform: t.platform,
-        ticketId: t.id,
-        payload: { kind: 'ephemeral', channelId: t.channelId, userId, threadId: t.threadId ?? t.cardMessageId, view },
-        idempotencyKey: `draft-private:${d.id}:${userId}`,
-      });
+    tickets.messenger.send(t, draftView(t, slotOf(d)), { purpose: 'work', key: `draft-private:${d.id}`, to: users });
   }
 
   // ------------------------------------------------------------ AI triage
@@ -382,18 +377,10 @@ export function installAi(core: Core, opts: InstallAiOptions = {}): AiFeatures {
     const edited = clean !== d.text.trim();
     db.transaction(() => {
       if (!repo.decideDraft(d.id, 'sent', userId, clock.now())) throw new InputInvalidError(draftAlreadyDecided(t, repo.getDraft(d.id) ?? d));
-      if (t.platform !== 'cli')
-        outbox.enqueue({
-          platform: t.platform,
-          ticketId: t.id,
-          payload: { kind: 'post', channelId: t.channelId, threadOfTicket: t.id, view: sentReplyView(clean) },
-          idempotencyKey: `draft-sent:${d.id}`,
-        });
-      tickets.change(t.id, userId, () => ({
-        patch: {},
-        events: [{ type: 'reply_sent', data: { draftId: d.id, path: d.path, edited, approvedBy: userId, text: clean } }],
-      }));
-      tickets.recordFirstResponse(t.id, userId, 'suggested_reply');
+      // Posted in the customer's thread in the approving agent's name; counts as their response.
+      tickets.replyToCustomer(t.id, userId, clean, 'suggested_reply', `draft-sent:${d.id}`, [
+        { type: 'reply_sent', data: { draftId: d.id, path: d.path, edited, approvedBy: userId, text: clean } },
+      ]);
     })();
     return replySentNotice(t, edited);
   }
@@ -481,13 +468,12 @@ export function installAi(core: Core, opts: InstallAiOptions = {}): AiFeatures {
         patch: {},
         events: [{ type: 'plan_created', data: { planId: id, path: built.path, reason: built.reason ?? null, followUps: built.followUps.length } }],
       }));
-      if (cur.platform !== 'cli')
-        outbox.enqueue({
-          platform: cur.platform,
-          ticketId: cur.id,
-          payload: { kind: 'post', channelId: cur.channelId, threadOfTicket: cur.id, view: planView(cur, built, { planId: id, requestedBy: actor }) },
-          idempotencyKey: `plan-post:${id}`,
-        });
+      // Agents only: the internal thread in triage mode, else privately to whoever asked.
+      tickets.messenger.send(cur, planView(cur, built, { planId: id, requestedBy: actor }), {
+        purpose: 'work',
+        key: `plan-post:${id}`,
+        ...(directory.isAgent(actor) ? { to: [actor] } : {}),
+      });
       return id;
     })();
     return { planId, plan: built };

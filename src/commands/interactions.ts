@@ -8,6 +8,7 @@ import { PRIORITIES, type Platform, type Priority } from '../domain/types.js';
 import type { TicketService } from '../tickets/ticket-service.js';
 import { ACTIONS, FORMS } from '../views/action-ids.js';
 import type { FormView, MessageView } from '../views/message-view.js';
+import { replyToCustomerForm } from '../views/customer-views.js';
 import { errorView, notice } from '../views/ticket-views.js';
 import { nextTier } from './ticket-commands.js';
 
@@ -122,6 +123,12 @@ export function registerTicketInteractions(ix: Interactions, svc: TicketService)
     const [key, c] = splitValue(value);
     svc.setCategory(key, c, ctx.userId);
     return {};
+  });
+  ix.onAction(ACTIONS.replyToCustomer, (key) => ({ form: replyToCustomerForm(svc.require(key)) }));
+  ix.onForm(FORMS.replyToCustomer, (key, values, ctx) => {
+    const t = svc.require(key);
+    svc.replyToCustomer(t.key, ctx.userId, values.text ?? '', 'reply_form', `form:${t.id}:${ctx.userId}:${svc.clock.now()}`);
+    return { ephemeral: notice(`Sent to the customer in ${t.key}'s thread, in your name.`) };
   });
   ix.onForm(FORMS.createTicket, (state, values, ctx) => {
     const stash = svc.repo.db.prepare<[string], { reference: string }>("SELECT reference FROM conversation_refs WHERE platform = 'form-state' AND key = ?").get(state);

@@ -39,9 +39,14 @@ export function parseConfig(raw: unknown, source = 'configuration'): FrontdeskCo
     if (!cats.has(cat)) problems.push(`routing.categoryTeams.${cat}: "${cat}" is not in categories`);
     if (!teamIds.has(team)) problems.push(`routing.categoryTeams.${cat}: team "${team}" is not defined under teams`);
   }
+  const supportIds = new Set(cfg.channels.map((c) => c.id));
   cfg.channels.forEach((c, i) => {
     if (c.team && !teamIds.has(c.team)) problems.push(`channels.${i}.team: team "${c.team}" is not defined under teams`);
+    if (c.triageChannel && supportIds.has(c.triageChannel))
+      problems.push(`channels.${i}.triageChannel: "${c.triageChannel}" is also listed as a support channel; a triage channel is private to agents — use another channel`);
   });
+  if (cfg.triageChannel && supportIds.has(cfg.triageChannel))
+    problems.push(`triageChannel: "${cfg.triageChannel}" is also listed under channels as a support channel; a triage channel is private to agents — use another channel`);
   cfg.triage.rules.forEach((r, i) => {
     if (r.category && !cats.has(r.category)) problems.push(`triage.rules.${i}.category: "${r.category}" is not in categories`);
     for (const m of r.match) {

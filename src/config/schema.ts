@@ -106,6 +106,11 @@ export const channelSchema = z
     team: z.string().optional().describe('team that owns requests from this channel'),
     persona: z.string().optional().describe('persona id used for suggested replies here'),
     vip: z.boolean().default(false).describe('requests here count as VIP'),
+    triageChannel: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('private triage channel for tickets from this channel (overrides the top-level triageChannel)'),
   })
   .strict();
 
@@ -151,6 +156,13 @@ export const configSchema = z
       .array(channelSchema)
       .default([])
       .describe('support channels; empty = every channel the bot is in'),
+    triageChannel: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'private channel where agents work tickets (card, prompts, pings, plans, drafts); customers then see only an acknowledgement and agents\' replies. Unset = inline mode',
+      ),
     agents: z.array(z.string()).default([]).describe('user ids of support agents'),
     agentGroups: z.array(z.string()).default([]).describe('Slack user group ids whose members are agents'),
     leads: z.array(z.string()).default([]).describe('user ids of leads (get the digest, can do everything agents can)'),

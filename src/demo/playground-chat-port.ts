@@ -4,7 +4,7 @@
  * extends it with its test hook and is what `npm start` registers; `frontdesk demo` uses
  * this base directly (src/ may not import adapters/), so both write the same rows.
  */
-import type { ChatPort, DeliveryTag, FindDeliveredRequest, PostResult } from '../ports/chat-port.js';
+import type { ChatPort, DeliveryTag, FindDeliveredRequest, PostResult, Sender } from '../ports/chat-port.js';
 import type { Clock } from '../ports/clock.js';
 import type { FormView, MessageView } from '../views/message-view.js';
 import { dmChannelId, type PlaygroundStore } from './playground-store.js';
@@ -36,10 +36,16 @@ export class PlaygroundChatPort implements ChatPort {
   /** Called before every delivery; subclasses throw here to simulate failures. */
   protected beforeDelivery(_op: string): void {}
 
-  async post(req: { channelId: string; threadId?: string | null; view: MessageView; tag?: DeliveryTag }): Promise<PostResult> {
+  /** Post as the bot, or with `as` in that agent's name (the playground shows them as the author). */
+  async post(req: { channelId: string; threadId?: string | null; view: MessageView; tag?: DeliveryTag; as?: Sender }): Promise<PostResult> {
     this.beforeDelivery('post');
-    const m = this.store.postBot({ channelId: req.channelId, threadId: req.threadId, view: req.view, at: this.clock.now(), ...tagMeta(req.tag) });
+    const m = this.store.postBot({ channelId: req.channelId, threadId: req.threadId, view: req.view, ...(req.as ? { as: req.as.userId } : {}), at: this.clock.now(), ...tagMeta(req.tag) });
     return { messageId: m.id, channelId: m.channelId };
+  }
+
+  /** A playground link that opens the message's thread: `#msg/<channel>/<message id>`. */
+  async permalink(req: { channelId: string; messageId: string }): Promise<string | null> {
+    return `#msg/${encodeURIComponent(req.channelId)}/${encodeURIComponent(req.messageId)}`;
   }
 
   async update(req: { channelId: string; messageId: string; view: MessageView }): Promise<void> {

@@ -307,11 +307,13 @@ export class PlaygroundStore {
     kind?: LocalMessageKind;
     visibleTo?: string | null;
     meta?: Record<string, unknown>;
+    /** Posted by the bot in this person's name (an agent's reply to a customer). */
+    as?: string;
     at: number;
   }): LocalMessage {
     const kind = m.kind ?? 'message';
     if (kind !== 'message' && !m.visibleTo) throw new ChatDeliveryError(`${kind} messages need the user who sees them`, false);
-    const msg = this.insert({ ...m, kind, authorId: BOT_ID, isBot: true, text: m.view.text });
+    const msg = this.insert({ ...m, kind, authorId: m.as ?? BOT_ID, isBot: true, text: m.view.text });
     this.emit({ op: kind === 'message' ? 'post' : kind, message: msg });
     return msg;
   }

@@ -111,6 +111,15 @@ export interface Ticket {
   snoozedUntil: number | null;
   incidentKey: string | null;
   deleted: boolean;
+  /**
+   * The private triage channel this ticket is worked in (its card is posted there and the
+   * card's thread is the ticket's internal thread); null/absent = inline mode. Fixed at open.
+   */
+  triageChannelId?: string | null;
+  /** Link to the customer's message, shown on a card in the triage channel. */
+  sourceLink?: string | null;
+  /** The acknowledgement posted in the customer's thread (triage mode). */
+  ackMessageId?: string | null;
 }
 
 export const EVENT_TYPES = [

@@ -192,15 +192,13 @@ export class Escalations {
     return this.stmts.insert.get(t.id, ruleId, reason, target, JSON.stringify(related), now)?.id ?? null;
   }
 
-  /** Queue a post in the ticket's thread. Call inside a transaction. */
-  postInThread(t: Ticket, view: MessageView, idempotencyKey: string): void {
-    if (t.platform === 'cli') return;
-    this.d.outbox.enqueue({
-      platform: t.platform,
-      ticketId: t.id,
-      idempotencyKey,
-      payload: { kind: 'post', channelId: t.channelId, threadId: t.threadId, threadOfTicket: t.id, view },
-    });
+  /**
+   * Queue a prompt where agents work the ticket: its internal thread in triage mode; in inline
+   * mode a DM to the people it mentions (a DM, not an ephemeral, so its buttons can update it).
+   * Never the requester's thread. Call inside a transaction.
+   */
+  postInThread(t: Ticket, view: MessageView, idempotencyKey: string, to: readonly string[] = []): void {
+    this.d.tickets.messenger.send(t, view, { purpose: 'work', key: idempotencyKey, dm: true, to });
   }
 
   private isVip(t: Ticket): boolean {
@@ -234,8 +232,9 @@ export class Escalations {
         const first = ids[0];
         if (first === null || first === undefined) continue;
         const notify = g.rules.flatMap((r) => r.notify);
-        const view = triagePromptView({ key: t.key, escalationId: first, reasons: g.reasons, targetName: g.target.name, mentionIds: this.mentionsFor(g.target, t, now, notify) });
-        this.postInThread(t, view, `esc:${t.id}:${first}`);
+        const mentionIds = this.mentionsFor(g.target, t, now, notify);
+        const view = triagePromptView({ key: t.key, escalationId: first, reasons: g.reasons, targetName: g.target.name, mentionIds });
+        this.postInThread(t, view, `esc:${t.id}:${first}`, mentionIds);
         raised.push(first);
       }
       for (const rule of config.escalation.rules.filter((r) => r.trigger === 'cluster')) {
@@ -265,15 +264,16 @@ export class Escalations {
     const reason = REASON_TEXT.cluster(related.length + 1, rule.windowMinutes ?? 30);
     const id = this.insert(t, rule.id, reason, target.id, related.map((r) => r.key), now);
     if (id === null) return null;
+    const mentionIds = this.mentionsFor(target, t, now, rule.notify);
     const view = triagePromptView({
       key: t.key,
       escalationId: id,
       reasons: [reason],
       targetName: target.name,
-      mentionIds: this.mentionsFor(target, t, now, rule.notify),
+      mentionIds,
       related: related.map((r) => ({ key: r.key, title: r.title })),
     });
-    this.postInThread(t, view, `esc:${t.id}:${id}`);
+    this.postInThread(t, view, `esc:${t.id}:${id}`, mentionIds);
     return id;
   }
 
@@ -297,8 +297,9 @@ export class Escalations {
             const reason = REASON_TEXT.unassigned(rule.afterMinutes ?? 30);
             const escId = this.insert(t, rule.id, reason, target.id, [], now);
             if (escId === null) return;
-            const view = triagePromptView({ key: t.key, escalationId: escId, reasons: [reason], targetName: target.name, mentionIds: this.mentionsFor(target, t, now, rule.notify) });
-            this.postInThread(t, view, `esc:${t.id}:${escId}`);
+            const mentionIds = this.mentionsFor(target, t, now, rule.notify);
+            const view = triagePromptView({ key: t.key, escalationId: escId, reasons: [reason], targetName: target.name, mentionIds });
+            this.postInThread(t, view, `esc:${t.id}:${escId}`, mentionIds);
             n++;
           }).immediate();
         } catch (e) {
@@ -324,7 +325,7 @@ export class Escalations {
     const mentionIds = this.mentionsFor(target, t, now, rule.notify);
     tickets.repo.appendEvent(t.id, 'escalated', 'system', now, { to: target.id, reason: REASON_TEXT.breach(clock), rule: rule.id, escalation: id, mentioned: mentionIds });
     const view = breachPromptView({ key: t.key, clock, escalationId: id, targetName: target.name, mentionIds, timeframeMs: rule.timeframe ?? null });
-    this.postInThread(t, view, `esc:${t.id}:${id}`);
+    this.postInThread(t, view, `esc:${t.id}:${id}`, mentionIds);
     return id;
   }
 

@@ -3,6 +3,7 @@
  * reactions) and what the core does with them. Adapters parse platform payloads into these
  * shapes and call the functions here; nothing platform-specific lives below this line.
  */
+import { isTriageChannel } from '../audience/placement.js';
 import type { Attachment, Platform, Ticket } from '../domain/types.js';
 import { InputInvalidError } from '../domain/errors.js';
 import type { OpenTicketResult, TicketService } from '../tickets/ticket-service.js';
@@ -45,8 +46,12 @@ export interface InboundReaction {
 
 export type ReactionOutcome = { kind: 'acknowledged' | 'resolved' | 'ticket'; ticket: Ticket } | { kind: 'ignored'; reason: string };
 
-/** Is this channel a support channel (config lists them, or empty = every channel the bot is in)? */
+/**
+ * Is this channel a support channel (config lists them, or empty = every channel the bot is in)?
+ * A triage channel never is: it is where agents work.
+ */
 export function isSupportChannel(svc: TicketService, channelId: string): boolean {
+  if (isTriageChannel(svc.config, channelId)) return false;
   const chans = svc.config.channels;
   return chans.length === 0 || chans.some((c) => c.id === channelId);
 }

@@ -17,16 +17,34 @@
  */
 import type { Logger } from 'pino';
 import { ChatDeliveryError } from '../domain/errors.js';
-import type { ChatPort, PostResult } from '../ports/chat-port.js';
+import { type AudienceGuard, AudienceViolationError, type Purpose } from '../audience/placement.js';
+import type { Ticket } from '../domain/types.js';
+import type { ChatPort, PostResult, Sender } from '../ports/chat-port.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import type { Db } from '../store/db.js';
 import type { MessageView } from '../views/message-view.js';
 
 export type OutboxPayload =
-  /** `threadOfTicket`: post in that ticket's thread as known at send time (when threadId is not given). */
-  | { kind: 'post'; channelId: string; threadId?: string | null; threadOfTicket?: number; view: MessageView }
-  | { kind: 'update'; channelId: string; messageId: string; view: MessageView }
-  | { kind: 'ephemeral'; channelId: string; userId: string; threadId?: string | null; view: MessageView }
+  /**
+   * `threadOfTicket`: post in that ticket's (customer) thread as known at send time (when threadId
+   * is not given); `internalThreadOfTicket`: in its internal thread (the card's thread in the
+   * triage channel). `ackOfTicket`: this is the ticket's acknowledgement (remembered; it starts
+   * the customer thread when there is none yet). `as`: in that person's name. `purpose`: what an
+   * internal view is for (the guard re-checks it at send time).
+   */
+  | {
+      kind: 'post';
+      channelId: string;
+      threadId?: string | null;
+      threadOfTicket?: number;
+      internalThreadOfTicket?: number;
+      ackOfTicket?: number;
+      as?: Sender;
+      purpose?: Purpose;
+      view: MessageView;
+    }
+  | { kind: 'update'; channelId: string; messageId: string; view: MessageView; purpose?: Purpose }
+  | { kind: 'ephemeral'; channelId: string; userId: string; threadId?: string | null; view: MessageView; threadOfTicket?: number }
   | { kind: 'dm'; userId: string; view: MessageView }
   /** A ticket card, rendered from the ticket's state at send time (so it is always current). */
   | { kind: 'card'; ticketId: number; channelId: string; mode: 'post' | 'update' };
@@ -64,11 +82,26 @@ export interface OutboxRow {
 
 /** Supplies the current card for a ticket at send time. */
 export interface CardSource {
-  card(ticketId: number): { channelId: string; threadId: string | null; cardMessageId: string | null; view: MessageView } | null;
+  card(ticketId: number): {
+    channelId: string;
+    threadId: string | null;
+    cardMessageId: string | null;
+    view: MessageView;
+    /** The customer's message to link to from a card in the triage channel (link not known yet). */
+    needsLink?: { channelId: string; messageId: string } | null;
+  } | null;
   /** The ticket's thread as known now (cheap; no rendering). */
   threadOf(ticketId: number): string | null;
+  /** The ticket's internal thread (its card's thread in the triage channel), once the card is posted. */
+  internalThreadOf?(ticketId: number): string | null;
+  /** The ticket as stored (for the audience guard). */
+  ticket?(ticketId: number): Ticket | null;
   /** Called after a card was posted, to remember where it is (and the thread, if it started one). */
   cardPosted(ticketId: number, result: PostResult, startedThread: boolean): void;
+  /** Remember the link to the customer's message. */
+  linkKnown?(ticketId: number, link: string): void;
+  /** Called after a ticket's acknowledgement was posted (and whether it started the customer thread). */
+  ackPosted?(ticketId: number, result: PostResult, startedThread: boolean): void;
 }
 
 export interface OutboxOptions {
@@ -99,9 +132,9 @@ function channelKey(p: OutboxPayload): string {
 
 /** One concrete platform call, resolved from a payload at send time. */
 type Op =
-  | { op: 'post'; channelId: string; threadId: string | null; view: MessageView; cardOf?: number; startedThread: boolean }
+  | { op: 'post'; channelId: string; threadId: string | null; view: MessageView; cardOf?: number; ackOf?: number; startedThread: boolean; as?: Sender; purpose?: Purpose }
   | { op: 'dm'; userId: string; view: MessageView }
-  | { op: 'update'; channelId: string; messageId: string; view: MessageView }
+  | { op: 'update'; channelId: string; messageId: string; view: MessageView; purpose?: Purpose }
   | { op: 'ephemeral'; channelId: string; userId: string; threadId: string | null; view: MessageView };
 
 /** A channel waiting out failures: how many in a row, and whether they looked platform-wide. */
@@ -120,6 +153,7 @@ export class Outbox {
   private readonly lanes = new Map<string, Promise<void>>();
   private readonly collectors = new Set<DrainStats>();
   private cards: CardSource | null = null;
+  private guard: AudienceGuard | null = null;
   private timer: NodeJS.Timeout | null = null;
   private wake: { at: number; handle: NodeJS.Timeout } | null = null;
   private readonly t: Clock;
@@ -153,6 +187,11 @@ export class Outbox {
 
   setCardSource(cards: CardSource): void {
     this.cards = cards;
+  }
+
+  /** Check every delivery against the two-audiences rule before it goes out (see AudienceGuard). */
+  setGuard(guard: AudienceGuard): void {
+    this.guard = guard;
   }
 
   /**
@@ -340,11 +379,13 @@ export class Outbox {
     if (claimed.changes === 0) return 'retried';
     const payload = JSON.parse(row.payload) as OutboxPayload;
     try {
+      if (payload.kind === 'card' && port.permalink) await this.linkCard(port, payload.ticketId);
       const op = this.resolve(payload);
       if (op === 'dropped') {
         this.db.prepare("UPDATE outbox SET status = 'dropped', last_error = 'nothing to send' WHERE id = ?").run(row.id);
         return 'dropped';
       }
+      this.check(op, row.ticket_id);
       let result: PostResult | null | undefined = null;
       if (row.unsure && port.findDelivered && (op.op === 'post' || op.op === 'dm')) {
         result = await port.findDelivered({
@@ -358,6 +399,7 @@ export class Outbox {
       this.db.transaction(() => {
         this.db.prepare("UPDATE outbox SET status = 'sent', sent_at = ?, result = ?, unsure = 0 WHERE id = ?").run(this.t.now(), JSON.stringify(result ?? null), row.id);
         if (op.op === 'post' && op.cardOf !== undefined && result) this.cards?.cardPosted(op.cardOf, result, op.startedThread);
+        if (op.op === 'post' && op.ackOf !== undefined && result) this.cards?.ackPosted?.(op.ackOf, result, op.startedThread);
       })();
       this.succeeded(row.platform, key);
       return 'sent';
@@ -366,17 +408,49 @@ export class Outbox {
     }
   }
 
+  /** The audience guard: throws AudienceViolationError (the row fails, never retried). */
+  private check(op: Op, ticketId: number | null): void {
+    if (!this.guard || op.op === 'ephemeral' || op.op === 'dm') return;
+    const ticket = ticketId === null ? null : (this.cards?.ticket?.(ticketId) ?? null);
+    this.guard.check({ op: op.op, channelId: op.channelId, view: op.view, ticket, purpose: op.purpose });
+  }
+
+  /** A card for the triage channel links to the customer's message: look the link up once. */
+  private async linkCard(port: ChatPort, ticketId: number): Promise<void> {
+    const need = this.cards?.card(ticketId)?.needsLink;
+    if (!need || !port.permalink) return;
+    const link = await port.permalink(need).catch(() => null);
+    if (link) this.cards?.linkKnown?.(ticketId, link);
+  }
+
   /** What to call for a payload, resolved now (cards render the ticket as it is). */
   private resolve(p: OutboxPayload): Op | 'dropped' {
     switch (p.kind) {
       case 'post': {
-        const threadId = p.threadId ?? (p.threadOfTicket === undefined ? null : (this.cards?.threadOf(p.threadOfTicket) ?? null));
-        return { op: 'post', channelId: p.channelId, threadId, view: p.view, startedThread: false };
+        let threadId = p.threadId ?? null;
+        if (!threadId && p.internalThreadOfTicket !== undefined) {
+          threadId = this.cards?.internalThreadOf?.(p.internalThreadOfTicket) ?? null;
+          // The card (which starts the internal thread) is not posted: never post loose in the triage channel.
+          if (!threadId) throw new ChatDeliveryError('the ticket card that starts the internal thread is not posted yet', true);
+        }
+        if (!threadId && p.threadOfTicket !== undefined) threadId = this.cards?.threadOf(p.threadOfTicket) ?? null;
+        return {
+          op: 'post',
+          channelId: p.channelId,
+          threadId,
+          view: p.view,
+          startedThread: threadId === null,
+          ...(p.as ? { as: p.as } : {}),
+          ...(p.ackOfTicket !== undefined ? { ackOf: p.ackOfTicket } : {}),
+          ...(p.purpose ? { purpose: p.purpose } : {}),
+        };
       }
       case 'update':
-        return { op: 'update', channelId: p.channelId, messageId: p.messageId, view: p.view };
-      case 'ephemeral':
-        return { op: 'ephemeral', channelId: p.channelId, userId: p.userId, threadId: p.threadId ?? null, view: p.view };
+        return { op: 'update', channelId: p.channelId, messageId: p.messageId, view: p.view, ...(p.purpose ? { purpose: p.purpose } : {}) };
+      case 'ephemeral': {
+        const threadId = p.threadId ?? (p.threadOfTicket === undefined ? null : (this.cards?.threadOf(p.threadOfTicket) ?? null));
+        return { op: 'ephemeral', channelId: p.channelId, userId: p.userId, threadId, view: p.view };
+      }
       case 'dm':
         return { op: 'dm', userId: p.userId, view: p.view };
       case 'card': {
@@ -384,9 +458,9 @@ export class Outbox {
         if (!card) return 'dropped';
         if (p.mode === 'update' || card.cardMessageId) {
           if (!card.cardMessageId) return 'dropped';
-          return { op: 'update', channelId: card.channelId, messageId: card.cardMessageId, view: card.view };
+          return { op: 'update', channelId: card.channelId, messageId: card.cardMessageId, view: card.view, purpose: 'card' };
         }
-        return { op: 'post', channelId: card.channelId, threadId: card.threadId, view: card.view, cardOf: p.ticketId, startedThread: card.threadId === null };
+        return { op: 'post', channelId: card.channelId, threadId: card.threadId, view: card.view, cardOf: p.ticketId, startedThread: card.threadId === null, purpose: 'card' };
       }
     }
   }
@@ -395,7 +469,7 @@ export class Outbox {
     const tag = { key };
     switch (op.op) {
       case 'post':
-        return port.post({ channelId: op.channelId, threadId: op.threadId, view: op.view, tag });
+        return port.post({ channelId: op.channelId, threadId: op.threadId, view: op.view, tag, ...(op.as ? { as: op.as } : {}) });
       case 'dm':
         return port.dm({ userId: op.userId, view: op.view, tag });
       case 'update':
@@ -433,6 +507,11 @@ export class Outbox {
   private failed(row: OutboxRow, key: string, e: unknown): Outcome {
     const now = this.t.now();
     const err = e instanceof Error ? e.message : String(e);
+    if (e instanceof AudienceViolationError) {
+      this.db.prepare("UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?").run(err, row.id);
+      this.log?.error({ outboxId: row.id, platform: row.platform, kind: row.kind, code: e.code, error: err }, 'outbox: refused a message (audience)');
+      return 'failed';
+    }
     const retryable = e instanceof ChatDeliveryError ? e.retryable : true;
     const tooOld = now - row.created_at > this.opts.maxAgeMs;
     if (!retryable || tooOld) {

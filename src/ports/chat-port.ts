@@ -20,6 +20,12 @@ export interface PostResult {
   channelId: string;
 }
 
+/** Post in a person's name (an agent's reply to a customer): Slack username/icon, Teams name line, playground author. */
+export interface Sender {
+  userId: string;
+  name: string;
+}
+
 /** Marks a message with the outbox row that delivers it (Slack: message metadata). */
 export interface DeliveryTag {
   /** The outbox row's idempotency key. */
@@ -41,7 +47,7 @@ export interface ChatPort {
   /** Messages per second per channel the platform tolerates (Slack ≈1, Teams ≈7). */
   readonly ratePerChannelPerSec: number;
   /** Post a message in a channel, or in a thread when threadId is given. */
-  post(req: { channelId: string; threadId?: string | null; view: MessageView; tag?: DeliveryTag }): Promise<PostResult>;
+  post(req: { channelId: string; threadId?: string | null; view: MessageView; tag?: DeliveryTag; as?: Sender }): Promise<PostResult>;
   /** Replace a message in place (ticket cards). */
   update(req: { channelId: string; messageId: string; view: MessageView; tag?: DeliveryTag }): Promise<void>;
   /** A message only `userId` sees. */
@@ -50,6 +56,8 @@ export interface ChatPort {
   dm(req: { userId: string; view: MessageView; tag?: DeliveryTag }): Promise<PostResult>;
   /** Open a form; `trigger` is the platform's handle from the interaction that asked for it. */
   openForm(req: { trigger: string; userId: string; form: FormView }): Promise<void>;
+  /** A link to a message (shown on a card in the triage channel); null when the platform has none. */
+  permalink?(req: { channelId: string; messageId: string }): Promise<string | null>;
   /**
    * Optional: the message a post or DM tagged with `req.key` left, if it is there (searching
    * the channel or thread from a little before `req.since`), else null.

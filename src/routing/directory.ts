@@ -24,6 +24,11 @@ export class Directory {
     return this.agents.has(userId) || this.leads.has(userId);
   }
 
+  /** Every known agent and lead (config plus what adapters added), in the order they became known. */
+  agentIds(): string[] {
+    return [...new Set([...this.agents, ...this.leads])];
+  }
+
   isLead(userId: string): boolean {
     return this.leads.has(userId);
   }

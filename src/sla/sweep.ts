@@ -12,6 +12,8 @@
 import type { Logger } from 'pino';
 import type { FrontdeskConfig } from '../config/schema.js';
 import type { Ticket } from '../domain/types.js';
+import { cardChannelOf } from '../audience/placement.js';
+import type { TicketMessenger } from '../audience/ticket-messenger.js';
 import type { Escalations } from '../escalation/escalations.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { Clock } from '../ports/clock.js';
@@ -91,6 +93,8 @@ export interface SweepDeps {
   router: Router;
   directory: Directory;
   escalations: Escalations;
+  /** Places pings where the two-audiences rule says (internal thread, or privately). */
+  messenger: TicketMessenger;
   logger?: Logger;
 }
 
@@ -107,7 +111,8 @@ type TicketRow = Parameters<typeof rowToTicket>[0];
  */
 const LIGHT_COLUMNS = `id, key, platform, channel_id, source_message_id, thread_id, card_message_id, requester_id, requester_name, title,
   '' AS text, category, priority, status, owner_id, team, '[]' AS signals, '[]' AS attachments, sla, created_at, updated_at,
-  first_response_at, resolved_at, closed_at, paused_ms, paused_since, snoozed_until, incident_key, deleted, next_sla_check_at, reopened_count`;
+  first_response_at, resolved_at, closed_at, paused_ms, paused_since, snoozed_until, incident_key, deleted, next_sla_check_at, reopened_count,
+  triage_channel_id, source_link, ack_message_id`;
 
 interface BatchResult {
   rows: number;
@@ -302,13 +307,8 @@ export class SlaSweeper {
     };
     const base = `sla:${t.id}:${p.clock}:${p.threshold}`;
     const chat = t.platform !== 'cli';
-    if (chat)
-      outbox.enqueue({
-        platform: t.platform,
-        ticketId: t.id,
-        idempotencyKey: base,
-        payload: { kind: 'post', channelId: t.channelId, threadId: t.threadId, threadOfTicket: t.id, view: slaPingView(input) },
-      });
+    // Agents only: the internal thread in triage mode, else privately to the people it pings.
+    if (chat) this.d.messenger.send(t, slaPingView(input), { purpose: 'work', key: base, to: r.ids });
     stats.sent++;
     const dmIds = p.threshold >= config.sla.dmThreshold ? r.dmIds : [];
     if (chat)
@@ -326,7 +326,7 @@ export class SlaSweeper {
     });
     if (breach) {
       if (escalations.raiseBreach(t, p.clock, now) !== null) stats.escalated++;
-      if (chat) outbox.enqueueCardUpdate(t.platform, t.id, t.channelId);
+      if (chat) outbox.enqueueCardUpdate(t.platform, t.id, cardChannelOf(t));
     }
   }
 }

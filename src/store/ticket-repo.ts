@@ -38,6 +38,9 @@ interface TicketRow {
   deleted: number;
   next_sla_check_at: number | null;
   reopened_count: number;
+  triage_channel_id: string | null;
+  source_link: string | null;
+  ack_message_id: string | null;
 }
 
 export function rowToTicket(r: TicketRow): Ticket {
@@ -71,6 +74,9 @@ export function rowToTicket(r: TicketRow): Ticket {
     snoozedUntil: r.snoozed_until,
     incidentKey: r.incident_key,
     deleted: r.deleted === 1,
+    triageChannelId: r.triage_channel_id ?? null,
+    sourceLink: r.source_link ?? null,
+    ackMessageId: r.ack_message_id ?? null,
   };
 }
 
@@ -100,6 +106,9 @@ export type TicketPatch = Partial<
     | 'snoozedUntil'
     | 'incidentKey'
     | 'deleted'
+    | 'triageChannelId'
+    | 'sourceLink'
+    | 'ackMessageId'
   >
 > & { nextSlaCheckAt?: number | null; reopenedCount?: number };
 
@@ -126,6 +135,9 @@ const PATCH_COLUMNS: Record<string, string> = {
   deleted: 'deleted',
   nextSlaCheckAt: 'next_sla_check_at',
   reopenedCount: 'reopened_count',
+  triageChannelId: 'triage_channel_id',
+  sourceLink: 'source_link',
+  ackMessageId: 'ack_message_id',
 };
 const JSON_FIELDS = new Set(['signals', 'attachments', 'sla']);
 
@@ -168,16 +180,20 @@ export class TicketRepo {
       byThread: db.prepare<[string, string, string], TicketRow>(
         'SELECT * FROM tickets WHERE platform = ? AND channel_id = ? AND thread_id = ? ORDER BY id LIMIT 1',
       ),
+      // The card sits in the triage channel when the ticket has one, else in the customer's channel.
       byCard: db.prepare<[string, string, string], TicketRow>(
-        'SELECT * FROM tickets WHERE platform = ? AND channel_id = ? AND card_message_id = ?',
+        'SELECT * FROM tickets WHERE platform = ? AND card_message_id = ? AND coalesce(triage_channel_id, channel_id) = ?',
+      ),
+      byInternalThread: db.prepare<[string, string, string], TicketRow>(
+        'SELECT * FROM tickets WHERE platform = ? AND card_message_id = ? AND triage_channel_id = ?',
       ),
       nextKey: db.prepare<[], { value: number }>("UPDATE counters SET value = value + 1 WHERE name = 'ticket' RETURNING value"),
       insert: db.prepare(`INSERT INTO tickets (key, platform, channel_id, source_message_id, thread_id, card_message_id, requester_id,
         requester_name, title, text, category, priority, status, owner_id, team, signals, attachments, sla, created_at, updated_at,
-        first_response_at, resolved_at, closed_at, paused_ms, paused_since, snoozed_until, incident_key, next_sla_check_at)
+        first_response_at, resolved_at, closed_at, paused_ms, paused_since, snoozed_until, incident_key, next_sla_check_at, triage_channel_id)
         VALUES (@key, @platform, @channelId, @sourceMessageId, @threadId, @cardMessageId, @requesterId, @requesterName, @title, @text,
         @category, @priority, @status, @ownerId, @team, @signals, @attachments, @sla, @createdAt, @updatedAt, @firstResponseAt,
-        @resolvedAt, @closedAt, @pausedMs, @pausedSince, @snoozedUntil, @incidentKey, @nextSlaCheckAt) RETURNING *`),
+        @resolvedAt, @closedAt, @pausedMs, @pausedSince, @snoozedUntil, @incidentKey, @nextSlaCheckAt, @triageChannelId) RETURNING *`),
       event: db.prepare('INSERT INTO ticket_events (ticket_id, type, actor, at, data) VALUES (?, ?, ?, ?, ?)'),
       events: db.prepare<[number], { id: number; ticket_id: number; type: string; actor: string; at: number; data: string }>(
         'SELECT * FROM ticket_events WHERE ticket_id = ? ORDER BY id',
@@ -214,7 +230,13 @@ export class TicketRepo {
   }
 
   findByCard(platform: string, channelId: string, cardMessageId: string): Ticket | null {
-    const r = this.stmts.byCard.get(platform, channelId, cardMessageId);
+    const r = this.stmts.byCard.get(platform, cardMessageId, channelId);
+    return r ? rowToTicket(r) : null;
+  }
+
+  /** The ticket whose internal thread (its card's thread in a triage channel) this is. */
+  findByInternalThread(platform: string, triageChannelId: string, threadId: string): Ticket | null {
+    const r = this.stmts.byInternalThread.get(platform, threadId, triageChannelId);
     return r ? rowToTicket(r) : null;
   }
 
@@ -224,6 +246,7 @@ export class TicketRepo {
     const key = `T-${n}`;
     const row = this.stmts.insert.get({
       ...t,
+      triageChannelId: t.triageChannelId ?? null,
       key,
       signals: JSON.stringify(t.signals),
       attachments: JSON.stringify(t.attachments),

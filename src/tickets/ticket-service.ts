@@ -18,6 +18,8 @@ import {
   type TicketEventType,
   type TicketStatus,
 } from '../domain/types.js';
+import { AudienceGuard, cardChannelOf, triageChannelFor } from '../audience/placement.js';
+import { TicketMessenger } from '../audience/ticket-messenger.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { Clock } from '../ports/clock.js';
 import type { Directory } from '../routing/directory.js';
@@ -28,6 +30,7 @@ import { type TicketPatch, TicketRepo } from '../store/ticket-repo.js';
 import { TrainingRepo } from '../store/training-repo.js';
 import type { Triage } from '../triage/triage.js';
 import { cleanText, extractLinks, titleOf } from '../util/text.js';
+import { acknowledgementView, agentReplyMirror, agentReplyView, customerMessageMirror } from '../views/customer-views.js';
 import { createRedactor, type Redactor } from '../ai/redact.js';
 import { type MessageView, mention, plain } from '../views/message-view.js';
 import { ticketCard } from '../views/ticket-card.js';
@@ -75,6 +78,8 @@ interface Mutation {
   events: { type: TicketEventType; data?: Record<string, unknown> }[];
   /** A short line in the thread, only when a person should notice. */
   threadLine?: string;
+  /** `work` lines (escalations, notes) go privately in inline mode. */
+  linePurpose?: 'line' | 'work';
 }
 
 export interface ReplyInput {
@@ -104,6 +109,8 @@ const BOT = 'frontdesk';
 export class TicketService {
   readonly repo: TicketRepo;
   readonly training: TrainingRepo;
+  /** Says things about tickets, at the place the two-audiences rule decides. */
+  readonly messenger: TicketMessenger;
   private readonly listeners: ChangeListener[] = [];
   private readonly creationHooks: ((ticket: Ticket) => void)[] = [];
   /** Redacts text before it is cut (titles, length limits), with the configured extra patterns. */
@@ -113,15 +120,39 @@ export class TicketService {
     this.redactor = createRedactor(deps.config.ai.redactPatterns);
     this.repo = new TicketRepo(deps.db);
     this.training = new TrainingRepo(deps.db);
+    this.messenger = new TicketMessenger({ config: deps.config, outbox: deps.outbox, directory: deps.directory });
+    deps.outbox.setGuard(new AudienceGuard(deps.config));
     deps.outbox.setCardSource({
       card: (id) => {
         const t = this.repo.get(id);
         if (!t) return null;
-        return { channelId: t.channelId, threadId: t.threadId, cardMessageId: t.cardMessageId, view: this.card(t) };
+        const triage = Boolean(t.triageChannelId);
+        return {
+          channelId: cardChannelOf(t),
+          // In a triage channel the card is a new message (its thread is the internal thread).
+          threadId: triage ? null : t.threadId,
+          cardMessageId: t.cardMessageId,
+          view: this.card(t),
+          needsLink: triage && !t.sourceLink && (t.sourceMessageId ?? t.threadId) ? { channelId: t.channelId, messageId: (t.sourceMessageId ?? t.threadId)! } : null,
+        };
       },
       threadOf: (id) => this.repo.get(id)?.threadId ?? null,
+      internalThreadOf: (id) => {
+        const t = this.repo.get(id);
+        return t?.triageChannelId ? t.cardMessageId : null;
+      },
+      ticket: (id) => this.repo.get(id),
       cardPosted: (id, res, startedThread) => {
+        const t = this.repo.get(id);
         const patch: TicketPatch = { cardMessageId: res.messageId };
+        if (startedThread && !t?.triageChannelId) patch.threadId = res.messageId;
+        this.repo.update(id, patch, this.deps.clock.now());
+      },
+      linkKnown: (id, link) => {
+        this.repo.update(id, { sourceLink: link }, this.deps.clock.now());
+      },
+      ackPosted: (id, res, startedThread) => {
+        const patch: TicketPatch = { ackMessageId: res.messageId };
         if (startedThread) patch.threadId = res.messageId;
         this.repo.update(id, patch, this.deps.clock.now());
       },
@@ -187,6 +218,7 @@ export class TicketService {
       now: this.deps.clock.now(),
       categories: this.deps.config.categories,
       draft: draft?.status === 'pending' ? { state: 'ready', path: draft.path } : null,
+      placement: t.triageChannelId ? { kind: 'triage', sourceLink: t.sourceLink ?? null } : { kind: 'inline' },
     });
   }
 
@@ -287,6 +319,7 @@ export class TicketService {
         pausedSince: null,
         snoozedUntil: null,
         incidentKey: null,
+        triageChannelId: input.platform === 'cli' ? null : triageChannelFor(config, input.channelId),
       };
       const ticket = this.repo.insert({ ...draft, nextSlaCheckAt: nextSlaCheckAt(draft, new Set(), now) });
       const by = input.createdBy ?? input.requesterId;
@@ -304,13 +337,16 @@ export class TicketService {
           text: clean.text,
           at: now,
         });
-      if (input.platform !== 'cli')
+      if (input.platform !== 'cli') {
+        // Triage mode: exactly one acknowledgement in the customer's thread; the card goes to the triage channel.
+        if (ticket.triageChannelId) this.messenger.send(ticket, acknowledgementView(ticket, now, config.timezone), { purpose: 'line', key: `ack:${ticket.id}`, ack: true });
         this.deps.outbox.enqueue({
           platform: input.platform,
           ticketId: ticket.id,
-          payload: { kind: 'card', ticketId: ticket.id, channelId: ticket.channelId, mode: 'post' },
+          payload: { kind: 'card', ticketId: ticket.id, channelId: cardChannelOf(ticket), mode: 'post' },
           idempotencyKey: `card-post:${ticket.id}`,
         });
+      }
       for (const hook of this.creationHooks) {
         try {
           db.transaction(() => hook(ticket))();
@@ -341,7 +377,7 @@ export class TicketService {
       if (!m) return t;
       const next = this.save(t, m.patch, now);
       for (const e of m.events) this.repo.appendEvent(t.id, e.type, actor, now, e.data ?? {});
-      this.announce(next, m.threadLine);
+      this.announce(next, m.threadLine, m.linePurpose);
       changed = next;
       types = m.events.map((e) => e.type);
       return next;
@@ -350,16 +386,18 @@ export class TicketService {
     return updated;
   }
 
-  /** Queue a card refresh and, optionally, a short thread line. Call inside a transaction. */
-  announce(t: Ticket, threadLine?: string): void {
+  /**
+   * Queue a card refresh and, optionally, a short internal line (the ticket's internal thread in
+   * triage mode; the requester's thread in inline mode, or privately when it is `work`). Call
+   * inside a transaction.
+   */
+  announce(t: Ticket, threadLine?: string, purpose: 'line' | 'work' = 'line'): void {
     if (t.platform === 'cli') return;
-    this.deps.outbox.enqueueCardUpdate(t.platform, t.id, t.channelId);
+    this.deps.outbox.enqueueCardUpdate(t.platform, t.id, cardChannelOf(t));
     if (threadLine)
-      this.deps.outbox.enqueue({
-        platform: t.platform,
-        ticketId: t.id,
-        payload: { kind: 'post', channelId: t.channelId, threadId: t.threadId, threadOfTicket: t.id, view: { text: threadLine, blocks: [{ type: 'text', text: threadLine }] } },
-        idempotencyKey: `line:${t.id}:${this.deps.clock.now()}:${threadLine.slice(0, 40)}`,
+      this.messenger.send(t, { audience: 'internal', text: threadLine, blocks: [{ type: 'text', text: threadLine }] }, {
+        purpose,
+        key: `line:${t.id}:${this.deps.clock.now()}:${threadLine.slice(0, 40)}`,
       });
   }
 
@@ -475,9 +513,14 @@ export class TicketService {
     }
   }
 
+  /** An internal note: on the timeline, and in the ticket's internal thread in triage mode. */
   addNote(ref: string | number, text: string, actor: string): Ticket {
     const clean = cleanText(text, 4000, this.redactor).text;
-    return this.change(ref, actor, () => ({ patch: {}, events: [{ type: 'note', data: { text: clean } }] }));
+    return this.change(ref, actor, (t) => ({
+      patch: {},
+      events: [{ type: 'note', data: { text: clean } }],
+      ...(t.triageChannelId ? { threadLine: `:memo: Note on ${t.key} by ${mention(actor)}: ${plain(clean)}`, linePurpose: 'work' as const } : {}),
+    }));
   }
 
   /** Escalate to a tier/team/user: recorded, mentioned in the thread. */
@@ -488,6 +531,7 @@ export class TicketService {
         patch: {},
         events: [{ type: 'escalated', data: { to: target.id, reason: reason ?? null } }],
         threadLine: `:rotating_light: ${t.key} escalated to ${who} by ${mention(actor)}${reason ? ` — ${plain(reason)}` : ''}.`,
+        linePurpose: 'work',
       };
     });
   }
@@ -497,9 +541,12 @@ export class TicketService {
   }
 
   /**
-   * A message in a ticket's thread. The first agent reply records the first response; a
-   * customer reply while waiting on the customer resumes the clock. Returns null when the
-   * thread belongs to no ticket.
+   * A message in a ticket's thread. In the customer's thread: an agent's reply is a response
+   * (the first records the first response; it also assigns an unowned ticket to that agent and
+   * moves it to in progress); a customer reply while waiting on the customer resumes the clock;
+   * in triage mode both are mirrored into the internal thread. In the internal thread (triage
+   * channel): agents talking among themselves — kept on the timeline as notes, never a response.
+   * Returns null when the thread belongs to no ticket.
    */
   recordReply(r: ReplyInput): Ticket | null {
     const { db, clock, directory } = this.deps;
@@ -507,6 +554,14 @@ export class TicketService {
     let changed: { t: Ticket; types: TicketEventType[] } | null = null;
     const res = db.transaction((): Ticket | null => {
       if (r.eventId && !this.repo.markInbound(r.platform, r.eventId, now)) return null;
+      const internal = this.repo.findByInternalThread(r.platform, r.channelId, r.threadId);
+      if (internal) {
+        if (r.isBot) return internal;
+        const text = cleanText(r.text || ' (no text)', 4000).text;
+        this.repo.appendEvent(internal.id, 'note', r.authorId, now, { text, via: 'internal_thread', messageId: r.messageId });
+        changed = { t: internal, types: ['note'] };
+        return internal;
+      }
       const t = this.repo.findByThread(r.platform, r.channelId, r.threadId);
       if (!t) return null;
       const role = r.isBot ? 'bot' : directory.isAgent(r.authorId) ? 'agent' : 'customer';
@@ -516,10 +571,8 @@ export class TicketService {
       if (role === 'bot') return t;
       const patch: TicketPatch = {};
       const events: { type: TicketEventType; data: Record<string, unknown> }[] = [{ type: 'replied', data: { role, messageId: r.messageId } }];
-      if (role === 'agent' && t.firstResponseAt === null) {
-        patch.firstResponseAt = now;
-        events.push({ type: 'first_response', data: { by: r.authorId, afterMs: now - t.createdAt } });
-      }
+      let threadLine: string | undefined;
+      if (role === 'agent') threadLine = this.responded(t, r.authorId, now, patch, events, 'thread');
       if (role === 'customer' && t.status === 'waiting_on_customer') {
         patch.status = 'in_progress';
         if (t.pausedSince !== null) {
@@ -530,7 +583,12 @@ export class TicketService {
       }
       const next = this.save(t, patch, now);
       for (const e of events) this.repo.appendEvent(t.id, e.type, r.authorId, now, e.data);
-      if (patch.firstResponseAt || patch.status) this.announce(next);
+      if (t.triageChannelId)
+        this.messenger.send(next, role === 'agent' ? agentReplyMirror(next, r.authorId, text, 'thread') : customerMessageMirror(next, r.authorId, text), {
+          purpose: 'work',
+          key: `mirror:${t.id}:${r.messageId}`,
+        });
+      if (patch.firstResponseAt || patch.status || patch.ownerId) this.announce(next, threadLine);
       changed = { t: next, types: events.map((e) => e.type) };
       return next;
     })();
@@ -539,6 +597,57 @@ export class TicketService {
       this.emit({ ticket: c.t, kind: 'updated', events: c.types, actor: r.authorId });
     }
     return res;
+  }
+
+  /**
+   * An agent answered the customer: the first answer records the first response; an unowned
+   * ticket becomes theirs; a ticket not yet worked on moves to in progress. Fills `patch` and
+   * `events`; returns the internal line to announce, if any.
+   */
+  private responded(
+    t: Ticket,
+    agentId: string,
+    now: number,
+    patch: TicketPatch,
+    events: { type: TicketEventType; data: Record<string, unknown> }[],
+    via: string,
+  ): string | undefined {
+    if (t.firstResponseAt === null) {
+      patch.firstResponseAt = now;
+      events.push({ type: 'first_response', data: { by: agentId, via, afterMs: now - t.createdAt } });
+    }
+    let line: string | undefined;
+    if (!t.ownerId) {
+      patch.ownerId = agentId;
+      events.push({ type: 'assigned', data: { from: null, to: agentId, reason: 'answered the customer' } });
+      line = `${mention(agentId)} answered the customer and now owns ${t.key}.`;
+    }
+    if (t.status === 'new' || t.status === 'triaged' || t.status === 'acknowledged') {
+      patch.status = 'in_progress';
+      events.push({ type: 'status_changed', data: { from: t.status, to: 'in_progress', reason: 'agent answered' } });
+    }
+    return line;
+  }
+
+  /**
+   * An agent's answer to the customer from the internal side ("Reply to customer", a sent
+   * suggested reply): posted in the customer's thread in the agent's name, mirrored into the
+   * internal thread, and counted as a response (see recordReply). One transaction.
+   * @example svc.replyToCustomer('T-1042', 'U_DANA', 'We found it — a fix is rolling out.', 'reply_form', 'reply:abc')
+   */
+  replyToCustomer(ref: string | number, agentId: string, text: string, via: 'reply_form' | 'suggested_reply', key: string, extraEvents: { type: TicketEventType; data: Record<string, unknown> }[] = []): Ticket {
+    const clean = cleanText(text, 3000).text.trim();
+    if (!clean) throw new InputInvalidError('Write the reply first: an empty message cannot be sent to the customer.');
+    return this.change(ref, agentId, (t, now) => {
+      if (t.platform !== 'cli') {
+        this.messenger.send(t, agentReplyView(clean), { purpose: 'line', key: `customer-reply:${key}`, as: { userId: agentId, name: this.deps.directory.nameOf(agentId) } });
+        if (t.triageChannelId) this.messenger.send(t, agentReplyMirror(t, agentId, clean, via), { purpose: 'work', key: `mirror:${key}` });
+      }
+      const patch: TicketPatch = {};
+      const events: { type: TicketEventType; data: Record<string, unknown> }[] = [...extraEvents, { type: 'replied', data: { role: 'agent', via, text: clean } }];
+      const threadLine = this.responded(t, agentId, now, patch, events, via);
+      return { patch, events, ...(threadLine ? { threadLine } : {}) };
+    });
   }
 
   /** Record the bot's own reply (a sent suggested reply) as the first response. */

@@ -27,6 +27,8 @@ export const ACTIONS = {
   followUpCreate: 'plan.follow_up_create',
   digestTake: 'digest.take',
   digestSnooze: 'digest.snooze',
+  /** The internal card's "Reply to customer" button (opens the reply form). */
+  replyToCustomer: 'ticket.reply_to_customer',
 } as const;
 
 export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
@@ -36,6 +38,7 @@ export const FORMS = {
   editDraft: 'form.edit_draft',
   reassign: 'form.reassign',
   addNote: 'form.add_note',
+  replyToCustomer: 'form.reply_to_customer',
 } as const;
 
 export type FormId = (typeof FORMS)[keyof typeof FORMS];

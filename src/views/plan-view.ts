@@ -104,12 +104,14 @@ export function followUpTicketText(source: Ticket, f: FollowUp): string {
 
 /** The ephemeral answer to `/ticket plan` and the card's Plan button. */
 export function planPostedNotice(t: Ticket): MessageView {
-  return notice(`Plan posted in the thread of **${t.key}**.`);
+  return notice(t.triageChannelId ? `Plan posted in the internal thread of **${t.key}**.` : `Plan for **${t.key}** sent to you privately (agents only).`);
 }
 
 /** When the plan takes longer than a button may wait. */
 export function planComingNotice(t: Ticket): MessageView {
-  return notice(`Building the handling plan for **${t.key}** (four stages)… it will be posted in the thread.`);
+  return notice(
+    `Building the handling plan for **${t.key}** (four stages)… ${t.triageChannelId ? 'it will be posted in the internal thread.' : 'it will be sent to you privately.'}`,
+  );
 }
 
 export function followUpCreatedNotice(created: Ticket, source: Ticket): MessageView {

@@ -5,6 +5,7 @@
 import { PRIORITIES, type Signal, type Ticket } from '../domain/types.js';
 import { describeClock, slaState } from '../sla/policy.js';
 import { ACTIONS } from './action-ids.js';
+import { replyToCustomerButton } from './customer-views.js';
 import { type Block, type MessageView, mention, plain, truncate } from './message-view.js';
 
 export interface DraftSlot {
@@ -24,6 +25,12 @@ export interface CardOptions {
    * draft itself goes to agents privately (see draftView).
    */
   draft?: { state: 'drafting' } | { state: 'ready'; path: 'ai' | 'offline' } | null;
+  /**
+   * Where the card sits. `triage`: a new message in the private triage channel (it links to the
+   * customer's message and has "Reply to customer"); `inline` (default): in the requester's
+   * thread, so the model's free-text reasons are left off.
+   */
+  placement?: { kind: 'triage'; sourceLink: string | null } | { kind: 'inline' };
 }
 
 const STATUS_LABEL: Record<Ticket['status'], string> = {
@@ -73,7 +80,15 @@ export function ticketCard(t: Ticket, opts: CardOptions): MessageView {
       ],
     },
   ];
-  const extra = t.signals.filter((s) => s.kind === 'escalation' || s.kind === 'ai').map((s) => plain(s.label));
+  const triage = opts.placement?.kind === 'triage' ? opts.placement : null;
+  // The model's own words (its escalation reason) are for agents only: not on a card the requester can read.
+  const extra = t.signals
+    .filter((s) => s.kind === 'escalation' || s.kind === 'ai')
+    .map((s) => plain(!triage && s.source === 'ai' && s.value === 'escalate' ? 'AI suggests escalating' : s.label));
+  if (triage) {
+    const from = `From ${mention(t.requesterId)}`;
+    blocks.splice(1, 0, { type: 'context', elements: [triage.sourceLink ? `${from} · [view their message](${triage.sourceLink})` : `${from} · in their support channel`] });
+  }
   if (t.attachments.length) extra.push(`${t.attachments.length} attachment(s): ${t.attachments.slice(0, 3).map((a) => `[${plain(a.name)}](${a.url})`).join(', ')}`);
   if (extra.length) blocks.push({ type: 'context', elements: extra.slice(0, 6) });
 
@@ -86,6 +101,7 @@ export function ticketCard(t: Ticket, opts: CardOptions): MessageView {
           ...(t.status === 'new' || t.status === 'triaged'
             ? [{ type: 'button' as const, actionId: ACTIONS.acknowledge, label: 'Acknowledge', value: t.key }]
             : []),
+          ...(triage ? [replyToCustomerButton(t)] : []),
           { type: 'button', actionId: ACTIONS.resolve, label: 'Resolve', value: t.key, style: 'primary' },
           { type: 'button', actionId: ACTIONS.escalate, label: 'Escalate', value: t.key, style: 'danger' },
           { type: 'button', actionId: ACTIONS.plan, label: 'Plan', value: t.key },
@@ -121,6 +137,7 @@ export function ticketCard(t: Ticket, opts: CardOptions): MessageView {
     blocks.push({ type: 'context', elements: [`Suggested reply ready for agents (${opts.draft.path === 'ai' ? 'Claude' : 'offline template'}) — sent privately`] });
 
   return {
+    audience: 'internal',
     text: `${t.key} ${t.priority} ${t.category}: ${truncate(t.title, 140, '…')}`,
     blocks,
   };

@@ -72,7 +72,7 @@ describe('suggested reply after creation (offline)', () => {
     const eph = ephemerals(c);
     expect(eph.map((e) => e.userId).sort()).toEqual([AGENT1, AGENT2]);
     for (const e of eph) {
-      expect(e).toMatchObject({ channelId: CHANNEL, threadId: t.sourceMessageId });
+      expect(e).toMatchObject({ channelId: CHANNEL, threadOfTicket: t.id });
       expect(viewText(e.view)).toContain('offline template (disabled)');
       expect(buttons(e.view).map((b) => [b.actionId, b.value])).toEqual([
         [ACTIONS.draftSend, `${t.key}|${d.id}`],
@@ -135,17 +135,22 @@ describe('suggested reply after creation (offline)', () => {
   });
 });
 
+/** What the customer sees: customer-audience posts in their thread. */
+const customerPosts = (c: Core) => posts(c).filter((p) => p.view.audience === 'customer');
+/** Handling plans delivered privately (inline mode). */
+const planMessages = (c: Core) => ephemerals(c).filter((e) => viewText(e.view).includes('Customer need and response'));
+
 describe('Send, Edit, Discard, Regenerate', () => {
-  it('Send posts the draft in the thread as the bot, marks the first response and records who approved it', async () => {
+  it('Send posts the draft in the customer thread in the agent\'s name, marks the first response and records who approved it', async () => {
     const { core: c, features: f } = setup();
     const { t, d } = await ticketWithDraft(c, f);
     expect(t.firstResponseAt).toBeNull();
     const res = await c.interactions.action(ACTIONS.draftSend, `${t.key}|${d.id}`, ctx(AGENT2));
     expect(viewText(res.ephemeral)).toContain(`Reply sent in the thread of ${t.key}`);
 
-    const sent = posts(c);
+    const sent = customerPosts(c);
     expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatchObject({ channelId: CHANNEL, threadOfTicket: t.id });
+    expect(sent[0]).toMatchObject({ channelId: CHANNEL, threadOfTicket: t.id, as: { userId: AGENT2 } });
     expect(sent[0]!.view.text).toBe(d.text);
     const after = c.tickets.require(t.id);
     expect(after.firstResponseAt).toBe(c.clock.now());
@@ -159,7 +164,7 @@ describe('Send, Edit, Discard, Regenerate', () => {
     // A second click (another agent, same draft) sends nothing more.
     const again = await c.interactions.action(ACTIONS.draftSend, `${t.key}|${d.id}`, ctx(AGENT1));
     expect(viewText(again.ephemeral)).toContain(`already sent by <@${AGENT2}>`);
-    expect(posts(c)).toHaveLength(1);
+    expect(customerPosts(c)).toHaveLength(1);
   });
 
   it('refuses a customer clicking Send', async () => {
@@ -182,7 +187,7 @@ describe('Send, Edit, Discard, Regenerate', () => {
     const edited = `${d.text}\n\nP.S. I have also asked the data team to check the March export.`;
     const sub = await c.interactions.form(FORMS.editDraft, res.form!.state, { text: edited }, ctx(AGENT1));
     expect(viewText(sub.ephemeral)).toContain('Edited reply sent');
-    expect(posts(c).map((p) => p.view.text)).toEqual([edited]);
+    expect(customerPosts(c).map((p) => p.view.text)).toEqual([edited]);
     expect(f.repo.getDraft(d.id)).toMatchObject({ status: 'sent', decidedBy: AGENT1 });
     expect(c.tickets.repo.events(t.id).find((e) => e.type === 'reply_sent')?.data).toMatchObject({ edited: true, text: edited });
     expect(c.tickets.require(t.id).firstResponseAt).not.toBeNull();
@@ -248,15 +253,17 @@ describe('handling plan (offline)', () => {
     const { t } = await ticketWithDraft(c, f);
     const reply = await runCommand(c.commands, c.tickets, `plan ${t.key}`, { platform: 'local', userId: AGENT1, channelId: CHANNEL });
     expect(reply.visibility).toBe('ephemeral');
-    expect(viewText(reply.view)).toContain(`Plan posted in the thread of ${t.key}`);
+    expect(viewText(reply.view)).toContain(`Plan for ${t.key} sent to you privately`);
 
     const stored = f.repo.latestPlan<{ stages: { persona: string }[]; followUps: { title: string }[] }>(t.id)!;
     expect(stored.plan.stages.map((s) => s.persona)).toEqual(['support-specialist', 'operations-lead', 'analyst', 'product-manager']);
     expect(stored.createdBy).toBe(AGENT1);
     expect(c.tickets.repo.events(t.id).find((e) => e.type === 'plan_created')).toMatchObject({ actor: AGENT1, data: { planId: stored.id, path: 'offline' } });
 
-    const [post] = posts(c);
-    expect(post).toMatchObject({ channelId: CHANNEL, threadOfTicket: t.id });
+    // Inline mode: the plan goes privately to the agent who asked, never into the requester's thread.
+    expect(posts(c).filter((p) => viewText(p.view).includes('Customer need and response'))).toEqual([]);
+    const [post] = planMessages(c);
+    expect(post).toMatchObject({ channelId: CHANNEL, threadOfTicket: t.id, userId: AGENT1 });
     const text = viewText(post!.view);
     for (const heading of ['1. Customer need and response', '2. Handling path and ownership', '3. Resolution checks', '4. Follow-through', 'Response draft', 'Owner', 'Escalation'])
       expect(text).toContain(heading);
@@ -296,13 +303,13 @@ describe('handling plan (offline)', () => {
     const { core: c, features: f } = setup();
     const { t } = await ticketWithDraft(c, f);
     const res = await c.interactions.action(ACTIONS.plan, t.key, ctx(AGENT2));
-    expect(viewText(res.ephemeral)).toContain('Plan posted in the thread');
-    expect(posts(c)).toHaveLength(1);
+    expect(viewText(res.ephemeral)).toContain('sent to you privately');
+    expect(planMessages(c)).toHaveLength(1);
     const denied = await runCommand(c.commands, c.tickets, `plan ${t.key}`, { platform: 'local', userId: CUSTOMER, channelId: CHANNEL });
     expect(viewText(denied.view)).toContain('is for support agents');
     const deniedButton = await c.interactions.action(ACTIONS.plan, t.key, ctx(CUSTOMER));
     expect(viewText(deniedButton.ephemeral)).toContain('only support agents');
-    expect(posts(c)).toHaveLength(1);
+    expect(planMessages(c)).toHaveLength(1);
     const usage = await runCommand(c.commands, c.tickets, 'plan', { platform: 'local', userId: AGENT1, channelId: CHANNEL });
     expect(viewText(usage.view)).toContain('Which ticket?');
   });

@@ -104,7 +104,8 @@ describe('with Claude (fake Anthropic server)', () => {
 
     // An agent sends the AI draft: it goes out as written and is recorded as approved by them.
     await c.interactions.action(ACTIONS.draftSend, buttons(eph[0]!.view)[0]!.value, { platform: 'local', userId: AGENT1, channelId: CHANNEL });
-    expect(posts(c).filter((p) => p.threadOfTicket === t.id).map((p) => p.view.text)).toEqual([DRAFT.reply]);
+    // In the customer's thread in the agent's name: the only customer-audience message.
+    expect(posts(c).filter((p) => p.threadOfTicket === t.id && p.view.audience === 'customer').map((p) => [p.view.text, p.as?.userId])).toEqual([[DRAFT.reply, AGENT1]]);
     expect(f.repo.getDraft(d.id)).toMatchObject({ status: 'sent', decidedBy: AGENT1 });
   });
 
@@ -211,7 +212,9 @@ describe('with Claude (fake Anthropic server)', () => {
     expect(plan.path).toBe('ai');
     const stageCalls = fk.messageRequests.filter((r) => toolOf(r) === 'record_stage').map((r) => /Stage (\d) of 4/.exec(systemText(r))?.[1]);
     expect(stageCalls).toEqual(['1', '2', '3', '4']);
-    const [post] = posts(c);
+    // Model text goes to agents only: privately to whoever asked (inline mode), not into the thread.
+    expect(posts(c).filter((p) => viewText(p.view).includes('drafted by Claude'))).toEqual([]);
+    const [post] = ephemerals(c).filter((e) => e.userId === AGENT1 && viewText(e.view).includes('4. Follow-through'));
     const text = viewText(post!.view);
     expect(text).toContain('drafted by Claude');
     expect(text).toContain('We are raising your export limit now.');
@@ -242,11 +245,13 @@ describe('with Claude (fake Anthropic server)', () => {
     expect(viewText(planAnswer.ephemeral)).toContain(`Building the handling plan for ${t.key}`);
     const regen = await c.interactions.action(ACTIONS.draftRegenerate, `${t.key}|${first.id}`, ctx);
     expect(viewText(regen.ephemeral)).toContain(`Drafting a new suggested reply for ${t.key}`);
-    expect(posts(c).filter((p) => p.threadOfTicket === t.id)).toEqual([]);
+    const plans = () => ephemerals(c).filter((e) => e.userId === AGENT1 && viewText(e.view).includes('4. Follow-through'));
+    expect(plans()).toEqual([]);
 
     release();
     await f.idle();
-    const plan = posts(c).filter((p) => p.threadOfTicket === t.id);
+    expect(posts(c).filter((p) => p.threadOfTicket === t.id)).toEqual([]);
+    const plan = plans();
     expect(plan).toHaveLength(1);
     expect(viewText(plan[0]!.view)).toContain('4. Follow-through');
     const second = f.repo.latestDraft(t.id)!;

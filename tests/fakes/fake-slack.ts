@@ -359,6 +359,10 @@ export class FakeSlack {
       }
       case 'chat.postEphemeral':
         return { ok: true, message_ts: this.nextTs() };
+      case 'chat.getPermalink':
+        return { ok: true, permalink: `https://fake.slack.test/archives/${args.channel}/p${String(args.message_ts).replace('.', '')}` };
+      case 'users.info':
+        return { ok: true, user: { id: args.user, name: String(args.user).toLowerCase(), profile: { image_72: `https://fake.slack.test/avatars/${args.user}_72.png` } } };
       case 'conversations.open':
         return { ok: true, channel: { id: `D${String(args.users ?? 'X').split(',')[0]}` } };
       case 'views.open':

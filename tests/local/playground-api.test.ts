@@ -217,7 +217,8 @@ describe('suggested replies', () => {
     expect((await list('alex')).some((m) => m.kind === 'ephemeral')).toBe(false);
     await call(pg.base, 'POST', '/actions', 'dana', { actionId: 'draft.send', value: button(d1.html, 'draft.send'), messageId: d1.id });
     const sent = await waitFor(
-      async () => (await list('alex')).find((m) => m.authorId === 'frontdesk' && m.kind === 'message' && m.threadId === first.source && m.id !== first.card.id && !textOf(m.html).includes('took')),
+      // In the customer's thread, in Dana's name (she approved it).
+      async () => (await list('alex')).find((m) => m.authorId === 'dana' && m.kind === 'message' && m.threadId === first.source),
       'the sent reply in the thread',
     );
     expect(textOf(sent.html).length).toBeGreaterThan(20);
@@ -328,18 +329,19 @@ describe('the clock control', () => {
     }
   });
 
-  it('shows the breach escalation prompt in the thread after a jump past a first-response deadline', async () => {
-    pg = await startPlayground();
-    const { key, source } = await openTicket('SSO login is broken for the whole team, nobody can sign in to the dashboard');
+  it('shows the breach escalation prompt in the internal thread in #triage after a jump past a first-response deadline', async () => {
+    pg = await startPlayground({ playground: { triage: true } });
+    const { key, card: c } = await openTicket('SSO login is broken for the whole team, nobody can sign in to the dashboard');
     const t = ticket(key);
     expect(['P0', 'P1']).toContain(t.priority);
     await call(pg.base, 'POST', '/clock', 'morgan', { advanceMs: t.sla.firstResponseMs + 60_000 });
     const prompt = await waitFor(
-      async () => (await list('dana')).find((m) => m.threadId === source && textOf(m.html).includes('missed its first response SLA')),
+      async () => (await list('dana', 'triage')).find((m) => m.threadId === c.id && textOf(m.html).includes('missed its first response SLA')),
       'the breach prompt',
     );
+    expect((await list('alex')).some((m) => textOf(m.html).includes('missed its first response SLA'))).toBe(false);
     expect(prompt.html).toContain('data-action-id="escalation.take"');
-    const refreshed = await waitFor(async () => (await list('dana')).find((m) => m.id === t.cardMessageId && textOf(m.html).includes('first response overdue by')), 'the card to show the breach');
+    const refreshed = await waitFor(async () => (await list('dana', 'triage')).find((m) => m.id === c.id && textOf(m.html).includes('first response overdue by')), 'the card to show the breach');
     expect(refreshed.editedAt).not.toBeNull();
   });
 
@@ -433,5 +435,35 @@ describe('one database', () => {
     } finally {
       tmp.cleanup();
     }
+  });
+});
+
+describe('two audiences (the playground default: a private #triage channel)', () => {
+  it('a customer sees only the acknowledgement and the agent’s reply; #triage holds the card and is hidden from customers', async () => {
+    pg = await startPlayground({ playground: { triage: true } });
+    const { key, source, card: c } = await openTicket();
+    expect(c).toMatchObject({ channelId: 'triage', threadId: null, isBot: true });
+    // The "you are" switch: customers do not get #triage at all; agents do.
+    const channelsOf = async (as: string) => (await call<{ channels: { id: string }[] }>(pg.base, 'GET', '/state', as)).channels.map((ch) => ch.id);
+    expect(await channelsOf('alex')).not.toContain('triage');
+    expect(await channelsOf('dana')).toContain('triage');
+    await expect(list('alex', 'triage')).rejects.toThrow(/403|private/);
+    expect((await list('dana', 'triage')).find((m) => m.id === c.id)!.html).toContain('data-action-id="ticket.reply_to_customer"');
+
+    // Dana answers from #triage: the reply lands in Alex's thread in Dana's name.
+    const form = await call<{ notice: string | null }>(pg.base, 'POST', '/actions', 'dana', { actionId: 'ticket.reply_to_customer', value: key, messageId: c.id });
+    expect(form.notice).toBeNull();
+    const open = pg.pg.store.openFormsFor('dana')[0]!;
+    await call(pg.base, 'POST', `/forms/${open.id}`, 'dana', { values: { text: 'Fixed on our side — please try again.' } });
+    await pg.core.outbox.drain();
+    const replies = await waitFor(async () => {
+      const m = (await list('alex')).filter((x) => x.threadId === source);
+      return m.length >= 2 ? m : null;
+    }, 'ack and reply in the customer thread');
+    expect(replies.map((m) => m.authorId)).toEqual(['frontdesk', 'dana']);
+    expect(textOf(replies[0]!.html)).toContain(`we have your request: ${key}`);
+    expect(textOf(replies[1]!.html)).toContain('Fixed on our side');
+    for (const m of await list('alex')) expect(m.html).not.toContain('data-action-id');
+    expect(ticket(key)).toMatchObject({ status: 'in_progress', ownerId: 'dana' });
   });
 });

@@ -136,11 +136,14 @@ describe.skipIf(browserMissing)('the playground in a browser', () => {
       await card('T-1002').waitFor();
       const before = await page.locator('#clock-now').textContent();
       await page.click('[data-jump="86400000"]');
-      const prompt = page.locator('#thread .msg', { hasText: 'missed its first response SLA' });
+      // Inline mode: the escalation prompt reaches agents privately (Dana's direct messages), never the requester's thread.
+      await page.click('[data-channel="dm:dana"]');
+      const prompt = page.locator('#messages .msg', { hasText: 'missed its first response SLA' });
       await prompt.waitFor();
       await expect(prompt.locator('button', { hasText: 'Take it' }).count()).resolves.toBe(1);
       await expect(page.locator('#clock-now').textContent()).resolves.not.toBe(before);
-      await card('T-1002').filter({ hasText: 'first response overdue by' }).waitFor();
+      await expect.poll(() => JSON.stringify(pg.pg.store.get(pg.core.tickets.require('T-1002').cardMessageId!)?.view ?? ''), { timeout: 10_000 }).toContain('first response overdue by');
+      await page.click('[data-channel="support"]');
       await shot('05-breach-prompt');
     },
     STEP_MS,

@@ -43,7 +43,8 @@ export async function startPlayground(
   const core = createCore({ config: parseConfig(opts.config ?? {}), db, clock, env: { LOG_LEVEL: 'silent' }, logger: createLogger({ LOG_LEVEL: 'silent' }) });
   // Suggested replies as `npm start` wires them (offline templates: no API key here).
   if (opts.ai) installAi(core);
-  const pg = mountPlayground(core, { pollMs: 50, ...opts.playground });
+  // Inline mode unless a test asks for the default #triage channel (`playground: { triage: true }`).
+  const pg = mountPlayground(core, { pollMs: 50, triage: false, ...opts.playground });
   core.outbox.start(25);
   const { port } = await core.listen(0, '127.0.0.1');
   return { core, pg, clock, base: `http://127.0.0.1:${port}`, close: () => core.close() };

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { InteractionContext } from '../../src/commands/interactions.js';
 import {
   AGENT2,
-  CHANNEL,
+  CHANNEL, TRIAGE,
   CUSTOMER,
   type Desk,
   H,
@@ -43,7 +43,7 @@ describe('prompts at triage', () => {
     d = makeDesk();
     const t = d.open('Production checkout is down', { priority: 'P0' });
     const [p] = promptsOf(d, t.id);
-    expect(p!.payload).toMatchObject({ kind: 'post', channelId: CHANNEL, threadId: t.threadId });
+    expect(p!.payload).toMatchObject({ kind: 'post', channelId: TRIAGE, internalThreadOfTicket: t.id });
     const v = viewOf(p!.payload);
     expect(viewText(v)).toContain('P0 ticket');
     expect(viewText(v)).toContain(`<@${TIER2}>`);

@@ -30,11 +30,14 @@ export const TIER3 = 'U0TIER3';
 export const EXEC = 'U0EXEC';
 export const CUSTOMER = 'U0CUST';
 export const CHANNEL = 'C0SUPPORT';
+/** The private triage channel: the desk runs in triage mode, so prompts and pings go to each ticket's internal thread. */
+export const TRIAGE = 'C0TRIAGE';
 
 /** The desk used by these tests; `over` is merged at the top level. */
 export function deskConfigRaw(over: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     timezone: 'UTC',
+    triageChannel: TRIAGE,
     agents: [OWNER, AGENT2, ONCALL],
     leads: [LEAD],
     teams: [{ id: 'support', name: 'Support', members: [OWNER, AGENT2], routing: 'none', onCall: { rotation: [ONCALL], every: 'week', startsAt: '2026-01-05' } }],

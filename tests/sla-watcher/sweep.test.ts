@@ -9,7 +9,7 @@ import { snapshotPolicy } from '../../src/sla/policy.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import {
   AGENT2,
-  CHANNEL,
+  CHANNEL, TRIAGE,
   type Desk,
   H,
   LEAD,
@@ -92,8 +92,9 @@ describe('thresholds', () => {
       const rows = outboxRows(d.db, `sla:${t.id}:first_response:${f}`);
       expect(rows.map((r) => r.kind)).toEqual(dm ? ['post', 'dm'] : ['post']);
       const post = rows[0]!.payload;
-      expect(post.kind === 'post' && post.threadId).toBe(t.threadId);
-      expect(post.kind === 'post' && post.channelId).toBe(CHANNEL);
+      // In the ticket's internal thread (the desk is in triage mode), never the customer's.
+      expect(post.kind === 'post' && post.internalThreadOfTicket).toBe(t.id);
+      expect(post.kind === 'post' && post.channelId).toBe(TRIAGE);
       expect(viewText(viewOf(post))).toContain(`<@${OWNER}>`);
       if (dm) expect(rows[1]!.payload).toMatchObject({ kind: 'dm', userId: OWNER });
     }
@@ -266,7 +267,7 @@ describe('escalation on breach', () => {
     const esc = d.sla.escalations.forTicket(t.id).find((e) => e.ruleId === 'breach:first_response')!;
     expect(esc).toMatchObject({ target: 'tier2', status: 'open' });
     const prompt = outboxRows(d.db, `esc:${t.id}:${esc.id}`)[0]!;
-    expect(prompt.payload).toMatchObject({ kind: 'post', channelId: CHANNEL, threadId: t.threadId });
+    expect(prompt.payload).toMatchObject({ kind: 'post', channelId: TRIAGE, internalThreadOfTicket: t.id });
     const text = viewText(viewOf(prompt.payload));
     expect(text).toContain(`<@${TIER2}>`);
     expect(text).toContain(`<@${LEAD}>`);

@@ -29,9 +29,11 @@ afterEach(async () => {
 });
 
 const LEADS = '19:leads@thread.tacv2';
+/** The private triage channel: prompts and pings go to the ticket's internal chain there. */
+const TRIAGE = '19:triage@thread.tacv2';
 
 describe('through the Teams adapter', () => {
-  it('prompts, pings in the reply chain, escalates on breach through connector failures, and posts the digest — each once', async () => {
+  it('prompts, pings in the internal reply chain, escalates on breach through connector failures, and posts the digest — each once', async () => {
     h = await startHarness({
       config: {
         teams: [{ id: 'support', members: [AGENT.aadObjectId], routing: 'round_robin' }],
@@ -43,6 +45,7 @@ describe('through the Teams adapter', () => {
           ],
         },
         digest: { channels: [`teams:${LEADS}`], time: '11:30' },
+        triageChannel: TRIAGE,
       },
     });
     const x = h;
@@ -54,13 +57,16 @@ describe('through the Teams adapter', () => {
     await x.send(msg);
     await x.settle();
     const root = msg.id as string;
-    const chain = `${CHANNEL};messageid=${root}`;
     const t = x.core.tickets.repo.findBySource('teams', CHANNEL, root)!;
     expect(['P0', 'P1']).toContain(t.priority);
+    // The card is a new post in the triage channel; its reply chain is the ticket's internal thread.
+    const cardId = x.core.tickets.repo.get(t.id)!.cardMessageId!;
+    expect(x.fake.messages().find((r) => r.returnedId === cardId)).toMatchObject({ conversationId: TRIAGE });
+    const chain = `${TRIAGE};messageid=${cardId}`;
 
     // The triage-time prompt: an Adaptive Card reply in the chain with Escalate / Not needed.
     const prompt = x.fake.messages().find((r) => r.kind === 'reply' && flatText(cardOf(r)).includes(`Escalate ${t.key}?`))!;
-    expect(prompt).toMatchObject({ conversationId: chain, activityId: root });
+    expect(prompt).toMatchObject({ conversationId: chain, activityId: cardId });
     expect(cardProblems(cardOf(prompt))).toEqual([]);
     const buttons = executeActions(cardOf(prompt));
     expect(buttons.map((a) => a.title)).toEqual(['Escalate to Tier 2', 'Not needed']);
@@ -98,6 +104,12 @@ describe('through the Teams adapter', () => {
     expect(dm.length).toBe(1);
     const breachPrompt = sent.find((r) => flatText(cardOf(r)).includes('missed its first response SLA'))!;
     expect(executeActions(cardOf(breachPrompt)).map((a) => a.title)).toEqual(expect.arrayContaining(['Take it', 'Reassign…', 'Add note']));
+
+    // Two audiences: the customer's reply chain got the acknowledgement only — no card, prompt, ping or button.
+    const customerSide = x.fake.messages().filter((r) => String(r.conversationId).startsWith(CHANNEL));
+    expect(customerSide).toHaveLength(1);
+    expect(JSON.stringify(customerSide[0]!.body)).toContain(`we have your request: **${t.key}**`);
+    expect(JSON.stringify(customerSide[0]!.body)).not.toMatch(/Action\.(Execute|Submit)|Escalat|SLA/);
 
     // The digest in a Teams channel at 11:30 (UTC desk), once.
     x.clock.set(Date.parse('2026-03-10T11:30:00Z'));

@@ -28,6 +28,8 @@ const METHOD_SCOPES: Record<string, string[]> = {
   'conversations.history': ['channels:history', 'groups:history'],
   'conversations.replies': ['channels:history', 'groups:history'],
   'usergroups.users.list': ['usergroups:read'],
+  'chat.getPermalink': [],
+  'users.info': ['users:read'],
   'views.open': [],
   'views.publish': [],
 };
@@ -81,10 +83,17 @@ describe('manifest.json', () => {
     expect(unknown, 'add these methods and their scopes to METHOD_SCOPES and manifest.json').toEqual([]);
     const bot: string[] = manifest.oauth_config.scopes.bot;
     const needed = new Set<string>(['commands']); // the slash command and the message shortcut
+    // Agents' replies to customers are posted in the agent's name and picture (username / icon_url).
+    if (/username: req\.as\.name/.test(code)) needed.add('chat:write.customize');
     for (const m of calledMethods) for (const s of METHOD_SCOPES[m]!) needed.add(s);
     for (const e of listenedEvents) for (const s of EVENT_SUBSCRIPTIONS[e]?.scopes ?? []) needed.add(s);
     for (const s of needed) expect(bot, `scope ${s}`).toContain(s);
     expect([...bot].sort()).toEqual([...needed].sort());
+  });
+
+  it('asks for chat:write.customize (replies to customers in the agent\'s name and picture)', () => {
+    expect(manifest.oauth_config.scopes.bot).toContain('chat:write.customize');
+    expect(code).toMatch(/username: req\.as\.name/);
   });
 
   it('subscribes to exactly the events the adapter listens to', () => {

@@ -20,6 +20,7 @@ import {
   sendInteraction,
   settle,
   startHarness,
+  LEAD,
   until,
   closeAll,
 } from './support.js';
@@ -143,16 +144,17 @@ describe('card buttons and selects', () => {
     expect(blockText(upd.args.blocks)).toMatch(/\*data\*/);
   });
 
-  it('Escalate answers the clicker ephemerally and mentions the escalation in the thread', async () => {
+  it('Escalate answers the clicker ephemerally and tells agents privately (inline mode: never in the requester\'s thread)', async () => {
     h = await startHarness({ config: { escalation: { tiers: [{ id: 'tier2', name: 'Tier 2', members: ['U0TIER2'] }] } } });
     const { ts, t } = await openTicket(h);
     await sendInteraction(h, blockAction(h, { actionId: 'ticket.escalate', value: t.key, messageTs: t.cardMessageId!, threadTs: ts }));
     const r = await h.fake.waitFor((c) => c.method === 'response_url');
     expect(r.args.response_type).toBe('ephemeral');
     expect(blockText(r.args.blocks)).toContain(`${t.key} escalated to Tier 2`);
-    const line = await h.fake.waitFor((c) => c.method === 'chat.postMessage' && String(c.args.text).includes('escalated'));
-    expect(line.args.thread_ts).toBe(ts);
+    const line = await h.fake.waitFor((c) => c.method === 'chat.postEphemeral' && String(c.args.text).includes('escalated'));
+    expect(line.args).toMatchObject({ channel: CHANNEL, thread_ts: ts, user: LEAD });
     expect(blockText(line.args.blocks)).toContain('<@U0TIER2>');
+    expect(h.fake.calls.filter((c) => c.method === 'chat.postMessage' && String(c.args.text).includes('escalated'))).toEqual([]);
   });
 
   it('refuses card buttons to non-agents with an ephemeral note', async () => {

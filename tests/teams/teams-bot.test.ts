@@ -54,9 +54,12 @@ async function openTicket(h: Harness, text = REQUEST): Promise<{ ticket: Ticket;
   return { ticket, root, card };
 }
 
-function inChain(root: string, cardMessageId: string) {
-  return { conversationId: `${CHANNEL};messageid=${root}`, conversationType: 'channel', cardMessageId };
+function inChain(root: string, cardMessageId: string, channel = CHANNEL) {
+  return { conversationId: `${channel};messageid=${root}`, conversationType: 'channel', cardMessageId };
 }
+
+/** The private triage channel: proactive prompts and pings go to the ticket's internal chain there. */
+const TRIAGE = '19:triage@thread.tacv2';
 
 // biome-ignore lint/suspicious/noExplicitAny: invoke bodies are JSON
 function invokeCard(body: any): any {
@@ -221,8 +224,8 @@ describe('Teams card actions', () => {
     expect(created?.body.members).toEqual([{ id: AGENT.id, name: '' }]);
     const privateNote = h.fake.messages().find((r) => r.conversationId === created?.returnedId);
     expect(privateNote?.body.text).toMatch(new RegExp(`${ticket.key} escalated to`));
-    const threadLine = h.fake.messages().find((r) => r.body?.text?.includes('escalated to') && r.conversationId === `${CHANNEL};messageid=${root}`);
-    expect(threadLine?.body.text).toContain('🚨');
+    // Inline mode: the escalation line reaches agents privately, never the requester's chain.
+    expect(h.fake.messages().some((r) => JSON.stringify(r.body ?? {}).includes('escalated to') && r.conversationId === `${CHANNEL};messageid=${root}`)).toBe(false);
   });
 
   it('a resolved ticket card offers Reopen, and Reopen works', async () => {
@@ -366,10 +369,10 @@ describe('Proactive messages: SLA pings, escalation prompts and the digest reach
     await h.close();
   });
 
-  it('SLA pings @mention the owner in the reply chain; the 90% ping also arrives as a DM', async () => {
-    h = await startHarness({ config: { escalation: { rules: [] } } });
+  it('SLA pings @mention the owner in the internal reply chain (triage channel); the 90% ping also arrives as a DM', async () => {
+    h = await startHarness({ config: { escalation: { rules: [] }, triageChannel: TRIAGE } });
     const sla = installSlaAndDigest(h.core, { schedule: false });
-    const { ticket, root } = await openTicket(h);
+    const { ticket, root, card: slaCard } = await openTicket(h);
     await h.send(channelMessage(h.fake, AGENT, 'hello from Dana', { rootId: root })); // Dana is known to Teams now
     h.core.tickets.assign(ticket.key, AGENT.aadObjectId, AGENT.aadObjectId);
     await h.flush();
@@ -379,7 +382,7 @@ describe('Proactive messages: SLA pings, escalation prompts and the digest reach
     await sla.sweeper.sweep();
     await h.flush();
     const ping = h.fake.messages().find((r) => r.body?.text?.includes('SLA used'));
-    expect(ping).toMatchObject({ kind: 'reply', conversationId: `${CHANNEL};messageid=${root}`, activityId: root });
+    expect(ping).toMatchObject({ kind: 'reply', conversationId: `${TRIAGE};messageid=${slaCard.returnedId}`, activityId: slaCard.returnedId });
     expect(ping!.body.text).toContain('<at>Dana Agent</at>');
     expect(ping!.body.entities).toContainEqual({ type: 'mention', text: '<at>Dana Agent</at>', mentioned: { id: AGENT.id, name: 'Dana Agent' } });
 
@@ -393,22 +396,25 @@ describe('Proactive messages: SLA pings, escalation prompts and the digest reach
     expect(flatText(cardOf(dm)) + (dm?.body.text ?? '')).toContain(ticket.key);
   });
 
-  it('a P0/P1 raises an escalation prompt in the chain; accepting it via Action.Execute escalates and updates the prompt', async () => {
-    h = await startHarness({ config: { escalation: { tiers: [{ id: 'tier2', name: 'Tier 2', members: [AGENT2.aadObjectId] }], rules: [{ id: 'p0-p1', trigger: 'priority', priorities: ['P0', 'P1'], escalateTo: 'tier2' }] } } });
+  it('a P0/P1 raises an escalation prompt in the internal chain; accepting it via Action.Execute escalates and updates the prompt', async () => {
+    h = await startHarness({
+      config: { triageChannel: TRIAGE, escalation: { tiers: [{ id: 'tier2', name: 'Tier 2', members: [AGENT2.aadObjectId] }], rules: [{ id: 'p0-p1', trigger: 'priority', priorities: ['P0', 'P1'], escalateTo: 'tier2' }] } },
+    });
     installSlaAndDigest(h.core, { schedule: false });
-    const { ticket, root } = await openTicket(h);
+    const { ticket, card: pCard } = await openTicket(h);
+    const root = pCard.returnedId!;
     expect(['P0', 'P1']).toContain(ticket.priority);
     const prompt = h.fake.messages().find((r) => flatText(cardOf(r)).includes(`Escalate ${ticket.key}?`));
-    expect(prompt).toMatchObject({ kind: 'reply', conversationId: `${CHANNEL};messageid=${root}` });
+    expect(prompt).toMatchObject({ kind: 'reply', conversationId: `${TRIAGE};messageid=${root}` });
     const accept = executeActions(cardOf(prompt)).find((a) => a.verb === 'escalation.accept');
     expect(accept.title).toBe('Escalate to Tier 2');
-    const res = await h.send(executeInvoke(h.fake, AGENT, inChain(root, prompt!.returnedId!), { verb: accept.verb, data: accept.data }));
+    const res = await h.send(executeInvoke(h.fake, AGENT, inChain(root, prompt!.returnedId!, TRIAGE), { verb: accept.verb, data: accept.data }));
     const c = invokeCard(res.body);
     expect(executeActions(c).some((a) => a.verb === 'escalation.accept')).toBe(false);
     expect(h.core.tickets.repo.events(ticket.id).some((e) => e.type === 'escalated')).toBe(true);
     await h.flush();
     const upd = h.fake.requests.find((r) => r.kind === 'update' && r.activityId === prompt!.returnedId);
-    expect(upd?.conversationId).toBe(`${CHANNEL};messageid=${root}`);
+    expect(upd?.conversationId).toBe(`${TRIAGE};messageid=${root}`);
     expect(executeActions(cardOf(upd)).some((a) => a.verb === 'escalation.accept')).toBe(false);
   });
 
@@ -495,18 +501,20 @@ describe('Forms and suggested replies in Teams', () => {
     h = await startHarness({
       config: {
         escalation: { tiers: [{ id: 'tier2', name: 'Tier 2', members: [AGENT2.aadObjectId] }], rules: [{ id: 'breach', trigger: 'breach', escalateTo: 'tier2' }] },
+        triageChannel: TRIAGE,
       },
     });
     const sla = installSlaAndDigest(h.core, { schedule: false });
-    const { ticket, root } = await openTicket(h);
+    const { ticket, card: rCard } = await openTicket(h);
+    const root = rCard.returnedId!;
     h.core.tickets.assign(ticket.key, AGENT.aadObjectId, AGENT.aadObjectId);
     h.clock.set(ticket.createdAt + ticket.sla.firstResponseMs + MIN);
     await sla.sweeper.sweep();
     await h.flush();
     const prompt = h.fake.messages().find((r) => executeActions(cardOf(r)).some((a) => a.verb === 'escalation.reassign'));
-    expect(prompt).toMatchObject({ kind: 'reply', conversationId: `${CHANNEL};messageid=${root}` });
+    expect(prompt).toMatchObject({ kind: 'reply', conversationId: `${TRIAGE};messageid=${root}` });
     const reassign = executeActions(cardOf(prompt)).find((a) => a.verb === 'escalation.reassign');
-    const where = inChain(root, prompt!.returnedId!);
+    const where = inChain(root, prompt!.returnedId!, TRIAGE);
     const formRes = await h.send(executeInvoke(h.fake, AGENT, where, { verb: reassign.verb, data: reassign.data }));
     const form = invokeCard(formRes.body);
     expect(JSON.stringify(form)).toContain('"id":"f_owner"');

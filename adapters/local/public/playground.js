@@ -644,6 +644,14 @@ async function openTicket(key) {
 document.addEventListener('click', (ev) => {
   const t = ev.target instanceof Element ? ev.target : null;
   if (!t) return;
+  const msgLink = t.closest('a[href^="#msg/"]');
+  if (msgLink) {
+    ev.preventDefault();
+    const [channel, id] = msgLink.getAttribute('href').slice('#msg/'.length).split('/').map(decodeURIComponent);
+    return void showView({ kind: 'channel', id: channel })
+      .then(() => openThread(id))
+      .catch(fail);
+  }
   const ticketLink = t.closest('a[href^="#ticket/"]');
   if (ticketLink) {
     ev.preventDefault();
