@@ -104,7 +104,9 @@ export class IngestQueue {
       for (const it of this.items.splice(0, Math.max(done, 1))) if (it.inboxId !== undefined) this.inbox?.settle(it.inboxId);
       if (!all && this.items.length > 0) {
         this.scheduled = true;
-        setImmediate(() => this.flush());
+        const next = () => this.flush();
+        if (this.inbox) void this.inbox.yieldAfter(performance.now() - started).then(next);
+        else setImmediate(next);
         return;
       }
     }

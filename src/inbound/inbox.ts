@@ -61,6 +61,7 @@ export class Inbox {
   private readonly now: () => number;
   /** Only rows up to this id are processed (backlog-only mode); Infinity = all. */
   private upTo = Number.POSITIVE_INFINITY;
+  private lastArrival = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly repo: InboxRepo,
@@ -79,11 +80,22 @@ export class Inbox {
    * commit failed — then do NOT acknowledge, so the platform delivers it again.
    */
   accept(item: NewInboxItem): Promise<InsertOutcome> {
+    this.lastArrival = performance.now();
     return new Promise((resolve, reject) => {
       this.waiting.push({ item, resolve, reject });
       if (this.waiting.length >= (this.opts.maxBatch ?? 512)) this.commit();
       else if (!this.timer) this.timer = setTimeout(() => this.commit(), this.opts.windowMs ?? 2);
     });
+  }
+
+  /**
+   * How processing should yield after a slice of work: while deliveries keep arriving it waits
+   * as long as it worked (at most half the time goes to processing, so acks stay fast and the
+   * backlog waits in the store); otherwise it only lets pending I/O run.
+   */
+  yieldAfter(workedMs: number): Promise<void> {
+    if (performance.now() - this.lastArrival < 50) return new Promise((r) => setTimeout(r, Math.max(1, Math.ceil(workedMs))));
+    return new Promise((r) => setImmediate(r));
   }
 
   /** Commit everything waiting now (one transaction). */
@@ -169,8 +181,9 @@ export class Inbox {
       while (this.claimed.size >= 512 && !this.stopped) await new Promise((r) => setTimeout(r, 1));
       if (this.stopped) return;
       await this.runOne(row);
-      if (performance.now() - sliceStart >= sliceMs) {
-        await new Promise((r) => setImmediate(r));
+      const worked = performance.now() - sliceStart;
+      if (worked >= sliceMs) {
+        await this.yieldAfter(worked);
         sliceStart = performance.now();
       }
     }
