@@ -114,9 +114,13 @@ export class OffersRepo {
     return this.db.prepare<[number], { n: number }>('SELECT 1 AS n FROM knowledge_answers WHERE ticket_id = ? LIMIT 1').get(ticketId) !== undefined;
   }
 
-  /** Was an escalation prompt raised for this ticket (at triage: VIP, keywords, clusters)? */
-  escalated(ticketId: number): boolean {
-    return this.db.prepare<[number], { n: number }>('SELECT 1 AS n FROM escalations WHERE ticket_id = ? LIMIT 1').get(ticketId) !== undefined;
+  /**
+   * Was an escalation prompt raised for this ticket at triage (VIP, keywords)? A cluster prompt
+   * does not count: many people asking the same known question is what answers are for.
+   */
+  escalated(ticketId: number, clusterRules: readonly string[]): boolean {
+    const rows = this.db.prepare<[number], { rule_id: string }>('SELECT rule_id FROM escalations WHERE ticket_id = ?').all(ticketId);
+    return rows.some((r) => !clusterRules.includes(r.rule_id));
   }
 
   /** Record what the matcher said about a new request (once per ticket). */

@@ -55,9 +55,11 @@ const BOT = 'frontdesk';
  */
 export class KnowledgeOffers {
   readonly repo: OffersRepo;
+  private readonly clusterRules: string[];
 
   constructor(private readonly d: OffersDeps) {
     this.repo = new OffersRepo(d.tickets.repo.db);
+    this.clusterRules = d.config.escalation.rules.filter((r) => r.trigger === 'cluster').map((r) => r.id);
   }
 
   /**
@@ -73,7 +75,7 @@ export class KnowledgeOffers {
     let declined: string | null = decision.declined;
     if (decision.offer && !config.knowledge.offer) declined = 'off';
     // A triage-time escalation (VIP, keywords, a cluster) means people are needed now.
-    else if (decision.offer && this.repo.escalated(t.id)) declined = 'escalated';
+    else if (decision.offer && this.repo.escalated(t.id, this.clusterRules)) declined = 'escalated';
     const offer = decision.offer && declined === null && decision.answer !== null;
     this.repo.recordDecision({ ticketId: t.id, offered: offer, declined, answerId: decision.answer?.id ?? null, score: decision.score, at: now });
     if (!offer || !decision.answer) return null;

@@ -10,7 +10,7 @@ import type { Answer } from '../knowledge/knowledge-repo.js';
 import type { Offer } from '../knowledge/offers-repo.js';
 import { formatDuration } from '../util/duration.js';
 import { ACTIONS, FORMS } from './action-ids.js';
-import { type Block, type FormView, type MessageView, mention, plain, truncate } from './message-view.js';
+import { type Block, type FormView, type MessageView, mention, plain, toPlainText, truncate } from './message-view.js';
 
 /** Max characters of an answer's body shown to a customer. */
 export const MAX_OFFER_BODY = 2800;
@@ -63,9 +63,12 @@ export function offerDecidedView(t: Pick<Ticket, 'key'>, a: Pick<Answer, 'title'
   return { audience: 'customer', text: line, blocks: [...answerBlocks(a), { type: 'context', elements: [line] }] };
 }
 
-/** A known answer an agent sends: the text the customer reads, posted in the agent's name. */
+/**
+ * A known answer an agent sends: the plain text the customer reads, posted in the agent's name
+ * (agents' replies are plain text, so the answer's formatting is flattened: links keep their URL).
+ */
 export function sentAnswerText(a: Pick<Answer, 'title' | 'body'>): string {
-  return `**${plain(a.title)}**\n${answerText(a.body)}`;
+  return `${a.title}\n\n${toPlainText(answerText(a.body))}`;
 }
 
 export interface KnowledgeCardInput {
