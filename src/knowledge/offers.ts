@@ -28,7 +28,7 @@ import type { Answer } from './knowledge-repo.js';
 import { type Offer, OffersRepo, type OfferStatus } from './offers-repo.js';
 
 /** Suggestions on the card need at least this score (below it they are noise). */
-export const SUGGESTION_FLOOR = 0.3;
+export const SUGGESTION_FLOOR = 0.4;
 
 /** Where the clicked offer message is (to replace its buttons with the outcome). */
 export interface ClickedMessage {
