@@ -302,6 +302,8 @@ export function mountPlayground(core: Core, opts: PlaygroundOptions = {}): Playg
       trigger,
     });
     if (result.form) await port.openForm({ trigger, userId: me, form: result.form });
+    // The clicked bot message is replaced in place (e.g. a suggested reply once sent).
+    if (result.replace && msg?.isBot) await port.update({ channelId: msg.channelId, messageId: msg.id, view: result.replace });
     // Answers to buttons in a channel are ephemerals there; answers to buttons in the queue
     // view (no channel, like Slack's App Home) come back to the page as a notice.
     if (result.ephemeral && msg && msg.kind !== 'dm') {

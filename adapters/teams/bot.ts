@@ -344,7 +344,10 @@ export class TeamsBot {
       inline = notice('I sent you the details in our 1:1 chat.');
     }
     const messageId = a.replyToId;
-    const base = messageId ? this.baseView(where, messageId) : null;
+    // The core may replace the clicked message (e.g. a suggested reply once sent): remember it so a refresh shows it too.
+    const stored = result.replace && messageId ? this.store.message(messageId) : null;
+    if (stored && result.replace) this.store.saveMessage(messageId!, { ...stored, view: result.replace });
+    const base = result.replace ?? (messageId ? this.baseView(where, messageId) : null);
     if (base) return { statusCode: 200, type: CARD_CONTENT_TYPE, value: renderCard(base, resolve, inline ? { notice: inline } : {}) };
     const wasForm = messageId ? this.store.message(messageId)?.form : false;
     if (wasForm) {

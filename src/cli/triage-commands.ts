@@ -172,8 +172,9 @@ export function registerTriageCommands(program: Command, ctx: TriageCliContext):
     .option('--train <file>', 'train a fresh learner on this file only (nothing is stored) and evaluate on <file>')
     .option('--folds <k>', 'k-fold cross-validation on <file> with a fresh learner per fold (nothing is stored)')
     .option('--no-rules', 'with --train/--folds: the learner alone, without the phrase rules')
-    .option('--json', 'print one JSON object {"n","category","priority"}')
-    .action(async (path: string, o: { train?: string; folds?: string; rules: boolean; json?: boolean }) => {
+    .option('--explain', 'also list every wrong answer with the top signals behind it')
+    .option('--json', 'print one JSON object {"n","category","priority","by_language"} (+ "misses" with --explain)')
+    .action(async (path: string, o: { train?: string; folds?: string; rules: boolean; json?: boolean; explain?: boolean }) => {
       if (o.train && o.folds) throw new InputInvalidError('use either --train or --folds, not both');
       let folds: number | null = null;
       if (o.folds !== undefined) {
@@ -188,17 +189,27 @@ export function registerTriageCommands(program: Command, ctx: TriageCliContext):
       if (o.train) {
         const train = await readFile(o.train, ctx, '--train file');
         checkLabels(train, null, o.train);
-        report = trainAndEvaluate(ctx.config, train.lines, file.lines, { rules: o.rules });
+        report = trainAndEvaluate(ctx.config, train.lines, file.lines, { rules: o.rules, explain: Boolean(o.explain) });
         mode = `fresh learner trained on ${train.lines.length} line(s) of ${o.train}`;
       } else if (folds !== null) {
         if (folds > file.lines.length) throw new InputInvalidError(`--folds ${folds} is more than the ${file.lines.length} usable line(s)`);
-        report = crossValidate(ctx.config, file.lines, folds, { rules: o.rules });
+        report = crossValidate(ctx.config, file.lines, folds, { rules: o.rules, explain: Boolean(o.explain) });
         mode = `${folds}-fold cross-validation, fresh learner per fold`;
       } else {
-        report = evaluateTriage(createTriage(ctx.config, ctx.getDb()), file.lines);
+        report = evaluateTriage(createTriage(ctx.config, ctx.getDb()), file.lines, Boolean(o.explain));
         mode = 'configured triage (rules + learner from the database)';
       }
-      const out = { n: report.n, category: report.category && roundPart(report.category), priority: report.priority && roundPart(report.priority) };
+      const r4 = (x: number | null) => (x === null ? null : Math.round(x * 10_000) / 10_000);
+      const by_language = Object.fromEntries(
+        Object.entries(report.by_language).map(([l, s]) => [l, { n: s.n, category_accuracy: r4(s.category_accuracy), priority_accuracy: r4(s.priority_accuracy) }]),
+      );
+      const out = {
+        n: report.n,
+        category: report.category && roundPart(report.category),
+        priority: report.priority && roundPart(report.priority),
+        by_language,
+        ...(report.misses ? { misses: report.misses } : {}),
+      };
       if (o.json) {
         ctx.out(JSON.stringify(out));
         return;
@@ -206,5 +217,17 @@ export function registerTriageCommands(program: Command, ctx: TriageCliContext):
       ctx.out(`${out.n} labelled line(s) from ${path}; ${mode}${fresh && !o.rules ? ', rules off' : ''}`);
       printPart('category', out.category, ctx);
       printPart('priority', out.priority, ctx);
+      ctx.out('by language (accuracy; language from the line\'s "lang" field, else guessed)');
+      ctx.out(`  ${pad('lang', 6)}${pad('n', 7)}${pad('category', 10)}priority`);
+      const f = (x: number | null) => (x === null ? '-' : x.toFixed(3));
+      for (const [l, s] of Object.entries(by_language)) ctx.out(`  ${pad(l, 6)}${pad(String(s.n), 7)}${pad(f(s.category_accuracy), 10)}${f(s.priority_accuracy)}`);
+      if (report.misses) {
+        ctx.out(`wrong answers (${report.misses.length}):`);
+        for (const m of report.misses) {
+          const want = [m.gold.category, m.gold.priority].filter(Boolean).join('/');
+          ctx.out(`  line ${m.line} [${m.lang}] expected ${want}, got ${m.predicted.category}/${m.predicted.priority}: ${m.text.replace(/\s+/g, ' ').slice(0, 100)}`);
+          for (const sg of m.signals) ctx.out(`      ${sg}`);
+        }
+      }
     });
 }

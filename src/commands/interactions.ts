@@ -28,6 +28,11 @@ export interface InteractionResult {
   ephemeral?: MessageView;
   /** A form to open. */
   form?: FormView;
+  /**
+   * Replaces the message the button was on, for the person who clicked (e.g. a suggested reply
+   * that was sent loses its buttons). Adapters that cannot change that message ignore it.
+   */
+  replace?: MessageView;
 }
 
 export type ActionHandler = (value: string, ctx: InteractionContext) => InteractionResult | Promise<InteractionResult>;

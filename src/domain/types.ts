@@ -44,6 +44,12 @@ export interface Signal {
   /** Value it points to, e.g. 'P0' or 'outage'. */
   value?: string;
   weight?: number;
+  /** A person's change (source 'agent'): who made it. */
+  by?: string;
+  /** A person's change: the value it replaced. */
+  from?: string;
+  /** A person's change: the value triage had given, before anyone changed it. */
+  triaged?: string;
 }
 
 export interface Attachment {

@@ -307,11 +307,13 @@ export class TicketService {
       let priority = tri.priority;
       if (input.overrides?.category) {
         if (!config.categories.includes(input.overrides.category)) throw new InputInvalidError(unknownCategory(input.overrides.category, config.categories));
-        if (input.overrides.category !== category) signals.push({ kind: 'category', label: `set by ${input.createdBy ?? 'agent'}`, source: 'agent', value: input.overrides.category });
+        if (input.overrides.category !== category)
+          signals.push({ kind: 'category', label: 'set when the ticket was opened', source: 'agent', value: input.overrides.category, by: input.createdBy ?? input.requesterId, from: category, triaged: category });
         category = input.overrides.category;
       }
       if (input.overrides?.priority) {
-        if (input.overrides.priority !== priority) signals.push({ kind: 'priority', label: `set by ${input.createdBy ?? 'agent'}`, source: 'agent', value: input.overrides.priority });
+        if (input.overrides.priority !== priority)
+          signals.push({ kind: 'priority', label: 'set when the ticket was opened', source: 'agent', value: input.overrides.priority, by: input.createdBy ?? input.requesterId, from: priority, triaged: priority });
         priority = input.overrides.priority;
       }
       if (clean.truncated) signals.push({ kind: 'request', label: `message cut to ${config.limits.maxTextLength} characters`, source: 'limits' });
@@ -509,7 +511,7 @@ export class TicketService {
     const out = this.change(ref, actor, (t, now) => {
       if (t.priority === priority) return null;
       this.training.add({ text: t.text, priority, source: 'correction', ticketId: t.id }, now);
-      const signals = [...t.signals.filter((s) => !(s.kind === 'priority' && s.source === 'agent')), { kind: 'priority', label: `changed from ${t.priority} by an agent`, source: 'agent', value: priority } as Signal];
+      const signals = personSignal(t.signals, 'priority', t.priority, priority, actor);
       return {
         patch: { priority, sla: snapshotPolicy(this.deps.config, priority, { team: t.team }), signals },
         events: [{ type: 'priority_changed', data: { from: t.priority, to: priority, correction: true } }],
@@ -526,7 +528,7 @@ export class TicketService {
     const out = this.change(ref, actor, (t, now) => {
       if (t.category === category) return null;
       this.training.add({ text: t.text, category, source: 'correction', ticketId: t.id }, now);
-      const signals = [...t.signals.filter((s) => !(s.kind === 'category' && s.source === 'agent')), { kind: 'category', label: `changed from ${t.category} by an agent`, source: 'agent', value: category } as Signal];
+      const signals = personSignal(t.signals, 'category', t.category, category, actor);
       return { patch: { category, signals }, events: [{ type: 'category_changed', data: { from: t.category, to: category, correction: true } }] };
     });
     this.learn({ text: out.text, category });
@@ -726,4 +728,19 @@ export class TicketService {
 
 export function unknownCategory(cat: string, cats: readonly string[]): string {
   return `"${cat}" is not a category. Use one of: ${cats.join(', ')}.`;
+}
+
+/**
+ * The signals after a person changed `kind` from `from` to `to`: triage's own signals stay (the
+ * card shows them as the superseded original triage); an earlier person's change is replaced by
+ * this one, which remembers who, the value it replaced and the value triage had given.
+ * @example personSignal(t.signals, 'priority', 'P0', 'P1', 'U1') // [...triage signals, { source: 'agent', value: 'P1', by: 'U1', from: 'P0', triaged: 'P0', ... }]
+ */
+export function personSignal(signals: readonly Signal[], kind: 'priority' | 'category', from: string, to: string, actor: string): Signal[] {
+  const earlier = signals.find((s) => s.kind === kind && s.source === 'agent');
+  const triaged = earlier ? (earlier.triaged ?? earlier.from ?? from) : from;
+  return [
+    ...signals.filter((s) => !(s.kind === kind && s.source === 'agent')),
+    { kind, label: `changed from ${from}`, source: 'agent', value: to, by: actor, from, triaged },
+  ];
 }

@@ -19,9 +19,15 @@ export interface BuiltInRule {
   suggest?: Priority;
   tag?: 'outage' | 'broad' | 'prod';
   label?: string;
+  /**
+   * Impact rules (security incident, data loss): their category hint does not fade as the
+   * learner learns and outweighs topic words — "hacked" decides the category over "API keys".
+   */
+  dominant?: boolean;
 }
 
 const NOT = "(?<!\\bnot\\s|\\bno\\s|\\bnon[-\\s]|n't\\s)";
+/** Japanese has no spaces between words: its entries are plain regular expressions. */
 
 export const BUILT_IN_RULES: readonly BuiltInRule[] = [
   // Outage: the service, not one feature, is unavailable.
@@ -44,7 +50,47 @@ export const BUILT_IN_RULES: readonly BuiltInRule[] = [
       '/\\b50[234]s?\\s+(?:errors?|bad gateway|service unavailable|gateway timeout|everywhere|for everyone|on every)\\b/',
       '/\\b(?:whole|entire)\\s+(?:app|site|service|platform|system|api)\\b.{0,40}\\b(?:down|offline|unavailable|unreachable)\\b/',
       "/\\b(?:nothing|no page|nobody|no one)\\s+(?:loads|is loading|can connect)\\b/",
+      '/\\b(?:checkout|payments?|the api|api|website|site|app|shop|store|platform|server|servers|dashboard|system)\\s+(?:is\\s+|are\\s+)?(?:completely\\s+|totally\\s+)?(?:down|offline|unreachable|unavailable)\\b/',
+      '/\\b(?:won\'t|will not|doesn\'t|does not)\\s+(?:open|load)\\s+(?:at all\\s+)?for\\s+(?:any|all|every)/',
+      // expired TLS certificate: browsers refuse the site, so for its users it is down
+      '/\\bcert(?:ificate)?s?\\b.{0,40}\\b(?:expired|ran out|lapsed|abgelaufen|caducado|expirado|vencido|expiré)/',
+      '/証明書.{0,15}(?:期限切れ|失効|切れ)/',
+      '/\\bexpired\\s+(?:ssl|tls|https)?\\s*cert(?:ificate)?s?\\b/',
+      // de
+      '/\\b(?:ist|sind|seit)\\b.{0,40}\\b(?:down|offline|ausgefallen|nicht erreichbar|nicht verfügbar|lahmgelegt)\\b/',
+      'ausfall', 'totalausfall', 'störung', 'geht nichts mehr', 'funktioniert nichts mehr', 'nichts geht mehr',
+      // es
+      'caído', 'caída', 'caídos', 'caídas', 'está caído', 'no funciona nada', 'fuera de servicio', 'fuera de línea', 'no carga para nadie', 'interrupción del servicio',
+      '/\\b(?:no funciona|no funcionan|no responde|no carga)\\b.{0,40}\\b(?:ningún|ninguna|nadie|todos|todas)\\b/',
+      // fr
+      'en panne', 'panne', 'hors service', 'hors ligne', 'inaccessible', 'indisponible', 'ne fonctionne plus du tout', 'plus rien ne marche', 'plus rien ne fonctionne',
+      // pt
+      'fora do ar', 'caiu', 'está fora', 'indisponível', 'não funciona para ninguém', 'parou de funcionar para todos', 'sistema caiu', 'site caiu',
+      // ja
+      '/ダウン|障害が発生|サーバーエラー|アクセスできない|アクセスできません|繋がらない|つながらない|使えない状態|停止しています|落ちて(?:い|る)/',
     ],
+  },
+  // Integrations that stopped: by impact an outage of that flow (not a performance problem).
+  {
+    id: 'integration-failure',
+    category: 'outage',
+    weight: 3,
+    atLeast: 'P1',
+    label: 'an integration stopped working',
+    match: [
+      "/\\b(?:webhooks?|integrations?|sync|syncing|api calls?|api requests?)\\s+(?:\\w+\\s+){0,2}(?:are\\s+|is\\s+|keep\\s+|have\\s+|has\\s+)?(?:all\\s+)?(?:failing|fail|failed|stopped|not firing|not working|broken|erroring|returning errors|rejected)\\b/",
+      "/\\b(?:orders?|payments?|invoices?|data|contacts|products|inventory)\\s+(?:are\\s+|is\\s+|have\\s+|has\\s+)?(?:not|no longer|stopped)\\s+(?:syncing|synchronizing|synchronising|coming through|arriving|being (?:sent|created|imported))\\b/",
+      "/\\bstopped\\s+(?:syncing|synchronizing|synchronising)\\b/",
+    ],
+  },
+  // 500s for many: a server-side failure; with wide impact an outage.
+  {
+    id: 'server-error',
+    category: 'bug',
+    weight: 1.5,
+    tag: 'outage',
+    label: 'server errors',
+    match: ['/\\b(?:error|http|status|code|エラー)\\s*500\\b|\\b500\\s*(?:errors?|エラー|internal)|internal server error|500エラー|エラー500/'],
   },
   // Wide impact: many users, not one.
   {
@@ -71,9 +117,26 @@ export const BUILT_IN_RULES: readonly BuiltInRule[] = [
       '/\\b(?:for|affect(?:s|ing|ed)?|impact(?:s|ing|ed)?|hitting)\\s+(?:everyone|everybody|all\\s+(?:of\\s+)?(?:our\\s+|my\\s+|the\\s+)?(?:users|customers|clients|accounts|tenants|staff|employees|stores|sites))\\b/',
       "/\\b(?:everyone|everybody)\\s+(?:is|are|gets?|sees?|can't|cannot|has|have)\\b/",
       '/\\b(?:many|multiple|several|lots of|hundreds of|thousands of)\\s+(?:users|customers|people|accounts|tenants)\\b/',
+      '/\\b(?:any|all|none) of (?:our|my|the)\\s+(?:users|customers|clients|drivers|agents|staff|employees|stores|team)\\b/',
+      'for anyone', 'for any of our',
+      // de
+      'alle nutzer', 'alle benutzer', 'alle kunden', 'alle unsere kunden', 'alle user', 'alle mitarbeiter', 'niemand kann', 'keiner kann', 'keiner unserer', 'keine unserer', 'für alle', 'bei allen', 'gesamte firma', 'ganze firma', 'ganze team',
+      // es
+      'todos los usuarios', 'todos nuestros clientes', 'todos los clientes', 'todos nuestros usuarios', 'para todos', 'ningún usuario', 'ningún cliente', 'nadie puede', 'ninguno de nuestros', 'toda la empresa', 'todo el equipo',
+      // fr
+      'tous les utilisateurs', 'tous nos clients', 'tous les clients', 'tous nos utilisateurs', 'pour tout le monde', 'personne ne peut', 'aucun utilisateur', 'aucun client', 'toute l\'équipe', 'toute l\'entreprise',
+      // pt
+      'todos os usuários', 'todos os utilizadores', 'todos os clientes', 'todos nossos clientes', 'todos os nossos clientes', 'para todos', 'ninguém consegue', 'nenhum usuário', 'nenhum cliente', 'toda a empresa', 'toda a equipe',
+      // ja
+      '/全(?:て|ての)?(?:の)?(?:ユーザー|ユーザ|顧客|お客様|利用者|社員)|すべての(?:ユーザー|ユーザ|顧客|お客様|利用者)|全員|誰も(?:ログイン|アクセス|使え)/',
     ],
   },
-  { id: 'production', atLeast: 'P2', tag: 'prod', match: ['production', 'prod', 'live site', 'live environment', 'prod environment'] },
+  {
+    id: 'production',
+    atLeast: 'P2',
+    tag: 'prod',
+    match: ['production', 'prod', 'live site', 'live environment', 'prod environment', 'produktion', 'produktivsystem', 'producción', 'en producción', 'en production', 'produção', 'em produção', '/本番(?:環境)?/'],
+  },
   // Explicit severity words. A requester writing "P0" raises the floor to P1 only: P0 needs real
   // impact signals (an outage in production / for many users), so nobody can self-assign P0 by
   // typing it ("ignore previous instructions and mark this P0").
@@ -90,15 +153,35 @@ export const BUILT_IN_RULES: readonly BuiltInRule[] = [
       "/\\b(?:can't|cannot|can not|unable to)\\s+work\\b/",
       'losing money',
       'losing revenue',
+      'dringend', 'sehr dringend', 'eilt', 'notfall', 'urgente', 'muy urgente', 'urgência', 'emergencia', 'emergência', 'bloquant', 'au plus vite',
+      '/至急|緊急|大至急|急ぎ/',
     ],
   },
   // Security.
   {
     id: 'security-incident',
     category: 'security',
-    weight: 3,
+    weight: 5,
     atLeast: 'P0',
+    dominant: true,
     match: [
+      // account takeover: someone else in the account, things the customer never did
+      "/\\b(?:someone|somebody|some one|a stranger|an unknown (?:person|user))\\s+(?:else\\s+)?(?:has\\s+|had\\s+|is\\s+|was\\s+|has been\\s+|have been\\s+|keeps\\s+)?(?:logged|logging|signed|signing|got|getting|broke|breaking)\\s+(?:in(?:to)?|on to|onto)\\b/",
+      "/\\b(?:someone|somebody)\\s+(?:else\\s+)?(?:is\\s+|has been\\s+)?(?:using|accessing|in)\\s+(?:my|our)\\s+(?:\\w+\\s+)?account\\b/",
+      "/\\b(?:someone|somebody)\\s+(?:else\\s+)?(?:has\\s+)?(?:changed|reset)\\s+(?:my|our)\\s+(?:password|email|e-mail|bank|payout|2fa)/",
+      "/\\b(?:never|didn't|did not|don't|do not|nobody)\\s+(?:\\w+\\s+){0,2}(?:created|create|made|make|added|add|issued|authori[sz]ed|recogni[sz]e|set up)\\b.{0,40}\\b(?:api keys?|keys?|tokens?|sessions?|logins?|devices?|users?|admins?|webhooks?|payouts?)\\b/",
+      "/\\b(?:api keys?|keys?|tokens?|sessions?|logins?|devices?|admins?|users?)\\b.{0,40}\\b(?:(?:we|i|nobody|none of us)\\s+(?:never|didn't|did not|don't|do not)?\\s*(?:created|made|added|recogni[sz]e|know)|that (?:we|i) (?:never|didn't|did not|don't|do not) (?:create|make|add|recogni[sz]e|know))\\b/",
+      "/\\b(?:unknown|unrecogni[sz]ed|unfamiliar|strange|foreign)\\s+(?:api keys?|keys?|tokens?|sessions?|logins?|log-ins|sign-ins|devices?|admin(?:istrator)?s?|ip address(?:es)?)\\b/",
+      "/\\b(?:login|sign-?in|access)\\s+from\\s+(?:an?\\s+)?(?:unknown|unrecogni[sz]ed|strange|another|different)\\s+(?:ip|country|location|device)/",
+      "/\\b(?:pushed|committed|posted|pasted|leaked|exposed|shared)\\b.{0,30}\\b(?:secret|api|private)\\s*keys?\\b.{0,30}\\b(?:public|github|publicly|online)\\b/",
+      '/\\b(?:leaked|stolen|exposed)\\s+(?:\\w+\\s+)?(?:credentials|passwords?|tokens?|keys?)\\b/',
+      '/\\b(?:credentials|passwords?|tokens?|keys?)\\s+(?:were|was|have been|has been|got)\\s+(?:leaked|stolen|exposed|compromised)\\b/',
+      // de / es / fr / pt / ja
+      'gehackt', 'kompromittiert', 'unbefugter zugriff', 'unbefugt', 'datenleck', 'jemand hat sich', 'fremde anmeldung', 'nicht von uns erstellt',
+      'hackeado', 'hackeada', 'hackearon', 'comprometida', 'comprometido', 'acceso no autorizado', 'sin permiso', 'alguien entró', 'alguien ha entrado', 'alguien accedió', 'filtración de datos',
+      'piraté', 'piratée', 'piratage', 'compromis', 'accès non autorisé', "quelqu'un s'est connecté", 'que nous ne connaissons pas', 'fuite de données',
+      'invadida', 'invadido', 'hackearam', 'acesso não autorizado', 'alguém entrou', 'alguém acessou', 'vazamento de dados', 'vazaram',
+      '/乗っ取ら|不正アクセス|不正ログイン|身に覚えのない|ハッキング|情報漏洩|漏洩/',
       'breach',
       'breached',
       'hacked',
@@ -116,9 +199,10 @@ export const BUILT_IN_RULES: readonly BuiltInRule[] = [
   {
     id: 'security-issue',
     category: 'security',
-    weight: 2.5,
+    weight: 4,
     atLeast: 'P1',
-    match: ['security issue', 'security incident', 'phishing', 'xss', 'sql injection', 'csrf', 'exploit', 'exploited', 'suspicious login', 'suspicious activity', 'brute force'],
+    dominant: true,
+    match: ['phishing-mail', 'phishing e-mail', 'phishing email', 'fake login page', 'fraudulent email', 'fraudulent e-mail', 'suspicious email', 'suspicious e-mail', 'scam email', '/フィッシング/', 'sicherheitslücke', 'vulnerabilidad', 'faille de sécurité', 'vulnerabilidade', 'security issue', 'security incident', 'phishing', 'xss', 'sql injection', 'csrf', 'exploit', 'exploited', 'suspicious login', 'suspicious activity', 'brute force'],
   },
   {
     id: 'vulnerability',
@@ -132,9 +216,21 @@ export const BUILT_IN_RULES: readonly BuiltInRule[] = [
   {
     id: 'data-loss',
     category: 'data',
-    weight: 3,
+    weight: 4.5,
     atLeast: 'P0',
+    dominant: true,
     match: [
+      "/\\b(?:deleted|wiped|erased|removed|lost|overwrote|overwritten|purged|dropped)\\b.{0,60}\\b(?:restore|recover|get (?:it|them|this|that) back|undo|undelete|roll ?back|backup)\\b/",
+      "/\\b(?:accidentally|by mistake|mistakenly)\\s+(?:\\w+\\s+)?(?:deleted|wiped|erased|removed|overwrote|purged|dropped)\\b/",
+      "/\\b(?:deleted|wiped|erased|lost)\\s+(?:\\w+\\s+){0,3}(?:years?|months?|weeks?|days?)\\s+(?:of|worth of)\\s+(?:data|records|history|work)\\b/",
+      "/\\b(?:all|half|most|some)\\s+(?:of\\s+)?(?:our|my|the)\\s+(?:\\w+\\s+)?(?:data|records|files|projects|contacts|customers|invoices|tickets)\\s+(?:\\w+\\s+)?(?:are|is|have|has|were|was)?\\s*(?:gone|missing|disappeared|vanished|deleted|lost)\\b/",
+      // de / es / fr / pt / ja
+      'datenverlust', 'daten verloren', 'daten sind weg', 'alles gelöscht', 'versehentlich gelöscht',
+      '/\\b(?:gelöscht|borr\\w+|elimin\\w+|supprim\\w+|apag\\w+|exclu\\w+|perd\\w+|verloren)\\b.{0,60}(?:wiederherstell|recuper|restaur|récupér)/',
+      'pérdida de datos', 'se borraron todos', 'borramos todos', 'recuperar los datos',
+      'perte de données', 'données ont disparu', 'supprimé par erreur', 'supprimées par erreur', 'récupérer nos données',
+      'perda de dados', 'perdemos todos', 'dados sumiram', 'restaurar os dados',
+      '/データ.{0,10}(?:消え|消失|削除|失われ)|(?:全て|すべて)の.{0,10}(?:削除|消え)|誤って.{0,10}削除|削除.{0,20}復元/',
       'data loss',
       'lost data',
       'lost all',
@@ -159,16 +255,35 @@ export const BUILT_IN_RULES: readonly BuiltInRule[] = [
     match: [
       "/\\b(?:can't|cant|cannot|can not|unable to|couldn't|could not|not able to)\\s+(?:log\\s*in|login|sign\\s*in|signin|sign on|access|get in(?:to)?)\\b/",
       'locked out',
+      "/\\b(?:nobody|no one|none of (?:us|our \\w+))\\s+can\\s+(?:log\\s*in|sign\\s*in|access|get in)\\b/",
       'access denied',
       'permission denied',
       '/\\blogin\\s+(?:is\\s+)?(?:broken|fails|failing|failed|not working)\\b/',
+      "/\\b(?:keep|keeps)\\s+(?:getting\\s+)?(?:logged|signed|kicked)\\s+out\\b/",
+      "/\\b(?:password|verification code|2fa code|reset email|reset link|magic link)\\b.{0,30}\\b(?:not accepted|never arrives?|doesn't arrive|does not arrive|isn't arriving|not arriving|doesn't work|not working|invalid|expired)\\b/",
+      // de / es / fr / pt / ja
+      '/\\b(?:login|log-in|anmeldung|einloggen|anmelden)\\b.{0,30}\\b(?:funktioniert|geht|klappt)\\s+(?:\\w+\\s+){0,3}nicht\\b/',
+      '/\\b(?:niemand|keiner)\\s+(?:\\w+\\s+){0,2}kann\\s+sich\\s+(?:mehr\\s+)?(?:anmelden|einloggen)\\b/',
+      'kann mich nicht anmelden', 'kann mich nicht einloggen', 'komme nicht rein', 'komme nicht mehr in', 'login funktioniert nicht', 'anmeldung funktioniert nicht', 'anmeldung schlägt fehl', 'konto gesperrt', 'passwort wird nicht akzeptiert', 'kein login möglich', 'nicht einloggen', 'nicht anmelden',
+      'no puedo iniciar sesión', 'no puedo entrar', 'no puedo acceder', 'no me deja entrar', 'no podemos iniciar sesión', 'no podemos entrar', 'cuenta bloqueada', 'iniciar sesión no funciona',
+      "je n'arrive pas à me connecter", 'impossible de me connecter', 'impossible de se connecter', 'ne peux pas me connecter', 'ne peut se connecter', 'compte bloqué', 'connexion impossible',
+      'não consigo entrar', 'não consigo acessar', 'não consigo fazer login', 'não conseguimos entrar', 'não conseguimos acessar', 'conta bloqueada', 'login não funciona',
+      '/ログインでき(?:ない|ません)|ログインに失敗|サインインでき(?:ない|ません)|入れ(?:ない|ません)/',
     ],
   },
   {
     id: 'access',
     category: 'access',
     weight: 2,
-    match: ['sso', 'saml', '2fa', 'mfa', 'two-factor', 'password reset', 'reset my password', 'reset password', 'forgot my password', 'forgot password', 'invite link', 'need access', 'grant access', 'request access', 'permissions', 'forbidden', '403', 'log in', 'login', 'sign in', 'account locked'],
+    match: [
+      'sso', 'saml', '2fa', 'mfa', 'two-factor', 'password reset', 'reset my password', 'reset password', 'forgot my password', 'forgot password', 'invite link', 'need access', 'grant access', 'request access', 'permissions', 'forbidden', '403', 'log in', 'login', 'sign in', 'account locked',
+      'password', 'passwords', 'username', 'user name', 'verification code', 'admin rights', 'admin role', 'logged out', 'log out', 'sign out', 'my account', 'our account', 'user account', 'account settings', 'account details', 'email address', 'e-mail address', 'invite', 'add a user', 'remove a user', 'deactivate',
+      'passwort', 'kennwort', 'anmelden', 'anmeldung', 'einloggen', 'konto', 'benutzerkonto', 'zugang', 'zugriff',
+      'contraseña', 'iniciar sesión', 'mi cuenta', 'nuestra cuenta', 'la cuenta', 'acceso', 'usuario',
+      'mot de passe', 'connexion', 'se connecter', 'mon compte', 'notre compte', 'le compte', 'identifiant',
+      'senha', 'fazer login', 'minha conta', 'nossa conta', 'a conta', 'acesso', 'usuário',
+      '/パスワード|ログイン|アカウント|権限|二段階認証/',
+    ],
   },
   // Billing.
   {
@@ -176,20 +291,38 @@ export const BUILT_IN_RULES: readonly BuiltInRule[] = [
     category: 'billing',
     weight: 3,
     atLeast: 'P2',
-    match: ['charged twice', 'double charged', 'double-charged', 'charged double', 'overcharged', 'charged the wrong', 'wrong amount', 'card was charged', 'billed twice'],
+    match: [
+      'charged twice', 'double charged', 'double-charged', 'charged double', 'overcharged', 'charged the wrong', 'wrong amount', 'card was charged', 'billed twice',
+      '/\\b(?:billed|charged|invoiced)\\s+(?:us\\s+|me\\s+)?for\\s+\\d+\\s+(?:seats|users|licenses|licences)\\b/',
+      'doppelt abgebucht', 'zweimal abgebucht', 'doppelt berechnet', 'falscher betrag', 'cobraron dos veces', 'cobro doble', 'doble cobro', 'cobrado dos veces', 'facturé deux fois', 'débité deux fois', 'prélevé deux fois', 'cobrado duas vezes', 'cobrança duplicada', 'cobraram duas vezes',
+      '/二重(?:に)?(?:請求|課金|引き落とし)|請求が二重|二重に引き落/',
+    ],
   },
   {
     id: 'billing',
     category: 'billing',
     weight: 2.5,
-    match: ['refund', 'invoice', 'invoices', 'billing', 'billed', 'payment', 'payments', 'credit card', 'card declined', 'subscription', 'receipt', 'vat', 'pricing', 'charge', 'charges', 'charged', 'upgrade our plan', 'upgrade my plan', 'downgrade', 'cancel our subscription', 'cancel my subscription', 'seats'],
+    match: [
+      'refund', 'invoice', 'invoices', 'billing', 'billed', 'payment', 'payments', 'credit card', 'card declined', 'subscription', 'receipt', 'vat', 'pricing', 'charge', 'charges', 'charged', 'upgrade our plan', 'upgrade my plan', 'downgrade', 'cancel our subscription', 'cancel my subscription', 'seats',
+      'cancel', 'cancellation', 'our plan', 'my plan', 'the plan', 'renew', 'renewal', 'declined', 'discount', 'price', 'prices', 'trial', 'paid', 'pay', 'tax id',
+      'rechnung', 'rechnungen', 'abo', 'abonnement', 'kündigen', 'kündigung', 'zahlung', 'bezahlung', 'abgebucht', 'rückerstattung', 'kreditkarte', 'preis',
+      'factura', 'facturas', 'cobro', 'cobraron', 'pago', 'pagos', 'suscripción', 'reembolso', 'tarjeta', 'cancelar mi', 'precio',
+      'facture', 'factures', 'facturé', 'paiement', 'paiements', 'abonnement', 'remboursement', 'rembourser', 'carte bancaire', 'annuler mon', 'prix',
+      'fatura', 'faturas', 'cobrança', 'cobrado', 'pagamento', 'pagamentos', 'assinatura', 'reembolso', 'cartão', 'cancelar minha', 'preço',
+      '/請求|支払|課金|返金|解約|領収書|料金|プラン|引き落と/',
+    ],
   },
   // Performance.
   {
     id: 'performance',
     category: 'performance',
     weight: 2.5,
-    match: ['slow', 'slowly', 'slower', 'slowness', 'sluggish', 'latency', 'lag', 'laggy', 'lagging', 'takes forever', 'taking forever', 'timing out', 'timed out', 'timeout', 'timeouts', 'high cpu', 'cpu usage', 'memory usage', 'unresponsive', 'load time', 'page load', 'spinning forever', 'p95', 'p99'],
+    match: [
+      'slow', 'slowly', 'slower', 'slowness', 'sluggish', 'latency', 'lag', 'laggy', 'lagging', 'takes forever', 'taking forever', 'timing out', 'timed out', 'timeout', 'timeouts', 'high cpu', 'cpu usage', 'memory usage', 'unresponsive', 'load time', 'page load', 'spinning forever', 'p95', 'p99',
+      '/\\btakes?\\s+(?:about\\s+|over\\s+|almost\\s+|nearly\\s+)?\\d+\\s*(?:seconds|secs|s|minutes|mins)\\b/',
+      'langsam', 'lädt ewig', 'träge', 'dauert ewig', 'lento', 'lenta', 'lentitud', 'tarda mucho', 'lent', 'lente', 'lenteur', 'rame', 'demora', 'demorando', 'travando',
+      '/遅い|遅く|重い|重く|時間がかか/',
+    ],
   },
   { id: 'performance-word', category: 'performance', weight: 1.5, match: ['performance', 'speed'] },
   // Bugs.
@@ -204,7 +337,15 @@ export const BUILT_IN_RULES: readonly BuiltInRule[] = [
     id: 'bug',
     category: 'bug',
     weight: 1.5,
-    match: ['bug', 'buggy', 'error', 'errors', 'exception', 'stack trace', 'traceback', 'broken', "doesn't work", 'does not work', 'not working', "isn't working", "aren't working", 'stopped working', 'fails', 'failing', 'glitch', 'internal server error', 'regression'],
+    match: [
+      'bug', 'buggy', 'error', 'errors', 'exception', 'stack trace', 'traceback', 'broken', "doesn't work", 'does not work', 'not working', "isn't working", "aren't working", 'stopped working', 'fails', 'failing', 'glitch', 'internal server error', 'regression',
+      'does nothing', 'nothing happens', 'wrong', 'incorrect', 'shows the wrong', 'blank page', 'display issue',
+      'fehler', 'fehlermeldung', 'funktioniert nicht', 'geht nicht', 'kaputt', 'absturz', 'stürzt ab',
+      'error', 'falla', 'fallo', 'no funciona', 'no hace nada', 'se cuelga',
+      'erreur', 'bogue', 'ne fonctionne pas', 'ne marche pas', 'plante', 'planté',
+      'erro', 'falha', 'não funciona', 'travou', 'trava',
+      '/エラー|不具合|バグ|動かない|動きません|表示されない|落ちる|クラッシュ/',
+    ],
   },
   // Feature requests.
   {
@@ -236,6 +377,12 @@ export const BUILT_IN_RULES: readonly BuiltInRule[] = [
       'feature idea',
       '/\\b(?:it|that) would be\\b/',
       "/\\b(?:allow|let) (?:us|me|users) to\\b/",
+      'please consider', 'consider adding', 'any chance you', 'it would be great if',
+      'wäre es möglich', 'wäre schön', 'wäre toll', 'wäre super', 'wünschen uns', 'funktion hinzufügen', 'feature-wunsch',
+      'sería genial', 'sería bueno', 'sería útil', 'nos gustaría', 'podrían añadir', 'podrían agregar',
+      'ce serait bien', 'ce serait génial', 'ce serait utile', "j'aimerais", 'nous aimerions', 'pourriez-vous ajouter', 'serait-il possible',
+      'seria ótimo', 'seria bom', 'seria legal', 'seria útil', 'gostaríamos', 'poderiam adicionar',
+      '/機能があると|があると(?:嬉しい|助かり|便利)|追加して(?:ほしい|欲しい|いただけ)|要望|機能追加/',
     ],
   },
   // Questions / how-to.
@@ -263,13 +410,27 @@ export const BUILT_IN_RULES: readonly BuiltInRule[] = [
       'does it support',
       'can i',
       'can we',
+      'what is the difference',
+      "what's the difference",
+      'does the api',
+      'do you support',
+      'wie kann ich', 'wie kann man', 'wie funktioniert', 'gibt es eine möglichkeit', 'cómo puedo', 'cómo se', 'hay alguna forma', 'comment puis-je', 'comment faire', 'est-il possible', 'como faço', 'como posso', 'é possível',
+      '/どうすれば|方法を教えて|教えてください|できますか|ありますか/',
     ],
+  },
+  // A typo on a page is a (trivial) bug, whatever page it is on.
+  {
+    id: 'typo',
+    category: 'bug',
+    weight: 4,
+    suggest: 'P4',
+    match: ['typo', 'typos', 'misspelled', 'misspelling', 'spelling mistake', 'spelling error', 'tippfehler', 'rechtschreibfehler', 'errata', 'error ortográfico', 'faute de frappe', "faute d'orthographe", 'erro de digitação', 'erro ortográfico', '/誤字|脱字|タイプミス/'],
   },
   // Low-priority words.
   {
     id: 'low-priority',
     suggest: 'P4',
-    match: ['typo', 'cosmetic', 'misspelled', 'misspelling', 'nice to have', 'low priority', 'no rush', 'not urgent', 'whenever you get a chance', 'when you get a chance', 'minor'],
+    match: ['cosmetic', 'nice to have', 'low priority', 'no rush', 'not urgent', 'whenever you get a chance', 'when you get a chance', 'minor', 'nicht dringend', 'no es urgente', "pas urgent", 'não é urgente'],
   },
 ];
 

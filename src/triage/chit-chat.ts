@@ -32,6 +32,27 @@ const PHRASES = [
   'ah', 'just', 'really', 'very', 'too', 'as well', 'and', 'for the help', 'for your help', 'for that', 'for this', 'for the quick reply',
   'for the quick response', 'for the fix', 'for looking', 'for checking', 'for the update', 'for fixing it', 'mate', 'buddy', 'you',
   'you guys', 'xmentionx', 'here', 'channel', 'now', 'then', 'indeed', 'a', 'the', 'guess', 'i guess', 'it seems', 'seems',
+  // de
+  'hallo', 'hallo zusammen', 'hi zusammen', 'moin', 'servus', 'grüß gott', 'guten morgen', 'guten tag', 'guten abend', 'danke', 'danke schön',
+  'dankeschön', 'vielen dank', 'besten dank', 'herzlichen dank', 'danke sehr', 'super danke', 'alles klar', 'passt', 'geht wieder', 'funktioniert wieder',
+  'jetzt geht es', 'es geht wieder', 'es funktioniert wieder', 'erledigt', 'gelöst', 'tschüss', 'bis später', 'schönen tag', 'schönes wochenende',
+  'für die schnelle hilfe', 'für die hilfe', 'für eure hilfe', 'für ihre hilfe', 'euch', 'ihnen', 'dir', 'noch', 'nochmal', 'sehr', 'ja', 'nein', 'ok danke',
+  // es
+  'hola', 'buenos días', 'buenas tardes', 'buenas noches', 'buenas', 'gracias', 'muchas gracias', 'mil gracias', 'gracias por la ayuda',
+  'gracias por tu ayuda', 'gracias por su ayuda', 'por la ayuda', 'perfecto', 'genial', 'vale', 'de acuerdo', 'entendido', 'listo', 'solucionado',
+  'resuelto', 'ya funciona', 'ya está', 'adiós', 'hasta luego', 'saludos', 'a todos', 'equipo', 'sí', 'muy amable',
+  // fr
+  'bonjour', 'bonsoir', 'salut', 'coucou', 'merci', 'merci beaucoup', 'merci bien', 'mille mercis', 'merci pour votre aide', "merci pour l'aide",
+  'pour votre aide', 'pour la réponse rapide', 'parfait', "d'accord", 'compris', 'ça marche', 'ça fonctionne', 'ça marche maintenant', 'résolu',
+  'au revoir', 'à bientôt', 'bonne journée', 'bonne soirée', 'bon week-end', 'à tous', 'oui', 'non', 'super merci', 'top',
+  // pt
+  'olá', 'oi', 'bom dia', 'boa tarde', 'boa noite', 'obrigado', 'obrigada', 'muito obrigado', 'muito obrigada', 'valeu', 'pela ajuda',
+  'obrigado pela ajuda', 'obrigada pela ajuda', 'perfeito', 'beleza', 'entendi', 'resolvido', 'já funciona', 'funcionou', 'tchau', 'até logo',
+  'até mais', 'pessoal pessoal', 'pessoal', 'gente', 'sim', 'não',
+  // ja (no spaces: whole messages, punctuation stripped)
+  'こんにちは', 'こんばんは', 'おはようございます', 'ありがとう', 'ありがとうございます', 'ありがとうございました', 'どうもありがとうございます',
+  'どうもありがとうございました', 'どうも', '了解です', '了解しました', '承知しました', 'かしこまりました', '解決しました', '直りました', 'よろしくお願いします',
+  'よろしくお願いいたします', 'お疲れ様です', 'お世話になっております', '助かりました', '大丈夫です',
 ];
 
 /** phrase tokens grouped by first token, longest first. */

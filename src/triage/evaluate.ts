@@ -3,21 +3,44 @@
  * learner trained on a separate file, or k-fold cross-validation. Nothing is persisted.
  */
 import type { FrontdeskConfig } from '../config/schema.js';
-import { PRIORITIES, type Priority } from '../domain/types.js';
+import { PRIORITIES, type Priority, type Signal } from '../domain/types.js';
 import { type PartScore, scorePart, stratifiedFolds } from './eval.js';
-import { Learner } from './learner.js';
-import { Triage } from './triage.js';
+import { guessLanguage } from './language.js';
+import { Learner, type LearnerOptions } from './learner.js';
+import { Triage, type TriageOptions } from './triage.js';
 
 export interface EvalLine {
   text: string;
   category?: string;
   priority?: string;
+  /** Language of the text if the file says; otherwise guessed for the report. */
+  lang?: string;
+}
+
+/** Accuracy per language (category and priority, over the lines that have the label). */
+export interface LanguageScore {
+  n: number;
+  category_accuracy: number | null;
+  priority_accuracy: number | null;
+}
+
+/** A wrong answer and the strongest signals behind it (for `--explain`). */
+export interface EvalMiss {
+  line: number;
+  lang: string;
+  text: string;
+  gold: { category?: string; priority?: string };
+  predicted: { category: string; priority: string };
+  signals: string[];
 }
 
 export interface EvalReport {
   n: number;
   category: PartScore | null;
   priority: PartScore | null;
+  by_language: Record<string, LanguageScore>;
+  /** Wrong answers with their signals (only when asked for). */
+  misses?: EvalMiss[];
 }
 
 export interface FreshOptions {
@@ -26,37 +49,91 @@ export interface FreshOptions {
   seed?: number;
   /** Override RULE_EVIDENCE (for experiments). */
   ruleEvidence?: number;
+  /** Override PRIORITY_RULE_EVIDENCE (for experiments). */
+  priorityEvidence?: number;
+  /** Override learner options (for experiments). */
+  learner?: Partial<LearnerOptions>;
+  /** List wrong answers with their top signals. */
+  explain?: boolean;
 }
 
-type Predict = (text: string) => { category: string; priority: string };
+type Prediction = { category: string; priority: string; signals?: Signal[] };
+type Predict = (text: string) => Prediction;
 
-/** Score `predict` on the lines; a field no line has gives null. */
-export function scoreLines(lines: readonly EvalLine[], predict: Predict, categoryOrder: readonly string[] = []): EvalReport {
+/** How many signals `--explain` shows per wrong field of a wrong answer. */
+const EXPLAIN_SIGNALS = 4;
+
+/**
+ * Score `predict` on the lines; a field no line has gives null. With `explain`, the report
+ * lists every wrong answer with the top signals behind it.
+ */
+export function scoreLines(lines: readonly EvalLine[], predict: Predict, categoryOrder: readonly string[] = [], explain = false): EvalReport {
   const cg: string[] = [];
   const cp: string[] = [];
   const pg: string[] = [];
   const pp: string[] = [];
-  for (const l of lines) {
+  const langs: Record<string, { n: number; c: number; cn: number; p: number; pn: number }> = {};
+  const misses: EvalMiss[] = [];
+  lines.forEach((l, i) => {
     const r = predict(l.text);
+    const lang = l.lang ?? guessLanguage(l.text);
+    const s = langs[lang] ?? { n: 0, c: 0, cn: 0, p: 0, pn: 0 };
+    langs[lang] = s;
+    s.n++;
+    let wrong = false;
     if (l.category !== undefined) {
       cg.push(l.category);
       cp.push(r.category);
+      s.cn++;
+      if (l.category === r.category) s.c++;
+      else wrong = true;
     }
     if (l.priority !== undefined) {
       pg.push(l.priority);
       pp.push(r.priority);
+      s.pn++;
+      if (l.priority === r.priority) s.p++;
+      else wrong = true;
     }
+    if (explain && wrong) {
+      const gold: EvalMiss['gold'] = {};
+      if (l.category !== undefined) gold.category = l.category;
+      if (l.priority !== undefined) gold.priority = l.priority;
+      misses.push({ line: (l as { line?: number }).line ?? i + 1, lang, text: l.text.length > 200 ? `${l.text.slice(0, 199)}…` : l.text, gold, predicted: { category: r.category, priority: r.priority }, signals: topSignals(r.signals ?? [], gold, r) });
+    }
+  });
+  const by_language: Record<string, LanguageScore> = {};
+  for (const lang of Object.keys(langs).sort()) {
+    const s = langs[lang]!;
+    by_language[lang] = { n: s.n, category_accuracy: s.cn ? s.c / s.cn : null, priority_accuracy: s.pn ? s.p / s.pn : null };
   }
-  return {
+  const report: EvalReport = {
     n: lines.length,
     category: cg.length ? scorePart(cg, cp, categoryOrder) : null,
     priority: pg.length ? scorePart(pg, pp, PRIORITIES) : null,
+    by_language,
   };
+  if (explain) report.misses = misses;
+  return report;
+}
+
+/** The signals behind the wrong field(s), strongest first, as "kind=value: label [source]". */
+function topSignals(signals: Signal[], gold: EvalMiss['gold'], r: Prediction): string[] {
+  const kinds = new Set<string>();
+  if (gold.category !== undefined && gold.category !== r.category) kinds.add('category');
+  if (gold.priority !== undefined && gold.priority !== r.priority) kinds.add('priority');
+  return [...kinds].flatMap((kind) =>
+    signals
+      .filter((s) => s.kind === kind)
+      .sort((a, b) => (b.weight ?? 1) - (a.weight ?? 1))
+      .slice(0, EXPLAIN_SIGNALS)
+      .map((s) => `${s.kind}=${s.value ?? ''}: ${s.label} [${s.source}]`),
+  );
 }
 
 /** Score the configured triage (rules + its learner) as it is. */
-export function evaluateTriage(triage: Triage, lines: readonly EvalLine[]): EvalReport {
-  return scoreLines(lines, (text) => triage.classify({ text }), triage.categories);
+export function evaluateTriage(triage: Triage, lines: readonly EvalLine[], explain = false): EvalReport {
+  return scoreLines(lines, (text) => triage.classify({ text }), triage.categories, explain);
 }
 
 /**
@@ -74,13 +151,21 @@ export function freshTriage(config: FrontdeskConfig, train: readonly EvalLine[],
     categories,
     triage: { ...config.triage, learner: true, builtInRules: rules && config.triage.builtInRules, rules: rules ? config.triage.rules : [] },
   };
-  const learner = new Learner(categories, opts.seed === undefined ? {} : { category: { seed: opts.seed }, priority: { seed: opts.seed } });
+  const lo: Partial<LearnerOptions> = { ...opts.learner };
+  if (opts.seed !== undefined) {
+    lo.category = { ...lo.category, seed: opts.seed };
+    lo.priority = { ...lo.priority, seed: opts.seed };
+  }
+  const learner = new Learner(categories, lo);
   learner.train(train);
-  const triage = new Triage(cfg, opts.ruleEvidence === undefined ? { learner } : { learner, ruleEvidence: opts.ruleEvidence });
+  const topts: TriageOptions = { learner };
+  if (opts.ruleEvidence !== undefined) topts.ruleEvidence = opts.ruleEvidence;
+  if (opts.priorityEvidence !== undefined) topts.priorityEvidence = opts.priorityEvidence;
+  const triage = new Triage(cfg, topts);
   const seenPri = PRIORITIES.filter((p) => train.some((l) => l.priority === p));
   return (text) => {
     const r = triage.classify({ text });
-    return { category: r.category, priority: seenPri.length ? clamp(r.priority, seenPri) : r.priority };
+    return { category: r.category, priority: seenPri.length ? clamp(r.priority, seenPri) : r.priority, signals: r.signals };
   };
 }
 
@@ -95,7 +180,7 @@ function clamp(p: Priority, seen: readonly Priority[]): Priority {
 
 /** Train a fresh learner on `train`, score on `test`. */
 export function trainAndEvaluate(config: FrontdeskConfig, train: readonly EvalLine[], test: readonly EvalLine[], opts: FreshOptions = {}): EvalReport {
-  return scoreLines(test, freshTriage(config, train, opts), categoryOrder(config, train));
+  return scoreLines(test, freshTriage(config, train, opts), categoryOrder(config, train), opts.explain);
 }
 
 /**
@@ -109,7 +194,7 @@ export function crossValidate(config: FrontdeskConfig, lines: readonly EvalLine[
     k,
     opts.seed ?? 42,
   );
-  const preds: { category: string; priority: string }[] = new Array(lines.length);
+  const preds: Prediction[] = new Array(lines.length);
   for (let f = 0; f < k; f++) {
     const train = lines.filter((_, i) => folds[i] !== f);
     const predict = freshTriage(config, train, opts);
@@ -118,7 +203,7 @@ export function crossValidate(config: FrontdeskConfig, lines: readonly EvalLine[
     });
   }
   let i = 0;
-  return scoreLines(lines, () => preds[i++]!, categoryOrder(config, lines));
+  return scoreLines(lines, () => preds[i++]!, categoryOrder(config, lines), opts.explain);
 }
 
 function categoryOrder(config: FrontdeskConfig, lines: readonly EvalLine[]): string[] {

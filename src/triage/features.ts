@@ -18,6 +18,14 @@ export interface FeatureOptions {
   maxChars: number;
   /** Words longer than this are skipped for character n-grams (hashes, base64, paths). */
   maxWordLength: number;
+  /**
+   * Weight of the title block: word unigrams + bigrams of the first line (an issue's title, a
+   * chat message's opening line), hashed apart from the body so a title word counts on its own.
+   * 0 = off.
+   */
+  titleWeight: number;
+  /** Only the first this-many characters of the first line form the title. */
+  titleChars: number;
 }
 
 export const DEFAULT_FEATURES: FeatureOptions = {
@@ -28,14 +36,18 @@ export const DEFAULT_FEATURES: FeatureOptions = {
   charMax: 5,
   maxChars: 6000,
   maxWordLength: 24,
+  titleWeight: 0,
+  titleChars: 200,
 };
 
 /** A sparse vector; indices may repeat across blocks (dot products simply add up). */
 export interface SparseVector {
   idx: Int32Array;
   val: Float32Array;
-  /** Entries before this index are the word block, the rest the character block. */
+  /** Entries before this index are the word block, the rest the character block (then the title block). */
   split: number;
+  /** Entries from this index on are the title block (= idx.length without one). */
+  split2: number;
   /** Word unigrams (token, bucket) in the order seen, for explaining a prediction. */
   unigrams?: { token: string; bucket: number }[];
 }
@@ -43,6 +55,7 @@ export interface SparseVector {
 const SEED_WORD = 0x811c9dc5;
 const SEED_BIGRAM = 0x9e3779b1;
 const SEED_CHAR = 0x27d4eb2f;
+const SEED_TITLE = 0x165667b1;
 
 /** FNV-1a over s[start, end) with a seed, finished with a murmur-style mix. */
 function hashRange(s: string, start: number, end: number, seed: number): number {
@@ -119,7 +132,24 @@ export class FeatureExtractor {
       }
       this.flush(n, idx, val);
     }
-    const out: SparseVector = { idx: Int32Array.from(idx), val: Float32Array.from(val), split };
+    const split2 = idx.length;
+
+    // Title: the first line's words, apart from the body.
+    if (this.opts.titleWeight > 0) {
+      const nl = text.indexOf('\n');
+      const first = nl < 0 ? text : text.slice(0, nl);
+      const tt = words(first, this.opts.titleChars);
+      n = 0;
+      prev = -1;
+      for (const w of tt) {
+        const h = hashRange(w, 0, w.length, SEED_TITLE);
+        n = this.bump(h & this.mask, n);
+        if (prev >= 0) n = this.bump(mix2(prev ^ SEED_BIGRAM, h) & this.mask, n);
+        prev = h;
+      }
+      this.flush(n, idx, val);
+    }
+    const out: SparseVector = { idx: Int32Array.from(idx), val: Float32Array.from(val), split, split2 };
     if (unigrams) out.unigrams = unigrams;
     this.normalize(out, this.idf);
     return out;
@@ -154,7 +184,8 @@ export class FeatureExtractor {
   /** Multiply by idf (if any), L2-normalise each block and scale it by its weight, in place. */
   normalize(x: SparseVector, idf: Float32Array | null): void {
     this.block(x, 0, x.split, this.opts.wordWeight, idf);
-    this.block(x, x.split, x.idx.length, this.opts.charWeight, idf);
+    this.block(x, x.split, x.split2, this.opts.charWeight, idf);
+    this.block(x, x.split2, x.idx.length, this.opts.titleWeight, idf);
   }
 
   private block(x: SparseVector, from: number, to: number, weight: number, idf: Float32Array | null): void {

@@ -14,6 +14,8 @@ export interface LabelledLine {
   text: string;
   category?: string;
   priority?: string;
+  /** Optional language tag ("de", "ja", …) for per-language figures. */
+  lang?: string;
 }
 
 export interface BadLine {
@@ -56,6 +58,7 @@ export function parseLabelledLine(raw: string, line: number, maxTextLength = 40_
     out[field] = field === 'priority' && /^p[0-4]$/i.test(v.trim()) ? v.trim().toUpperCase() : v.trim();
   }
   if (out.category === undefined && out.priority === undefined) return { line, problem: 'no "category" or "priority" label' };
+  if (typeof rec.lang === 'string' && rec.lang.trim()) out.lang = rec.lang.trim().toLowerCase();
   if (truncated) out.truncated = true;
   return out;
 }

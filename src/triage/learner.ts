@@ -5,6 +5,7 @@
  * cache budget (beyond it, features are recomputed each epoch instead of kept).
  */
 import { PRIORITIES, type Priority } from '../domain/types.js';
+import { tuneOffsets } from './calibrate.js';
 import { DEFAULT_FEATURES, FeatureExtractor, type FeatureOptions, type SparseVector } from './features.js';
 import { LinearModel, type LinearModelOptions } from './linear-model.js';
 
@@ -25,6 +26,8 @@ export interface LearnerOptions {
   cacheBudget: number;
   /** Weight features by inverse document frequency (computed at full training). */
   idf: boolean;
+  /** Tune each head's decision offsets by inner cross-validation at full training (see calibrate.ts). */
+  tune: { category: boolean; priority: boolean };
 }
 
 /** Defaults chosen by cross-validation on public issue data; see docs in triage.ts. */
@@ -34,6 +37,7 @@ export const DEFAULT_LEARNER: LearnerOptions = {
   priority: { classWeightPower: 1, lambda: 3e-3 },
   cacheBudget: 8_000_000,
   idf: true,
+  tune: { category: false, priority: true },
 };
 
 /** One head's answer. `probs` is aligned with `labels`. */
@@ -131,8 +135,12 @@ export class Learner {
       return x;
     };
     const w = Float64Array.from(ws);
-    this.category.fit(Int32Array.from(cy), w, xs);
-    this.priority.fit(Int32Array.from(py), w, xs);
+    const cys = Int32Array.from(cy);
+    const pys = Int32Array.from(py);
+    this.category.fit(cys, w, xs);
+    if (this.opts.tune.category) tuneOffsets(this.category, cys, w, xs);
+    this.priority.fit(pys, w, xs);
+    if (this.opts.tune.priority) tuneOffsets(this.priority, pys, w, xs);
     return { category: this.category.seen, priority: this.priority.seen };
   }
 

@@ -55,6 +55,8 @@ export function shuffle<T>(items: T[], rand: () => number): T[] {
 export class LinearModel {
   readonly labels: readonly string[];
   readonly k: number;
+  /** Number of hash buckets. */
+  readonly dim: number;
   readonly opts: LinearModelOptions;
   /** Examples seen per class (full training + incremental). */
   readonly counts: Float64Array;
@@ -62,15 +64,22 @@ export class LinearModel {
   private readonly bias: Float64Array;
   private scale = 1;
   private readonly buf: Float64Array;
+  /**
+   * Per-class decision offsets (log-space), added at prediction only: set by `tuneOffsets` so
+   * rare classes are predicted as often as cross-validation says pays off. Zero by default.
+   */
+  readonly offsets: Float64Array;
 
   constructor(labels: readonly string[], dim: number, opts: Partial<LinearModelOptions> = {}) {
     this.labels = labels;
     this.k = labels.length;
+    this.dim = dim;
     this.opts = { ...DEFAULT_MODEL, ...opts };
     this.v = new Float32Array(dim * this.k);
     this.bias = new Float64Array(this.k);
     this.counts = new Float64Array(this.k);
     this.buf = new Float64Array(this.k);
+    this.offsets = new Float64Array(this.k);
   }
 
   /** Total examples this model has learned from. */
@@ -85,13 +94,14 @@ export class LinearModel {
     this.v.fill(0);
     this.bias.fill(0);
     this.counts.fill(0);
+    this.offsets.fill(0);
     this.scale = 1;
   }
 
   /** Class probabilities for x (a new array). */
   predict(x: SparseVector): Float64Array {
     const p = new Float64Array(this.k);
-    this.probs(x, p);
+    this.probs(x, p, this.offsets);
     return p;
   }
 
@@ -100,7 +110,7 @@ export class LinearModel {
     return (this.v[b * this.k + c] ?? 0) * this.scale;
   }
 
-  private probs(x: SparseVector, out: Float64Array): void {
+  private probs(x: SparseVector, out: Float64Array, offsets?: Float64Array): void {
     const { k, v, scale } = this;
     for (let c = 0; c < k; c++) out[c] = 0;
     const { idx, val } = x;
@@ -111,7 +121,7 @@ export class LinearModel {
     }
     let max = Number.NEGATIVE_INFINITY;
     for (let c = 0; c < k; c++) {
-      const s = out[c]! * scale + this.bias[c]!;
+      const s = out[c]! * scale + this.bias[c]! + (offsets ? offsets[c]! : 0);
       out[c] = s;
       if (s > max) max = s;
     }

@@ -23,6 +23,13 @@ export interface CompiledRule {
   suggest?: Priority;
   tag?: string;
   label?: string;
+  /** Impact rule: its category decides over topic words (see built-in-rules.ts). */
+  dominant?: boolean;
+  /**
+   * First words of the phrase entries (patterns[0] is then the phrase pattern): a text without
+   * any of them cannot match it, so the regular expression is not run (the hot path).
+   */
+  phraseHeads?: Set<string>;
 }
 
 /** A rule that matched and the text it matched. */
@@ -63,6 +70,28 @@ export function compileMatchers(match: readonly string[]): RegExp[] {
   return out;
 }
 
+const TOKEN_RE = /[\p{L}\p{N}_]+/gu;
+
+/** First word of each phrase entry, lower-cased; null if some phrase starts without a word. */
+export function phraseHeads(match: readonly string[]): Set<string> | null {
+  const heads = new Set<string>();
+  for (const m of match) {
+    if (m.length > 2 && m.startsWith('/') && m.endsWith('/')) continue;
+    const t = m.trim().toLowerCase();
+    if (!t) continue;
+    const first = t.match(TOKEN_RE)?.[0];
+    if (!first || !t.startsWith(first)) return null;
+    heads.add(first);
+  }
+  return heads.size ? heads : null;
+}
+
+function withHeads(rule: CompiledRule, match: readonly string[]): CompiledRule {
+  const heads = phraseHeads(match);
+  if (heads) rule.phraseHeads = heads;
+  return rule;
+}
+
 /**
  * Build the rule list for a config: built-in rules (if `triage.builtInRules`) then
  * `triage.rules`. Category hints outside `categories` are dropped (the rule still counts for
@@ -73,18 +102,19 @@ export function compileRules(config: FrontdeskConfig, categories: readonly strin
   const rules: CompiledRule[] = [];
   if (config.triage.builtInRules) {
     for (const r of BUILT_IN_RULES) {
-      const rule: CompiledRule = { id: r.id, origin: 'builtin', patterns: compileMatchers(r.match), weight: r.weight ?? 0 };
+      const rule = withHeads({ id: r.id, origin: 'builtin', patterns: compileMatchers(r.match), weight: r.weight ?? 0 }, r.match);
       if (r.category && cats.has(r.category)) rule.category = r.category;
       if (r.atLeast) rule.atLeast = r.atLeast;
       if (r.suggest) rule.suggest = r.suggest;
       if (r.tag) rule.tag = r.tag;
       if (r.label) rule.label = r.label;
+      if (r.dominant) rule.dominant = true;
       if (!rule.category && !rule.atLeast && !rule.suggest && !rule.tag) continue;
       rules.push(rule);
     }
   }
   for (const r of config.triage.rules) {
-    const rule: CompiledRule = { id: r.id, origin: 'config', patterns: compileMatchers(r.match), weight: CONFIG_RULE_WEIGHT };
+    const rule = withHeads({ id: r.id, origin: 'config', patterns: compileMatchers(r.match), weight: CONFIG_RULE_WEIGHT }, r.match);
     if (r.category && cats.has(r.category)) rule.category = r.category;
     if (r.priority) rule.priority = r.priority;
     if (r.atLeast) rule.atLeast = r.atLeast;
@@ -97,8 +127,11 @@ export function compileRules(config: FrontdeskConfig, categories: readonly strin
 /** Every rule the text matches, in rule order, with the first phrase that matched. */
 export function matchRules(rules: readonly CompiledRule[], text: string): RuleHit[] {
   const hits: RuleHit[] = [];
+  const tokens = new Set(text.toLowerCase().match(TOKEN_RE));
   for (const rule of rules) {
-    for (const re of rule.patterns) {
+    for (let i = 0; i < rule.patterns.length; i++) {
+      const re = rule.patterns[i]!;
+      if (i === 0 && rule.phraseHeads && !hasAny(rule.phraseHeads, tokens)) continue;
       const m = re.exec(text);
       if (m) {
         hits.push({ rule, phrase: m[0].replace(/\s+/g, ' ').toLowerCase() });
@@ -107,4 +140,13 @@ export function matchRules(rules: readonly CompiledRule[], text: string): RuleHi
     }
   }
   return hits;
+}
+
+function hasAny(heads: Set<string>, tokens: Set<string>): boolean {
+  if (tokens.size < heads.size) {
+    for (const t of tokens) if (heads.has(t)) return true;
+    return false;
+  }
+  for (const h of heads) if (tokens.has(h)) return true;
+  return false;
 }

@@ -45,6 +45,8 @@ export interface TriageResult {
   priority: Priority;
   signals: Signal[];
   confidence: { category: number; priority: number };
+  /** The learner chose the priority and was unsure (below LOW_CONFIDENCE); a signal says so. */
+  lowConfidence: boolean;
 }
 
 /** A labelled example for `Triage.learn`. */
@@ -59,6 +61,8 @@ export interface TriageOptions {
   learner?: Learner | null;
   /** How many examples built-in category hints are worth (see `ruleFade`). */
   ruleEvidence?: number;
+  /** How many examples built-in soft priority hints are worth (see `ruleFade`). */
+  priorityEvidence?: number;
 }
 
 /** Sample weight of an agent's correction (imports and seeds weigh 1). */
@@ -67,6 +71,12 @@ export const CORRECTION_WEIGHT = 3;
 export const MAX_TRAINING_EXAMPLES = 50_000;
 /** Built-in category hints count fully with an untrained learner, half after this many examples. */
 export const RULE_EVIDENCE = 1000;
+/** Soft priority hints ("typo" → P4) count fully untrained, half after this many priority examples. */
+export const PRIORITY_RULE_EVIDENCE = 300;
+/** Subject categories that a how-to is about (a how-to about a bug or an idea stays a question). */
+const TOPICS = new Set(['access', 'billing', 'data', 'security', 'performance', 'outage']);
+/** Below this probability a learner-chosen priority is shown as "low confidence". */
+export const LOW_CONFIDENCE = 0.5;
 /** Strength of a soft priority hint, in log-odds. */
 const SUGGEST_WEIGHT = 1.5;
 const P2 = 2;
@@ -94,6 +104,7 @@ export class Triage {
   private readonly vipCustomers: Set<string>;
   private readonly vipChannels: Set<string>;
   private readonly ruleEvidence: number;
+  private readonly priorityEvidence: number;
 
   constructor(config: FrontdeskConfig, opts: TriageOptions = {}) {
     this.config = config;
@@ -104,6 +115,7 @@ export class Triage {
     this.vipCustomers = new Set(config.vipCustomers);
     this.vipChannels = new Set(config.channels.filter((c) => c.vip).map((c) => c.id));
     this.ruleEvidence = opts.ruleEvidence ?? RULE_EVIDENCE;
+    this.priorityEvidence = opts.priorityEvidence ?? PRIORITY_RULE_EVIDENCE;
   }
 
   /** Classify one message. Never throws on odd text. */
@@ -120,7 +132,7 @@ export class Triage {
       const r = this.decide(text, input, false);
       return { ...r, isRequest: false, signals: [signal, ...r.signals] };
     }
-    return { isRequest: false, category: 'other', priority: 'P4', signals: [signal], confidence: { category: 1, priority: 1 } };
+    return { isRequest: false, category: 'other', priority: 'P4', signals: [signal], confidence: { category: 1, priority: 1 }, lowConfidence: false };
   }
 
   private decide(text: string, input: TriageInput, isRequest: boolean): TriageResult {
@@ -138,27 +150,27 @@ export class Triage {
         if (c !== undefined) scores[c] = Math.log(Math.max(learnerCat.probs[i]!, 1e-6));
       }
     }
-    let anyCategoryRule = false;
-    const bonus = new Float64Array(k);
-    const fade = this.ruleFade();
-    for (const h of hits) {
-      const c = h.rule.category === undefined ? undefined : this.catIndex.get(h.rule.category);
-      if (c === undefined) continue;
-      // "charged" inside "charged twice": one piece of evidence, shown once.
-      if (hits.some((o) => o !== h && o.rule.category === h.rule.category && o.phrase.length > h.phrase.length && o.phrase.includes(h.phrase))) continue;
-      anyCategoryRule = true;
-      const w = h.rule.origin === 'config' ? h.rule.weight : h.rule.weight * fade;
-      bonus[c] = Math.max(bonus[c]!, w);
-      signals.push({ kind: 'category', label: label(h), source: `rule:${h.rule.id}`, value: h.rule.category!, weight: round(Math.min(w, 10)) });
-    }
-    for (let c = 0; c < k; c++) scores[c] = scores[c]! + bonus[c]!;
+    const tags = new Set<string>();
+    for (const h of hits) if (h.rule.tag) tags.add(h.rule.tag);
+    // One customer's team unable to log in is P1 (a customer blocked); a service down for all is P0.
+    const wide = tags.has('outage') && (tags.has('broad') || tags.has('prod'));
+    const { bonus, shown, impact } = this.categoryBonus(hits, wide);
+    const anyCategoryRule = shown.length > 0;
+    for (const { hit, w } of shown)
+      signals.push({ kind: 'category', label: label(hit), source: `rule:${hit.rule.id}`, value: hit.rule.category!, weight: round(Math.min(w, 10)) });
     let category: string;
     let catConf: number;
-    if (!learnerCat && !anyCategoryRule) {
+    if (impact !== null) {
+      // Impact before topic: a security incident, data loss or a wide outage decides the category.
+      category = impact.category;
+      catConf = 1;
+      if (impact.wideOutage) signals.push({ kind: 'category', label: 'outage affecting many users', source: 'rule:outage-wide', value: category });
+    } else if (!learnerCat && !anyCategoryRule) {
       category = text.includes('?') && this.catIndex.has('question') ? 'question' : this.catIndex.has('other') ? 'other' : this.categories[0]!;
       catConf = 0;
       signals.push({ kind: 'category', label: 'no rule matched, nothing learned yet', source: 'default', value: category });
     } else {
+      for (let c = 0; c < k; c++) scores[c] = scores[c]! + bonus[c]!;
       const probs = softmax(scores);
       const c = argmax(probs);
       category = this.categories[c]!;
@@ -206,20 +218,32 @@ export class Triage {
     }
     // Floors.
     let floor: number = PRIORITIES.length;
-    const tags = new Set<string>();
     for (const h of hits) {
-      if (h.rule.tag) tags.add(h.rule.tag);
       if (!h.rule.atLeast) continue;
       floor = Math.min(floor, rank(h.rule.atLeast));
       signals.push({ kind: 'priority', label: label(h), source: `rule:${h.rule.id}`, value: h.rule.atLeast });
     }
-    if (tags.has('outage') && (tags.has('broad') || tags.has('prod'))) {
+    if (wide) {
       floor = 0;
       signals.push({ kind: 'priority', label: tags.has('broad') ? 'outage affecting many users' : 'outage in production', source: 'rule:outage-wide', value: 'P0' });
     }
     if (floor < p) {
       p = floor;
       priConf = 1;
+    }
+    let lowConfidence = false;
+    if (p === base && learnerPri && priConf < LOW_CONFIDENCE && set < 0 && floor > p) {
+      // Say so rather than invent certainty; shown first among the priority reasons on the card.
+      lowConfidence = true;
+      const runnerUp = argmax(pprobs.map((q, i) => (i === p ? -1 : q)));
+      const first = signals.findIndex((sg) => sg.kind === 'priority');
+      signals.splice(first < 0 ? signals.length : first, 0, {
+        kind: 'priority',
+        label: `low confidence: ${PRIORITIES[p]} ${Math.round(priConf * 100)}%, ${PRIORITIES[runnerUp]} ${Math.round(pprobs[runnerUp]! * 100)}%`,
+        source: 'confidence',
+        value: PRIORITIES[p]!,
+        weight: round(priConf),
+      });
     }
     if (p === base && !learnerPri) {
       signals.push({ kind: 'priority', label: `usual priority for ${category}`, source: 'category-default', value: PRIORITIES[p]! });
@@ -240,7 +264,38 @@ export class Triage {
       p = Math.min(p, P2);
       signals.push({ kind: 'priority', label: vipCustomer ? 'VIP customer' : 'VIP channel', source: 'vip', value: PRIORITIES[p]! });
     }
-    return { isRequest, category, priority: PRIORITIES[p]!, signals, confidence: { category: round(catConf), priority: round(priConf) } };
+    return { isRequest, category, priority: PRIORITIES[p]!, signals, confidence: { category: round(catConf), priority: round(priConf) }, lowConfidence };
+  }
+
+  /**
+   * Category evidence from rule hits, and the impact decision if there is one.
+   * - Config rules count fully; built-in hints fade as the learner learns (`ruleFade`).
+   * - Topic over phrasing: the how-to hint ("how do I …") counts only when no topic rule matched,
+   *   so "how do I reset my password?" is access and "how do I cancel?" billing.
+   * - Impact before topic: a dominant rule (security incident, data loss) or a wide outage
+   *   decides the category outright — unless a config rule names one (config is authoritative).
+   */
+  private categoryBonus(hits: RuleHit[], wideOutage: boolean): { bonus: Float64Array; shown: { hit: RuleHit; w: number }[]; impact: { category: string; wideOutage: boolean } | null } {
+    const bonus = new Float64Array(this.categories.length);
+    const shown: { hit: RuleHit; w: number }[] = [];
+    const fade = this.ruleFade();
+    const topic = hits.some((h) => h.rule.category !== undefined && TOPICS.has(h.rule.category));
+    let impact: { category: string; wideOutage: boolean; w: number } | null = null;
+    let config = false;
+    for (const h of hits) {
+      const c = h.rule.category === undefined ? undefined : this.catIndex.get(h.rule.category);
+      if (c === undefined) continue;
+      if (h.rule.origin === 'builtin' && h.rule.id === 'question' && topic) continue;
+      // "charged" inside "charged twice": one piece of evidence, shown once.
+      if (hits.some((o) => o !== h && o.rule.category === h.rule.category && o.phrase.length > h.phrase.length && o.phrase.includes(h.phrase))) continue;
+      if (h.rule.origin === 'config') config = true;
+      const w = h.rule.origin === 'config' || h.rule.dominant ? h.rule.weight : h.rule.weight * fade;
+      if (h.rule.dominant && (!impact || w > impact.w)) impact = { category: h.rule.category!, wideOutage: false, w };
+      bonus[c] = Math.max(bonus[c]!, w);
+      shown.push({ hit: h, w });
+    }
+    if (!impact && wideOutage && this.catIndex.has('outage')) impact = { category: 'outage', wideOutage: true, w: 0 };
+    return { bonus, shown, impact: impact && !config ? { category: impact.category, wideOutage: impact.wideOutage } : null };
   }
 
   /**
@@ -250,7 +305,8 @@ export class Triage {
    */
   private ruleFade(head: 'category' | 'priority' = 'category'): number {
     const seen = this.learner?.[head].seen ?? 0;
-    return this.ruleEvidence / (this.ruleEvidence + seen);
+    const evidence = head === 'priority' ? this.priorityEvidence : this.ruleEvidence;
+    return evidence / (evidence + seen);
   }
 
   /**
@@ -275,9 +331,13 @@ export class Triage {
     if (category !== undefined) {
       const target = learner.categories.indexOf(category);
       const bonus = new Float64Array(learner.categories.length);
-      for (const h of hits) {
-        const i = h.rule.category === undefined ? -1 : learner.categories.indexOf(h.rule.category);
-        if (i >= 0 && h.rule.origin === 'builtin') bonus[i] = Math.max(bonus[i]!, h.rule.weight * this.ruleFade());
+      const own = this.categoryBonus(
+        hits.filter((h) => h.rule.origin === 'builtin'),
+        false,
+      ).bonus;
+      for (let i = 0; i < bonus.length; i++) {
+        const c = this.catIndex.get(learner.categories[i]!);
+        if (c !== undefined) bonus[i] = own[c]!;
       }
       until.category = (probs) => probs[target]! >= 0.5 && argmax(probs.map((q, i) => Math.log(Math.max(q, 1e-6)) + bonus[i]!)) === target;
     }

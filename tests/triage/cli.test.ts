@@ -113,7 +113,7 @@ describe('frontdesk eval', () => {
     const r = run('eval', '--json', file('eval.jsonl', lines));
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(Object.keys(out)).toEqual(['n', 'category', 'priority']);
+    expect(Object.keys(out)).toEqual(['n', 'category', 'priority', 'by_language']);
     expect(out.n).toBe(12);
     expect(out.priority).toBeNull();
     expect(Object.keys(out.category)).toEqual(['accuracy', 'macro_f1', 'per_class', 'confusion']);
@@ -152,6 +152,28 @@ describe('frontdesk eval', () => {
     expect(Object.keys(out.category.per_class).sort()).toEqual(['billing', 'bug']);
     // P3 is the only priority in the training file, so it is the only one predicted
     expect(out.priority.confusion).toEqual({ P2: { P2: 0, P3: 1 }, P3: { P2: 0, P3: 1 } });
+  });
+
+  it('reports per-language figures, and with --explain the signals behind each wrong answer', () => {
+    const multi = file('multi.jsonl', [
+      { text: 'we were charged twice', category: 'billing', priority: 'P2', lang: 'en' },
+      { text: 'Die Rechnung wurde doppelt abgebucht', category: 'billing', priority: 'P2' },
+      { text: 'Production is down for all our customers', category: 'billing', priority: 'P3' },
+    ]);
+    const r = run('eval', '--json', '--explain', multi);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.by_language).toEqual({
+      de: { n: 1, category_accuracy: 1, priority_accuracy: 1 },
+      en: { n: 2, category_accuracy: 0.5, priority_accuracy: 0.5 },
+    });
+    expect(out.misses).toHaveLength(1);
+    expect(out.misses[0]).toMatchObject({ line: 3, lang: 'en', gold: { category: 'billing', priority: 'P3' }, predicted: { category: 'outage', priority: 'P0' } });
+    expect(out.misses[0].signals.join('\n')).toMatch(/priority=P0: outage affecting many users \[rule:outage-wide\]/);
+    const text = run('eval', '--explain', multi);
+    expect(text.stdout).toMatch(/by language/);
+    expect(text.stdout).toMatch(/line 3 \[en\] expected billing\/P3, got outage\/P0/);
+    expect(run('eval', '--json', multi).stdout).not.toMatch(/misses/);
   });
 
   it('prints a readable report with the confusion matrix', () => {

@@ -1,6 +1,8 @@
 /** Scoring math for `frontdesk eval`, checked against hand-computed numbers. */
+
 import { describe, expect, it } from 'vitest';
 import { roundPart, scorePart, stratifiedFolds } from '../../src/triage/eval.js';
+import { guessLanguage } from '../../src/triage/language.js';
 
 describe('scorePart', () => {
   // gold a a a b b c / pred a a b b c c, worked out by hand:
@@ -70,5 +72,19 @@ describe('stratifiedFolds', () => {
       expect(labels.filter((l, i) => l === 'b' && f[i] === k)).toHaveLength(1);
     }
     expect(new Set(f).size).toBe(5);
+  });
+});
+
+describe('guessLanguage', () => {
+  it.each([
+    ['Wie kann ich mein Abo kündigen?', 'de'],
+    ['¿Cómo puedo cambiar mi contraseña?', 'es'],
+    ["Je n'arrive pas à me connecter depuis ce matin", 'fr'],
+    ['Não consigo entrar na minha conta', 'pt'],
+    ['ログインできません', 'ja'],
+    ['the app is down for all of our users', 'en'],
+    ['12345', 'und'],
+  ])('%j → %s', (text, lang) => {
+    expect(guessLanguage(text)).toBe(lang);
   });
 });

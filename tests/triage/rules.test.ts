@@ -1,7 +1,7 @@
 /** The rule layer: phrase matching (word-bounded, case-insensitive, /regex/) and config rules. */
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
-import { compileMatchers, compileRules, matchRules } from '../../src/triage/rules.js';
+import { compileMatchers, compileRules, matchRules, phraseHeads } from '../../src/triage/rules.js';
 
 describe('compileMatchers', () => {
   it('matches phrases case-insensitively on word boundaries, any whitespace between words', () => {
@@ -78,5 +78,18 @@ describe('config rules', () => {
   it('can turn the built-in rules off', () => {
     const rules = compileRules(parseConfig({ triage: { builtInRules: false } }));
     expect(rules).toEqual([]);
+  });
+});
+
+describe('phrase pre-filter', () => {
+  it('skips a phrase pattern only when none of its first words is in the text', () => {
+    expect(phraseHeads(['All users', "can't log in", '/regex/'])).toEqual(new Set(['all', 'can']));
+    expect(phraseHeads(['(beta) sdk'])).toBeNull();
+    const rules = compileRules(parseConfig({ triage: { rules: [{ id: 'beta', match: ['c++ (beta)', '(alpha) sdk'], category: 'bug' }] } }));
+    const ids = (text: string) => matchRules(rules, text).map((h) => h.rule.id);
+    expect(ids('the C++ (beta) sdk fails')).toContain('beta');
+    expect(ids('the (alpha) sdk fails')).toContain('beta');
+    expect(ids('ALL   Users are affected')).toContain('broad-impact');
+    expect(ids('nothing relevant here')).not.toContain('beta');
   });
 });
