@@ -30,6 +30,7 @@ import { type SlaClockName, type SlaClockState, slaState } from '../sla/policy.j
 import { AiRepo, type AiUsage } from '../store/ai-repo.js';
 import { CsatRepo } from '../store/csat-repo.js';
 import type { Db } from '../store/db.js';
+import { buildKnowledgeFigures, type KnowledgeFigures } from './knowledge-figures.js';
 import type { DigestPeriod } from './period.js';
 import { shorten } from '../util/text.js';
 
@@ -124,6 +125,8 @@ export interface DigestData {
   previousOutcomes: Outcomes;
   /** Targets the view compares against (config digest.targets). */
   targets: OutcomeTargets;
+  /** Known answers: deflection, helpfulness, documentation gaps (null when the feature did nothing). */
+  knowledge: KnowledgeFigures | null;
 }
 
 /** A share: `count` of `of`, and count/of (null when `of` is 0). */
@@ -449,6 +452,7 @@ export function buildDigest(db: Db, period: DigestPeriod, now: number, opts: Bui
     outcomes: computeOutcomes(db, from, to),
     previousOutcomes: computeOutcomes(db, prevFrom, prevTo),
     targets: opts.targets ?? DEFAULT_TARGETS,
+    knowledge: buildKnowledgeFigures(db, from, to),
   };
 }
 

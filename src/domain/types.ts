@@ -152,6 +152,10 @@ export const EVENT_TYPES = [
   'reply_sent',
   'reply_discarded',
   'plan_created',
+  'answer_offered',
+  'answer_feedback',
+  'answer_sent',
+  'answer_saved',
   /** What the team learned, written by the resolving agent (internal). */
   'resolution_note',
   /** The customer was asked to rate the resolution. */
