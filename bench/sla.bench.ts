@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { createCore } from '../src/app.js';
 import { parseConfig } from '../src/config/load-config.js';
 import { PRIORITIES, type Priority } from '../src/domain/types.js';
-import { buildDigest } from '../src/digest/build-digest.js';
+import { buildDigest, computeOutcomes } from '../src/digest/build-digest.js';
 import { digestPeriod, localDate } from '../src/digest/period.js';
 import { installSlaAndDigest } from '../src/escalation/install.js';
 import { createLogger } from '../src/logger.js';
@@ -109,6 +109,25 @@ export async function runSlaBench(): Promise<Record<string, number | string>> {
       }
     })();
     const insertMs = performance.now() - t0;
+    // Timelines and CSAT answers for the last 15 days of resolutions, for the digest's customer
+    // outcomes (FCR, reopen rate, CSAT): a resolution event and one or two agent replies each,
+    // 8% reopened afterwards, 35% rated.
+    const ev = db.prepare('INSERT INTO ticket_events (ticket_id, type, actor, at, data) VALUES (?, ?, ?, ?, ?)');
+    const survey = db.prepare('INSERT INTO csat_surveys (ticket_id, requester_id, asked_at, rating, answered_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)');
+    let timelines = 0;
+    db.transaction(() => {
+      const recent = db.prepare<[number], { id: number; requester_id: string; first_response_at: number; resolved_at: number }>(
+        'SELECT id, requester_id, first_response_at, resolved_at FROM tickets WHERE resolved_at >= ?',
+      );
+      for (const t of recent.all(NOW - 15 * DAY)) {
+        timelines++;
+        ev.run(t.id, 'replied', AGENTS[t.id % AGENTS.length]!, t.first_response_at, '{"role":"agent"}');
+        if (rand() < 0.25) ev.run(t.id, 'replied', AGENTS[t.id % AGENTS.length]!, t.first_response_at + MIN, '{"role":"agent"}');
+        ev.run(t.id, 'status_changed', AGENTS[t.id % AGENTS.length]!, t.resolved_at, '{"from":"in_progress","to":"resolved"}');
+        if (rand() < 0.08) ev.run(t.id, 'reopened', t.requester_id, t.resolved_at + H, '{"from":"resolved"}');
+        if (rand() < 0.35) survey.run(t.id, t.requester_id, t.resolved_at, 1 + Math.floor(rand() * 5), t.resolved_at + H, t.resolved_at + H);
+      }
+    })();
     db.exec('ANALYZE');
 
     const clock = new ManualClock(NOW);
@@ -166,6 +185,13 @@ export async function runSlaBench(): Promise<Record<string, number | string>> {
       dailyCpu.push(d.cpu);
       weeklyMs.push((await timed(() => buildDigest(db, weekly, NOW))).wall);
     }
+    const outcomeMs: number[] = [];
+    const outcomeCpu: number[] = [];
+    for (let r = 0; r < 5; r++) {
+      const o = await timed(() => computeOutcomes(db, weekly.from, weekly.to));
+      outcomeMs.push(o.wall);
+      outcomeCpu.push(o.cpu);
+    }
     const size = statSync(path).size;
     await core.close();
     return {
@@ -185,6 +211,10 @@ export async function runSlaBench(): Promise<Record<string, number | string>> {
       '  daily digest, CPU time — median of 5 (ms)': Math.round(median(dailyCpu)),
       'weekly summary over 1M tickets — median of 5 (ms)': Math.round(median(weeklyMs)),
       '  daily digest: new / resolved / open / breaches / at risk': `${sample.new.count} / ${sample.resolved.count} / ${sample.open.count} / ${sample.breaches.length} / ${sample.atRiskCount}`,
+      '  resolutions with a timeline (last 15 days)': timelines,
+      '  daily digest: CSAT / FCR / reopen (this period, count/of)': `${sample.outcomes.csat.count}/${sample.outcomes.csat.of} / ${sample.outcomes.fcr.count}/${sample.outcomes.fcr.of} / ${sample.outcomes.reopen.count}/${sample.outcomes.reopen.of}`,
+      'customer outcomes alone (CSAT, FCR, reopen), weekly — median of 5 (ms)': Number(median(outcomeMs).toFixed(1)),
+      '  customer outcomes, weekly, CPU time — median of 5 (ms)': Number(median(outcomeCpu).toFixed(1)),
       'machine load average (1 min) at the end': loadavg()[0]!.toFixed(1),
     };
   } finally {

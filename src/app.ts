@@ -20,6 +20,7 @@ import { Directory } from './routing/directory.js';
 import { Router } from './routing/routing.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import type { Db } from './store/db.js';
+import { installCsat } from './tickets/csat.js';
 import { TicketService } from './tickets/ticket-service.js';
 import { createTriage } from './triage/triage.js';
 import type { Triage } from './triage/triage.js';
@@ -77,6 +78,7 @@ export function createCore(opts: CoreOptions): Core {
   registerTicketCommands(commands, tickets);
   const interactions = new Interactions(tickets);
   registerTicketInteractions(interactions, tickets);
+  installCsat(tickets, interactions);
   const scheduler = new Scheduler(logger);
   const closers: (() => void | Promise<void>)[] = [];
   let server: Server | null = null;

@@ -10,13 +10,16 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Core } from '../../src/app.js';
-import { queueView, runCommand } from '../../src/commands/ticket-commands.js';
+import { homeFor } from '../../src/commands/home.js';
+import { customerHomeView } from '../../src/views/customer-home-view.js';
+import { runCommand } from '../../src/commands/ticket-commands.js';
 import { ticketsForQuery } from '../../src/commands/ticket-query.js';
 import { DEMO_PEOPLE, DEFAULT_PERSON } from '../../src/demo/people.js';
 import { CLOCK_AHEAD_SETTING, applyPlaygroundDefaults, describeSupportChannels, playgroundAheadMs } from '../../src/demo/playground-defaults.js';
 import { dmChannelId, type LocalChannel, type LocalForm, PlaygroundStore } from '../../src/demo/playground-store.js';
 import { FrontdeskError, InputInvalidError, NotPermittedError } from '../../src/domain/errors.js';
 import { installSlaAndDigest } from '../../src/escalation/install.js';
+import { installKnowledge } from '../../src/knowledge/install.js';
 import { isTriageChannel } from '../../src/audience/placement.js';
 import { handleMessage, handleReaction } from '../../src/inbound/inbound.js';
 import type { MessageView } from '../../src/views/message-view.js';
@@ -37,6 +40,8 @@ export interface PlaygroundOptions {
   tickMs?: number;
   /** Add a private #triage channel when the config names none (default true; false = inline mode). */
   triage?: boolean;
+  /** Use the sample known answers (examples/knowledge) when the config names no folders (default true). */
+  knowledge?: boolean;
 }
 
 export interface Playground {
@@ -79,7 +84,10 @@ export function mountPlayground(core: Core, opts: PlaygroundOptions = {}): Playg
   installSlaAndDigest(core);
   const store = new PlaygroundStore(core.db);
   // Demo people, and #leads for the digest when the config names no digest channel.
-  applyPlaygroundDefaults(core, store, { triage: opts.triage });
+  applyPlaygroundDefaults(core, store, { triage: opts.triage, knowledge: opts.knowledge });
+  // Known answers (after the SLA hooks: a triage-time escalation means no offer). Re-read, since
+  // the defaults may just have added the sample folder.
+  installKnowledge(core).resync();
   const port = new LocalChatPort({ store, clock: core.clock, faults: opts.faults });
   core.registerPort(port);
 
@@ -296,6 +304,8 @@ export function mountPlayground(core: Core, opts: PlaygroundOptions = {}): Playg
       trigger,
     });
     if (result.form) await port.openForm({ trigger, userId: me, form: result.form });
+    // The clicked bot message is replaced in place (e.g. a suggested reply once sent).
+    if (result.replace && msg?.isBot) await port.update({ channelId: msg.channelId, messageId: msg.id, view: result.replace });
     // Answers to buttons in a channel are ephemerals there; answers to buttons in the queue
     // view (no channel, like Slack's App Home) come back to the page as a notice.
     if (result.ephemeral && msg && msg.kind !== 'dm') {
@@ -336,10 +346,18 @@ export function mountPlayground(core: Core, opts: PlaygroundOptions = {}): Playg
 
   // The tickets behind a digest number (its links read "#tickets?status=open&priority=P2").
   api.get('/tickets', (req, res) => {
-    who(req);
+    const me = who(req);
     const query = new URLSearchParams(req.url.split('?')[1] ?? '');
     query.delete('as');
     const { title, tickets } = ticketsForQuery(core.tickets, query.toString());
+    // Roles: a customer sees only their own requests, without internal detail.
+    if (!core.directory.isAgent(me)) {
+      const own = tickets.filter((t) => t.requesterId === me);
+      const open = own.filter((t) => t.status !== 'resolved' && t.status !== 'closed');
+      const view = customerHomeView(open, own.filter((t) => !open.includes(t)), core.config.timezone);
+      res.json({ title: 'Your requests', count: own.length, keys: own.map((t) => t.key), html: renderMessageView(view, ctx) });
+      return;
+    }
     res.json({ title, count: tickets.length, keys: tickets.map((t) => t.key), html: renderMessageView(ticketListView(title, tickets, core.clock.now()), ctx) });
   });
 
@@ -354,7 +372,7 @@ export function mountPlayground(core: Core, opts: PlaygroundOptions = {}): Playg
 
   api.get('/queue', (req, res) => {
     const me = who(req);
-    res.json({ html: renderMessageView(queueView(core.tickets, me), ctx) });
+    res.json({ html: renderMessageView(homeFor(core.tickets, me), ctx) });
   });
 
   api.get('/clock', (_req, res) => {

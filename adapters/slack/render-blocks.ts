@@ -238,6 +238,11 @@ export function renderEphemeralResponse(view: MessageView): { response_type: 'ep
   return { response_type: 'ephemeral', replace_original: false, ...renderMessage(view) };
 }
 
+/** Replace the message a button was on (ephemeral or not) through `respond()` (response_url). */
+export function renderReplaceResponse(view: MessageView): { replace_original: true; text: string; blocks: SlackBlock[] } {
+  return { replace_original: true, ...renderMessage(view) };
+}
+
 /** The App Home tab. */
 export function renderHome(view: MessageView): types.HomeView {
   return { type: 'home', blocks: renderBlocks(view.blocks, LIMITS.surfaceBlocks) };

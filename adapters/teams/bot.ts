@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import type { Core } from '../../src/app.js';
 import { type CommandReply, tokenizeCommand } from '../../src/commands/command-registry.js';
 import { createTicketForm, type InteractionContext, type InteractionResult } from '../../src/commands/interactions.js';
+import { customerHome } from '../../src/commands/home.js';
 import { queueView, runCommand } from '../../src/commands/ticket-commands.js';
 import { handleMessage, type InboundMessage } from '../../src/inbound/inbound.js';
 import type { OutboxPayload } from '../../src/outbox/outbox.js';
@@ -233,14 +234,12 @@ export class TeamsBot {
       const v = queueView(this.core.tickets, userId);
       return { ...v, blocks: [...v.blocks, { type: 'context', elements: ['Type a command here (e.g. `list breaching`, `show T-1042`) or `help` for all of them.'] }] };
     }
-    const mine = this.core.tickets.repo.list({ open: true }).filter((t) => t.requesterId === userId);
+    // Only their own requests, no agent actions (src/commands/home.ts).
+    const v = customerHome(this.core.tickets, userId);
     return {
+      ...v,
       text: 'Your support requests',
-      blocks: [
-        { type: 'header', text: 'frontdesk · your requests' },
-        { type: 'text', text: mine.length ? mine.slice(0, 20).map((t) => `• **${t.key}** ${t.status.replace(/_/g, ' ')} — ${t.title.replace(/([*_`[\]<>\\])/g, '\\$1')}`).join('\n') : 'You have no open requests.' },
-        { type: 'context', elements: ['Post a request in your support channel, or type `new <what you need>` here. `help` lists what I can do.'] },
-      ],
+      blocks: [...v.blocks, { type: 'context', elements: ['Post a request in your support channel, or type `new <what you need>` here. `help` lists what I can do.'] }],
     };
   }
 
@@ -344,7 +343,10 @@ export class TeamsBot {
       inline = notice('I sent you the details in our 1:1 chat.');
     }
     const messageId = a.replyToId;
-    const base = messageId ? this.baseView(where, messageId) : null;
+    // The core may replace the clicked message (e.g. a suggested reply once sent): remember it so a refresh shows it too.
+    const stored = result.replace && messageId ? this.store.message(messageId) : null;
+    if (stored && result.replace) this.store.saveMessage(messageId!, { ...stored, view: result.replace });
+    const base = result.replace ?? (messageId ? this.baseView(where, messageId) : null);
     if (base) return { statusCode: 200, type: CARD_CONTENT_TYPE, value: renderCard(base, resolve, inline ? { notice: inline } : {}) };
     const wasForm = messageId ? this.store.message(messageId)?.form : false;
     if (wasForm) {

@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DateTime } from 'luxon';
 import type { Core } from '../app.js';
-import { splitValue } from '../commands/interactions.js';
+import { type InteractionResult, splitValue } from '../commands/interactions.js';
 import type { FrontdeskConfig } from '../config/schema.js';
 import { FrontdeskError, InputInvalidError } from '../domain/errors.js';
 import type { Signal, Ticket, TicketEventType } from '../domain/types.js';
@@ -22,6 +22,7 @@ import type { TicketPatch } from '../store/ticket-repo.js';
 import { isOpen } from '../tickets/lifecycle.js';
 import { ACTIONS, FORMS } from '../views/action-ids.js';
 import {
+  decidedDraftView,
   draftAlreadyDecided,
   draftingNotice,
   draftNotFound,
@@ -198,7 +199,11 @@ export function installAi(core: Core, opts: InstallAiOptions = {}): AiFeatures {
     const events = tickets.repo.events(s.id);
     const resolvedAt = events.filter((e) => e.type === 'status_changed' && e.data.to === 'resolved').pop();
     if (!resolvedAt) return null;
-    const note = events.find((e) => e.type === 'note' && e.at === resolvedAt.at && e.actor === resolvedAt.actor);
+    // The resolution note for that resolution (the form, or `/ticket resolve ID note`); older
+    // tickets: a note written together with the resolution.
+    const note =
+      events.filter((e) => e.type === 'resolution_note' && e.at >= resolvedAt.at).pop() ??
+      events.find((e) => e.type === 'note' && e.at === resolvedAt.at && e.actor === resolvedAt.actor);
     if (typeof note?.data.text !== 'string' || !note.data.text.trim()) return null;
     const people = [s.requesterId, s.ownerId, resolvedAt.actor, ...tickets.repo.messages(s.id).map((m) => m.authorId)].filter((id): id is string => Boolean(id));
     const names = [s.requesterName, ...people, ...people.map((id) => directory.nameOf(id))];
@@ -370,44 +375,66 @@ export function installAi(core: Core, opts: InstallAiOptions = {}): AiFeatures {
     return { t, d };
   }
 
+  /** The draft's copy after its decision (no buttons; who and when). */
+  function decidedCopy(t: Ticket, d: StoredDraft): MessageView {
+    return decidedDraftView(t, d, config.timezone, (id) => directory.nameOf(id));
+  }
+
+  /** A click on a copy of a draft that was decided meanwhile: say so privately and update that copy. */
+  function alreadyDecided(t: Ticket, d: StoredDraft): InteractionResult {
+    const cur = repo.getDraft(d.id) ?? d;
+    return { ephemeral: draftAlreadyDecided(t, cur, config.timezone, (id) => directory.nameOf(id)), replace: decidedCopy(t, cur) };
+  }
+
   /** Post the approved text in the thread as the bot, mark the first response, record who approved it. */
-  function send(t: Ticket, d: StoredDraft, text: string, userId: string): MessageView {
+  function send(t: Ticket, d: StoredDraft, text: string, userId: string): InteractionResult {
     const clean = text.trim();
     if (!clean) throw new InputInvalidError(emptyReplyError());
     const edited = clean !== d.text.trim();
+    let decided = true;
     db.transaction(() => {
-      if (!repo.decideDraft(d.id, 'sent', userId, clock.now())) throw new InputInvalidError(draftAlreadyDecided(t, repo.getDraft(d.id) ?? d));
+      if (!repo.decideDraft(d.id, 'sent', userId, clock.now())) {
+        decided = false;
+        return;
+      }
       // Posted in the customer's thread in the approving agent's name; counts as their response.
       tickets.replyToCustomer(t.id, userId, clean, 'suggested_reply', `draft-sent:${d.id}`, [
         { type: 'reply_sent', data: { draftId: d.id, path: d.path, edited, approvedBy: userId, text: clean } },
       ]);
     })();
-    return replySentNotice(t, edited);
+    if (!decided) return alreadyDecided(t, d);
+    return { ephemeral: replySentNotice(t, edited), replace: decidedCopy(t, repo.getDraft(d.id) ?? d) };
   }
 
   interactions.onAction(ACTIONS.draftSend, (value, ctx) => {
     const { t, d } = draftFromValue(value);
-    return { ephemeral: send(t, d, d.text, ctx.userId) };
+    return send(t, d, d.text, ctx.userId);
   });
 
   interactions.onAction(ACTIONS.draftEdit, (value) => {
     const { t, d } = draftFromValue(value);
-    if (d.status !== 'pending') throw new InputInvalidError(draftAlreadyDecided(t, d));
+    if (d.status !== 'pending') return alreadyDecided(t, d);
     return { form: editDraftForm(t, d) };
   });
 
   interactions.onForm(FORMS.editDraft, (state, values, ctx) => {
     const { t, d } = draftFromValue(state);
-    return { ephemeral: send(t, d, values.text ?? '', ctx.userId) };
+    // A form has no draft copy to replace: only the answer goes back.
+    return { ephemeral: send(t, d, values.text ?? '', ctx.userId).ephemeral };
   });
 
   interactions.onAction(ACTIONS.draftDiscard, (value, ctx) => {
     const { t, d } = draftFromValue(value);
+    let decided = true;
     db.transaction(() => {
-      if (!repo.decideDraft(d.id, 'discarded', ctx.userId, clock.now())) throw new InputInvalidError(draftAlreadyDecided(t, repo.getDraft(d.id) ?? d));
+      if (!repo.decideDraft(d.id, 'discarded', ctx.userId, clock.now())) {
+        decided = false;
+        return;
+      }
       tickets.change(t.id, ctx.userId, () => ({ patch: {}, events: [{ type: 'reply_discarded', data: { draftId: d.id, path: d.path } }] }));
     })();
-    return { ephemeral: replyDiscardedNotice(t) };
+    if (!decided) return alreadyDecided(t, d);
+    return { ephemeral: replyDiscardedNotice(t), replace: decidedCopy(t, repo.getDraft(d.id) ?? d) };
   });
 
   /** Draft anew and show the result to the clicker (privately through the outbox if it takes long). */

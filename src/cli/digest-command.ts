@@ -39,7 +39,7 @@ export function registerDigestCommand(program: Command, ctx: CliContext): void {
       const zone = digestZone(config, channel === undefined ? undefined : parseDigestChannel(channel).channelId);
       const now = ctx.clock.now();
       const period = digestPeriod(o.weekly ? 'weekly' : 'daily', o.date ?? localDate(now, zone), zone, config.digest.weekdays);
-      const data = buildDigest(ctx.getDb(), period, now);
+      const data = buildDigest(ctx.getDb(), period, now, { targets: config.digest.targets });
       if (o.json) {
         ctx.out(
           JSON.stringify(

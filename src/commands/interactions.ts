@@ -5,10 +5,12 @@
  */
 import { FrontdeskError, InputInvalidError } from '../domain/errors.js';
 import { PRIORITIES, type Platform, type Priority } from '../domain/types.js';
+import { isOthersTicket, recordResolutionNote, resolveAndAskForNote } from '../tickets/csat.js';
 import type { TicketService } from '../tickets/ticket-service.js';
 import { ACTIONS, FORMS } from '../views/action-ids.js';
-import type { FormView, MessageView } from '../views/message-view.js';
+import { confirmOthersTicketView } from '../views/csat-view.js';
 import { replyToCustomerForm } from '../views/customer-views.js';
+import { type FormView, type MessageView, mention } from '../views/message-view.js';
 import { errorView, notice } from '../views/ticket-views.js';
 import { nextTier } from './ticket-commands.js';
 
@@ -28,6 +30,11 @@ export interface InteractionResult {
   ephemeral?: MessageView;
   /** A form to open. */
   form?: FormView;
+  /**
+   * Replaces the message the button was on, for the person who clicked (e.g. a suggested reply
+   * that was sent loses its buttons). Adapters that cannot change that message ignore it.
+   */
+  replace?: MessageView;
 }
 
 export type ActionHandler = (value: string, ctx: InteractionContext) => InteractionResult | Promise<InteractionResult>;
@@ -92,16 +99,32 @@ export function splitValue(value: string): [string, string] {
 /** Register the ticket card's buttons and selects and the create-ticket form. */
 export function registerTicketInteractions(ix: Interactions, svc: TicketService): void {
   ix.onAction(ACTIONS.assignMe, (key, ctx) => {
+    const t = svc.require(key);
+    if (isOthersTicket(t, ctx.userId)) return { ephemeral: confirmOthersTicketView(t, 'reassign', ACTIONS.reassignConfirmed, `${t.key}|${ctx.userId}`, ctx.userId) };
     svc.assign(key, ctx.userId, ctx.userId);
     return {};
+  });
+  ix.onAction(ACTIONS.reassignConfirmed, (value, ctx) => {
+    const [key, to] = splitValue(value);
+    const t = svc.assign(key, to, ctx.userId);
+    return { ephemeral: notice(`${t.key} is assigned to ${mention(to)}.`) };
   });
   ix.onAction(ACTIONS.acknowledge, (key, ctx) => {
     svc.acknowledge(key, ctx.userId);
     return {};
   });
+  // Resolving asks for a resolution note; someone else's ticket asks for confirmation first.
   ix.onAction(ACTIONS.resolve, (key, ctx) => {
-    svc.resolve(key, ctx.userId);
-    return {};
+    const t = svc.require(key);
+    if (isOthersTicket(t, ctx.userId)) return { ephemeral: confirmOthersTicketView(t, 'resolve', ACTIONS.resolveConfirmed, `${t.key}|`) };
+    return resolveAndAskForNote(svc, t.key, ctx.userId, ctx);
+  });
+  ix.onAction(ACTIONS.resolveConfirmed, (value, ctx) => {
+    const [key, note] = splitValue(value);
+    if (!note) return resolveAndAskForNote(svc, key, ctx.userId, ctx);
+    const t = svc.resolve(key, ctx.userId);
+    recordResolutionNote(svc, t.key, note, ctx.userId);
+    return { ephemeral: notice(`${t.key} is resolved; the resolution note is on its timeline.`) };
   });
   ix.onAction(ACTIONS.reopen, (key, ctx) => {
     svc.reopen(key, ctx.userId);

@@ -7,11 +7,16 @@ import { FrontdeskError, InputInvalidError } from '../domain/errors.js';
 import { PRIORITIES, type Priority, STATUSES, type Ticket, type TicketStatus } from '../domain/types.js';
 import { resolveTarget } from '../routing/escalation.js';
 import { slaState } from '../sla/policy.js';
+import { isOthersTicket, recordResolutionNote } from '../tickets/csat.js';
 import type { TicketService } from '../tickets/ticket-service.js';
+import { ACTIONS } from '../views/action-ids.js';
+import { confirmOthersTicketView, resolutionNoteForm } from '../views/csat-view.js';
+import { customerTicketView } from '../views/customer-home-view.js';
 import type { Block, MessageView } from '../views/message-view.js';
 import { mention, plain } from '../views/message-view.js';
 import { errorView, notice, slaView, ticketDetailView, ticketLine, ticketListView, ticketRowActions } from '../views/ticket-views.js';
 import { type CommandContext, type CommandReply, type CommandRegistry, tokenizeCommand } from './command-registry.js';
+import { customerHome } from './home.js';
 import { resolvePerson } from './resolve-person.js';
 
 const eph = (view: MessageView): CommandReply => ({ view, visibility: 'ephemeral' });
@@ -104,7 +109,11 @@ export function registerTicketCommands(reg: CommandRegistry, svc: TicketService)
     agentOnly: false,
     run: ([id], ctx) => {
       const t = needTicket(svc, id);
-      if (!svc.directory.isAgent(ctx.userId) && t.requesterId !== ctx.userId) throw new FrontdeskError('frontdesk_not_permitted', `${t.key} is someone else's ticket; only agents can see it.`);
+      if (!svc.directory.isAgent(ctx.userId)) {
+        if (t.requesterId !== ctx.userId) throw new FrontdeskError('frontdesk_not_permitted', `${t.key} is someone else's ticket; only agents can see it.`);
+        // The requester sees their request and its status, not the internal timeline.
+        return eph(customerTicketView(t, tz));
+      }
       return eph(ticketDetailView(t, svc.repo.events(t.id), svc.clock.now(), tz));
     },
   });
@@ -116,8 +125,8 @@ export function registerTicketCommands(reg: CommandRegistry, svc: TicketService)
     run: ([which = 'open'], ctx) => {
       if (!['mine', 'open', 'breaching', 'unassigned'].includes(which)) throw new UsageError(`"${which}" is not a list. Choose mine, open, breaching or unassigned.`);
       if (!svc.directory.isAgent(ctx.userId)) {
-        const own = svc.repo.list({ open: true }).filter((t) => t.requesterId === ctx.userId);
-        return eph(ticketListView('Your open requests', own, svc.clock.now()));
+        // Only their own requests, in customer words, no agent actions.
+        return eph(customerHome(svc, ctx.userId));
       }
       const { title, tickets } = listTickets(svc, which, ctx.userId);
       return eph(ticketListView(title, tickets, svc.clock.now()));
@@ -133,6 +142,8 @@ export function registerTicketCommands(reg: CommandRegistry, svc: TicketService)
       if (who.length === 0) throw new UsageError('Who should own it? Mention them, e.g. `assign T-1042 @dana`.');
       // "@Sam", "@Sam Okafor", "me", or a platform mention; nobody the directory does not know.
       const user = resolvePerson(svc.directory, who.join(' '), ctx.userId);
+      // Someone else's ticket: confirm first.
+      if (isOthersTicket(t, ctx.userId) && user !== t.ownerId) return eph(confirmOthersTicketView(t, 'reassign', ACTIONS.reassignConfirmed, `${t.key}|${user}`, user));
       svc.assign(t.key, user, ctx.userId);
       return eph(notice(`${t.key} is assigned to ${mention(user)}.`));
     },
@@ -182,8 +193,16 @@ export function registerTicketCommands(reg: CommandRegistry, svc: TicketService)
     agentOnly: true,
     run: ([id, ...note], ctx) => {
       const t = needTicket(svc, id);
-      svc.resolve(t.key, ctx.userId, note.join(' ') || undefined);
-      return eph(notice(`${t.key} is resolved.`));
+      const text = note.join(' ');
+      // Someone else's ticket: confirm first (the note rides along in the button's value).
+      if (isOthersTicket(t, ctx.userId)) return eph(confirmOthersTicketView(t, 'resolve', ACTIONS.resolveConfirmed, `${t.key}|${text.slice(0, 1000)}`));
+      svc.resolve(t.key, ctx.userId);
+      // The note is what the team learned: internal, on the timeline. Without one, the form asks.
+      if (text) {
+        recordResolutionNote(svc, t.key, text, ctx.userId);
+        return eph(notice(`${t.key} is resolved; the resolution note is on its timeline.`));
+      }
+      return { ...eph(notice(`${t.key} is resolved.`)), form: resolutionNoteForm(svc.require(t.key)) };
     },
   });
   reg.register({

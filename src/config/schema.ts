@@ -221,6 +221,13 @@ export const configSchema = z
         time: timeOfDay.default('09:00'),
         weekdays: z.array(weekdaySchema).default([1, 2, 3, 4, 5]),
         weeklyDay: weekdaySchema.default(1).describe('weekday of the weekly summary'),
+        targets: z
+          .object({
+            csat: z.number().min(0).max(1).default(0.9).describe('target share of satisfied ratings (4–5 of 5); the digest marks it'),
+            fcr: z.number().min(0).max(1).default(0.8).describe('target first-contact resolution rate; the digest marks it'),
+          })
+          .strict()
+          .prefault({} as never),
       })
       .strict()
       .prefault({} as never),
@@ -228,6 +235,13 @@ export const configSchema = z
       .object({
         slaSweep: z.string().default('* * * * *').describe('cron expression (6 fields allowed, with seconds)'),
         outboxPollMs: z.number().int().positive().default(1000),
+      })
+      .strict()
+      .prefault({} as never),
+    csat: z
+      .object({
+        enabled: z.boolean().default(true).describe('ask the requester to rate the resolution (1–5, with a "still broken" button)'),
+        changeWindowHours: z.number().positive().default(24).describe('how long after the first answer the requester may change it'),
       })
       .strict()
       .prefault({} as never),
@@ -271,6 +285,14 @@ export const configSchema = z
           .default([])
           .describe('folders of Markdown answers (one per file or per "##" section; front matter id, title, category, tags), relative to the working directory'),
         refresh: z.string().default('*/5 * * * *').describe('cron expression: how often the folders are checked for changed files (also checked at start)'),
+        offer: z
+          .boolean()
+          .default(true)
+          .describe("answer a new request in the customer's thread when a known answer matches confidently, before agents are paged (never P0/P1 or security)"),
+        offerTimeout: durationSchema
+          .prefault('30m' as never)
+          .describe('how long an offered answer waits for "That solved it" / "I still need help"; then the normal flow goes on'),
+        suggestions: z.number().int().min(0).max(5).default(3).describe('known answers listed on the internal card, each with "Send answer" (0 = none)'),
         match: z
           .object({
             threshold: z.number().min(0).max(1).default(0.65).describe('score (0..1) from which a known answer is offered'),

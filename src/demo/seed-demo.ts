@@ -25,7 +25,9 @@ import { handleMessage, handleReaction, ticketForMessage } from '../inbound/inbo
 import type { ChatPort } from '../ports/chat-port.js';
 import type { ManualClock } from '../ports/clock.js';
 import { parseDuration } from '../util/duration.js';
+import { ACTIONS } from '../views/action-ids.js';
 import { digestView } from '../views/digest-view.js';
+import type { MessageView } from '../views/message-view.js';
 import { demoPerson } from './people.js';
 import { PLAYGROUND_DIGEST_CHANNEL } from './playground-defaults.js';
 import type { PlaygroundStore } from './playground-store.js';
@@ -131,6 +133,14 @@ export async function seedDemo(deps: SeedDeps, steps: DemoStep[], opts: { now: n
   const result: SeedResult = { messages: 0, ticketsOpened: 0, leftAlone: 0, resolved: 0, breaches: 0, digest: null, from, to: opts.now };
   const breachesBefore = countEvents(core, 'sla_breached');
   let nextSweep = from + every;
+  // Resolving or reassigning a colleague's ticket asks first; the demo's agent confirms.
+  const confirmIfAsked = async (view: MessageView | undefined, who: string) => {
+    for (const b of view?.blocks ?? [])
+      if (b.type === 'actions')
+        for (const e of b.elements)
+          if (e.type === 'button' && (e.actionId === ACTIONS.resolveConfirmed || e.actionId === ACTIONS.reassignConfirmed))
+            await core.interactions.action(e.actionId, e.value, { platform: 'local', userId: who });
+  };
 
   const advanceTo = async (at: number) => {
     while (nextSweep <= at) {
@@ -185,6 +195,8 @@ export async function seedDemo(deps: SeedDeps, steps: DemoStep[], opts: { now: n
         loadMessage: async () => ({ text: msg.text, userId: msg.authorId, threadId: msg.threadId }),
       });
       if (out.kind === 'ticket') result.ticketsOpened += 1;
+      // ✅ on a colleague's ticket asks first: the demo's agent confirms.
+      if (out.kind === 'confirm_asked') await core.interactions.action(ACTIONS.resolveConfirmed, `${out.ticket.key}|`, { platform: 'local', userId: who, channelId: target.channelId });
     } else if (step.click !== undefined) {
       const t = ticketOf(step, step.on!);
       const res = await core.interactions.action(step.click, t.key, {
@@ -196,12 +208,14 @@ export async function seedDemo(deps: SeedDeps, steps: DemoStep[], opts: { now: n
       });
       if (res.ephemeral?.blocks[0]?.type === 'text' && res.ephemeral.blocks[0].text.startsWith(':warning:'))
         throw new InputInvalidError(`demo line ${step.line}: ${res.ephemeral.text}`);
+      await confirmIfAsked(res.ephemeral, who);
     } else if (step.command !== undefined) {
       const text = step.command.replace(/\{([^}]+)\}/g, (_m, id: string) => ticketOf(step, id).key);
       const reply = await runCommand(core.commands, svc, text, { platform: 'local', userId: who, channelId: step.channel ?? 'support' });
       // Ephemeral answers are not kept (Slack does not keep them either); a failed command is a broken demo file.
       const first = reply.view.blocks[0];
       if (first?.type === 'text' && first.text.startsWith(':warning:')) throw new InputInvalidError(`demo line ${step.line}: /ticket ${text}: ${reply.view.text}`);
+      await confirmIfAsked(reply.view, who);
     }
     await drainAll(core);
   }

@@ -12,12 +12,25 @@
  *   their target in the period and were still running at its end, the share that met the target.
  *   Breaches are the ones that did not.
  * - medians: calendar time from creation to first response / resolution, for those in the period.
+ * - customer outcomes (see computeOutcomes), each also for the comparison period:
+ *   - CSAT: of the ratings first given in the period (their current value), the share that is 4 or
+ *     5 out of 5; `responses` counts those ratings.
+ *   - resolutions: tickets with a resolution in the period (status → resolved, or → closed from
+ *     an open status), each ticket once, at its first resolution in the period.
+ *   - first-contact resolution (FCR): of those, the share resolved with exactly one agent reply
+ *     (a `replied` event by an agent: in the customer's thread, Reply to customer, or a sent
+ *     suggested reply) before that resolution, and
+ *     never reopened (no reopen before or since). A ticket resolved without any agent reply is
+ *     not a first-contact resolution.
+ *   - reopen rate: of those, the share reopened after that resolution (as of now).
  */
 import { PRIORITIES, type Priority, type SlaSnapshot, type TicketStatus } from '../domain/types.js';
 import { clusterTexts } from '../escalation/similarity.js';
 import { type SlaClockName, type SlaClockState, slaState } from '../sla/policy.js';
 import { AiRepo, type AiUsage } from '../store/ai-repo.js';
+import { CsatRepo } from '../store/csat-repo.js';
 import type { Db } from '../store/db.js';
+import { buildKnowledgeFigures, type KnowledgeFigures } from './knowledge-figures.js';
 import type { DigestPeriod } from './period.js';
 import { shorten } from '../util/text.js';
 
@@ -107,6 +120,75 @@ export interface DigestData {
   atRisk: AtRiskItem[];
   atRiskCount: number;
   ai: AiUsage | null;
+  /** CSAT, first-contact resolution and reopen rate for the period and the one before. */
+  outcomes: Outcomes;
+  previousOutcomes: Outcomes;
+  /** Targets the view compares against (config digest.targets). */
+  targets: OutcomeTargets;
+  /** Known answers: deflection, helpfulness, documentation gaps (null when the feature did nothing). */
+  knowledge: KnowledgeFigures | null;
+}
+
+/** A share: `count` of `of`, and count/of (null when `of` is 0). */
+export interface Share {
+  count: number;
+  of: number;
+  rate: number | null;
+}
+
+export interface Outcomes {
+  /** Ratings of 4–5 among the ratings first given in the period. */
+  csat: Share;
+  /** Resolved with exactly one agent reply and never reopened, among the period's resolutions. */
+  fcr: Share;
+  /** Reopened after their resolution, among the period's resolutions. */
+  reopen: Share;
+}
+
+export interface OutcomeTargets {
+  /** Target CSAT share (default 0.9). */
+  csat: number;
+  /** Target first-contact resolution share (default 0.8). */
+  fcr: number;
+}
+
+export const DEFAULT_TARGETS: OutcomeTargets = { csat: 0.9, fcr: 0.8 };
+
+function share(count: number, of: number): Share {
+  return { count, of, rate: of > 0 ? count / of : null };
+}
+
+/**
+ * Customer outcomes for [from, to): CSAT from csat_surveys, FCR and reopen rate from the
+ * timeline (definitions in the file header). Period-sized work: the resolutions come from the
+ * (type, at) index on ticket_events, the replies and reopens per ticket from (ticket_id, id).
+ */
+export function computeOutcomes(db: Db, from: number, to: number): Outcomes {
+  const csat = new CsatRepo(db).counts(from, to);
+  const row = db
+    .prepare(
+      `WITH res AS (
+         SELECT e.ticket_id AS id, MIN(e.at) AS at
+           FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id
+          WHERE e.type = 'status_changed' AND e.at >= @from AND e.at < @to AND t.deleted = 0
+            AND (e.data ->> '$.to' = 'resolved' OR (e.data ->> '$.to' = 'closed' AND e.data ->> '$.from' <> 'resolved'))
+          GROUP BY e.ticket_id
+       ), scored AS (
+         -- One pass over each resolved ticket's timeline (ticket_events_ticket index).
+         SELECT res.id,
+                SUM(CASE WHEN r.at <= res.at AND r.type = 'replied' AND r.data ->> '$.role' = 'agent' THEN 1 ELSE 0 END) AS replies,
+                MAX(r.type = 'reopened') AS ever_reopened,
+                MAX(r.type = 'reopened' AND r.at >= res.at) AS reopened_after
+           FROM res JOIN ticket_events r ON r.ticket_id = res.id
+          GROUP BY res.id
+       )
+       SELECT COUNT(*) AS n,
+              COALESCE(SUM(CASE WHEN replies = 1 AND NOT ever_reopened THEN 1 ELSE 0 END), 0) AS fcr,
+              COALESCE(SUM(reopened_after), 0) AS reopened
+         FROM scored`,
+    )
+    .get({ from, to }) as { n: number; fcr: number; reopened: number };
+  return { csat: share(csat.satisfied, csat.responses), fcr: share(row.fcr, row.n), reopen: share(row.reopened, row.n) };
 }
 
 interface SlaRow {
@@ -188,6 +270,8 @@ export interface BuildOptions {
   clusterMin?: number;
   /** Most recent new tickets considered for clusters (default 1000). */
   clusterScan?: number;
+  /** CSAT and FCR targets shown next to the numbers (default {@link DEFAULT_TARGETS}). */
+  targets?: OutcomeTargets;
 }
 
 /**
@@ -365,6 +449,10 @@ export function buildDigest(db: Db, period: DigestPeriod, now: number, opts: Bui
     atRisk,
     atRiskCount,
     ai: usage.calls > 0 ? usage : null,
+    outcomes: computeOutcomes(db, from, to),
+    previousOutcomes: computeOutcomes(db, prevFrom, prevTo),
+    targets: opts.targets ?? DEFAULT_TARGETS,
+    knowledge: buildKnowledgeFigures(db, from, to),
   };
 }
 

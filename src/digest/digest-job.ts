@@ -84,7 +84,7 @@ export class DigestJob {
 
   /** Build one digest. */
   build(kind: DigestKind, date: string, zone: string, now: number): DigestData {
-    return buildDigest(this.d.db, digestPeriod(kind, date, zone, this.d.config.digest.weekdays), now, this.d.build);
+    return buildDigest(this.d.db, digestPeriod(kind, date, zone, this.d.config.digest.weekdays), now, { targets: this.d.config.digest.targets, ...this.d.build });
   }
 
   /**

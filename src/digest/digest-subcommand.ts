@@ -39,7 +39,7 @@ export function registerDigestSubcommand(reg: CommandRegistry, deps: { config: F
       const zone = digestZone(config, configured.includes(ctx.channelId) ? ctx.channelId : configured[0]);
       const now = clock.now();
       const period = digestPeriod(kind, date ?? localDate(now, zone), zone, config.digest.weekdays);
-      return { view: digestView(buildDigest(db, period, now), { preview: true }), visibility: 'ephemeral' };
+      return { view: digestView(buildDigest(db, period, now, { targets: config.digest.targets }), { preview: true }), visibility: 'ephemeral' };
     },
   });
 }

@@ -44,6 +44,12 @@ export interface Signal {
   /** Value it points to, e.g. 'P0' or 'outage'. */
   value?: string;
   weight?: number;
+  /** A person's change (source 'agent'): who made it. */
+  by?: string;
+  /** A person's change: the value it replaced. */
+  from?: string;
+  /** A person's change: the value triage had given, before anyone changed it. */
+  triaged?: string;
 }
 
 export interface Attachment {
@@ -146,6 +152,16 @@ export const EVENT_TYPES = [
   'reply_sent',
   'reply_discarded',
   'plan_created',
+  'answer_offered',
+  'answer_feedback',
+  'answer_sent',
+  'answer_saved',
+  /** What the team learned, written by the resolving agent (internal). */
+  'resolution_note',
+  /** The customer was asked to rate the resolution. */
+  'csat_asked',
+  /** The requester's satisfaction rating (1–5), or a change of it. */
+  'csat_rated',
 ] as const;
 export type TicketEventType = (typeof EVENT_TYPES)[number];
 

@@ -6,7 +6,10 @@
 import { isTriageChannel } from '../audience/placement.js';
 import type { Attachment, Platform, Ticket } from '../domain/types.js';
 import { InputInvalidError } from '../domain/errors.js';
+import { isOthersTicket, promptForResolutionNote } from '../tickets/csat.js';
 import type { OpenTicketResult, TicketService } from '../tickets/ticket-service.js';
+import { ACTIONS } from '../views/action-ids.js';
+import { confirmOthersTicketView } from '../views/csat-view.js';
 
 export interface InboundMessage {
   platform: Platform;
@@ -44,7 +47,7 @@ export interface InboundReaction {
   loadMessage?: () => Promise<{ text: string; userId: string; threadId: string | null; files?: Attachment[] } | null>;
 }
 
-export type ReactionOutcome = { kind: 'acknowledged' | 'resolved' | 'ticket'; ticket: Ticket } | { kind: 'ignored'; reason: string };
+export type ReactionOutcome = { kind: 'acknowledged' | 'resolved' | 'ticket' | 'confirm_asked'; ticket: Ticket } | { kind: 'ignored'; reason: string };
 
 /**
  * Is this channel a support channel (config lists them, or empty = every channel the bot is in)?
@@ -131,5 +134,17 @@ export async function handleReaction(svc: TicketService, r: InboundReaction): Pr
     return { kind: 'acknowledged', ticket: out };
   }
   if (t.status === 'resolved' || t.status === 'closed') return { kind: 'ignored', reason: 'already resolved' };
-  return { kind: 'resolved', ticket: svc.resolve(t.key, r.userId) };
+  // Someone else's ticket: ask the reacting agent privately instead of resolving it.
+  if (isOthersTicket(t, r.userId)) {
+    svc.outbox.enqueue({
+      platform: r.platform,
+      ticketId: t.id,
+      payload: { kind: 'ephemeral', channelId: r.channelId, userId: r.userId, threadId: r.channelId === t.channelId ? t.threadId : null, view: confirmOthersTicketView(t, 'resolve', ACTIONS.resolveConfirmed, `${t.key}|`) },
+      idempotencyKey: `confirm-resolve:${t.id}:${r.userId}:${r.eventId ?? `${svc.clock.now()}:${svc.repo.events(t.id).length}`}`,
+    });
+    return { kind: 'confirm_asked', ticket: t };
+  }
+  const resolved = svc.resolve(t.key, r.userId);
+  promptForResolutionNote(svc, resolved, r.userId, r.channelId);
+  return { kind: 'resolved', ticket: resolved };
 }

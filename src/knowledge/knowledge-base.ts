@@ -79,7 +79,9 @@ export function resolutionNote(events: readonly TicketEvent[]): { text: string; 
   for (const e of events) if (e.type === 'status_changed' && e.data.to === 'resolved') resolvedAt = e.id;
   if (resolvedAt < 0) return null;
   let note: { text: string; by: string } | null = null;
-  for (const e of events) if (e.id > resolvedAt && e.type === 'note' && typeof e.data.text === 'string' && e.data.text.trim()) note = { text: e.data.text.trim(), by: e.actor };
+  // `resolution_note`: the resolution-note form or `/ticket resolve ID note`; `note`: any note written after it.
+  for (const e of events)
+    if (e.id > resolvedAt && (e.type === 'resolution_note' || e.type === 'note') && typeof e.data.text === 'string' && e.data.text.trim()) note = { text: e.data.text.trim(), by: e.actor };
   return note;
 }
 

@@ -147,6 +147,8 @@ export interface TicketFilter {
   ownerId?: string | null;
   team?: string;
   channelId?: string;
+  /** Only this requester's tickets (a customer's own view). */
+  requesterId?: string;
   priority?: Priority;
   createdFrom?: number;
   createdTo?: number;
@@ -344,6 +346,10 @@ export class TicketRepo {
     if (f.channelId) {
       where.push('channel_id = @channelId');
       p.channelId = f.channelId;
+    }
+    if (f.requesterId !== undefined) {
+      where.push('requester_id = @requesterId');
+      p.requesterId = f.requesterId;
     }
     if (f.priority) {
       where.push('priority = @priority');

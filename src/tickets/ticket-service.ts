@@ -32,7 +32,7 @@ import type { Triage } from '../triage/triage.js';
 import { cleanText, extractLinks, titleOf } from '../util/text.js';
 import { acknowledgementView, agentReplyMirror, agentReplyView, customerMessageMirror } from '../views/customer-views.js';
 import { createRedactor, type Redactor } from '../ai/redact.js';
-import { type MessageView, mention, plain } from '../views/message-view.js';
+import { type Block, type MessageView, mention, plain } from '../views/message-view.js';
 import { ticketCard } from '../views/ticket-card.js';
 import { assertTransition, isOpen } from './lifecycle.js';
 
@@ -72,6 +72,9 @@ export interface TicketChange {
 }
 
 export type ChangeListener = (change: TicketChange) => void | Promise<void>;
+
+/** Work that belongs to a change, run inside its transaction (see onChangedInTransaction). */
+export type ChangeHook = (before: Ticket, after: Ticket, actor: string) => void;
 
 interface Mutation {
   patch: TicketPatch;
@@ -113,6 +116,8 @@ export class TicketService {
   readonly messenger: TicketMessenger;
   private readonly listeners: ChangeListener[] = [];
   private readonly creationHooks: ((ticket: Ticket) => void)[] = [];
+  private readonly changeHooks: ChangeHook[] = [];
+  private readonly cardSections: ((ticket: Ticket) => Block[])[] = [];
   /** Redacts text before it is cut (titles, length limits), with the configured extra patterns. */
   private readonly redactor: Redactor;
 
@@ -197,6 +202,16 @@ export class TicketService {
     this.creationHooks.push(fn);
   }
 
+  /**
+   * Run `fn` inside the transaction of every change made through `change()` (status, owner, …),
+   * with the ticket before and after — for writes that belong to the change, such as the CSAT
+   * question on resolution. Each hook runs in its own savepoint: if it throws, only its writes
+   * are undone and it is logged.
+   */
+  onChangedInTransaction(fn: ChangeHook): void {
+    this.changeHooks.push(fn);
+  }
+
   private emit(change: TicketChange): void {
     for (const fn of this.listeners) {
       try {
@@ -209,8 +224,35 @@ export class TicketService {
     }
   }
 
+  /**
+   * Add a section to every ticket card (a feature's own lines and buttons, e.g. known answers),
+   * rendered with the card from the ticket's current state and placed above the card's buttons.
+   * A section that throws is left out (and logged): the card still goes out.
+   */
+  addCardSection(fn: (ticket: Ticket) => Block[]): void {
+    this.cardSections.push(fn);
+  }
+
   /** The current card for a ticket. */
   card(t: Ticket): MessageView {
+    const view = this.baseCard(t);
+    if (this.cardSections.length === 0) return view;
+    const extra: Block[] = [];
+    for (const fn of this.cardSections) {
+      try {
+        extra.push(...fn(t));
+      } catch (e) {
+        this.deps.logger?.error({ err: e, ticket: t.key }, 'a card section failed; the card goes out without it');
+      }
+    }
+    if (extra.length === 0) return view;
+    const at = view.blocks.findIndex((b) => b.type === 'actions' && b.blockId === 'ticket-actions');
+    const blocks = [...view.blocks];
+    blocks.splice(at < 0 ? blocks.length : at, 0, ...extra);
+    return { ...view, blocks };
+  }
+
+  private baseCard(t: Ticket): MessageView {
     const draft = this.deps.db
       .prepare<[number], { status: string; path: 'ai' | 'offline' }>("SELECT status, path FROM drafts WHERE ticket_id = ? ORDER BY id DESC LIMIT 1")
       .get(t.id);
@@ -279,11 +321,13 @@ export class TicketService {
       let priority = tri.priority;
       if (input.overrides?.category) {
         if (!config.categories.includes(input.overrides.category)) throw new InputInvalidError(unknownCategory(input.overrides.category, config.categories));
-        if (input.overrides.category !== category) signals.push({ kind: 'category', label: `set by ${input.createdBy ?? 'agent'}`, source: 'agent', value: input.overrides.category });
+        if (input.overrides.category !== category)
+          signals.push({ kind: 'category', label: 'set when the ticket was opened', source: 'agent', value: input.overrides.category, by: input.createdBy ?? input.requesterId, from: category, triaged: category });
         category = input.overrides.category;
       }
       if (input.overrides?.priority) {
-        if (input.overrides.priority !== priority) signals.push({ kind: 'priority', label: `set by ${input.createdBy ?? 'agent'}`, source: 'agent', value: input.overrides.priority });
+        if (input.overrides.priority !== priority)
+          signals.push({ kind: 'priority', label: 'set when the ticket was opened', source: 'agent', value: input.overrides.priority, by: input.createdBy ?? input.requesterId, from: priority, triaged: priority });
         priority = input.overrides.priority;
       }
       if (clean.truncated) signals.push({ kind: 'request', label: `message cut to ${config.limits.maxTextLength} characters`, source: 'limits' });
@@ -378,6 +422,13 @@ export class TicketService {
       const next = this.save(t, m.patch, now);
       for (const e of m.events) this.repo.appendEvent(t.id, e.type, actor, now, e.data ?? {});
       this.announce(next, m.threadLine, m.linePurpose);
+      for (const hook of this.changeHooks) {
+        try {
+          db.transaction(() => hook(t, next, actor))();
+        } catch (e) {
+          this.deps.logger?.error({ err: e, ticket: t.key }, 'a ticket-change hook failed; the change was kept');
+        }
+      }
       changed = next;
       types = m.events.map((e) => e.type);
       return next;
@@ -456,11 +507,12 @@ export class TicketService {
       }
       if (to === 'resolved') {
         patch.resolvedAt = now;
-        threadLine = `${t.key} was resolved by ${mention(actor)}${note ? `: ${plain(note)}` : '.'}`;
+        // A note given with the resolution is the resolution note: internal, never in the thread line.
+        threadLine = `${t.key} was resolved by ${mention(actor)}.`;
       }
       if (to === 'closed') patch.closedAt = now;
       events.push({ type: 'status_changed', data: { from: t.status, to } });
-      if (note) events.push({ type: 'note', data: { text: note } });
+      if (note) events.push({ type: to === 'resolved' ? 'resolution_note' : 'note', data: { text: note } });
       return { patch, events, threadLine };
     });
   }
@@ -481,7 +533,7 @@ export class TicketService {
     const out = this.change(ref, actor, (t, now) => {
       if (t.priority === priority) return null;
       this.training.add({ text: t.text, priority, source: 'correction', ticketId: t.id }, now);
-      const signals = [...t.signals.filter((s) => !(s.kind === 'priority' && s.source === 'agent')), { kind: 'priority', label: `changed from ${t.priority} by an agent`, source: 'agent', value: priority } as Signal];
+      const signals = personSignal(t.signals, 'priority', t.priority, priority, actor);
       return {
         patch: { priority, sla: snapshotPolicy(this.deps.config, priority, { team: t.team }), signals },
         events: [{ type: 'priority_changed', data: { from: t.priority, to: priority, correction: true } }],
@@ -498,7 +550,7 @@ export class TicketService {
     const out = this.change(ref, actor, (t, now) => {
       if (t.category === category) return null;
       this.training.add({ text: t.text, category, source: 'correction', ticketId: t.id }, now);
-      const signals = [...t.signals.filter((s) => !(s.kind === 'category' && s.source === 'agent')), { kind: 'category', label: `changed from ${t.category} by an agent`, source: 'agent', value: category } as Signal];
+      const signals = personSignal(t.signals, 'category', t.category, category, actor);
       return { patch: { category, signals }, events: [{ type: 'category_changed', data: { from: t.category, to: category, correction: true } }] };
     });
     this.learn({ text: out.text, category });
@@ -635,7 +687,7 @@ export class TicketService {
    * internal thread, and counted as a response (see recordReply). One transaction.
    * @example svc.replyToCustomer('T-1042', 'U_DANA', 'We found it — a fix is rolling out.', 'reply_form', 'reply:abc')
    */
-  replyToCustomer(ref: string | number, agentId: string, text: string, via: 'reply_form' | 'suggested_reply', key: string, extraEvents: { type: TicketEventType; data: Record<string, unknown> }[] = []): Ticket {
+  replyToCustomer(ref: string | number, agentId: string, text: string, via: 'reply_form' | 'suggested_reply' | 'known_answer', key: string, extraEvents: { type: TicketEventType; data: Record<string, unknown> }[] = []): Ticket {
     const clean = cleanText(text, 3000).text.trim();
     if (!clean) throw new InputInvalidError('Write the reply first: an empty message cannot be sent to the customer.');
     return this.change(ref, agentId, (t, now) => {
@@ -698,4 +750,19 @@ export class TicketService {
 
 export function unknownCategory(cat: string, cats: readonly string[]): string {
   return `"${cat}" is not a category. Use one of: ${cats.join(', ')}.`;
+}
+
+/**
+ * The signals after a person changed `kind` from `from` to `to`: triage's own signals stay (the
+ * card shows them as the superseded original triage); an earlier person's change is replaced by
+ * this one, which remembers who, the value it replaced and the value triage had given.
+ * @example personSignal(t.signals, 'priority', 'P0', 'P1', 'U1') // [...triage signals, { source: 'agent', value: 'P1', by: 'U1', from: 'P0', triaged: 'P0', ... }]
+ */
+export function personSignal(signals: readonly Signal[], kind: 'priority' | 'category', from: string, to: string, actor: string): Signal[] {
+  const earlier = signals.find((s) => s.kind === kind && s.source === 'agent');
+  const triaged = earlier ? (earlier.triaged ?? earlier.from ?? from) : from;
+  return [
+    ...signals.filter((s) => !(s.kind === kind && s.source === 'agent')),
+    { kind, label: `changed from ${from}`, source: 'agent', value: to, by: actor, from, triaged },
+  ];
 }

@@ -27,8 +27,28 @@ export const ACTIONS = {
   followUpCreate: 'plan.follow_up_create',
   digestTake: 'digest.take',
   digestSnooze: 'digest.snooze',
+  /** The customer's satisfaction answer: value `T-1042|1`..`T-1042|5`. */
+  csatRate: 'csat.rate',
+  /** The customer says the fix did not work: reopens the ticket. */
+  csatStillBroken: 'csat.still_broken',
+  /** Opens the resolution-note form for a resolved ticket. */
+  resolutionNote: 'ticket.resolution_note',
+  /** Resolve a ticket someone else owns, after the confirm step: value `T-1042|note`. */
+  resolveConfirmed: 'ticket.resolve_confirmed',
+  /** Reassign a ticket someone else owns, after the confirm step: value `T-1042|U123`. */
+  reassignConfirmed: 'ticket.reassign_confirmed',
   /** The internal card's "Reply to customer" button (opens the reply form). */
   replyToCustomer: 'ticket.reply_to_customer',
+  /** The customer's "✅ That solved it" under an offered known answer (only the requester may click). */
+  answerSolved: 'knowledge.solved',
+  /** The customer's "🙋 I still need help" under an offered known answer. */
+  answerNeedHelp: 'knowledge.need_help',
+  /** The internal card's "Send answer": a suggested known answer to the customer, in the agent's name. */
+  answerSend: 'knowledge.send',
+  /** "Save as known answer" on a resolved card (opens the form pre-filled from the resolution note). */
+  answerSave: 'knowledge.save',
+  /** The digest's "Write an answer" for a documentation gap (the same form). */
+  answerWrite: 'knowledge.write',
 } as const;
 
 export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
@@ -38,7 +58,9 @@ export const FORMS = {
   editDraft: 'form.edit_draft',
   reassign: 'form.reassign',
   addNote: 'form.add_note',
+  resolutionNote: 'form.resolution_note',
   replyToCustomer: 'form.reply_to_customer',
+  saveAnswer: 'form.save_answer',
 } as const;
 
 export type FormId = (typeof FORMS)[keyof typeof FORMS];

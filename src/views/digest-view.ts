@@ -2,15 +2,17 @@
  * The leads' digest as a MessageView: a header with the period, the headline numbers (each a
  * link to the tickets behind it), open queue by priority and age, SLA compliance with every
  * breach, medians, top categories with their change, repeated issues with a suggested follow-up,
- * per-owner load, tickets at risk with Take it / Snooze, and AI usage when there was any.
+ * per-owner load, tickets at risk with Take it / Snooze, AI usage when there was any, and the
+ * customer outcomes (CSAT, responses, first-contact resolution, reopen rate) against targets.
  * Written to be read in 30 seconds; stays well under Slack's 50-block limit.
  */
 import { DateTime } from 'luxon';
 import { PRIORITIES } from '../domain/types.js';
-import type { ClockCompliance, ClusterItem, DigestData } from '../digest/build-digest.js';
+import type { ClockCompliance, ClusterItem, DigestData, Share } from '../digest/build-digest.js';
 import { formatDuration } from '../util/duration.js';
 import { ACTIONS } from './action-ids.js';
 import { CLOCK_TEXT, ticketLink } from './escalation-prompt.js';
+import { knowledgeDigestBlocks } from './knowledge-digest-view.js';
 import { type Block, type MessageView, mention, plain, truncate } from './message-view.js';
 
 /** Snooze offered on at-risk tickets, minutes. */
@@ -49,6 +51,36 @@ function compliance(c: ClockCompliance): string {
 
 function medianText(ms: number | null, n: number): string {
   return ms === null ? '—' : `${formatDuration(ms >= 60_000 ? Math.round(ms / 60_000) * 60_000 : ms)} (n=${n})`;
+}
+
+/** Change of a rate in percentage points: "+10 pts", "−50 pts", "±0 pts"; "new" when there was none before. */
+function ptsChange(now: number | null, before: number | null): string {
+  if (now === null) return '';
+  if (before === null) return ' _new_';
+  const d = Math.round(now * 100) - Math.round(before * 100);
+  return ` _${d === 0 ? '±0' : d > 0 ? `+${d}` : `−${-d}`} pts_`;
+}
+
+function pct(x: Share): string {
+  return x.rate === null ? '—' : `**${Math.round(x.rate * 100)}%** (${x.count}/${x.of})`;
+}
+
+/** A target mark: met, or below. */
+function targetMark(x: Share, target: number): string {
+  if (x.rate === null) return ` · target > ${Math.round(target * 100)}%`;
+  return x.rate > target ? ` · target > ${Math.round(target * 100)}% :white_check_mark:` : ` · target > ${Math.round(target * 100)}% :warning: below`;
+}
+
+/** CSAT, responses, first-contact resolution and reopen rate, each with the change since the period before. */
+export function outcomesText(d: DigestData): string {
+  const o = d.outcomes;
+  const p = d.previousOutcomes;
+  return [
+    `**CSAT** ${pct(o.csat)}${ptsChange(o.csat.rate, p.csat.rate)}${targetMark(o.csat, d.targets.csat)}`,
+    `**Responses** ${o.csat.of} _${change(o.csat.of, p.csat.of)}_`,
+    `**First-contact resolution** ${pct(o.fcr)}${ptsChange(o.fcr.rate, p.fcr.rate)}${targetMark(o.fcr, d.targets.fcr)}`,
+    `**Reopen rate** ${pct(o.reopen)}${ptsChange(o.reopen.rate, p.reopen.rate)}`,
+  ].join('  ·  ');
 }
 
 /** "Daily digest · Mon 23 Nov · covers Fri 20 – Sun 22 Nov" */
@@ -94,6 +126,8 @@ export function digestView(d: DigestData, opts: { preview?: boolean } = {}): Mes
     ],
   });
 
+  blocks.push({ type: 'text', text: outcomesText(d) });
+
   if (d.breaches.length > 0) {
     const lines = d.breaches
       .slice(0, MAX_BREACHES)
@@ -130,6 +164,8 @@ export function digestView(d: DigestData, opts: { preview?: boolean } = {}): Mes
         .map((o) => `${o.ownerId ? mention(o.ownerId) : '_unassigned_'} ${listLink(o.open, `status=open&owner=${o.ownerId ?? 'none'}`)} open, ${o.resolved} resolved`)
         .join(' · ')}`,
     });
+
+  blocks.push(...knowledgeDigestBlocks(d.knowledge));
 
   if (d.atRisk.length > 0) {
     blocks.push({ type: 'divider' });

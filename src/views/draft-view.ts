@@ -3,11 +3,12 @@
  * reply as the bot posts it in the thread, the Edit form, and the short notices agents see after
  * Send, Discard, Regenerate or the card's "Suggested reply" button.
  */
+import { DateTime } from 'luxon';
 import type { Ticket } from '../domain/types.js';
 import type { StoredDraft } from '../store/ai-repo.js';
 import { FORMS } from './action-ids.js';
 import type { Block, FormView, MessageView } from './message-view.js';
-import { mention, plain } from './message-view.js';
+import { mention, plain, toPlainText, truncate } from './message-view.js';
 import { notice } from './ticket-views.js';
 
 /** Longest text block the renderers take comfortably (Slack sections stop at 3,000). */
@@ -59,16 +60,50 @@ export function replyDiscardedNotice(t: Ticket): MessageView {
   return notice(`Suggested reply for **${t.key}** discarded. Click **Regenerate** on it if you want a new one.`);
 }
 
-/** A draft that was already decided cannot be sent or discarded again. */
-export function draftAlreadyDecided(t: Ticket, d: StoredDraft): string {
-  switch (d.status) {
-    case 'sent':
-      return `That suggested reply for ${t.key} was already sent${d.decidedBy ? ` by ${mention(d.decidedBy)}` : ''}.`;
-    case 'discarded':
-      return `That suggested reply for ${t.key} was discarded${d.decidedBy ? ` by ${mention(d.decidedBy)}` : ''}. Click Regenerate for a new one.`;
-    default:
-      return `That suggested reply for ${t.key} was replaced by a newer one. Use **Suggested reply** on the card to see it.`;
-  }
+/** "Tue 10 Mar 10:05 UTC": when a draft was decided, in the desk's time zone. */
+function decidedAt(ms: number, tz: string): string {
+  return DateTime.fromMillis(ms, { zone: tz }).toFormat('ccc d LLL HH:mm ZZZZ');
+}
+
+/** How a decided draft was decided (neutral markdown): verb "sent", rest " by <@U1> at Tue 10 Mar 10:05 UTC". */
+function decision(d: StoredDraft, tz: string): { verb: string; rest: string } {
+  const by = d.decidedBy ? ` by ${mention(d.decidedBy)}` : '';
+  const at = d.decidedAt !== null ? ` at ${decidedAt(d.decidedAt, tz)}` : '';
+  if (d.status === 'sent' || d.status === 'discarded') return { verb: d.status, rest: `${by}${at}` };
+  if (d.status === 'pending') return { verb: 'pending', rest: '' };
+  return { verb: 'replaced', rest: ' by a newer suggested reply' };
+}
+
+/**
+ * A copy of the suggested reply after it was decided: no buttons any more, and who decided it and
+ * when. It replaces the copy an agent clicked (and any stale copy clicked later).
+ * @example decidedDraftView(t, sentDraft, 'UTC').blocks[1] // { type: 'context', elements: ['**Sent** by <@U1> at Tue 10 Mar 10:05 UTC · agents only'] }
+ */
+export function decidedDraftView(t: Ticket, d: StoredDraft, tz: string, nameOf: (id: string) => string = (id) => id): MessageView {
+  const { verb, rest } = decision(d, tz);
+  const line = `**${verb.charAt(0).toUpperCase()}${verb.slice(1)}**${rest}`;
+  return {
+    text: `Suggested reply for ${t.key}: ${toPlainText(line, nameOf)}`,
+    blocks: [
+      { type: 'header', text: `Suggested reply · ${t.key}` },
+      { type: 'context', elements: [`${line} · agents only`] },
+      { type: 'quote', text: truncate(d.text, BLOCK_CHARS) },
+    ],
+  };
+}
+
+/**
+ * A draft that was already decided cannot be sent or discarded again: say so privately, naming
+ * the person with a real mention (every renderer turns it into their name).
+ * @example draftAlreadyDecided(t, d, 'UTC').blocks[0] // { type: 'text', text: 'That suggested reply for **T-1** was already sent by <@U1> at …' }
+ */
+export function draftAlreadyDecided(t: Ticket, d: StoredDraft, tz: string, nameOf: (id: string) => string = (id) => id): MessageView {
+  const { rest } = decision(d, tz);
+  const md =
+    d.status === 'sent' || d.status === 'discarded'
+      ? `That suggested reply for **${t.key}** was ${d.status === 'sent' ? 'already sent' : 'discarded'}${rest}.${d.status === 'discarded' ? ' Click **Regenerate** for a new one.' : ''}`
+      : `That suggested reply for **${t.key}** was replaced by a newer one. Use **Suggested reply** on the card to see it.`;
+  return { text: toPlainText(md, nameOf), blocks: [{ type: 'text', text: md }] };
 }
 
 export function draftNotFound(ref: string): string {

@@ -51,10 +51,30 @@ export const PRIORITY_LABEL: Record<Ticket['priority'], string> = {
   P4: 'P4 · trivial',
 };
 
-/** "outage: matched "down", "all users"" style reason lines. */
+/** "outage: matched "down", "all users"" style reason lines: triage's reasons, never a person's change. */
 export function reasonsFor(signals: Signal[], kind: Signal['kind']): string {
-  const labels = [...new Set(signals.filter((s) => s.kind === kind).map((s) => s.label))];
+  const labels = [...new Set(signals.filter((s) => s.kind === kind && s.source !== 'agent').map((s) => s.label))];
   return labels.length ? labels.slice(0, 4).map(plain).join('; ') : 'no strong signal';
+}
+
+/** Who did something, as neutral markdown: a mention for people, the name for frontdesk itself and the terminal. */
+function actorText(id: string): string {
+  return id === 'frontdesk' || id === 'system' || id === 'cli' ? plain(id) : mention(id);
+}
+
+/**
+ * Why the ticket has its current priority or category. A person's change is the reason when it
+ * set the current value ("set by <@U1> (was P0)"); triage's signals are then the superseded
+ * original triage, returned separately. Without a person's change, triage's reasons.
+ * @example whyValue(t.signals, 'priority', 'P1', (v) => v) // { reason: 'set by <@U1> (was P0)', original: 'P0 — outage affecting many users' }
+ */
+export function whyValue(signals: Signal[], kind: 'priority' | 'category', current: string, label: (v: string) => string): { reason: string; original: string | null } {
+  const change = signals.find((s) => s.kind === kind && s.source === 'agent' && s.value === current);
+  if (!change) return { reason: reasonsFor(signals, kind), original: null };
+  const by = change.by ? ` by ${actorText(change.by)}` : ' by an agent';
+  const was = change.from && change.from !== current ? ` (was ${plain(change.from)})` : '';
+  const triaged = change.triaged ?? change.from;
+  return { reason: `set${by}${was}`, original: triaged ? `${label(triaged)} — ${reasonsFor(signals, kind)}` : null };
 }
 
 export function statusLabel(s: Ticket['status']): string {
@@ -65,14 +85,16 @@ export function statusLabel(s: Ticket['status']): string {
 export function ticketCard(t: Ticket, opts: CardOptions): MessageView {
   const sla = slaState(t, opts.now);
   const open = t.status !== 'resolved' && t.status !== 'closed';
+  const priority = whyValue(t.signals, 'priority', t.priority, (p) => plain(p));
+  const category = whyValue(t.signals, 'category', t.category, (c) => plain(c));
   const blocks: Block[] = [
     { type: 'header', text: `${t.key} · ${truncate(t.title, 118, '…')}` },
     { type: 'quote', text: truncate(t.text, 1200) },
     {
       type: 'fields',
       fields: [
-        { label: 'Priority', value: `**${PRIORITY_LABEL[t.priority]}** — ${reasonsFor(t.signals, 'priority')}` },
-        { label: 'Category', value: `**${t.category}** — ${reasonsFor(t.signals, 'category')}` },
+        { label: 'Priority', value: `**${PRIORITY_LABEL[t.priority]}** — ${priority.reason}` },
+        { label: 'Category', value: `**${t.category}** — ${category.reason}` },
         { label: 'Owner', value: t.ownerId ? mention(t.ownerId) : `_unassigned_ (team ${plain(t.team)})` },
         { label: 'Status', value: STATUS_LABEL[t.status] + (t.incidentKey ? ` · incident ${plain(t.incidentKey)}` : '') },
         { label: 'First response', value: describeClock(sla.firstResponse) },
@@ -81,6 +103,8 @@ export function ticketCard(t: Ticket, opts: CardOptions): MessageView {
     },
   ];
   const triage = opts.placement?.kind === 'triage' ? opts.placement : null;
+  const superseded = [priority.original && `priority ${priority.original}`, category.original && `category ${category.original}`].filter((x): x is string => Boolean(x));
+  if (superseded.length) blocks.push({ type: 'context', elements: [`_Original triage, superseded by an agent:_ ${superseded.join(' · ')}`] });
   // The model's own words (its escalation reason) are for agents only: not on a card the requester can read.
   const extra = t.signals
     .filter((s) => s.kind === 'escalation' || s.kind === 'ai')

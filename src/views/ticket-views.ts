@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import type { Ticket, TicketEvent } from '../domain/types.js';
 import { describeClock, slaState } from '../sla/policy.js';
 import { ACTIONS } from './action-ids.js';
+import { CSAT_FACES } from './csat-view.js';
 import type { Block, MessageView } from './message-view.js';
 import { mention, plain, truncate } from './message-view.js';
 import { PRIORITY_LABEL, statusLabel } from './ticket-card.js';
@@ -69,6 +70,9 @@ const EVENT_TEXT: Partial<Record<TicketEvent['type'], (e: TicketEvent) => string
   sla_breached: (e) => `SLA ${String(e.data.clock).replace('_', ' ')} breached`,
   snoozed: (e) => `snoozed until ${new Date(Number(e.data.until)).toISOString().slice(0, 16).replace('T', ' ')} UTC`,
   reopened: () => 'reopened',
+  resolution_note: (e) => `resolution note: ${plain(truncate(String(e.data.text), 200, '…'))}`,
+  csat_asked: () => 'customer asked to rate the resolution',
+  csat_rated: (e) => `customer rated ${CSAT_FACES[Number(e.data.rating) - 1] ?? ''} ${String(e.data.rating)}/5${e.data.previous ? ` (was ${String(e.data.previous)}/5)` : ''}`,
 };
 
 /** Full ticket with timeline (`/ticket show`). */

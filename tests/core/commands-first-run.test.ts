@@ -43,7 +43,11 @@ describe('chat commands for a new user', () => {
     registerDemoPeople(t.core.directory);
     await run(`assign ${key} @Sam`);
     expect(t.core.tickets.require(key).ownerId).toBe('sam');
-    await run(`assign ${key} @Dana Whitfield`);
+    // Sam's ticket now: reassigning it asks first.
+    const asked = await run(`assign ${key} @Dana Whitfield`);
+    expect(t.core.tickets.require(key).ownerId).toBe('sam');
+    expect(flat(asked.view)).toContain('ticket.reassign_confirmed');
+    await t.core.interactions.action('ticket.reassign_confirmed', `${key}|dana`, { platform: 'local', userId: 'U_AGENT1' });
     expect(t.core.tickets.require(key).ownerId).toBe('dana');
   });
 

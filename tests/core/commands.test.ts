@@ -47,8 +47,13 @@ describe('commands and interactions', () => {
     expect(t.core.tickets.require(key).status).toBe('waiting_on_customer');
     await run(`note ${key} "customer will send a HAR file"`);
     await run(`escalate ${key} needs engineering`);
-    await run(`resolve ${key} fixed by config change`);
+    // U_AGENT2 owns it: resolving someone else's ticket asks first, and changes nothing yet.
+    const confirm = await run(`resolve ${key} fixed by config change`);
+    expect(flat(confirm.view)).toContain('Resolve anyway');
+    expect(t.core.tickets.require(key).status).toBe('waiting_on_customer');
+    await t.core.interactions.action(ACTIONS.resolveConfirmed, `${key}|fixed by config change`, ctx('U_AGENT1'));
     expect(t.core.tickets.require(key).status).toBe('resolved');
+    expect(t.core.tickets.repo.events(t.core.tickets.require(key).id).find((e) => e.type === 'resolution_note')?.data).toEqual({ text: 'fixed by config change' });
     expect(flat((await run(`status ${key} acknowledged`)).view)).toContain('cannot move from resolved to acknowledged');
     await run(`reopen ${key}`);
     const show = await run(`show ${key}`);
@@ -73,7 +78,12 @@ describe('commands and interactions', () => {
     await t.core.interactions.action(ACTIONS.priority, `${key}|P1`, { platform: 'local', userId: 'U_AGENT2' });
     await t.core.interactions.action(ACTIONS.category, `${key}|access`, { platform: 'local', userId: 'U_AGENT2' });
     await t.core.interactions.action(ACTIONS.acknowledge, key, { platform: 'local', userId: 'U_AGENT2' });
-    await t.core.interactions.action(ACTIONS.resolve, key, { platform: 'local', userId: 'U_AGENT2' });
+    const asked = await t.core.interactions.action(ACTIONS.resolve, key, { platform: 'local', userId: 'U_AGENT2' });
+    if (t.core.tickets.require(key).ownerId !== 'U_AGENT2') {
+      // Routed to someone else: the confirm step first.
+      expect(flat(asked.ephemeral!)).toContain('Resolve anyway');
+      await t.core.interactions.action(ACTIONS.resolveConfirmed, `${key}|`, { platform: 'local', userId: 'U_AGENT2' });
+    }
     const tk = t.core.tickets.require(key);
     expect([tk.priority, tk.category, tk.status]).toEqual(['P1', 'access', 'resolved']);
     const bad = await t.core.interactions.action(ACTIONS.priority, 'garbage', { platform: 'local', userId: 'U_AGENT2' });

@@ -107,6 +107,11 @@ describe.skipIf(browserMissing)('the playground in a browser', () => {
       await expect(card('T-1001').getAttribute('data-id')).resolves.toBe(cardId);
       await expect(card('T-1001').textContent()).resolves.toContain('Resolved');
       expect(pg.core.tickets.require('T-1001')).toMatchObject({ ownerId: 'dana', status: 'resolved' });
+      // Resolving asks for the optional resolution note; one click skips it.
+      const noteForm = page.locator('#modal', { hasText: 'Resolved T-1001' });
+      await noteForm.waitFor();
+      await noteForm.locator('[data-form-cancel]').click();
+      await noteForm.waitFor({ state: 'hidden' });
       await shot('03-resolved');
     },
     STEP_MS,
@@ -156,6 +161,23 @@ describe.skipIf(browserMissing)('the playground in a browser', () => {
       await page.locator('#queue', { hasText: 'T-1002' }).waitFor();
       await expect(page.locator('#queue').textContent()).resolves.toContain('Team queue by priority');
       await shot('06-queue');
+      expect(pageErrors).toEqual([]);
+    },
+    STEP_MS,
+  );
+
+  it(
+    "as the customer: the queue has only their requests and no buttons; the resolved request's thread asks for a rating",
+    async () => {
+      await page.selectOption('#whoami', 'alex');
+      await page.click('#nav-home');
+      await page.locator('#queue', { hasText: 'Your requests' }).waitFor();
+      await expect(page.locator('#queue button').count()).resolves.toBe(0);
+      await expect(page.locator('#queue').textContent()).resolves.not.toContain('Team queue');
+      await shot('07-customer-queue');
+      const asks = await page.request.get(`${pg.base}/local/api/channels/support/messages?as=alex`);
+      const rating = ((await asks.json()) as { messages: { html: string }[] }).messages.find((m) => m.html.includes('data-action-id="csat.rate"'));
+      expect(rating?.html).toContain('T-1001 is resolved');
       expect(pageErrors).toEqual([]);
     },
     STEP_MS,

@@ -251,7 +251,9 @@ describe('Slack HTTP mode: App Home', () => {
     expect(actionIds(pub.args.view.blocks)).toContain('ticket.assign_me');
     await sendEvent(h, { type: 'app_home_opened', user: CUSTOMER, channel: 'D0HOME2', tab: 'home' });
     const mine = await h.fake.waitFor((c) => c.method === 'views.publish' && c.args.user_id === CUSTOMER);
-    expect(blockText(mine.args.view.blocks)).toContain('Your open requests (1)');
+    expect(blockText(mine.args.view.blocks)).toContain('Your requests');
+    expect(blockText(mine.args.view.blocks)).toContain('*Open* (1)');
+    expect(actionIds(mine.args.view.blocks)).toEqual([]);
     expect(blockText(mine.args.view.blocks)).not.toContain('Team queue');
     // The messages tab does not publish anything.
     await sendEvent(h, { type: 'app_home_opened', user: LEAD, channel: 'D0HOME3', tab: 'messages' });

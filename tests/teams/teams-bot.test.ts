@@ -307,7 +307,7 @@ describe('@frontdesk commands (one parser with Slack)', () => {
     expect(sent).toHaveLength(2);
     expect(flatText(cardOf(sent[0]))).toContain('Hi, I am frontdesk');
     const home = flatText(cardOf(sent[1]));
-    expect(home).toContain('your requests');
+    expect(home).toContain('Your requests');
     expect(home).toContain(ticket.key);
   });
 
@@ -333,7 +333,8 @@ describe('@frontdesk commands (one parser with Slack)', () => {
     const res = await h.send(executeInvoke(h.fake, AGENT, { conversationId: chat, conversationType: 'personal', cardMessageId: home!.returnedId! }, { verb: resolve.verb, data: resolve.data }));
     const c = invokeCard(res.body);
     expect(h.core.tickets.repo.get(ticket.id)!.status).toBe('resolved');
-    expect(flatText(c)).toContain('Nothing assigned to you.');
+    // Resolving asks for the (optional) resolution note in place of the home card.
+    expect(flatText(c)).toContain('Resolution note (optional)');
   });
 });
 

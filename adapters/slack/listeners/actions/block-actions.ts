@@ -1,13 +1,14 @@
 /**
  * Buttons and selects (`block_actions`) on ticket cards, lists and the App Home tab, routed by
  * the core's namespaced action ids. Acknowledged at once; card changes arrive through the
- * outbox (chat.update). Only when the core has something to say to the clicker does it go back
- * via `respond()`; on the Home tab (no response_url) it is shown on top of the refreshed Home.
+ * outbox (chat.update). Only when the core has something to say to the clicker (or replaces the
+ * clicked message, e.g. a suggested reply once sent) does it go back via `respond()`; on the
+ * Home tab (no response_url) it is shown on top of the refreshed Home.
  */
 import type { App, BlockAction } from '@slack/bolt';
 import type { InteractionResult } from '../../../../src/commands/interactions.js';
 import { publishHome } from '../../home.js';
-import { renderEphemeralResponse } from '../../render-blocks.js';
+import { renderEphemeralResponse, renderReplaceResponse } from '../../render-blocks.js';
 import type { SlackDeps } from '../../slack-deps.js';
 
 /** The value an element carries: a button's value or a select's chosen option. */
@@ -46,7 +47,11 @@ export function registerBlockActions(app: App, deps: SlackDeps): void {
     try {
       if (res.form) await port.openForm({ trigger: body.trigger_id, userId, form: res.form, channelId });
       if (onHome) await publishHome(deps, userId, res.ephemeral);
-      else if (res.ephemeral && respond) await respond(renderEphemeralResponse(res.ephemeral));
+      else if (respond) {
+        // The clicked message (also an ephemeral one) is replaced through the response_url.
+        if (res.replace) await respond(renderReplaceResponse(res.replace));
+        if (res.ephemeral) await respond(renderEphemeralResponse(res.ephemeral));
+      }
     } catch (err) {
       core.logger.warn({ err, actionId: action.action_id, user: userId }, 'slack: could not answer an action');
     }
