@@ -201,6 +201,18 @@ export class FeatureExtractor {
   /** Optional inverse document frequency per bucket, applied before normalisation. */
   idf: Float32Array | null = null;
 
+  /**
+   * A copy of normalised features `x` with each entry multiplied by `w[bucket]` and each block
+   * normalised again (the same as weighting by `w` before the first normalisation).
+   */
+  reweight(x: SparseVector, w: Float32Array): SparseVector {
+    const val = new Float32Array(x.val.length);
+    for (let j = 0; j < val.length; j++) val[j] = x.val[j]! * w[x.idx[j]!]!;
+    const y: SparseVector = { idx: x.idx, val, split: x.split, split2: x.split2, split3: x.split3 };
+    this.normalize(y, null);
+    return y;
+  }
+
   /** Multiply by idf (if any), L2-normalise each block and scale it by its weight, in place. */
   normalize(x: SparseVector, idf: Float32Array | null): void {
     this.block(x, 0, x.split, this.opts.wordWeight, idf);

@@ -76,6 +76,12 @@ export class Learner {
   private readonly opts: LearnerOptions;
   private readonly catIndex: Map<string, number>;
   private readonly priIndex: Map<string, number>;
+  /**
+   * Per-bucket relevance multipliers for the category head (see `relevanceWeights`), set by
+   * full training; null = none. The priority head sees idf weights only: relevance to the
+   * categories says nothing about urgency.
+   */
+  private relevance: Float32Array | null = null;
 
   constructor(categories: readonly string[], opts: Partial<LearnerOptions> = {}) {
     this.opts = { ...DEFAULT_LEARNER, ...opts };
@@ -108,6 +114,7 @@ export class Learner {
     const cache: (SparseVector | undefined)[] = new Array(texts.length);
     let budget = this.opts.cacheBudget;
     this.extractor.idf = null;
+    this.relevance = null;
     if (this.opts.idf && texts.length > 0) {
       const dim = this.extractor.dim;
       const df = new Uint32Array(dim);
@@ -133,9 +140,13 @@ export class Learner {
       const idf = new Float32Array(dim);
       const n = texts.length;
       for (let b = 0; b < dim; b++) idf[b] = Math.log((1 + n) / (1 + df[b]!)) + 1;
-      if (inClass) relevanceWeights(idf, inClass, k);
       for (const x of cache) if (x) this.extractor.normalize(x, idf);
       this.extractor.idf = idf;
+      if (inClass) {
+        const rel = new Float32Array(dim).fill(1);
+        relevanceWeights(rel, inClass, k);
+        this.relevance = rel;
+      }
     }
     const xs = (i: number): SparseVector => {
       const hit = cache[i];
@@ -147,11 +158,24 @@ export class Learner {
       }
       return x;
     };
+    // The category head's features (relevance-weighted), cached apart within the same budget.
+    const ccache: (SparseVector | undefined)[] = new Array(texts.length);
+    const cxs = (i: number): SparseVector => {
+      if (!this.relevance) return xs(i);
+      const hit = ccache[i];
+      if (hit) return hit;
+      const x = this.categoryView(xs(i));
+      if (budget >= x.idx.length) {
+        budget -= x.idx.length;
+        ccache[i] = x;
+      }
+      return x;
+    };
     const w = Float64Array.from(ws);
     const cys = Int32Array.from(cy);
     const pys = Int32Array.from(py);
-    this.category.fit(cys, w, xs);
-    if (this.opts.tune.category) tuneOffsets(this.category, cys, w, xs);
+    this.category.fit(cys, w, cxs);
+    if (this.opts.tune.category) tuneOffsets(this.category, cys, w, cxs);
     const pxs = (i: number): SparseVector => withoutStructure(xs(i));
     this.priority.fit(pys, w, pxs);
     if (this.opts.tune.priority) tuneOffsets(this.priority, pys, w, pxs);
@@ -169,7 +193,7 @@ export class Learner {
   ): void {
     const x = this.extractor.extract(ex.text);
     const c = ex.category ? this.catIndex.get(ex.category) : undefined;
-    if (c !== undefined) this.category.learnOne(x, c, weight, until.category ?? ((p) => argmax(p) === c && p[c]! >= 0.5));
+    if (c !== undefined) this.category.learnOne(this.categoryView(x), c, weight, until.category ?? ((p) => argmax(p) === c && p[c]! >= 0.5));
     const p = ex.priority ? this.priIndex.get(ex.priority) : undefined;
     if (p !== undefined) this.priority.learnOne(withoutStructure(x), p, weight, until.priority ?? ((q) => argmax(q) === p && q[p]! >= 0.5));
   }
@@ -177,7 +201,12 @@ export class Learner {
   /** Predict both heads; a head that has learned nothing answers null. */
   predict(text: string): LearnerPrediction {
     const x = this.extractor.extract(text, true);
-    return { category: head(this.category, x), priority: head(this.priority, withoutStructure(x)), x };
+    return { category: head(this.category, this.categoryView(x)), priority: head(this.priority, withoutStructure(x)), x };
+  }
+
+  /** The category head's view of `x`: relevance-weighted when the last full training set weights. */
+  private categoryView(x: SparseVector): SparseVector {
+    return this.relevance ? this.extractor.reweight(x, this.relevance) : x;
   }
 
   /**

@@ -56,6 +56,16 @@ describe('relevance weights', () => {
     expect(w[1]).toBeCloseTo(2 * Math.log2(2 + 1), 5);
     expect(w[2]).toBe(2);
   });
+
+  it('change the category head only: the priority head answers as without them', () => {
+    const withRel = new Learner(['billing', 'bug']);
+    const without = new Learner(['billing', 'bug'], { relevance: false });
+    withRel.train(examples);
+    without.train(examples);
+    const text = 'the invoice page shows an error since this morning';
+    expect([...withRel.predict(text).priority!.probs]).toEqual([...without.predict(text).priority!.probs]);
+    expect([...withRel.predict(text).category!.probs]).not.toEqual([...without.predict(text).category!.probs]);
+  });
 });
 
 describe('Learner', () => {
