@@ -44,7 +44,8 @@ export type OutboxPayload =
       view: MessageView;
     }
   | { kind: 'update'; channelId: string; messageId: string; view: MessageView; purpose?: Purpose }
-  | { kind: 'ephemeral'; channelId: string; userId: string; threadId?: string | null; view: MessageView; threadOfTicket?: number }
+  /** `threadOfTicket` / `internalThreadOfTicket` as for `post`: in that ticket's customer or internal thread. */
+  | { kind: 'ephemeral'; channelId: string; userId: string; threadId?: string | null; view: MessageView; threadOfTicket?: number; internalThreadOfTicket?: number }
   | { kind: 'dm'; userId: string; view: MessageView }
   /** A ticket card, rendered from the ticket's state at send time (so it is always current). */
   | { kind: 'card'; ticketId: number; channelId: string; mode: 'post' | 'update' };
@@ -448,7 +449,12 @@ export class Outbox {
       case 'update':
         return { op: 'update', channelId: p.channelId, messageId: p.messageId, view: p.view, ...(p.purpose ? { purpose: p.purpose } : {}) };
       case 'ephemeral': {
-        const threadId = p.threadId ?? (p.threadOfTicket === undefined ? null : (this.cards?.threadOf(p.threadOfTicket) ?? null));
+        let threadId = p.threadId ?? null;
+        if (!threadId && p.internalThreadOfTicket !== undefined) {
+          threadId = this.cards?.internalThreadOf?.(p.internalThreadOfTicket) ?? null;
+          if (!threadId) throw new ChatDeliveryError('the ticket card that starts the internal thread is not posted yet', true);
+        }
+        if (!threadId && p.threadOfTicket !== undefined) threadId = this.cards?.threadOf(p.threadOfTicket) ?? null;
         return { op: 'ephemeral', channelId: p.channelId, userId: p.userId, threadId, view: p.view };
       }
       case 'dm':

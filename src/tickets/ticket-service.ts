@@ -35,6 +35,7 @@ import { createRedactor, type Redactor } from '../ai/redact.js';
 import { type Block, type MessageView, mention, plain } from '../views/message-view.js';
 import { ticketCard } from '../views/ticket-card.js';
 import { assertTransition, isOpen } from './lifecycle.js';
+import { resolvedByDeflection } from './resolution-outcome.js';
 
 export interface OpenTicketInput {
   platform: Platform;
@@ -261,6 +262,7 @@ export class TicketService {
       categories: this.deps.config.categories,
       draft: draft?.status === 'pending' ? { state: 'ready', path: draft.path } : null,
       placement: t.triageChannelId ? { kind: 'triage', sourceLink: t.sourceLink ?? null } : { kind: 'inline' },
+      deflected: !isOpen(t.status) && resolvedByDeflection(this.repo.events(t.id)),
     });
   }
 
