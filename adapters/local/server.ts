@@ -17,7 +17,7 @@ import { CLOCK_AHEAD_SETTING, applyPlaygroundDefaults, describeSupportChannels, 
 import { dmChannelId, type LocalChannel, type LocalForm, PlaygroundStore } from '../../src/demo/playground-store.js';
 import { FrontdeskError, InputInvalidError, NotPermittedError } from '../../src/domain/errors.js';
 import { installSlaAndDigest } from '../../src/escalation/install.js';
-import { isTriageChannel } from '../../src/audience/placement.js';
+import { cardChannelOf, isTriageChannel } from '../../src/audience/placement.js';
 import { handleMessage, handleReaction } from '../../src/inbound/inbound.js';
 import type { MessageView } from '../../src/views/message-view.js';
 import { notice, ticketListView } from '../../src/views/ticket-views.js';
@@ -98,7 +98,7 @@ export function mountPlayground(core: Core, opts: PlaygroundOptions = {}): Playg
       const shown = store.get(t.cardMessageId);
       const view = core.tickets.card(t);
       if (!shown?.view || JSON.stringify(shown.view) === JSON.stringify(view)) continue;
-      await port.update({ channelId: t.channelId, messageId: t.cardMessageId, view }).catch(() => undefined);
+      await port.update({ channelId: cardChannelOf(t), messageId: t.cardMessageId, view }).catch(() => undefined);
     }
   };
   const clock = new ClockControl(core, {
