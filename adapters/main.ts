@@ -6,6 +6,7 @@
 import { installAi } from '../src/ai/install.js';
 import { describeModes } from '../src/audience/placement.js';
 import { installSlaAndDigest } from '../src/escalation/install.js';
+import { installKnowledge } from '../src/knowledge/install.js';
 import { createCore } from '../src/app.js';
 import { loadConfig } from '../src/config/load-config.js';
 import { FrontdeskError } from '../src/domain/errors.js';
@@ -28,6 +29,8 @@ async function main(): Promise<void> {
   const aiFeatures = installAi(core);
   // The SLA watcher, escalation prompts and the leads' digest (scheduled node-cron jobs).
   installSlaAndDigest(core);
+  // Known answers: offered before agents are paged, suggested on cards, gaps in the digest.
+  installKnowledge(core);
   for (const a of active) a.validateEnv?.(env);
   for (const a of active) await a.start(core);
   core.outbox.start(config.scheduler.outboxPollMs);

@@ -10,6 +10,7 @@ const SUITES: [string, string, string][] = [
   ['core', './core.bench.ts', 'runCoreBench'],
   ['triage', './triage.bench.ts', 'runTriageBench'],
   ['slack', './slack.bench.ts', 'runSlackBench'],
+  ['ingest-crash', './ingest-crash.bench.ts', 'runIngestCrashBench'],
   ['sla + digest', './sla.bench.ts', 'runSlaBench'],
   ['outbox', './outbox.bench.ts', 'runOutboxBench'],
 ];

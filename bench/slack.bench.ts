@@ -184,7 +184,7 @@ export async function runSlackBench(): Promise<Record<string, number | string>> 
     const elu0 = performance.eventLoopUtilization();
     const t0 = performance.now();
     const sustained = await ask<LoadResult>(worker, { cmd: 'open', url, rate, seconds, channels });
-    const persistedAt = await waitFor(() => count() - before >= sustained.sent - sustained.errors, 30_000);
+    const persistedAt = await waitFor(() => count() - before >= sustained.sent - sustained.errors, 120_000);
     const persisted = count() - before;
     const elu = performance.eventLoopUtilization(elu0);
     const lat = [...sustained.lat].sort((a, b) => a - b);
@@ -193,7 +193,7 @@ export async function runSlackBench(): Promise<Record<string, number | string>> 
     const beforeMax = count();
     const t1 = performance.now();
     const max = await ask<LoadResult>(worker, { cmd: 'closed', url, total: 5000, concurrency: 64, channels });
-    const maxPersistedAt = await waitFor(() => count() - beforeMax >= max.sent - max.errors, 30_000);
+    const maxPersistedAt = await waitFor(() => count() - beforeMax >= max.sent - max.errors, 120_000);
     const maxLat = [...max.lat].sort((a, b) => a - b);
     const maxPersisted = count() - beforeMax;
     const { stubCalls } = await ask<{ stubCalls: Record<string, number> }>(worker, { cmd: 'stats' });

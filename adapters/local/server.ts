@@ -17,6 +17,7 @@ import { CLOCK_AHEAD_SETTING, applyPlaygroundDefaults, describeSupportChannels, 
 import { dmChannelId, type LocalChannel, type LocalForm, PlaygroundStore } from '../../src/demo/playground-store.js';
 import { FrontdeskError, InputInvalidError, NotPermittedError } from '../../src/domain/errors.js';
 import { installSlaAndDigest } from '../../src/escalation/install.js';
+import { installKnowledge } from '../../src/knowledge/install.js';
 import { cardChannelOf, isTriageChannel } from '../../src/audience/placement.js';
 import { handleMessage, handleReaction } from '../../src/inbound/inbound.js';
 import type { MessageView } from '../../src/views/message-view.js';
@@ -37,6 +38,8 @@ export interface PlaygroundOptions {
   tickMs?: number;
   /** Add a private #triage channel when the config names none (default true; false = inline mode). */
   triage?: boolean;
+  /** Use the sample known answers (examples/knowledge) when the config names no folders (default true). */
+  knowledge?: boolean;
 }
 
 export interface Playground {
@@ -79,7 +82,10 @@ export function mountPlayground(core: Core, opts: PlaygroundOptions = {}): Playg
   installSlaAndDigest(core);
   const store = new PlaygroundStore(core.db);
   // Demo people, and #leads for the digest when the config names no digest channel.
-  applyPlaygroundDefaults(core, store, { triage: opts.triage });
+  applyPlaygroundDefaults(core, store, { triage: opts.triage, knowledge: opts.knowledge });
+  // Known answers (after the SLA hooks: a triage-time escalation means no offer). Re-read, since
+  // the defaults may just have added the sample folder.
+  installKnowledge(core).resync();
   const port = new LocalChatPort({ store, clock: core.clock, faults: opts.faults });
   core.registerPort(port);
 

@@ -1,23 +1,28 @@
 /**
  * The Slack adapter: a Bolt app over the core. HTTP mode mounts Bolt's ExpressReceiver on the
  * core's express app at POST /slack/events (events, slash commands and interactivity), with a
- * future-timestamp check in front of Bolt's signature check; Socket Mode connects out with an
- * app-level token instead. Either way events are acknowledged first and handled after
- * (processBeforeResponse: false), and everything the bot posts goes through the core's outbox
- * via SlackChatPort.
+ * gate in front of Bolt (slack-gate.ts: signature, replay and shape checks; Events API events
+ * are stored in the durable inbox before the 200 and processed from there through Bolt's
+ * listeners). Socket Mode connects out with an app-level token instead (events there are
+ * acknowledged by Bolt and handled in memory). Commands and interactivity are acknowledged
+ * first and handled after (processBeforeResponse: false), and everything the bot posts goes
+ * through the core's outbox via SlackChatPort.
  */
 import { App, ExpressReceiver, SocketModeReceiver, type webApi } from '@slack/bolt';
 import express from 'express';
 import type { Core } from '../../src/app.js';
 import { FrontdeskError } from '../../src/domain/errors.js';
-import { IngestQueue } from './ingest-queue.js';
+import { Inbox } from '../../src/inbound/inbox.js';
+import { InboxRepo } from '../../src/store/inbox-repo.js';
+import { IngestQueue, type InboxHandle } from './ingest-queue.js';
 import { registerListeners } from './listeners/register.js';
 import { createSlackClient, SlackChatPort } from './slack-chat-port.js';
 import type { SlackDeps } from './slack-deps.js';
 import { readSlackSettings, type SlackSettings } from './slack-env.js';
 import { SLACK_IDS } from './slack-ids.js';
+import { FORM_CALLBACK } from './listeners/views/form-submission.js';
 import { slackLogger } from './slack-logger.js';
-import { rejectFutureTimestamps } from './verify-timestamp.js';
+import { slackGate } from './slack-gate.js';
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
 
@@ -26,11 +31,18 @@ export interface SlackAdapterOptions {
   timeoutMs?: number;
   /** Wall clock for the request-timestamp check (tests). */
   now?: () => number;
+  /**
+   * Process stored events (default true). false = store and acknowledge only: what a crash
+   * right after the ack leaves behind (tests use it to prove acked events survive).
+   */
+  processInbox?: boolean;
 }
 
 export interface SlackAdapter {
   app: App;
   port: SlackChatPort;
+  /** Durable inbox of Events API events (HTTP mode). */
+  inbox: Inbox;
   client: WebClient;
   settings: SlackSettings;
   bot: { userId: string; botId: string | null };
@@ -98,10 +110,22 @@ export async function createSlackAdapter(core: Core, env: NodeJS.ProcessEnv = co
   const bot = await identify(client, settings);
   const agents = await loadAgentGroups(core, client);
 
+  const inbox = new Inbox(new InboxRepo(core.db), { platform: 'slack', logger: core.logger, now: opts.now });
   let receiver: ExpressReceiver | SocketModeReceiver;
   if (settings.mode === 'http') {
     const router = express.Router();
-    router.use(SLACK_IDS.eventsPath, rejectFutureTimestamps(core.logger, opts.now));
+    router.use(
+      SLACK_IDS.eventsPath,
+      ...slackGate({
+        signingSecret: settings.signingSecret!,
+        inbox,
+        logger: core.logger,
+        commands: [SLACK_IDS.command],
+        shortcuts: [SLACK_IDS.createTicketShortcut],
+        viewCallback: FORM_CALLBACK,
+        now: opts.now,
+      }),
+    );
     receiver = new ExpressReceiver({
       signingSecret: settings.signingSecret!,
       endpoints: SLACK_IDS.eventsPath,
@@ -109,6 +133,15 @@ export async function createSlackAdapter(core: Core, env: NodeJS.ProcessEnv = co
       app: core.http,
       router,
       logger,
+      // The gate has validated the shape; should Bolt still throw, answer 400 (never 500, which makes Slack retry).
+      processEventErrorHandler: async ({ error, response }) => {
+        core.logger.warn({ err: error }, 'slack: Bolt could not process a request (400)');
+        if (!response.headersSent) {
+          response.writeHead(400, { 'content-type': 'application/json' });
+          response.end(JSON.stringify({ ok: false, error: 'frontdesk_slack_payload_invalid', message: 'the request could not be processed' }));
+        }
+        return false;
+      },
     });
   } else {
     receiver = new SocketModeReceiver({
@@ -129,10 +162,22 @@ export async function createSlackAdapter(core: Core, env: NodeJS.ProcessEnv = co
   });
 
   const port = new SlackChatPort(client);
-  const ingest = new IngestQueue(core.db, core.logger);
+  const ingest = new IngestQueue(core.db, core.logger, inbox);
   const deps: SlackDeps = { core, port, client, bot, ingest };
   registerListeners(app, deps);
   core.registerPort(port);
+  if (opts.processInbox !== false)
+    // Stored events (and those a crash left pending) go through Bolt's listeners; the HTTP answer was sent long ago.
+    inbox.start(async (row) => {
+      const handle: InboxHandle = { id: row.id, deferred: false };
+      await app.processEvent({
+        body: JSON.parse(row.payload) as Record<string, unknown>,
+        ack: async () => {},
+        ...(row.retry_num ? { retryNum: row.retry_num, retryReason: 'http_timeout' } : {}),
+        customProperties: { inbox: handle },
+      });
+      return handle.deferred ? 'deferred' : 'done';
+    });
 
   let started = false;
   if (settings.mode === 'socket') {
@@ -144,6 +189,7 @@ export async function createSlackAdapter(core: Core, env: NodeJS.ProcessEnv = co
     }
   }
   const stop = async () => {
+    await inbox.stop();
     ingest.flush(true);
     if (!started) return;
     started = false;
@@ -151,5 +197,5 @@ export async function createSlackAdapter(core: Core, env: NodeJS.ProcessEnv = co
   };
   core.onClose(stop);
   core.logger.info({ mode: settings.mode, botUserId: bot.userId, agentsFromGroups: agents }, 'slack: adapter ready');
-  return { app, port, client, settings, bot, stop };
+  return { app, port, inbox, client, settings, bot, stop };
 }

@@ -1,6 +1,7 @@
 /**
  * The Microsoft Teams adapter: mounts `POST /api/messages` on the core's HTTP server, checks
- * the settings (no silent unauthenticated mode), and registers the Teams ChatPort with the
+ * the settings (no silent unauthenticated mode), stores work activities before answering them
+ * (durable-turn.ts), and registers the Teams ChatPort with the
  * outbox. `createTeamsAdapter(core, env)` is what tests call; `teamsAdapter` is the registry entry.
  */
 import express, { type Request, type Response } from 'express';
@@ -9,6 +10,9 @@ import type { AdapterModule } from '../registry.js';
 import { BotConnector } from './bot-connector.js';
 import { TeamsBot } from './bot.js';
 import { ConversationStore } from './conversation-store.js';
+import { durableTurns } from './durable-turn.js';
+import { Inbox } from '../../src/inbound/inbox.js';
+import { InboxRepo } from '../../src/store/inbox-repo.js';
 import type { MentionResolver } from './render-card.js';
 import { TeamsChatPort } from './teams-chat-port.js';
 import { INSECURE_LOCAL_VAR, isLoopbackHost, readTeamsSettings, type TeamsSettings, teamsRequested } from './teams-env.js';
@@ -20,6 +24,8 @@ export interface TeamsAdapter {
   port: TeamsChatPort;
   bot: TeamsBot;
   store: ConversationStore;
+  /** Activities stored before they are handled (see durable-turn.ts). */
+  inbox: Inbox;
   connector: BotConnector;
 }
 
@@ -54,6 +60,9 @@ export function createTeamsAdapter(core: Core, env: NodeJS.ProcessEnv = core.env
   };
   const port = new TeamsChatPort(connector, store, resolveMention, logger);
   const bot = new TeamsBot(core, store, port, logger);
+  const inbox = new Inbox(new InboxRepo(core.db), { platform: 'teams', logger });
+  const turn = durableTurns(bot, inbox, connector, logger);
+  core.onClose(() => inbox.stop());
   if (settings.mode === 'insecure-local') logger.warn(`${INSECURE_LOCAL_VAR}=1: Teams requests are NOT authenticated (local testing only)`);
 
   core.http.post(TEAMS_ROUTE, express.json({ limit: '1mb' }), async (req: Request, res: Response) => {
@@ -63,14 +72,14 @@ export function createTeamsAdapter(core: Core, env: NodeJS.ProcessEnv = core.env
       return;
     }
     try {
-      await connector.process(req, res, (ctx) => bot.onTurn(ctx));
+      await connector.process(req, res, turn);
     } catch (e) {
       logger.error(describeError(e), 'teams: request failed');
       if (!res.headersSent) res.status(500).end();
     }
   });
   core.registerPort(port);
-  return { settings, port, bot, store, connector };
+  return { settings, port, bot, store, connector, inbox };
 }
 
 /** The registry entry: runs when any Teams variable (or the insecure local flag) is set. */

@@ -271,6 +271,14 @@ export const configSchema = z
           .default([])
           .describe('folders of Markdown answers (one per file or per "##" section; front matter id, title, category, tags), relative to the working directory'),
         refresh: z.string().default('*/5 * * * *').describe('cron expression: how often the folders are checked for changed files (also checked at start)'),
+        offer: z
+          .boolean()
+          .default(true)
+          .describe("answer a new request in the customer's thread when a known answer matches confidently, before agents are paged (never P0/P1 or security)"),
+        offerTimeout: durationSchema
+          .prefault('30m' as never)
+          .describe('how long an offered answer waits for "That solved it" / "I still need help"; then the normal flow goes on'),
+        suggestions: z.number().int().min(0).max(5).default(3).describe('known answers listed on the internal card, each with "Send answer" (0 = none)'),
         match: z
           .object({
             threshold: z.number().min(0).max(1).default(0.65).describe('score (0..1) from which a known answer is offered'),

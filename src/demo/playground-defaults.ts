@@ -3,8 +3,10 @@
  * `frontdesk demo`: the demo people, a private #triage channel when the configuration names no
  * triage channel (so the two audiences show out of the box), a #leads channel for the leads'
  * digest when the configuration names no digest channel, #support as a support channel when the
- * configuration names only Slack/Teams channels, and the bot time the playground shows.
+ * configuration names only Slack/Teams channels, the sample known answers (examples/knowledge)
+ * when the configuration names no knowledge folders, and the bot time the playground shows.
  */
+import { existsSync } from 'node:fs';
 import type { Core } from '../app.js';
 import type { FrontdeskConfig } from '../config/schema.js';
 import { registerDemoPeople } from './people.js';
@@ -18,16 +20,20 @@ export const PLAYGROUND_TRIAGE_CHANNEL = 'triage';
 /** The playground's own support channel (the page opens on it). */
 export const PLAYGROUND_SUPPORT_CHANNEL = 'support';
 
+/** The sample known answers the playground offers when the configuration names no `knowledge.paths`. */
+export const PLAYGROUND_KNOWLEDGE_DIR = 'examples/knowledge';
+
 /** The setting under which the playground remembers how far its clock runs ahead of real time. */
 export const CLOCK_AHEAD_SETTING = 'clock.aheadMs';
 
 /**
  * Prepare a core for the playground. A configured digest channel is left alone; without one
  * the digest goes to #leads; without a triage channel, agents work in #triage (unless
- * `triage: false`: inline mode). Both change the in-memory config of this process only.
+ * `triage: false`: inline mode); without knowledge folders, the sample answers are used (unless
+ * `knowledge: false`). Both change the in-memory config of this process only.
  * @example applyPlaygroundDefaults(core, new PlaygroundStore(core.db))
  */
-export function applyPlaygroundDefaults(core: Core, store: PlaygroundStore, opts: { triage?: boolean } = {}): void {
+export function applyPlaygroundDefaults(core: Core, store: PlaygroundStore, opts: { triage?: boolean; knowledge?: boolean } = {}): void {
   registerDemoPeople(core.directory);
   // Two audiences out of the box: customers see an acknowledgement and agents' replies; agents work in #triage.
   if (opts.triage !== false && !core.config.triageChannel && !core.config.channels.some((c) => c.triageChannel)) {
@@ -38,6 +44,9 @@ export function applyPlaygroundDefaults(core: Core, store: PlaygroundStore, opts
     core.config.digest.channels.push(`local:${PLAYGROUND_DIGEST_CHANNEL}`);
     store.ensureChannel(PLAYGROUND_DIGEST_CHANNEL, core.clock.now(), 'The leads’ daily digest lands here (the playground’s default digest channel).');
   }
+  // Known answers out of the box: the sample folder, when run from the repository.
+  if (opts.knowledge !== false && core.config.knowledge.paths.length === 0 && existsSync(PLAYGROUND_KNOWLEDGE_DIR))
+    core.config.knowledge.paths.push(PLAYGROUND_KNOWLEDGE_DIR);
   // A configuration written for Slack or Teams (e.g. a copy of frontdesk.config.example.yaml)
   // names channels the playground does not have: keep #support a support channel, or the
   // playground would silently stop opening tickets.

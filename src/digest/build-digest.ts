@@ -18,6 +18,7 @@ import { clusterTexts } from '../escalation/similarity.js';
 import { type SlaClockName, type SlaClockState, slaState } from '../sla/policy.js';
 import { AiRepo, type AiUsage } from '../store/ai-repo.js';
 import type { Db } from '../store/db.js';
+import { buildKnowledgeFigures, type KnowledgeFigures } from './knowledge-figures.js';
 import type { DigestPeriod } from './period.js';
 import { shorten } from '../util/text.js';
 
@@ -107,6 +108,8 @@ export interface DigestData {
   atRisk: AtRiskItem[];
   atRiskCount: number;
   ai: AiUsage | null;
+  /** Known answers: deflection, helpfulness, documentation gaps (null when the feature did nothing). */
+  knowledge: KnowledgeFigures | null;
 }
 
 interface SlaRow {
@@ -365,6 +368,7 @@ export function buildDigest(db: Db, period: DigestPeriod, now: number, opts: Bui
     atRisk,
     atRiskCount,
     ai: usage.calls > 0 ? usage : null,
+    knowledge: buildKnowledgeFigures(db, from, to),
   };
 }
 

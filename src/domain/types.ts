@@ -152,6 +152,10 @@ export const EVENT_TYPES = [
   'reply_sent',
   'reply_discarded',
   'plan_created',
+  'answer_offered',
+  'answer_feedback',
+  'answer_sent',
+  'answer_saved',
 ] as const;
 export type TicketEventType = (typeof EVENT_TYPES)[number];
 

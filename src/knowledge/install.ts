@@ -1,9 +1,9 @@
 /**
  * The known-answers feature as one handle: the knowledge base, the matcher, and a refresh of
  * the configured folders. `installKnowledge(core)` adds it to a running core: folders are read
- * at start and re-checked on the `knowledge-refresh` schedule, and `/ticket answer` is
- * registered. Phase 2 (offering answers in the customer's thread) calls `decideFor` from the
- * ticket flow; nothing here posts anything.
+ * at start and re-checked on the `knowledge-refresh` schedule, `/ticket answer` is registered,
+ * and known answers join the ticket flow (src/knowledge/offers.ts): offered to the customer at
+ * creation, listed on the internal card, expired on the `knowledge-offers` schedule.
  */
 import cron from 'node-cron';
 import type { Core } from '../app.js';
@@ -14,7 +14,9 @@ import type { Priority } from '../domain/types.js';
 import type { Clock } from '../ports/clock.js';
 import type { Db } from '../store/db.js';
 import { KnowledgeBase, type SyncReport } from './knowledge-base.js';
+import { registerKnowledgeHandlers } from './handlers.js';
 import { AnswerMatcher, type MatchDecision, triageFacts } from './match.js';
+import { KnowledgeOffers } from './offers.js';
 
 export interface Knowledge {
   kb: KnowledgeBase;
@@ -68,11 +70,24 @@ export function createKnowledge(config: FrontdeskConfig, db: Db, clock: Clock): 
 }
 
 export interface InstallKnowledgeOptions {
-  /** Schedule the refresh job (default: yes, unless env FRONTDESK_SCHEDULER=off). */
+  /** Schedule the refresh and offer-expiry jobs (default: yes, unless env FRONTDESK_SCHEDULER=off). */
   schedule?: boolean;
 }
 
-const installed = new WeakMap<Core, Knowledge>();
+/** The feature as installed on a core: the knowledge base plus its place in the ticket flow. */
+export interface InstalledKnowledge extends Knowledge {
+  offers: KnowledgeOffers;
+  /**
+   * Re-read the folders now and make sure the jobs run (after the configuration gained folders,
+   * e.g. the playground's default `examples/knowledge`).
+   */
+  resync(): SyncReport[];
+}
+
+/** Cron expression of the offer-expiry check: every minute (the timeout itself comes from the Clock). */
+export const OFFER_EXPIRY_CRON = '* * * * *';
+
+const installed = new WeakMap<Core, InstalledKnowledge>();
 
 function logReports(core: Core, reports: SyncReport[]): void {
   for (const r of reports) {
@@ -83,18 +98,47 @@ function logReports(core: Core, reports: SyncReport[]): void {
 }
 
 /**
- * Install on a core: read the folders now, schedule `knowledge-refresh`, register `/ticket answer`.
+ * Install on a core: read the folders now, schedule `knowledge-refresh` and `knowledge-offers`,
+ * register `/ticket answer`, offer answers to new requests (in the creating transaction, after
+ * the escalation hooks), add the known-answers section to cards and register its buttons.
  * Installing twice returns the same handle.
  * @example const knowledge = installKnowledge(core);
  */
-export function installKnowledge(core: Core, opts: InstallKnowledgeOptions = {}): Knowledge {
+export function installKnowledge(core: Core, opts: InstallKnowledgeOptions = {}): InstalledKnowledge {
   const existing = installed.get(core);
   if (existing) return existing;
-  const knowledge = createKnowledge(core.config, core.db, core.clock);
-  installed.set(core, knowledge);
-  logReports(core, knowledge.refresh());
-  registerAnswerSubcommand(core.commands, { kb: knowledge.kb, tickets: core.tickets });
+  const base = createKnowledge(core.config, core.db, core.clock);
+  const offers = new KnowledgeOffers({ config: core.config, clock: core.clock, tickets: core.tickets, knowledge: base, logger: core.logger });
   const wantJobs = opts.schedule ?? core.env.FRONTDESK_SCHEDULER !== 'off';
-  if (wantJobs && core.config.knowledge.paths.length > 0) core.scheduler.add('knowledge-refresh', core.config.knowledge.refresh, () => logReports(core, knowledge.refresh()));
+  const schedule = () => {
+    if (!wantJobs) return;
+    const names = core.scheduler.jobs().map((j) => j.name);
+    if (core.config.knowledge.paths.length > 0 && !names.includes('knowledge-refresh'))
+      core.scheduler.add('knowledge-refresh', core.config.knowledge.refresh, () => logReports(core, base.refresh()));
+    if (!names.includes('knowledge-offers'))
+      core.scheduler.add('knowledge-offers', OFFER_EXPIRY_CRON, () => {
+        const n = offers.expire();
+        if (n > 0) core.logger.info({ job: 'knowledge-offers', expired: n }, 'offered answers expired: back in the normal flow');
+      });
+  };
+  const knowledge: InstalledKnowledge = {
+    ...base,
+    offers,
+    resync() {
+      const reports = base.refresh();
+      logReports(core, reports);
+      schedule();
+      return reports;
+    },
+  };
+  installed.set(core, knowledge);
+  logReports(core, base.refresh());
+  registerAnswerSubcommand(core.commands, { kb: base.kb, tickets: core.tickets });
+  core.tickets.onCreatedInTransaction((ticket) => {
+    offers.atCreation(ticket);
+  });
+  core.tickets.addCardSection((ticket) => offers.cardSection(ticket));
+  registerKnowledgeHandlers(core.interactions, core.tickets, offers);
+  schedule();
   return knowledge;
 }

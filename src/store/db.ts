@@ -106,6 +106,7 @@ export function openDatabase(path: string, opts: OpenOptions = {}): Db {
   } catch (e) {
     throw describeSqliteError(e, path);
   }
+  cachePreparedStatements(db);
   if (opts.migrate !== false) {
     try {
       migrate(db);
@@ -115,6 +116,23 @@ export function openDatabase(path: string, opts: OpenOptions = {}): Db {
     }
   }
   return db;
+}
+
+/**
+ * Reuse prepared statements: `db.prepare(sql)` returns the cached statement for the same SQL
+ * (hot paths call it per ticket; preparing costs more than running). A statement that is busy
+ * (an open `.iterate()`) is not shared: a fresh one is prepared for the nested caller.
+ */
+function cachePreparedStatements(db: Db): void {
+  const original = db.prepare.bind(db);
+  const cache = new Map<string, ReturnType<Db['prepare']>>();
+  db.prepare = ((sql: string) => {
+    const hit = cache.get(sql);
+    if (hit && !hit.busy) return hit;
+    const stmt = original(sql);
+    if (!hit && cache.size < 2000) cache.set(sql, stmt);
+    return stmt;
+  }) as Db['prepare'];
 }
 
 /**

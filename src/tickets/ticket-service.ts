@@ -32,7 +32,7 @@ import type { Triage } from '../triage/triage.js';
 import { cleanText, extractLinks, titleOf } from '../util/text.js';
 import { acknowledgementView, agentReplyMirror, agentReplyView, customerMessageMirror } from '../views/customer-views.js';
 import { createRedactor, type Redactor } from '../ai/redact.js';
-import { type MessageView, mention, plain } from '../views/message-view.js';
+import { type Block, type MessageView, mention, plain } from '../views/message-view.js';
 import { ticketCard } from '../views/ticket-card.js';
 import { assertTransition, isOpen } from './lifecycle.js';
 
@@ -115,6 +115,7 @@ export class TicketService {
   readonly audience: AudienceGuard;
   private readonly listeners: ChangeListener[] = [];
   private readonly creationHooks: ((ticket: Ticket) => void)[] = [];
+  private readonly cardSections: ((ticket: Ticket) => Block[])[] = [];
   /** Redacts text before it is cut (titles, length limits), with the configured extra patterns. */
   private readonly redactor: Redactor;
 
@@ -216,8 +217,35 @@ export class TicketService {
     }
   }
 
+  /**
+   * Add a section to every ticket card (a feature's own lines and buttons, e.g. known answers),
+   * rendered with the card from the ticket's current state and placed above the card's buttons.
+   * A section that throws is left out (and logged): the card still goes out.
+   */
+  addCardSection(fn: (ticket: Ticket) => Block[]): void {
+    this.cardSections.push(fn);
+  }
+
   /** The current card for a ticket. */
   card(t: Ticket): MessageView {
+    const view = this.baseCard(t);
+    if (this.cardSections.length === 0) return view;
+    const extra: Block[] = [];
+    for (const fn of this.cardSections) {
+      try {
+        extra.push(...fn(t));
+      } catch (e) {
+        this.deps.logger?.error({ err: e, ticket: t.key }, 'a card section failed; the card goes out without it');
+      }
+    }
+    if (extra.length === 0) return view;
+    const at = view.blocks.findIndex((b) => b.type === 'actions' && b.blockId === 'ticket-actions');
+    const blocks = [...view.blocks];
+    blocks.splice(at < 0 ? blocks.length : at, 0, ...extra);
+    return { ...view, blocks };
+  }
+
+  private baseCard(t: Ticket): MessageView {
     const draft = this.deps.db
       .prepare<[number], { status: string; path: 'ai' | 'offline' }>("SELECT status, path FROM drafts WHERE ticket_id = ? ORDER BY id DESC LIMIT 1")
       .get(t.id);
@@ -644,7 +672,7 @@ export class TicketService {
    * internal thread, and counted as a response (see recordReply). One transaction.
    * @example svc.replyToCustomer('T-1042', 'U_DANA', 'We found it — a fix is rolling out.', 'reply_form', 'reply:abc')
    */
-  replyToCustomer(ref: string | number, agentId: string, text: string, via: 'reply_form' | 'suggested_reply', key: string, extraEvents: { type: TicketEventType; data: Record<string, unknown> }[] = []): Ticket {
+  replyToCustomer(ref: string | number, agentId: string, text: string, via: 'reply_form' | 'suggested_reply' | 'known_answer', key: string, extraEvents: { type: TicketEventType; data: Record<string, unknown> }[] = []): Ticket {
     const clean = cleanText(text, 3000).text.trim();
     if (!clean) throw new InputInvalidError('Write the reply first: an empty message cannot be sent to the customer.');
     return this.change(ref, agentId, (t, now) => {

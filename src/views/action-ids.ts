@@ -29,6 +29,16 @@ export const ACTIONS = {
   digestSnooze: 'digest.snooze',
   /** The internal card's "Reply to customer" button (opens the reply form). */
   replyToCustomer: 'ticket.reply_to_customer',
+  /** The customer's "✅ That solved it" under an offered known answer (only the requester may click). */
+  answerSolved: 'knowledge.solved',
+  /** The customer's "🙋 I still need help" under an offered known answer. */
+  answerNeedHelp: 'knowledge.need_help',
+  /** The internal card's "Send answer": a suggested known answer to the customer, in the agent's name. */
+  answerSend: 'knowledge.send',
+  /** "Save as known answer" on a resolved card (opens the form pre-filled from the resolution note). */
+  answerSave: 'knowledge.save',
+  /** The digest's "Write an answer" for a documentation gap (the same form). */
+  answerWrite: 'knowledge.write',
 } as const;
 
 export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
@@ -39,6 +49,7 @@ export const FORMS = {
   reassign: 'form.reassign',
   addNote: 'form.add_note',
   replyToCustomer: 'form.reply_to_customer',
+  saveAnswer: 'form.save_answer',
 } as const;
 
 export type FormId = (typeof FORMS)[keyof typeof FORMS];

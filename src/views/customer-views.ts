@@ -92,8 +92,15 @@ export function customerMessageMirror(t: Ticket, authorId: string, text: string)
 }
 
 /** An agent's reply to the customer, mirrored into the internal thread. */
-export function agentReplyMirror(t: Ticket, agentId: string, text: string, via: 'thread' | 'reply_form' | 'suggested_reply'): MessageView {
-  const how = via === 'thread' ? 'replied in the customer thread' : via === 'suggested_reply' ? 'sent the suggested reply to the customer' : 'replied to the customer';
+export function agentReplyMirror(t: Ticket, agentId: string, text: string, via: 'thread' | 'reply_form' | 'suggested_reply' | 'known_answer'): MessageView {
+  const how =
+    via === 'thread'
+      ? 'replied in the customer thread'
+      : via === 'suggested_reply'
+        ? 'sent the suggested reply to the customer'
+        : via === 'known_answer'
+          ? 'sent a known answer to the customer'
+          : 'replied to the customer';
   return {
     audience: 'internal',
     text: `${t.key}: ${how}`,

@@ -11,6 +11,7 @@ import type { ClockCompliance, ClusterItem, DigestData } from '../digest/build-d
 import { formatDuration } from '../util/duration.js';
 import { ACTIONS } from './action-ids.js';
 import { CLOCK_TEXT, ticketLink } from './escalation-prompt.js';
+import { knowledgeDigestBlocks } from './knowledge-digest-view.js';
 import { type Block, type MessageView, mention, plain, truncate } from './message-view.js';
 
 /** Snooze offered on at-risk tickets, minutes. */
@@ -130,6 +131,8 @@ export function digestView(d: DigestData, opts: { preview?: boolean } = {}): Mes
         .map((o) => `${o.ownerId ? mention(o.ownerId) : '_unassigned_'} ${listLink(o.open, `status=open&owner=${o.ownerId ?? 'none'}`)} open, ${o.resolved} resolved`)
         .join(' · ')}`,
     });
+
+  blocks.push(...knowledgeDigestBlocks(d.knowledge));
 
   if (d.atRisk.length > 0) {
     blocks.push({ type: 'divider' });

@@ -33,7 +33,7 @@ describe('IngestQueue', () => {
   it('splits a backlog into several commits and flush(true) drains everything', () => {
     const db = openDatabase(':memory:');
     db.exec('CREATE TABLE t (v INTEGER NOT NULL)');
-    const q = new IngestQueue(db, createLogger({ LOG_LEVEL: 'silent' }), 10);
+    const q = new IngestQueue(db, createLogger({ LOG_LEVEL: 'silent' }), undefined, 10);
     for (let i = 0; i < 35; i++) q.push({ label: {}, run: () => db.prepare('INSERT INTO t (v) VALUES (?)').run(i) });
     q.flush();
     expect(q.size).toBe(25);

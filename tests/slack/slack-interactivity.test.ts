@@ -187,7 +187,7 @@ describe('forms opened by features', () => {
     h.core.interactions.onForm('form.test_note', (state, values) => ({ ephemeral: { text: 'saved', blocks: [{ type: 'text', text: `Saved ${state}: ${values.note}` }] } }));
     await sendInteraction(h, blockAction(h, { actionId: 'test.note', value: 'T-7', home: true }));
     const open = await h.fake.waitFor((c) => c.method === 'views.open');
-    expect(open.args.trigger_id).toBe('trigger.action');
+    expect(open.args.trigger_id).toMatch(/^trigger\.action\./);
     expect(open.args.view.callback_id).toBe('form.test_note');
     await sendInteraction(h, {
       type: 'view_submission',
@@ -206,7 +206,7 @@ describe('Create ticket shortcut and modal', () => {
     return {
       type: 'message_action',
       callback_id: 'shortcut.create_ticket',
-      trigger_id: 'trigger.shortcut',
+      trigger_id: `trigger.shortcut.${msg.ts}.${user}`,
       action_ts: '1.1',
       team: { id: 'T0TEAM', domain: 'fake' },
       user: { id: user, name: 'agent' },
@@ -224,7 +224,7 @@ describe('Create ticket shortcut and modal', () => {
     const res = await sendInteraction(h, shortcut(h, { ts, text: 'thanks! btw the dashboard graphs are empty since the upgrade', user: CUSTOMER }));
     expect(res.status).toBe(200);
     const open = await h.fake.waitFor((c) => c.method === 'views.open');
-    expect(open.args.trigger_id).toBe('trigger.shortcut');
+    expect(open.args.trigger_id).toBe(`trigger.shortcut.${ts}.${AGENT}`);
     const view = open.args.view;
     expect(view.type).toBe('modal');
     expect(view.callback_id).toBe('form.create_ticket');

@@ -36,21 +36,28 @@ export interface HarnessOptions {
   timeoutMs?: number;
   /** Set up the fake before the adapter starts (user groups, identity). */
   beforeStart?: (fake: FakeSlack) => void;
+  /** A database file (restart tests); default :memory:. */
+  dbPath?: string;
+  /** false: store and ack events but never process them (a crash right after the ack). */
+  processInbox?: boolean;
+  /** Reuse a running fake Slack (restart tests); it is then not closed with the harness. */
+  fake?: FakeSlack;
 }
 
 /** Start fake Slack, a core and the Slack adapter in HTTP mode on 127.0.0.1. */
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
-  const fake = await FakeSlack.start();
+  const fake = opts.fake ?? (await FakeSlack.start());
+  const ownFake = !opts.fake;
   opts.beforeStart?.(fake);
   const clock = new ManualClock(T0);
   const config = parseConfig({ agents: [AGENT, AGENT2], leads: [LEAD], ...(opts.config ?? {}) });
   const env = { SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl, ...(opts.env ?? {}) };
-  const core = createCore({ config, db: openDatabase(':memory:'), clock, env, logger: createLogger({ LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+  const core = createCore({ config, db: openDatabase(opts.dbPath ?? ':memory:'), clock, env, logger: createLogger({ LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
   let slack: SlackAdapter;
   try {
-    slack = await createSlackAdapter(core, env, { timeoutMs: opts.timeoutMs ?? 2000 });
+    slack = await createSlackAdapter(core, env, { timeoutMs: opts.timeoutMs ?? 2000, processInbox: opts.processInbox });
   } catch (e) {
-    await fake.close();
+    if (ownFake) await fake.close();
     await core.close();
     throw e;
   }
@@ -65,7 +72,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     async close() {
       // Stop sending first, let an in-flight drain finish against the closed fake, then close.
       core.outbox.stop();
-      await fake.close();
+      if (ownFake) await fake.close();
       await core.outbox.drain().catch(() => undefined);
       await core.close();
     },
@@ -135,6 +142,8 @@ export function sendEvent(h: Harness, event: Record<string, unknown>, o: SendOpt
 }
 
 let tsCounter = 0;
+/** Every command and interaction gets its own trigger_id, as on Slack (the gate de-duplicates on it). */
+let triggerCounter = 0;
 /** A fresh Slack message ts. */
 export function nextTs(): string {
   tsCounter += 1;
@@ -160,7 +169,7 @@ export function sendCommand(h: Harness, text: string, o: { user?: string; channe
     text,
     api_app_id: 'A0FAKE',
     response_url: h.fake.responseUrl(o.responseId ?? 'cmd'),
-    trigger_id: 'trigger.cmd',
+    trigger_id: `trigger.cmd.${++triggerCounter}`,
   });
   return post(h.url, form.toString(), 'application/x-www-form-urlencoded', o);
 }
@@ -180,7 +189,7 @@ export function blockAction(
     a.selected !== undefined
       ? { type: 'static_select', action_id: a.actionId, block_id: 'b', selected_option: { text: { type: 'plain_text', text: a.selected }, value: a.selected }, action_ts: '1.2' }
       : { type: 'button', action_id: a.actionId, block_id: 'b', value: a.value, text: { type: 'plain_text', text: 'x' }, action_ts: '1.2' };
-  const base = { type: 'block_actions', team: { id: 'T0TEAM', domain: 'fake' }, user: { id: a.user ?? AGENT, username: 'agent', team_id: 'T0TEAM' }, api_app_id: 'A0FAKE', token: 'legacy', trigger_id: 'trigger.action', actions: [action] };
+  const base = { type: 'block_actions', team: { id: 'T0TEAM', domain: 'fake' }, user: { id: a.user ?? AGENT, username: 'agent', team_id: 'T0TEAM' }, api_app_id: 'A0FAKE', token: 'legacy', trigger_id: `trigger.action.${++triggerCounter}`, actions: [action] };
   if (a.home)
     return { ...base, container: { type: 'view', view_id: 'VHOME' }, view: { id: 'VHOME', type: 'home', team_id: 'T0TEAM', blocks: [], private_metadata: '', callback_id: '', state: { values: {} }, hash: 'h', app_id: 'A0FAKE', bot_id: 'BBOT' } };
   return {

@@ -7,9 +7,12 @@ import type { App } from '@slack/bolt';
 import { readModalMetadata, readModalValues } from '../../render-blocks.js';
 import type { SlackDeps } from '../../slack-deps.js';
 
+/** Callback ids of frontdesk's modals. */
+export const FORM_CALLBACK = /^form\./;
+
 /** Register the modal submission listener. */
 export function registerFormSubmissions(app: App, { core }: SlackDeps): void {
-  app.view({ callback_id: /^form\./, type: 'view_submission' }, async ({ ack, body, view }) => {
+  app.view({ callback_id: FORM_CALLBACK, type: 'view_submission' }, async ({ ack, body, view }) => {
     await ack();
     const userId = body.user.id;
     const { state, channelId } = readModalMetadata(view.private_metadata);
