@@ -180,7 +180,7 @@ export class KnowledgeOffers {
     for (const id of this.repo.expiring(now)) {
       try {
         const o = this.repo.get(id);
-        if (!o || o.status !== 'pending') continue;
+        if (o?.status !== 'pending') continue;
         const t = this.d.tickets.repo.get(o.ticketId);
         if (!t) continue;
         this.toNormalFlow(t, o, 'expired', 'system', {});

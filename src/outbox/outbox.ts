@@ -386,7 +386,7 @@ export class Outbox {
         this.db.prepare("UPDATE outbox SET status = 'dropped', last_error = 'nothing to send' WHERE id = ?").run(row.id);
         return 'dropped';
       }
-      this.check(op, row.ticket_id);
+      this.check(op, row.ticket_id, row.platform);
       let result: PostResult | null | undefined = null;
       if (row.unsure && port.findDelivered && (op.op === 'post' || op.op === 'dm')) {
         result = await port.findDelivered({
@@ -410,10 +410,11 @@ export class Outbox {
   }
 
   /** The audience guard: throws AudienceViolationError (the row fails, never retried). */
-  private check(op: Op, ticketId: number | null): void {
+  private check(op: Op, ticketId: number | null, platform: string): void {
     if (!this.guard || op.op === 'ephemeral' || op.op === 'dm') return;
     const ticket = ticketId === null ? null : (this.cards?.ticket?.(ticketId) ?? null);
-    this.guard.check({ op: op.op, channelId: op.channelId, view: op.view, ticket, purpose: op.purpose });
+    const threadId = op.op === 'post' ? op.threadId : null;
+    this.guard.check({ op: op.op, channelId: op.channelId, threadId, platform, view: op.view, ticket, purpose: op.purpose });
   }
 
   /** A card for the triage channel links to the customer's message: look the link up once. */
