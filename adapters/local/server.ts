@@ -20,7 +20,7 @@ import { dmChannelId, type LocalChannel, type LocalForm, PlaygroundStore } from 
 import { FrontdeskError, InputInvalidError, NotPermittedError } from '../../src/domain/errors.js';
 import { installSlaAndDigest } from '../../src/escalation/install.js';
 import { installKnowledge } from '../../src/knowledge/install.js';
-import { isTriageChannel } from '../../src/audience/placement.js';
+import { cardChannelOf, isTriageChannel } from '../../src/audience/placement.js';
 import { handleMessage, handleReaction } from '../../src/inbound/inbound.js';
 import type { MessageView } from '../../src/views/message-view.js';
 import { notice, ticketListView } from '../../src/views/ticket-views.js';
@@ -106,7 +106,7 @@ export function mountPlayground(core: Core, opts: PlaygroundOptions = {}): Playg
       const shown = store.get(t.cardMessageId);
       const view = core.tickets.card(t);
       if (!shown?.view || JSON.stringify(shown.view) === JSON.stringify(view)) continue;
-      await port.update({ channelId: t.channelId, messageId: t.cardMessageId, view }).catch(() => undefined);
+      await port.update({ channelId: cardChannelOf(t), messageId: t.cardMessageId, view }).catch(() => undefined);
     }
   };
   const clock = new ClockControl(core, {

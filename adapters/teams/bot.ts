@@ -148,7 +148,7 @@ export class TeamsBot {
       const first = tokenizeCommand(line)[0]?.toLowerCase();
       if (where.type === 'personal') {
         if (first && this.core.commands.get(first)) await this.runCommand(line, a, where);
-        else this.enqueue(`teams-home:${a.id}`, { kind: 'post', channelId: where.base, view: this.homeView(where.userId) });
+        else this.enqueue(`teams-home:${a.id}`, { kind: 'dm', userId: where.userId, view: this.homeView(where.userId) });
         return;
       }
       if (!first || this.core.commands.get(first)) {
@@ -258,8 +258,9 @@ export class TeamsBot {
   private async deliver(reply: CommandReply, a: Activity, where: Where): Promise<void> {
     const key = `teams-cmd:${a.id}`;
     if (reply.form) await this.openForm(where.userId, reply.form, a.id);
+    // The personal chat is the person's DM with the bot: private, whatever the channel config says.
     if (where.type === 'personal') {
-      this.enqueue(key, { kind: 'post', channelId: where.base, view: reply.view });
+      this.enqueue(key, { kind: 'dm', userId: where.userId, view: reply.view });
       return;
     }
     const threadId = where.type === 'channel' ? (where.rootId ?? a.id) : a.id;
@@ -429,8 +430,8 @@ export class TeamsBot {
           { type: 'text', text: 'I turn requests in your support channels into tickets, ping owners before SLA deadlines and post a daily digest. Here you see your tickets; type `help` for commands.' },
         ],
       };
-      this.enqueue(`teams-welcome:${where.base}`, { kind: 'post', channelId: where.base, view: hello });
-      if (userId) this.enqueue(`teams-welcome-home:${where.base}`, { kind: 'post', channelId: where.base, view: this.homeView(userId) });
+      this.enqueue(`teams-welcome:${where.base}`, userId ? { kind: 'dm', userId, view: hello } : { kind: 'post', channelId: where.base, view: hello });
+      if (userId) this.enqueue(`teams-welcome-home:${where.base}`, { kind: 'dm', userId, view: this.homeView(userId) });
     }
   }
 }

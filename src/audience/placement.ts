@@ -122,25 +122,48 @@ export interface GuardRequest {
   /** `post`/`update` are visible to everyone in the channel; `ephemeral`/`dm` are private. */
   op: 'post' | 'update' | 'ephemeral' | 'dm';
   channelId: string;
+  /** The thread it goes into, if any (a customer thread of any ticket is customer-facing). */
+  threadId?: string | null;
+  /** The platform (to look the thread up); without it the thread is not looked up. */
+  platform?: string;
   view: MessageView;
   /** The ticket the message is about, if any. */
   ticket?: Pick<Ticket, 'key' | 'channelId' | 'triageChannelId'> | null;
   purpose?: Purpose;
 }
 
+/** Looks up the ticket whose customer thread is `threadId` in `channelId` (core data, not the adapter's say). */
+export type ThreadTicketLookup = (platform: string, channelId: string, threadId: string) => Pick<Ticket, 'key' | 'channelId' | 'triageChannelId'> | null;
+
 /**
- * Checks every delivery at send time. A channel is customer-facing when it is a support channel
- * in triage mode (configured, or the channel of a triage-mode ticket): only customer views may
- * be posted there. In inline mode the requester's channel takes the card and status lines,
- * never work (plans, drafts, pings, prompts, notes).
+ * Checks every delivery at send time, whatever path it takes (outbox rows, command answers,
+ * replaced messages). Where customers read is decided here, from the config and the tickets:
+ * - a support channel in triage mode: configured with a triage channel, or — with `channels: []`
+ *   and a top-level `triageChannel` — every channel except triage and digest channels (for new
+ *   posts; direct messages go as `dm` and are private);
+ * - the customer channel of a triage-mode ticket, and the customer thread of any such ticket.
+ * Only customer views may be posted there. In inline mode the requester's channel takes the card
+ * and status lines, never work (plans, drafts, pings, prompts, notes).
  */
 export class AudienceGuard {
-  constructor(private readonly config: Pick<FrontdeskConfig, 'channels' | 'triageChannel' | 'digest'>) {}
+  constructor(
+    private readonly config: Pick<FrontdeskConfig, 'channels' | 'triageChannel' | 'digest'>,
+    private readonly threadTicket: ThreadTicketLookup = () => null,
+  ) {}
 
-  /** Is `channelId` a place customers read, where only customer views may go? */
-  customerFacing(channelId: string, ticket?: GuardRequest['ticket']): boolean {
-    if (isTriageChannel(this.config, channelId)) return false;
+  /**
+   * Is `channelId` (or the thread `threadId` in it) a place customers read, where only customer
+   * views may go? `op: 'update'` replaces a message that was checked when it was posted, so the
+   * every-channel rule of `channels: []` applies to new posts only.
+   */
+  customerFacing(channelId: string, ticket?: GuardRequest['ticket'], opts: { threadId?: string | null; platform?: string; op?: GuardRequest['op'] } = {}): boolean {
+    if (isTriageChannel(this.config, channelId) || this.config.digest.channels.some((d) => bare(d) === channelId)) return false;
     if (ticket?.triageChannelId && ticket.channelId === channelId) return true;
+    if (opts.threadId && opts.platform) {
+      const owner = this.threadTicket(opts.platform, channelId, opts.threadId);
+      if (owner?.triageChannelId && owner.channelId === channelId) return true;
+    }
+    if (this.config.channels.length === 0) return Boolean(this.config.triageChannel) && opts.op !== 'update';
     return this.config.channels.some((c) => c.id === channelId) && channelMode(this.config, channelId) === 'triage';
   }
 
@@ -149,7 +172,7 @@ export class AudienceGuard {
     if (req.op === 'ephemeral' || req.op === 'dm') return;
     if (audienceOf(req.view) === 'customer') return;
     const about = req.ticket ? ` (${req.ticket.key})` : '';
-    if (this.customerFacing(req.channelId, req.ticket))
+    if (this.customerFacing(req.channelId, req.ticket, { threadId: req.threadId, platform: req.platform, op: req.op }))
       throw new AudienceViolationError(
         `refused to post an internal message${about} in ${req.channelId}, which customers read: "${req.view.text.slice(0, 80)}". Internal views go to the triage channel.`,
       );
@@ -157,5 +180,20 @@ export class AudienceGuard {
       throw new AudienceViolationError(
         `refused to post agents' work${about} in the requester's channel ${req.channelId}: "${req.view.text.slice(0, 80)}". In inline mode it goes privately to agents.`,
       );
+  }
+
+  /**
+   * Would this delivery be allowed? (For answers that do not go through the outbox: a command
+   * answer meant for the channel, a clicked message replaced in place.)
+   * @example guard.allows({ op: 'post', channelId: 'C_SUPPORT', view: queueView }) // false in triage mode
+   */
+  allows(req: GuardRequest): boolean {
+    try {
+      this.check(req);
+      return true;
+    } catch (e) {
+      if (e instanceof AudienceViolationError) return false;
+      throw e;
+    }
   }
 }

@@ -76,6 +76,24 @@ export class TicketMessenger {
     }
   }
 
+  /**
+   * A private message for ONE agent about a ticket — a prompt or a confirm step after their own
+   * action (a ✅ reaction): in triage mode an ephemeral in the ticket's internal thread, in
+   * inline mode an ephemeral in the requester's thread. Only `userId` sees it.
+   * @example messenger.sendToAgent(t, resolutionNotePromptView(t), 'U_DANA', `note-prompt:${t.id}:U_DANA`)
+   */
+  sendToAgent(t: Ticket, view: MessageView, userId: string, key: string): 'internal_thread' | 'private' | 'nowhere' {
+    if (t.platform === 'cli') return 'nowhere';
+    const place = placeFor(t, { ...view, audience: 'internal' }, 'work');
+    const base = { platform: t.platform, ticketId: t.id, idempotencyKey: key };
+    if (place.kind === 'internal_thread') {
+      this.d.outbox.enqueue({ ...base, payload: { kind: 'ephemeral', channelId: place.channelId, userId, internalThreadOfTicket: t.id, view } });
+      return 'internal_thread';
+    }
+    this.d.outbox.enqueue({ ...base, payload: { kind: 'ephemeral', channelId: t.channelId, userId, threadOfTicket: t.id, view } });
+    return 'private';
+  }
+
   /** Agents who get private work about a ticket: the owner, else the team (not away), else the leads, else any known agents. */
   recipients(t: Ticket): string[] {
     const { config, directory } = this.d;

@@ -3,6 +3,7 @@
  * src/views/action-ids.ts to the same use cases the commands call. Features register extra
  * handlers (drafts, escalation prompts, digest) here.
  */
+import { guardInteractionResult } from '../audience/guard-answers.js';
 import { FrontdeskError, InputInvalidError } from '../domain/errors.js';
 import { PRIORITIES, type Platform, type Priority } from '../domain/types.js';
 import { isOthersTicket, recordResolutionNote, resolveAndAskForNote } from '../tickets/csat.js';
@@ -81,7 +82,8 @@ export class Interactions {
     if (reg.agentOnly && !this.svc.directory.isAgent(ctx.userId))
       return { ephemeral: errorView('Sorry — only support agents can do that. If you need something, reply in the thread and an agent will pick it up.') };
     try {
-      return await run();
+      // A replaced message stays in its place: the core checks who reads there (two audiences).
+      return guardInteractionResult(this.svc.audience, await run(), ctx, this.svc.logger);
     } catch (e) {
       if (e instanceof FrontdeskError) return { ephemeral: errorView(e.message) };
       throw e;

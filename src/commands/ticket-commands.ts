@@ -5,6 +5,7 @@
  */
 import { FrontdeskError, InputInvalidError } from '../domain/errors.js';
 import { PRIORITIES, type Priority, STATUSES, type Ticket, type TicketStatus } from '../domain/types.js';
+import { guardCommandReply } from '../audience/guard-answers.js';
 import { resolveTarget } from '../routing/escalation.js';
 import { slaState } from '../sla/policy.js';
 import { isOthersTicket, recordResolutionNote } from '../tickets/csat.js';
@@ -279,7 +280,8 @@ export async function runCommand(reg: CommandRegistry, svc: TicketService, raw: 
   if (spec.agentOnly && !svc.directory.isAgent(ctx.userId))
     return eph(errorView(`Sorry — \`${spec.name}\` is for support agents. You can use \`show\`, \`list\`, \`new\` and \`help\`, or ask in the thread.`));
   try {
-    return await spec.run(words.slice(1), ctx, raw.trim());
+    // Where the answer may show is the core's call, not the adapter's (two audiences).
+    return guardCommandReply(svc.audience, await spec.run(words.slice(1), ctx, raw.trim()), ctx, svc.logger);
   } catch (e) {
     // The usage line only when the arguments were the problem (not for "no such ticket" or a
     // status change the lifecycle refuses: the usage would not help there).

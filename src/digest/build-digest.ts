@@ -15,8 +15,11 @@
  * - customer outcomes (see computeOutcomes), each also for the comparison period:
  *   - CSAT: of the ratings first given in the period (their current value), the share that is 4 or
  *     5 out of 5; `responses` counts those ratings.
- *   - resolutions: tickets with a resolution in the period (status → resolved, or → closed from
- *     an open status), each ticket once, at its first resolution in the period.
+ *   - resolutions: tickets with an agent's resolution in the period (status → resolved, or →
+ *     closed from an open status), each ticket once, at its first such resolution in the period.
+ *     Deflections (the customer's "✅ That solved it" on a known answer) are not agents'
+ *     resolutions: they are left out of CSAT (never asked), FCR and reopen rate, and counted in
+ *     the known-answers deflection rate instead (one rule: src/tickets/resolution-outcome.ts).
  *   - first-contact resolution (FCR): of those, the share resolved with exactly one agent reply
  *     (a `replied` event by an agent: in the customer's thread, Reply to customer, or a sent
  *     suggested reply) before that resolution, and
@@ -30,6 +33,7 @@ import { type SlaClockName, type SlaClockState, slaState } from '../sla/policy.j
 import { AiRepo, type AiUsage } from '../store/ai-repo.js';
 import { CsatRepo } from '../store/csat-repo.js';
 import type { Db } from '../store/db.js';
+import { agentResolutionSql } from '../tickets/resolution-outcome.js';
 import { buildKnowledgeFigures, type KnowledgeFigures } from './knowledge-figures.js';
 import type { DigestPeriod } from './period.js';
 import { shorten } from '../util/text.js';
@@ -172,6 +176,7 @@ export function computeOutcomes(db: Db, from: number, to: number): Outcomes {
            FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id
           WHERE e.type = 'status_changed' AND e.at >= @from AND e.at < @to AND t.deleted = 0
             AND (e.data ->> '$.to' = 'resolved' OR (e.data ->> '$.to' = 'closed' AND e.data ->> '$.from' <> 'resolved'))
+            AND ${agentResolutionSql('e')}
           GROUP BY e.ticket_id
        ), scored AS (
          -- One pass over each resolved ticket's timeline (ticket_events_ticket index).

@@ -1,7 +1,8 @@
 /**
  * Buttons and forms of the escalation prompts and the digest: Take it, Reassign…, Snooze,
  * Add note (breach prompts), Escalate / Not needed / Link as one incident (triage prompts), and
- * Take it / Snooze on the digest's at-risk tickets. Every choice goes through a TicketService
+ * Take it / Snooze on the digest's at-risk tickets. Reassigning (or taking from the digest) a
+ * ticket someone else owns asks for confirmation first. Every choice goes through a TicketService
  * use case, so it lands on the ticket's timeline; the prompt is then updated in place (through
  * the outbox) to show who decided what.
  */
@@ -9,8 +10,10 @@ import { InputInvalidError } from '../domain/errors.js';
 import type { Interactions, InteractionContext, InteractionResult } from '../commands/interactions.js';
 import type { Ticket } from '../domain/types.js';
 import { resolveTarget } from '../routing/escalation.js';
+import { isOthersTicket } from '../tickets/csat.js';
 import type { TicketService } from '../tickets/ticket-service.js';
 import { ACTIONS, FORMS } from '../views/action-ids.js';
+import { confirmOthersTicketView } from '../views/csat-view.js';
 import { DIGEST_REPLY } from '../views/digest-view.js';
 import {
   DECISION_TEXT,
@@ -104,15 +107,28 @@ export function registerEscalationHandlers(ix: Interactions, svc: TicketService,
     const { ticket } = esc.requireFor(key, escalationId);
     return { form: reassignForm(ticket.key, escalationId, ticket.ownerId) };
   });
-  ix.onForm(FORMS.reassign, (state, values, ctx) => {
-    const { key, escalationId } = parsePromptValue(state);
+  const reassign = (ctx: InteractionContext, key: string, escalationId: number, to: string): InteractionResult => {
     const { esc: row } = esc.requireFor(key, escalationId);
-    const to = values.owner?.trim();
-    if (!to) throw new InputInvalidError(PROMPT_REPLY.needOwner);
     const t = svc.assign(key, to, ctx.userId);
     esc.markActed(row, 'accepted', ctx.userId);
     refresh(ctx, row, t, DECISION_TEXT.reassigned(ctx.userId, to));
     return { ephemeral: notice(PROMPT_REPLY.reassigned(t.key, to)) };
+  };
+  ix.onForm(FORMS.reassign, (state, values, ctx) => {
+    const { key, escalationId } = parsePromptValue(state);
+    const { ticket } = esc.requireFor(key, escalationId);
+    const to = values.owner?.trim();
+    if (!to) throw new InputInvalidError(PROMPT_REPLY.needOwner);
+    // Someone else's ticket: confirm first, like every other reassignment (#12).
+    if (isOthersTicket(ticket, ctx.userId) && to !== ticket.ownerId)
+      return { ephemeral: confirmOthersTicketView(ticket, 'reassign', ACTIONS.escalationReassignConfirmed, `${ticket.key}|${escalationId}|${to}`, to) };
+    return reassign(ctx, key, escalationId, to);
+  });
+  ix.onAction(ACTIONS.escalationReassignConfirmed, (value, ctx) => {
+    const { key, escalationId, extra: to } = parsePromptValue(value);
+    if (!to) throw new InputInvalidError(PROMPT_REPLY.needOwner);
+    // The button sits on the confirm message, not on the prompt: nothing to re-render there.
+    return reassign({ ...ctx, messageId: undefined }, key, escalationId, to);
   });
   ix.onAction(ACTIONS.escalationSnooze, (value, ctx) => {
     const { key, escalationId, extra } = parsePromptValue(value);
@@ -162,6 +178,9 @@ export function registerEscalationHandlers(ix: Interactions, svc: TicketService,
 
   // --- digest at-risk buttons
   ix.onAction(ACTIONS.digestTake, (key, ctx) => {
+    const owned = svc.require(key);
+    // Someone else's ticket: confirm first, as the card's "Assign to me" does.
+    if (isOthersTicket(owned, ctx.userId)) return { ephemeral: confirmOthersTicketView(owned, 'reassign', ACTIONS.reassignConfirmed, `${owned.key}|${ctx.userId}`, ctx.userId) };
     const t = takeTicket(svc, key, ctx.userId, 'digest');
     return { ephemeral: notice(DIGEST_REPLY.took(t.key)) };
   });

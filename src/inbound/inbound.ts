@@ -134,17 +134,18 @@ export async function handleReaction(svc: TicketService, r: InboundReaction): Pr
     return { kind: 'acknowledged', ticket: out };
   }
   if (t.status === 'resolved' || t.status === 'closed') return { kind: 'ignored', reason: 'already resolved' };
-  // Someone else's ticket: ask the reacting agent privately instead of resolving it.
+  // Someone else's ticket: ask the reacting agent privately instead of resolving it — where the
+  // ticket's internal work goes (its internal thread in triage mode), never loose in a channel.
   if (isOthersTicket(t, r.userId)) {
-    svc.outbox.enqueue({
-      platform: r.platform,
-      ticketId: t.id,
-      payload: { kind: 'ephemeral', channelId: r.channelId, userId: r.userId, threadId: r.channelId === t.channelId ? t.threadId : null, view: confirmOthersTicketView(t, 'resolve', ACTIONS.resolveConfirmed, `${t.key}|`) },
-      idempotencyKey: `confirm-resolve:${t.id}:${r.userId}:${r.eventId ?? `${svc.clock.now()}:${svc.repo.events(t.id).length}`}`,
-    });
+    svc.messenger.sendToAgent(
+      t,
+      confirmOthersTicketView(t, 'resolve', ACTIONS.resolveConfirmed, `${t.key}|`),
+      r.userId,
+      `confirm-resolve:${t.id}:${r.userId}:${r.eventId ?? `${svc.clock.now()}:${svc.repo.events(t.id).length}`}`,
+    );
     return { kind: 'confirm_asked', ticket: t };
   }
   const resolved = svc.resolve(t.key, r.userId);
-  promptForResolutionNote(svc, resolved, r.userId, r.channelId);
+  promptForResolutionNote(svc, resolved, r.userId);
   return { kind: 'resolved', ticket: resolved };
 }

@@ -17,6 +17,7 @@ import type { Clock } from '../ports/clock.js';
 import type { TicketPatch } from '../store/ticket-repo.js';
 import type { TicketService } from '../tickets/ticket-service.js';
 import { isOpen } from '../tickets/lifecycle.js';
+import { deflectionChange } from '../tickets/resolution-outcome.js';
 import { pauseDuration } from '../sla/policy.js';
 import { formatDuration } from '../util/duration.js';
 import type { Block } from '../views/message-view.js';
@@ -153,7 +154,7 @@ export class KnowledgeOffers {
         patch,
         events: [
           { type: 'answer_feedback' as TicketEventType, data: { offer: o.id, answer: o.answerId, outcome: 'solved', via: o.via } },
-          { type: 'status_changed' as TicketEventType, data: { from: cur.status, to: 'resolved', outcome: 'deflected', answer: o.answerId } },
+          { type: 'status_changed' as TicketEventType, data: deflectionChange(cur.status, o.answerId) },
         ],
         threadLine: `✅ ${cur.key} is resolved as deflected: the customer said the known answer **${plain(o.answerTitle)}** solved it.`,
       };
@@ -179,7 +180,7 @@ export class KnowledgeOffers {
     for (const id of this.repo.expiring(now)) {
       try {
         const o = this.repo.get(id);
-        if (!o || o.status !== 'pending') continue;
+        if (o?.status !== 'pending') continue;
         const t = this.d.tickets.repo.get(o.ticketId);
         if (!t) continue;
         this.toNormalFlow(t, o, 'expired', 'system', {});

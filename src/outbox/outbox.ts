@@ -44,7 +44,8 @@ export type OutboxPayload =
       view: MessageView;
     }
   | { kind: 'update'; channelId: string; messageId: string; view: MessageView; purpose?: Purpose }
-  | { kind: 'ephemeral'; channelId: string; userId: string; threadId?: string | null; view: MessageView; threadOfTicket?: number }
+  /** `threadOfTicket` / `internalThreadOfTicket` as for `post`: in that ticket's customer or internal thread. */
+  | { kind: 'ephemeral'; channelId: string; userId: string; threadId?: string | null; view: MessageView; threadOfTicket?: number; internalThreadOfTicket?: number }
   | { kind: 'dm'; userId: string; view: MessageView }
   /** A ticket card, rendered from the ticket's state at send time (so it is always current). */
   | { kind: 'card'; ticketId: number; channelId: string; mode: 'post' | 'update' };
@@ -385,7 +386,7 @@ export class Outbox {
         this.db.prepare("UPDATE outbox SET status = 'dropped', last_error = 'nothing to send' WHERE id = ?").run(row.id);
         return 'dropped';
       }
-      this.check(op, row.ticket_id);
+      this.check(op, row.ticket_id, row.platform);
       let result: PostResult | null | undefined = null;
       if (row.unsure && port.findDelivered && (op.op === 'post' || op.op === 'dm')) {
         result = await port.findDelivered({
@@ -409,10 +410,11 @@ export class Outbox {
   }
 
   /** The audience guard: throws AudienceViolationError (the row fails, never retried). */
-  private check(op: Op, ticketId: number | null): void {
+  private check(op: Op, ticketId: number | null, platform: string): void {
     if (!this.guard || op.op === 'ephemeral' || op.op === 'dm') return;
     const ticket = ticketId === null ? null : (this.cards?.ticket?.(ticketId) ?? null);
-    this.guard.check({ op: op.op, channelId: op.channelId, view: op.view, ticket, purpose: op.purpose });
+    const threadId = op.op === 'post' ? op.threadId : null;
+    this.guard.check({ op: op.op, channelId: op.channelId, threadId, platform, view: op.view, ticket, purpose: op.purpose });
   }
 
   /** A card for the triage channel links to the customer's message: look the link up once. */
@@ -448,7 +450,12 @@ export class Outbox {
       case 'update':
         return { op: 'update', channelId: p.channelId, messageId: p.messageId, view: p.view, ...(p.purpose ? { purpose: p.purpose } : {}) };
       case 'ephemeral': {
-        const threadId = p.threadId ?? (p.threadOfTicket === undefined ? null : (this.cards?.threadOf(p.threadOfTicket) ?? null));
+        let threadId = p.threadId ?? null;
+        if (!threadId && p.internalThreadOfTicket !== undefined) {
+          threadId = this.cards?.internalThreadOf?.(p.internalThreadOfTicket) ?? null;
+          if (!threadId) throw new ChatDeliveryError('the ticket card that starts the internal thread is not posted yet', true);
+        }
+        if (!threadId && p.threadOfTicket !== undefined) threadId = this.cards?.threadOf(p.threadOfTicket) ?? null;
         return { op: 'ephemeral', channelId: p.channelId, userId: p.userId, threadId, view: p.view };
       }
       case 'dm':

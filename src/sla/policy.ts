@@ -266,3 +266,20 @@ export function describeClock(s: SlaClockState): string {
       return `${label} met late (${cardDuration(s.elapsedMs)}, ${cardDuration(s.remainingMs)} over)`;
   }
 }
+
+/**
+ * A clock judged when it stopped (or when the ticket was resolved): "met (41m)", or
+ * "missed (5h 10m, 1h 10m over)" — for the cards of resolved tickets, where "due in" would be
+ * untrue. Pass the state at the stop instant.
+ *
+ * @example
+ * describeVerdict(slaState(ticket, ticket.resolvedAt!).resolution); // "met (2h 5m)"
+ */
+export function describeVerdict(s: SlaClockState): string {
+  return s.elapsedMs >= s.targetMs ? `missed (${cardDuration(s.elapsedMs)}, ${cardDuration(s.remainingMs)} over)` : `met (${cardDuration(s.elapsedMs)})`;
+}
+
+/** A policy-time duration as the cards write it ("2h 5m"). */
+export function describeElapsed(ms: number): string {
+  return cardDuration(ms);
+}

@@ -5,7 +5,8 @@
  *   a resolution message in their own thread — the ticket's source thread, the customer's place
  *   in both modes — asking how we did (1–5) with a "Still broken" button. It is queued in the
  *   same transaction as the resolution. Not asked when CSAT is off, for CLI tickets, or when
- *   the requester is an agent.
+ *   the requester is an agent, nor after a deflection (the customer's "✅ That solved it" on a
+ *   known answer: no agent's work to rate — see resolution-outcome.ts).
  * - Only the requester may answer; one answer per ticket, changeable for
  *   `csat.changeWindowHours` (default 24 h) after the first answer, on the injected Clock. A
  *   reopen followed by a new resolution asks again (a fresh survey). Every rating goes on the
@@ -35,6 +36,7 @@ import {
 import type { MessageView } from '../views/message-view.js';
 import { notice } from '../views/ticket-views.js';
 import { isOpen } from './lifecycle.js';
+import { resolvedByDeflection } from './resolution-outcome.js';
 import type { TicketService } from './ticket-service.js';
 
 const H = 3_600_000;
@@ -131,14 +133,12 @@ export function resolveAndAskForNote(svc: TicketService, ref: string, actor: str
   return ctx.trigger ? { form: resolutionNoteForm(t) } : { ephemeral: resolutionNotePromptView(t) };
 }
 
-/** Queue the resolution-note prompt for an agent who resolved without a form handle (✅). */
-export function promptForResolutionNote(svc: TicketService, t: Ticket, userId: string, channelId: string): void {
-  svc.outbox.enqueue({
-    platform: t.platform,
-    ticketId: t.id,
-    payload: { kind: 'ephemeral', channelId, userId, threadId: channelId === t.channelId ? t.threadId : null, view: resolutionNotePromptView(t) },
-    idempotencyKey: `note-prompt:${t.id}:${userId}:${t.resolvedAt ?? svc.clock.now()}:${svc.repo.events(t.id).length}`,
-  });
+/**
+ * Queue the resolution-note prompt for an agent who resolved without a form handle (✅): only
+ * they see it, in the ticket's internal thread (triage mode) or the requester's thread (inline).
+ */
+export function promptForResolutionNote(svc: TicketService, t: Ticket, userId: string): void {
+  svc.messenger.sendToAgent(t, resolutionNotePromptView(t), userId, `note-prompt:${t.id}:${userId}:${t.resolvedAt ?? svc.clock.now()}:${svc.repo.events(t.id).length}`);
 }
 
 /**
@@ -148,7 +148,8 @@ export function promptForResolutionNote(svc: TicketService, t: Ticket, userId: s
 export function installCsat(svc: TicketService, ix: Interactions): CsatService {
   const csat = new CsatService(svc);
   svc.onChangedInTransaction((before, after) => {
-    if (isOpen(before.status) && !isOpen(after.status)) csat.ask(after, svc.clock.now());
+    // The change's events are on the timeline already: a deflection is not asked (one rule).
+    if (isOpen(before.status) && !isOpen(after.status) && !resolvedByDeflection(svc.repo.events(after.id))) csat.ask(after, svc.clock.now());
   });
   ix.onAction(
     ACTIONS.csatRate,

@@ -35,6 +35,7 @@ import { createRedactor, type Redactor } from '../ai/redact.js';
 import { type Block, type MessageView, mention, plain } from '../views/message-view.js';
 import { ticketCard } from '../views/ticket-card.js';
 import { assertTransition, isOpen } from './lifecycle.js';
+import { resolvedByDeflection } from './resolution-outcome.js';
 
 export interface OpenTicketInput {
   platform: Platform;
@@ -114,6 +115,8 @@ export class TicketService {
   readonly training: TrainingRepo;
   /** Says things about tickets, at the place the two-audiences rule decides. */
   readonly messenger: TicketMessenger;
+  /** The two-audiences guard: every delivery (outbox, command answers, replaced messages) is checked against it. */
+  readonly audience: AudienceGuard;
   private readonly listeners: ChangeListener[] = [];
   private readonly creationHooks: ((ticket: Ticket) => void)[] = [];
   private readonly changeHooks: ChangeHook[] = [];
@@ -126,7 +129,8 @@ export class TicketService {
     this.repo = new TicketRepo(deps.db);
     this.training = new TrainingRepo(deps.db);
     this.messenger = new TicketMessenger({ config: deps.config, outbox: deps.outbox, directory: deps.directory });
-    deps.outbox.setGuard(new AudienceGuard(deps.config));
+    this.audience = new AudienceGuard(deps.config, (platform, channelId, threadId) => this.repo.findByThread(platform, channelId, threadId));
+    deps.outbox.setGuard(this.audience);
     deps.outbox.setCardSource({
       card: (id) => {
         const t = this.repo.get(id);
@@ -166,6 +170,10 @@ export class TicketService {
 
   get config(): FrontdeskConfig {
     return this.deps.config;
+  }
+
+  get logger(): Logger | undefined {
+    return this.deps.logger;
   }
 
   get clock(): Clock {
@@ -261,6 +269,7 @@ export class TicketService {
       categories: this.deps.config.categories,
       draft: draft?.status === 'pending' ? { state: 'ready', path: draft.path } : null,
       placement: t.triageChannelId ? { kind: 'triage', sourceLink: t.sourceLink ?? null } : { kind: 'inline' },
+      deflected: !isOpen(t.status) && resolvedByDeflection(this.repo.events(t.id)),
     });
   }
 

@@ -37,6 +37,8 @@ export const ACTIONS = {
   resolveConfirmed: 'ticket.resolve_confirmed',
   /** Reassign a ticket someone else owns, after the confirm step: value `T-1042|U123`. */
   reassignConfirmed: 'ticket.reassign_confirmed',
+  /** Reassign from an escalation prompt a ticket someone else owns, after the confirm step: value `T-1042|17|U123`. */
+  escalationReassignConfirmed: 'escalation.reassign_confirmed',
   /** The internal card's "Reply to customer" button (opens the reply form). */
   replyToCustomer: 'ticket.reply_to_customer',
   /** The customer's "✅ That solved it" under an offered known answer (only the requester may click). */

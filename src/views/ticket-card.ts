@@ -3,7 +3,7 @@
  * terms, owner, status, the action buttons, and a slot for the suggested reply.
  */
 import { PRIORITIES, type Signal, type Ticket } from '../domain/types.js';
-import { describeClock, slaState } from '../sla/policy.js';
+import { describeClock, describeElapsed, describeVerdict, slaState } from '../sla/policy.js';
 import { ACTIONS } from './action-ids.js';
 import { replyToCustomerButton } from './customer-views.js';
 import { type Block, type MessageView, mention, plain, truncate } from './message-view.js';
@@ -31,6 +31,11 @@ export interface CardOptions {
    * thread, so the model's free-text reasons are left off.
    */
   placement?: { kind: 'triage'; sourceLink: string | null } | { kind: 'inline' };
+  /**
+   * The ticket's latest resolution was a deflection (the customer said a known answer solved
+   * it; see src/tickets/resolution-outcome.ts): its clocks say so instead of "due in".
+   */
+  deflected?: boolean;
 }
 
 const STATUS_LABEL: Record<Ticket['status'], string> = {
@@ -81,9 +86,45 @@ export function statusLabel(s: Ticket['status']): string {
   return STATUS_LABEL[s];
 }
 
+/** Text for one of the two SLA clocks. */
+export interface ClockLines {
+  firstResponse: string;
+  resolution: string;
+}
+
+/**
+ * The two SLA clocks in words, true to the ticket's state. Open: live ("first response due in
+ * 3h 12m"). Resolved or closed: what happened, judged when it happened — "met (41m)" or
+ * "missed (5h, 1h over)"; a deflected ticket needed no agent response; a ticket resolved
+ * without any agent reply says so (and whether that was past the first-response target).
+ * @example clockLines(deflectedTicket, now, true).firstResponse // 'deflected by a known answer — no agent response needed'
+ */
+export function clockLines(t: Ticket, now: number, deflected = false): ClockLines {
+  if (t.status !== 'resolved' && t.status !== 'closed') {
+    const live = slaState(t, now);
+    return { firstResponse: describeClock(live.firstResponse), resolution: describeClock(live.resolution) };
+  }
+  const end = Math.min(t.resolvedAt ?? t.closedAt ?? now, now);
+  const at = slaState(t, end);
+  const how = t.resolvedAt !== null ? 'resolved' : 'closed';
+  let firstResponse: string;
+  if (t.firstResponseAt !== null && t.firstResponseAt <= end) firstResponse = describeVerdict(at.firstResponse);
+  else if (deflected) firstResponse = 'deflected by a known answer — no agent response needed';
+  else
+    firstResponse =
+      at.firstResponse.elapsedMs >= at.firstResponse.targetMs
+        ? `missed — no agent reply before it was ${how} after ${describeElapsed(at.firstResponse.elapsedMs)} (${describeElapsed(-at.firstResponse.remainingMs)} over)`
+        : `none — ${how} after ${describeElapsed(at.firstResponse.elapsedMs)} without an agent reply`;
+  const resolution =
+    t.resolvedAt !== null
+      ? `${describeVerdict(at.resolution)}${deflected ? ' — the customer said the known answer solved it' : ''}`
+      : `closed without a resolution after ${describeElapsed(at.resolution.elapsedMs)}`;
+  return { firstResponse, resolution };
+}
+
 /** Render a ticket card. Customer text is quoted and truncated, never interpreted. */
 export function ticketCard(t: Ticket, opts: CardOptions): MessageView {
-  const sla = slaState(t, opts.now);
+  const clocks = clockLines(t, opts.now, opts.deflected);
   const open = t.status !== 'resolved' && t.status !== 'closed';
   const priority = whyValue(t.signals, 'priority', t.priority, (p) => plain(p));
   const category = whyValue(t.signals, 'category', t.category, (c) => plain(c));
@@ -96,9 +137,9 @@ export function ticketCard(t: Ticket, opts: CardOptions): MessageView {
         { label: 'Priority', value: `**${PRIORITY_LABEL[t.priority]}** — ${priority.reason}` },
         { label: 'Category', value: `**${t.category}** — ${category.reason}` },
         { label: 'Owner', value: t.ownerId ? mention(t.ownerId) : `_unassigned_ (team ${plain(t.team)})` },
-        { label: 'Status', value: STATUS_LABEL[t.status] + (t.incidentKey ? ` · incident ${plain(t.incidentKey)}` : '') },
-        { label: 'First response', value: describeClock(sla.firstResponse) },
-        { label: 'Resolution', value: describeClock(sla.resolution) },
+        { label: 'Status', value: STATUS_LABEL[t.status] + (!open && opts.deflected ? ' · deflected' : '') + (t.incidentKey ? ` · incident ${plain(t.incidentKey)}` : '') },
+        { label: 'First response', value: clocks.firstResponse },
+        { label: 'Resolution', value: clocks.resolution },
       ],
     },
   ];

@@ -6,7 +6,8 @@ import { ACTIONS } from './action-ids.js';
 import { CSAT_FACES } from './csat-view.js';
 import type { Block, MessageView } from './message-view.js';
 import { mention, plain, truncate } from './message-view.js';
-import { PRIORITY_LABEL, statusLabel } from './ticket-card.js';
+import { clockLines, PRIORITY_LABEL, statusLabel } from './ticket-card.js';
+import { resolvedByDeflection } from '../tickets/resolution-outcome.js';
 
 /** A one-block notice (errors, confirmations). */
 export function notice(text: string): MessageView {
@@ -35,9 +36,11 @@ function fmtTime(ms: number, tz: string): string {
 
 export function ticketLine(t: Ticket, now: number): string {
   const sla = slaState(t, now);
-  const clock = t.firstResponseAt === null ? sla.firstResponse : sla.resolution;
+  const open = t.status !== 'resolved' && t.status !== 'closed';
+  // A resolved ticket's clocks are judged, not running: say how its resolution went.
+  const clock = open ? describeClock(t.firstResponseAt === null ? sla.firstResponse : sla.resolution) : `resolution ${clockLines(t, now).resolution}`;
   const owner = t.ownerId ? mention(t.ownerId) : '_unassigned_';
-  return `**${t.key}** ${t.priority} · ${t.category} · ${statusLabel(t.status)} · ${owner} · ${describeClock(clock)} — ${plain(truncate(t.title, 80, '…'))}`;
+  return `**${t.key}** ${t.priority} · ${t.category} · ${statusLabel(t.status)} · ${owner} · ${clock} — ${plain(truncate(t.title, 80, '…'))}`;
 }
 
 export function ticketListView(title: string, tickets: Ticket[], now: number, emptyText = 'Nothing here.'): MessageView {
@@ -77,7 +80,7 @@ const EVENT_TEXT: Partial<Record<TicketEvent['type'], (e: TicketEvent) => string
 
 /** Full ticket with timeline (`/ticket show`). */
 export function ticketDetailView(t: Ticket, events: TicketEvent[], now: number, tz: string): MessageView {
-  const sla = slaState(t, now);
+  const clocks = clockLines(t, now, resolvedByDeflection(events));
   const blocks: Block[] = [
     { type: 'header', text: `${t.key} · ${truncate(t.title, 120)}` },
     { type: 'quote', text: truncate(t.text, 1500) },
@@ -88,8 +91,8 @@ export function ticketDetailView(t: Ticket, events: TicketEvent[], now: number, 
         { label: 'Category', value: t.category },
         { label: 'Status', value: statusLabel(t.status) },
         { label: 'Owner', value: t.ownerId ? mention(t.ownerId) : '_unassigned_' },
-        { label: 'First response', value: describeClock(sla.firstResponse) },
-        { label: 'Resolution', value: describeClock(sla.resolution) },
+        { label: 'First response', value: clocks.firstResponse },
+        { label: 'Resolution', value: clocks.resolution },
       ],
     },
     { type: 'context', elements: [`Why: ${t.signals.slice(0, 6).map((s) => plain(s.label)).join('; ') || 'no signals'}`] },

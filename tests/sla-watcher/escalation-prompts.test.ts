@@ -197,16 +197,43 @@ describe('choices on the breach prompt', () => {
     expect(actionsOf(viewOf(update.payload)).length).toBe(6); // the prompt keeps its buttons
   });
 
-  it('Reassign… opens a form; submitting it reassigns, on the timeline', async () => {
-    const { desk, t, actions } = await breached();
+  it('Reassign… opens a form; submitting it reassigns, on the timeline (after a confirm step for someone else\'s ticket)', async () => {
+    const { desk, t, esc, actions } = await breached();
     const reassign = actions.find((a) => a.label === 'Reassign…')!;
     const res = await desk.core.interactions.action(reassign.actionId, reassign.value, { ...ctx(AGENT2), trigger: 'trig' });
     expect(res.form).toMatchObject({ formId: 'form.reassign', fields: [{ type: 'user', id: 'owner', initial: OWNER }] });
     const empty = await desk.core.interactions.form(res.form!.formId, res.form!.state, {}, ctx(AGENT2));
     expect(viewText(empty.ephemeral)).toContain('Pick the new owner');
-    await desk.core.interactions.form(res.form!.formId, res.form!.state, { owner: TIER2 }, ctx(AGENT2));
+    // The ticket is OWNER's: AGENT2 is asked first, as for every reassignment of someone else's ticket.
+    const asked = await desk.core.interactions.form(res.form!.formId, res.form!.state, { owner: TIER2 }, ctx(AGENT2));
+    expect(viewText(asked.ephemeral)).toContain(`is owned by <@${OWNER}>. Reassign it to <@${TIER2}>?`);
+    const confirm = actionsOf(asked.ephemeral!);
+    expect(confirm.map((a) => [a.actionId, a.label])).toEqual([['escalation.reassign_confirmed', 'Reassign']]);
+    expect(desk.core.tickets.require(t.id).ownerId).toBe(OWNER);
+    expect(desk.sla.escalations.get(esc.id)!.status).toBe('open');
+    await desk.core.interactions.action(confirm[0]!.actionId, confirm[0]!.value, ctx(AGENT2, 'the-confirm-message'));
     expect(desk.core.tickets.require(t.id).ownerId).toBe(TIER2);
     expect(events(desk, t.id, ['assigned']).at(-1)).toMatchObject({ actor: AGENT2, data: { to: TIER2 } });
+    expect(desk.sla.escalations.get(esc.id)!.status).toBe('accepted');
+    // The owner reassigning their own ticket is not asked.
+    const mine = await desk.core.interactions.form(res.form!.formId, res.form!.state, { owner: OWNER }, ctx(TIER2));
+    expect(viewText(mine.ephemeral)).toContain(`is now assigned to <@${OWNER}>`);
+    expect(desk.core.tickets.require(t.id).ownerId).toBe(OWNER);
+  });
+
+  it('the digest\'s Take it on someone else\'s ticket asks first; on an unowned or own ticket it takes it', async () => {
+    const { desk, t } = await breached();
+    const take = await desk.core.interactions.action('digest.take', t.key, ctx(AGENT2));
+    expect(viewText(take.ephemeral)).toContain(`is owned by <@${OWNER}>. Reassign it to <@${AGENT2}>?`);
+    expect(actionsOf(take.ephemeral!).map((a) => [a.actionId, a.value])).toEqual([['ticket.reassign_confirmed', `${t.key}|${AGENT2}`]]);
+    expect(desk.core.tickets.require(t.id).ownerId).toBe(OWNER);
+    await desk.core.interactions.action('ticket.reassign_confirmed', `${t.key}|${AGENT2}`, ctx(AGENT2));
+    expect(desk.core.tickets.require(t.id).ownerId).toBe(AGENT2);
+    // Their own ticket now: taken without a question.
+    expect(viewText((await desk.core.interactions.action('digest.take', t.key, ctx(AGENT2))).ephemeral)).toContain(`You own ${t.key} now`);
+    desk.core.tickets.assign(t.key, null, AGENT2);
+    expect(viewText((await desk.core.interactions.action('digest.take', t.key, ctx(OWNER))).ephemeral)).toContain(`You own ${t.key} now`);
+    expect(desk.core.tickets.require(t.id).ownerId).toBe(OWNER);
   });
 
   it('Add note opens a form; the note lands on the timeline', async () => {

@@ -11,7 +11,7 @@ describe('IngestQueue', () => {
   it('runs queued items on the next turn, in order, and isolates a failing item', async () => {
     const db = openDatabase(':memory:');
     db.exec('CREATE TABLE t (v TEXT NOT NULL)');
-    const q = new IngestQueue(db, createLogger({ LOG_LEVEL: 'silent' }));
+    const q = new IngestQueue(db, createLogger({ LOG_LEVEL: 'silent' }), undefined, 256, 60_000); // no time budget: a loaded machine must not split the batch
     const insert = (v: string) => db.prepare('INSERT INTO t (v) VALUES (?)').run(v);
     q.push({ label: {}, run: () => insert('a') });
     q.push({
@@ -33,7 +33,7 @@ describe('IngestQueue', () => {
   it('splits a backlog into several commits and flush(true) drains everything', () => {
     const db = openDatabase(':memory:');
     db.exec('CREATE TABLE t (v INTEGER NOT NULL)');
-    const q = new IngestQueue(db, createLogger({ LOG_LEVEL: 'silent' }), undefined, 10);
+    const q = new IngestQueue(db, createLogger({ LOG_LEVEL: 'silent' }), undefined, 10, 60_000);
     for (let i = 0; i < 35; i++) q.push({ label: {}, run: () => db.prepare('INSERT INTO t (v) VALUES (?)').run(i) });
     q.flush();
     expect(q.size).toBe(25);

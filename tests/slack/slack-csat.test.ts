@@ -151,6 +151,32 @@ describe('Slack: resolve → note → CSAT', () => {
     expect(intoCustomer.every((c) => buttons(c.args.blocks ?? []).every((b) => b.action_id.startsWith('csat.')))).toBe(true);
   });
 
+  it('in triage mode, ✅ on the card: the confirm step and the note prompt come privately in the ticket\'s internal thread, not loose in the triage channel', async () => {
+    const TRIAGE = 'C0TRIAGE';
+    h = await startHarness({ config: { channels: [{ id: CHANNEL }], triageChannel: TRIAGE } });
+    const ts = nextTs();
+    await sendEvent(h, message({ ts, text: 'Exports to CSV fail with a timeout for large workspaces' }));
+    const t = await until(() => h.core.tickets.repo.findBySource('slack', CHANNEL, ts), 'ticket');
+    const cardTs = await until(() => h.core.tickets.repo.get(t.id)?.cardMessageId, 'card posted');
+    h.core.tickets.assign(t.key, AGENT2, AGENT2);
+    const check = { type: 'reaction_added', reaction: 'white_check_mark', item: { type: 'message', channel: TRIAGE, ts: cardTs } };
+
+    // Someone else's ticket: the reacting agent is asked first, in the internal thread.
+    await sendEvent(h, { ...check, user: AGENT, event_ts: '1.2' });
+    const confirm = await h.fake.waitFor((c) => c.method === 'chat.postEphemeral' && c.args.user === AGENT && buttons(c.args.blocks ?? []).some((b) => b.action_id === 'ticket.resolve_confirmed'));
+    expect(confirm.args).toMatchObject({ channel: TRIAGE, thread_ts: cardTs });
+    expect(h.core.tickets.repo.get(t.id)!.status).not.toBe('resolved');
+
+    // The owner's ✅ resolves; the resolution-note prompt comes to them in the internal thread too.
+    await sendEvent(h, { ...check, user: AGENT2, event_ts: '1.3' });
+    const prompt = await h.fake.waitFor((c) => c.method === 'chat.postEphemeral' && c.args.user === AGENT2 && buttons(c.args.blocks ?? []).some((b) => b.action_id === 'ticket.resolution_note'));
+    expect(prompt.args).toMatchObject({ channel: TRIAGE, thread_ts: cardTs });
+    expect(h.core.tickets.repo.get(t.id)!.status).toBe('resolved');
+    await settle(h);
+    // Nothing about either reached the customer's channel.
+    for (const c of h.fake.calls.filter((x) => x.args.channel === CHANNEL)) expect(JSON.stringify(c.args)).not.toMatch(/resolution_note|resolve_confirmed/);
+  });
+
   it('resolving someone else\'s ticket asks for confirmation first', async () => {
     h = await startHarness();
     const { ts, t } = await openTicket(h);

@@ -10,11 +10,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { installAi } from '../../src/ai/install.js';
 import { installSlaAndDigest } from '../../src/escalation/install.js';
+import { FakeAnthropic, type RecordedRequest, reply } from '../fakes/fake-anthropic.js';
 import { blockText, type SlackCall } from '../fakes/fake-slack.js';
 import { AGENT, AGENT2, blockAction, CHANNEL, CUSTOMER, closeAll, type Harness, message, nextTs, sendCommand, sendEvent, sendInteraction, settle, startHarness, until } from './support.js';
 
 const TRIAGE = 'C0TRIAGE';
 const MIN = 60_000;
+/** A marker in everything the model writes. */
+const MODEL = 'MODEL-7Q2X';
 
 afterEach(closeAll);
 
@@ -149,25 +152,71 @@ describe('two audiences in Slack (triage mode)', () => {
     expect(row.last_error).toContain('refused to post an internal message');
     expect(wireInto(h, CHANNEL).some((c) => String(c.args.text).includes('internal'))).toBe(false);
   });
+
+  it('a command answer meant for the whole channel is sent privately when customers read there (the core decides, not the adapter)', async () => {
+    const h = await triageDesk();
+    const view = { text: 'Queue: 3 P1s breaching', blocks: [{ type: 'text' as const, text: 'Queue: 3 P1s breaching' }] };
+    h.core.commands.register({ name: 'announce', usage: 'announce', summary: 'test only', agentOnly: false, run: () => ({ view, visibility: 'in_channel' }) });
+    await sendCommand(h, 'announce', { user: AGENT, responseId: 'in-support' });
+    const inSupport = await h.fake.waitFor((c) => c.method === 'response_url' && String(c.args.url).includes('in-support'));
+    expect(inSupport.args.response_type).toBe('ephemeral');
+    await sendCommand(h, 'announce', { user: AGENT, channel: TRIAGE, responseId: 'in-triage' });
+    const inTriage = await h.fake.waitFor((c) => c.method === 'response_url' && String(c.args.url).includes('in-triage'));
+    expect(inTriage.args.response_type).toBe('in_channel');
+  });
 });
 
 describe('two audiences in Slack (inline mode)', () => {
-  it('the card stays in the requester’s thread, but prompts, plans and drafts go to agents privately', async () => {
-    const h = await startHarness({ config: { teams: [{ id: 'support', members: [AGENT], routing: 'none' }], escalation: { tiers: [{ id: 'tier2', name: 'Tier 2', members: [AGENT2] }] } } });
-    const ai = installAi(h.core, { answerWithinMs: 2000 });
-    installSlaAndDigest(h.core, { schedule: false });
-    const ts = nextTs();
-    await sendEvent(h, message({ ts, text: 'sev1: checkout is down for all users, every payment fails with 502', user: CUSTOMER }));
-    const t = await until(() => h.core.tickets.repo.findBySource('slack', CHANNEL, ts), 'ticket');
-    await until(() => h.core.tickets.repo.get(t.id)?.cardMessageId, 'card posted');
-    await sendCommand(h, `plan ${t.key}`, { user: AGENT });
-    await ai.idle();
-    await h.fake.waitFor((c) => c.method === 'chat.postEphemeral' && c.args.user === AGENT && blockText(c.args.blocks).includes('Customer need'));
-    await h.fake.waitFor((c) => c.method === 'chat.postMessage' && String(c.args.channel).startsWith('D') && blockText(c.args.blocks).includes(`Escalate ${t.key}?`));
-    await settle(h);
-    const inThread = wireInto(h, CHANNEL);
-    // Only the card (posted, then refreshed) — no prompt, plan, draft or model text.
-    expect(inThread.every((c) => c.method === 'chat.update' || c.args.thread_ts === ts)).toBe(true);
-    for (const c of inThread) expect(blockText(c.args.blocks)).not.toMatch(/Escalate T-|Customer need|Suggested reply · /);
+  it('the card stays in the requester’s thread, but prompts, pings, plans, drafts and model text go to agents privately', async () => {
+    // Claude (the fake Anthropic) writes the draft and the plan, each carrying a marker.
+    const claude = await FakeAnthropic.start();
+    const tool = (r: RecordedRequest): string => (r.body as { tool_choice?: { name?: string } })?.tool_choice?.name ?? '';
+    claude.otherwise((r) => {
+      if (tool(r) === 'record_triage') return reply.tool({ category: 'outage', priority: 'P0', summary: `Checkout down ${MODEL}`, customerImpact: `All payments fail ${MODEL}`, escalate: true });
+      if (tool(r) === 'record_reply') return reply.tool({ reply: `Hi — we are on it. ${MODEL} draft`, sources: [], suggestions: [`Check the payment provider ${MODEL}`] });
+      if (tool(r) === 'record_stage') return reply.tool({ customerGoal: `Pay again ${MODEL}`, urgency: 'now', nextStep: 'Check provider', expectedOutcome: 'Payments work', escalationPath: 'Tier 2', responseDraft: `We are on it ${MODEL}`, owner: 'on call', escalation: 'Tier 2', steps: ['Check'], coordination: 'none', checks: ['A payment goes through'], missingInformation: [], followUps: [], openQuestions: [] });
+      return reply.status(400, 'invalid_request_error');
+    });
+    const h = await startHarness({
+      config: { teams: [{ id: 'support', members: [AGENT], routing: 'none' }], escalation: { tiers: [{ id: 'tier2', name: 'Tier 2', members: [AGENT2] }] }, ai: { maxRetries: 0 } },
+      env: { ANTHROPIC_API_KEY: 'sk-ant-test-inline-0123456789', ANTHROPIC_BASE_URL: claude.url },
+    });
+    try {
+      const ai = installAi(h.core, { answerWithinMs: 2000 });
+      const sla = installSlaAndDigest(h.core, { schedule: false });
+      const ts = nextTs();
+      await sendEvent(h, message({ ts, text: 'sev1: checkout is down for all users, every payment fails with 502', user: CUSTOMER }));
+      const t = await until(() => h.core.tickets.repo.findBySource('slack', CHANNEL, ts), 'ticket');
+      expect(t.triageChannelId).toBeNull();
+      await until(() => h.core.tickets.repo.get(t.id)?.cardMessageId, 'card posted');
+      await ai.idle();
+      const privately = (c: SlackCall) => c.method === 'chat.postEphemeral' || (c.method === 'chat.postMessage' && String(c.args.channel).startsWith('D'));
+      // The escalation prompt (P0) and Claude's suggested reply: to agents only.
+      await h.fake.waitFor((c) => privately(c) && blockText(c.args.blocks).includes(`Escalate ${t.key}?`));
+      await h.fake.waitFor((c) => privately(c) && blockText(c.args.blocks).includes(`${MODEL} draft`));
+      // The handling plan (model text), asked for by the agent.
+      await sendCommand(h, `plan ${t.key}`, { user: AGENT });
+      await ai.idle();
+      await h.fake.waitFor((c) => c.method === 'chat.postEphemeral' && c.args.user === AGENT && blockText(c.args.blocks).includes('Customer need') && blockText(c.args.blocks).includes(MODEL));
+      // SLA pings at 50% and at the breach (with the breach prompt).
+      h.clock.set(t.createdAt + 30 * MIN);
+      await sla.sweeper.sweep();
+      await h.fake.waitFor((c) => privately(c) && blockText(c.args.blocks).includes('50% of the first response SLA used'));
+      h.clock.set(t.createdAt + 61 * MIN);
+      await sla.sweeper.sweep();
+      await h.fake.waitFor((c) => privately(c) && blockText(c.args.blocks).includes('missed its first response SLA'));
+      await settle(h);
+      const inChannel = wireInto(h, CHANNEL);
+      // Only the card (posted in the thread, then refreshed) and status lines — no prompt, ping, plan, draft or model text.
+      expect(inChannel.every((c) => c.method === 'chat.update' || c.args.thread_ts === ts)).toBe(true);
+      for (const c of inChannel) {
+        const text = `${c.args.text ?? ''}\n${blockText(c.args.blocks)}`;
+        expect(text).not.toMatch(/Escalate T-|Customer need|Suggested reply · |SLA used|missed its first response/);
+        expect(text).not.toContain(MODEL);
+      }
+      expect(h.core.db.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'failed'").get()).toEqual({ n: 0 });
+    } finally {
+      await claude.close();
+    }
   });
 });

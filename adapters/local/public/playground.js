@@ -197,6 +197,8 @@ async function switchPerson(id) {
   state.me = id;
   localStorage.setItem('frontdesk.playground.me', id);
   state.unread.clear();
+  // Notices were for the person before: the new person must not see them.
+  $('#toasts').replaceChildren();
   await loadState();
   connect();
   await showView(state.view);
