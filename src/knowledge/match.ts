@@ -9,7 +9,7 @@ import type { FrontdeskConfig } from '../config/schema.js';
 import type { Priority } from '../domain/types.js';
 import type { Answer } from './knowledge-repo.js';
 import { type IndexedAnswer, type KnowledgeRepo, publicAnswer } from './knowledge-repo.js';
-import { TROUBLE_TERMS, contentTerms, termsWithWords } from './terms.js';
+import { TROUBLE_TERMS, contentTerms, malfunction, termsWithWords } from './terms.js';
 
 /** What triage said about a request (TriageResult fits, plus the security flag). */
 export interface TriageFacts {
@@ -182,8 +182,14 @@ export class AnswerMatcher {
     const agreementOf = (c: Candidate): 'agrees' | 'neutral' | 'disagrees' =>
       c.answer.category === facts.category ? 'agrees' : c.answer.category === null || o.neutralCategories.includes(facts.category) ? 'neutral' : 'disagrees';
     const extra = { agrees: 0, neutral: o.neutralMargin, disagrees: o.disagreeMargin };
+    // A request reporting a malfunction ("never arrives", "error") rather than asking how to do
+    // something needs more agreement from an answer that does not mention the problem.
+    const broken = malfunction(text);
+    const unaddressed = (c: Candidate) => broken.length > 0 && (c.trouble.length > 0 || broken.some((w) => !TROUBLE_TERMS.has(contentTerms(w)[0] ?? '')));
+    const malfunctionExtra = (c: Candidate) => (unaddressed(c) ? o.malfunctionMargin : 0);
     // Rank by how far each answer clears its own threshold (category agreement raises the bar).
-    const thresholdOf = (c: Candidate) => round(((c.answer.category === null ? undefined : o.categoryThresholds[c.answer.category]) ?? o.threshold) + extra[agreementOf(c)]);
+    const thresholdOf = (c: Candidate) =>
+      round(((c.answer.category === null ? undefined : o.categoryThresholds[c.answer.category]) ?? o.threshold) + extra[agreementOf(c)] + malfunctionExtra(c));
     const ranked = all.filter((c) => thresholdOf(c) <= 1).sort((a, b) => b.score - thresholdOf(b) - (a.score - thresholdOf(a)));
     const top = all[0]!;
     if (ranked.length === 0)
@@ -199,7 +205,11 @@ export class AnswerMatcher {
           : best.answer.category
             ? `category ${facts.category} is neutral (answer is ${best.answer.category})`
             : 'the answer has no category';
-    const troubled = best.trouble.length ? `; the request reports a problem (${quote(best.trouble)}) the answer does not mention` : '';
+    const troubled = unaddressed(best)
+      ? `; the request reports a malfunction (${quote(best.trouble.length ? best.trouble : broken)}) the answer does not mention, so it needs ${o.malfunctionMargin.toFixed(2)} more`
+      : best.trouble.length
+        ? `; the request reports a problem (${quote(best.trouble)}) the answer does not mention`
+        : '';
     const what = `matched ${quote(best.matched)} in "${best.answer.title}"; ${agreement}${troubled}`;
     const figures = `score ${best.score.toFixed(2)}`;
     if (best.score < threshold) return none('below_threshold', `${what}, but ${figures} is below ${threshold.toFixed(2)}`, all.slice(0, 5), best, threshold);

@@ -213,6 +213,32 @@ export const TROUBLE_TERMS: ReadonlySet<string> = new Set(
     .map((w) => stem(w)),
 );
 
+/** Phrases that report something not working ("never arrives", "no longer", "doesn't load"). */
+const MALFUNCTION =
+  /\b(?:never\s+\w+|no\s+longer|not\s+(?:working|arriving|loading|showing|receiving|sending|syncing|saving|opening|received|sent|delivered)|(?:doesn'?t|does\s+not|don'?t|do\s+not|won'?t|will\s+not|didn'?t|did\s+not|isn'?t|aren'?t)\s+(?:work|arrive|load|show|open|sync|send|save|come|appear|receive|get\s+through)|stopped|keeps?\s+(?:failing|crashing|saying|showing|logging|looping|timing)|nothing\s+happens|spinning)\b/i;
+
+/** A request that asks how to do something ("how do I", "where can I", "is there a way"). */
+const HOW_TO =
+  /(?:^\s*(?:how|where|what|which|can|could|is\s+there|is\s+it\s+possible|do\s+you|does)\b|\b(?:how\s+(?:do|can|to|should|would)|where\s+(?:do|can|is|are|should)|is\s+there\s+a\s+way|is\s+it\s+possible|i\s+want\s+to|i'?d\s+like\s+to|we'?d\s+like\s+to|we\s+want\s+to|steps\s+to)\b)/i;
+
+/**
+ * What in a request reports a malfunction rather than asking how to do something: the trouble
+ * words ("error", "stuck") and phrases ("never arrives", "no longer", "doesn't load") it contains,
+ * or [] when it has none or plainly asks how to ("how do I…", "where can I…", "is there a way…").
+ * @example malfunction('reset emails never arrive') // ['never arrive']
+ * @example malfunction('how do I fix the error on import?') // []
+ */
+export function malfunction(text: string): string[] {
+  const t = text.toLowerCase().replace(/[\u2018\u2019`]/g, "'");
+  if (HOW_TO.test(t)) return [];
+  const out = termsWithWords(text)
+    .filter((x) => TROUBLE_TERMS.has(x.term))
+    .map((x) => x.word);
+  const m = MALFUNCTION.exec(t);
+  if (m) out.push(m[0].replace(/\s+/g, ' '));
+  return out;
+}
+
 /** How folded terms read in explanations. */
 const SURFACE: Record<string, string> = { twofactor: 'two-factor', sso: 'SSO', login: 'log in', logout: 'log out', signup: 'sign up', apikey: 'API key' };
 
