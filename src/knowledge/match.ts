@@ -32,6 +32,8 @@ export interface Candidate {
   coverage: number;
   /** The most of one of the answer's key phrases (its title or one tag) the request names, weighted. */
   titleCoverage: number;
+  /** The request names the whole title or a whole tag of two or more terms. */
+  namesKeyPhrase: boolean;
   /** The request's words that the answer shares. */
   matched: string[];
   /** Problem words in the request ("stuck", "error") that the answer does not mention. */
@@ -138,10 +140,12 @@ export class AnswerMatcher {
     const trouble = q.filter((x) => TROUBLE_TERMS.has(x.term) && !terms.has(x.term)).map((x) => x.word);
     const qTerms = new Set(q.map((x) => x.term));
     let titleCoverage = 0;
+    let namesKeyPhrase = false;
     for (const phrase of [a.title, ...a.tags]) {
       const pt = contentTerms(phrase);
       const w = pt.reduce((sum, t) => sum + idf(t), 0);
       if (w > 0) titleCoverage = Math.max(titleCoverage, pt.filter((t) => qTerms.has(t)).reduce((sum, t) => sum + idf(t), 0) / w);
+      if (pt.length >= 2 && pt.every((t) => qTerms.has(t))) namesKeyPhrase = true;
     }
     const relevance = s > 0 ? s / (s + BM25_HALF) : 0;
     const score = Math.max(
@@ -154,6 +158,7 @@ export class AnswerMatcher {
       relevance: round(relevance),
       coverage: round(coverage),
       titleCoverage: round(titleCoverage),
+      namesKeyPhrase,
       matched: shared.map((x) => x.word),
       trouble,
     };
@@ -179,8 +184,13 @@ export class AnswerMatcher {
     if (!text.trim()) return none('empty', 'the request has no text');
     const all = this.candidates(text, CANDIDATES);
     if (all.length === 0) return none('no_match', 'no known answer shares words with the request');
+    // Naming an answer's whole title or key phrase outweighs a triage category that disagrees.
     const agreementOf = (c: Candidate): 'agrees' | 'neutral' | 'disagrees' =>
-      c.answer.category === facts.category ? 'agrees' : c.answer.category === null || o.neutralCategories.includes(facts.category) ? 'neutral' : 'disagrees';
+      c.answer.category === facts.category
+        ? 'agrees'
+        : c.answer.category === null || o.neutralCategories.includes(facts.category) || c.namesKeyPhrase
+          ? 'neutral'
+          : 'disagrees';
     const extra = { agrees: 0, neutral: o.neutralMargin, disagrees: o.disagreeMargin };
     // A request reporting a malfunction ("never arrives", "error") rather than asking how to do
     // something needs more agreement from an answer that does not mention the problem.
@@ -202,7 +212,9 @@ export class AnswerMatcher {
         ? `category ${facts.category} agrees`
         : ag === 'disagrees'
           ? `category ${facts.category} disagrees (answer is ${best.answer.category}), so it needs ${o.disagreeMargin.toFixed(2)} more`
-          : best.answer.category
+          : best.answer.category && best.namesKeyPhrase && !o.neutralCategories.includes(facts.category)
+            ? `category ${facts.category} differs (answer is ${best.answer.category}), but the request names the answer's key phrase`
+            : best.answer.category
             ? `category ${facts.category} is neutral (answer is ${best.answer.category})`
             : 'the answer has no category';
     const troubled = unaddressed(best)

@@ -19,7 +19,7 @@ const STOP = new Set(
     "don't doesn't didn't won't isn't aren't wasn't couldn't there's what's " +
     // the commonest function words of the other languages WORDS covers
     'wie kann ich mein meine meinen ein eine einen unsere unser unseren alle wo der die das und ist bitte ' +
-    'como mis mi el la los las un una que para por donde puedo quiero ' +
+    'de del da como mis mi el la los las un una que para por donde puedo quiero ' +
     'je mon ma mes le les des du est ou puis veux ' +
     'meu minha meus minhas os um uma onde posso quero'
   ).split(' '),
@@ -31,7 +31,7 @@ const PHRASES: [RegExp, string][] = [
   [/\b(?:close|closing|closed|shut(?:ting)?[\s-]?down|terminate|deactivate|get\s+rid\s+of)\s+(?:(?:my|our|the|this|an?)\s+)?(account|workspace|profile)s?\b/g, ' delete $1 '],
   [/\b(?:stop|end|quit|terminate)\s+(?:(?:my|our|the|this)\s+)?(?:subscriptions?|plans?|renewals?|membership)\b/g, ' cancel plan '],
   [/\b(?:can'?t|cannot|don'?t|do\s+not)\s+(?:remember|recall)\b/g, ' forget '],
-  [/\b(?:turn|turned|turning|switch|switched|switching)\s+on\b/g, ' enable '],
+  [/\b(?:turn|turned|turning|switch|switched|switching)\s+on\b/g, ' enabl '],
   [/\b(?:back[\s-]?ups?|backed\s+up)\b/g, ' backup '],
   [/\b(?:money\s+back|reimburse\w*|charge[\s-]?backs?)\b/g, ' refund '],
   [/\b(?:two[\s-]?factor(?:\s+auth(?:entication)?)?|2[\s-]?fa|multi[\s-]?factor(?:\s+auth(?:entication)?)?|mfa|2[\s-]?step\s+verification|two[\s-]?step\s+verification)\b/g, ' twofactor '],
@@ -43,7 +43,7 @@ const PHRASES: [RegExp, string][] = [
   [/\be[\s-]?mails?\b/g, ' email '],
   [/\bweb[\s-]?hooks?\b/g, ' webhook '],
   [/\bapi[\s-]?(?:keys?|tokens?)\b/g, ' apikey '],
-  [/\bcredit\s+cards?\b/g, ' card '],
+  [/\b(?:credit\s+cards?|(?:tarjeta|carte|cartao)s?\s+de\s+credit[oa]?|kreditkarten?)\b/g, ' card '],
   [/\btime[\s-]?zones?\b/g, ' timezone '],
   [/\bteam[\s-]?mates?\b/g, ' teammate '],
 ];
