@@ -55,7 +55,6 @@ const CANONICAL = new Set(PHRASES.map(([, to]) => to.trim()));
 const SYNONYMS: Record<string, string> = {
   receipt: 'invoic',
   subscript: 'plan',
-  unsubscrib: 'cancel',
   terminat: 'cancel',
   colleagu: 'teammate',
   coworker: 'teammate',

@@ -46,6 +46,8 @@ describe('contentTerms', () => {
     same('last bill', 'last invoice');
     // "billing" names every billing page: it is not folded into invoices like "bill" is.
     expect(contentTerms('billing')).not.toEqual(contentTerms('invoice'));
+    // Unsubscribing from e-mails is not cancelling the plan.
+    expect(contentTerms('unsubscribe')).not.toEqual(contentTerms('cancel'));
     // "close" alone (a ticket, a board) is not "delete".
     expect(contentTerms('close the board')).not.toContain('delet');
   });
@@ -154,6 +156,11 @@ describe('AnswerMatcher.decide', () => {
     const d = decide('I reset my password but now I get error 500 when logging in', 'access');
     expect(d.offer).toBe(false);
     expect(d.explanation).toContain('the request reports a malfunction ("error", "500") the answer does not mention');
+  });
+
+  it('a bare "cancel" is about the plan, not the e-mails one unsubscribes from', () => {
+    expect(decide('Where do I cancel?', 'billing').answer!.id).toBe('cancel-plan');
+    expect(decide('how do I unsubscribe from the digest emails', 'question').answer!.id).toBe('notifications');
   });
 
   it('does not offer when two answers match almost equally', () => {
