@@ -311,6 +311,12 @@ export const configSchema = z
               .max(1)
               .default(0.15)
               .describe('extra score needed when the triage category differs from the answer\'s (1 = never offer then)'),
+            malfunctionMargin: z
+              .number()
+              .min(0)
+              .max(1)
+              .default(0.15)
+              .describe('extra score needed when the request reports a malfunction ("never arrives", "error") instead of asking how to, and the answer does not mention it'),
             minLead: z.number().min(0).max(1).default(0.04).describe('how far the best answer must lead the next one (else it is ambiguous and not offered)'),
           })
           .strict()

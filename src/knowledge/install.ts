@@ -49,6 +49,8 @@ export function checkKnowledgeConfig(config: FrontdeskConfig): void {
 export function createKnowledge(config: FrontdeskConfig, db: Db, clock: Clock): Knowledge {
   checkKnowledgeConfig(config);
   const kb = new KnowledgeBase(db, { clock, categories: config.categories });
+  // Answers indexed by an older normaliser (other stems or synonyms) are brought up to date.
+  kb.repo.reindex();
   const matcher = new AnswerMatcher(kb.repo, config.knowledge.match);
   return {
     kb,

@@ -98,6 +98,11 @@ export function publicAnswer(a: IndexedAnswer): Answer {
   return rest;
 }
 
+/** The stored matching terms of an answer (all text; title and tags). */
+function termsOf(title: string, tags: readonly string[], body: string): { terms: string; titleTerms: string } {
+  return { terms: contentTerms(`${title}\n${tags.join('\n')}\n${body}`).join(' '), titleTerms: contentTerms(`${title}\n${tags.join('\n')}`).join(' ') };
+}
+
 /**
  * Read and write known answers.
  * @example new KnowledgeRepo(db).get('reset-password')?.title
@@ -127,8 +132,7 @@ export class KnowledgeRepo {
   /** Insert or replace (by id) an answer; computes its matching terms. */
   put(a: AnswerInput, now: number): void {
     const tags = a.tags.map((t) => t.replace(/\s+/g, ' ').trim()).filter(Boolean);
-    const terms = contentTerms(`${a.title}\n${tags.join('\n')}\n${a.body}`).join(' ');
-    const titleTerms = contentTerms(`${a.title}\n${tags.join('\n')}`).join(' ');
+    const { terms, titleTerms } = termsOf(a.title, tags, a.body);
     this.db
       .prepare(
         `INSERT INTO knowledge_answers (id, title, body, category, tags, terms, title_terms, source, root, path, ticket_id, created_by, created_at, updated_at)
@@ -152,6 +156,26 @@ export class KnowledgeRepo {
         createdBy: a.createdBy ?? null,
         now,
       });
+  }
+
+  /**
+   * Recompute every answer's stored matching terms with the current normaliser (terms.ts), in one
+   * transaction, so answers indexed by an older version (other stems or synonyms) still meet
+   * requests. Only rows whose terms changed are written. Returns how many were.
+   */
+  reindex(): number {
+    return this.tx(() => {
+      const update = this.db.prepare('UPDATE knowledge_answers SET terms = ?, title_terms = ? WHERE seq = ?');
+      let changed = 0;
+      const rows = this.db.prepare<[], { seq: number; title: string; body: string; tags: string; terms: string; title_terms: string }>('SELECT seq, title, body, tags, terms, title_terms FROM knowledge_answers').all();
+      for (const r of rows) {
+        const t = termsOf(r.title, r.tags ? r.tags.split('\n') : [], r.body);
+        if (t.terms === r.terms && t.titleTerms === r.title_terms) continue;
+        update.run(t.terms, t.titleTerms, r.seq);
+        changed++;
+      }
+      return changed;
+    });
   }
 
   delete(id: string): boolean {

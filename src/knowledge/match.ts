@@ -9,7 +9,7 @@ import type { FrontdeskConfig } from '../config/schema.js';
 import type { Priority } from '../domain/types.js';
 import type { Answer } from './knowledge-repo.js';
 import { type IndexedAnswer, type KnowledgeRepo, publicAnswer } from './knowledge-repo.js';
-import { TROUBLE_TERMS, contentTerms, termsWithWords } from './terms.js';
+import { TROUBLE_TERMS, contentTerms, malfunction, termsWithWords } from './terms.js';
 
 /** What triage said about a request (TriageResult fits, plus the security flag). */
 export interface TriageFacts {
@@ -32,6 +32,8 @@ export interface Candidate {
   coverage: number;
   /** The most of one of the answer's key phrases (its title or one tag) the request names, weighted. */
   titleCoverage: number;
+  /** The request names the whole title or a whole tag of two or more terms. */
+  namesKeyPhrase: boolean;
   /** The request's words that the answer shares. */
   matched: string[];
   /** Problem words in the request ("stuck", "error") that the answer does not mention. */
@@ -138,10 +140,12 @@ export class AnswerMatcher {
     const trouble = q.filter((x) => TROUBLE_TERMS.has(x.term) && !terms.has(x.term)).map((x) => x.word);
     const qTerms = new Set(q.map((x) => x.term));
     let titleCoverage = 0;
+    let namesKeyPhrase = false;
     for (const phrase of [a.title, ...a.tags]) {
       const pt = contentTerms(phrase);
       const w = pt.reduce((sum, t) => sum + idf(t), 0);
       if (w > 0) titleCoverage = Math.max(titleCoverage, pt.filter((t) => qTerms.has(t)).reduce((sum, t) => sum + idf(t), 0) / w);
+      if (pt.length >= 2 && pt.every((t) => qTerms.has(t))) namesKeyPhrase = true;
     }
     const relevance = s > 0 ? s / (s + BM25_HALF) : 0;
     const score = Math.max(
@@ -154,6 +158,7 @@ export class AnswerMatcher {
       relevance: round(relevance),
       coverage: round(coverage),
       titleCoverage: round(titleCoverage),
+      namesKeyPhrase,
       matched: shared.map((x) => x.word),
       trouble,
     };
@@ -179,11 +184,22 @@ export class AnswerMatcher {
     if (!text.trim()) return none('empty', 'the request has no text');
     const all = this.candidates(text, CANDIDATES);
     if (all.length === 0) return none('no_match', 'no known answer shares words with the request');
+    // Naming an answer's whole title or key phrase outweighs a triage category that disagrees.
     const agreementOf = (c: Candidate): 'agrees' | 'neutral' | 'disagrees' =>
-      c.answer.category === facts.category ? 'agrees' : c.answer.category === null || o.neutralCategories.includes(facts.category) ? 'neutral' : 'disagrees';
+      c.answer.category === facts.category
+        ? 'agrees'
+        : c.answer.category === null || o.neutralCategories.includes(facts.category) || c.namesKeyPhrase
+          ? 'neutral'
+          : 'disagrees';
     const extra = { agrees: 0, neutral: o.neutralMargin, disagrees: o.disagreeMargin };
+    // A request reporting a malfunction ("never arrives", "error") rather than asking how to do
+    // something needs more agreement from an answer that does not mention the problem.
+    const broken = malfunction(text);
+    const unaddressed = (c: Candidate) => broken.length > 0 && (c.trouble.length > 0 || broken.some((w) => !TROUBLE_TERMS.has(contentTerms(w)[0] ?? '')));
+    const malfunctionExtra = (c: Candidate) => (unaddressed(c) ? o.malfunctionMargin : 0);
     // Rank by how far each answer clears its own threshold (category agreement raises the bar).
-    const thresholdOf = (c: Candidate) => round(((c.answer.category === null ? undefined : o.categoryThresholds[c.answer.category]) ?? o.threshold) + extra[agreementOf(c)]);
+    const thresholdOf = (c: Candidate) =>
+      round(((c.answer.category === null ? undefined : o.categoryThresholds[c.answer.category]) ?? o.threshold) + extra[agreementOf(c)] + malfunctionExtra(c));
     const ranked = all.filter((c) => thresholdOf(c) <= 1).sort((a, b) => b.score - thresholdOf(b) - (a.score - thresholdOf(a)));
     const top = all[0]!;
     if (ranked.length === 0)
@@ -196,10 +212,16 @@ export class AnswerMatcher {
         ? `category ${facts.category} agrees`
         : ag === 'disagrees'
           ? `category ${facts.category} disagrees (answer is ${best.answer.category}), so it needs ${o.disagreeMargin.toFixed(2)} more`
-          : best.answer.category
+          : best.answer.category && best.namesKeyPhrase && !o.neutralCategories.includes(facts.category)
+            ? `category ${facts.category} differs (answer is ${best.answer.category}), but the request names the answer's key phrase`
+            : best.answer.category
             ? `category ${facts.category} is neutral (answer is ${best.answer.category})`
             : 'the answer has no category';
-    const troubled = best.trouble.length ? `; the request reports a problem (${quote(best.trouble)}) the answer does not mention` : '';
+    const troubled = unaddressed(best)
+      ? `; the request reports a malfunction (${quote(best.trouble.length ? best.trouble : broken)}) the answer does not mention, so it needs ${o.malfunctionMargin.toFixed(2)} more`
+      : best.trouble.length
+        ? `; the request reports a problem (${quote(best.trouble)}) the answer does not mention`
+        : '';
     const what = `matched ${quote(best.matched)} in "${best.answer.title}"; ${agreement}${troubled}`;
     const figures = `score ${best.score.toFixed(2)}`;
     if (best.score < threshold) return none('below_threshold', `${what}, but ${figures} is below ${threshold.toFixed(2)}`, all.slice(0, 5), best, threshold);

@@ -16,22 +16,34 @@ const STOP = new Set(
     'hi hello hey thanks thank thx cheers regards dear team guys folks support help helps need needs want wants wanted trying try tried ' +
     'today yesterday tomorrow morning afternoon asap quick question questions issue issues problem problems please kindly possible ' +
     "able unable way ways thing things hope hoping anybody somebody maybe really actually currently since i'm i've we're we've it's can't " +
-    "don't doesn't didn't won't isn't aren't wasn't couldn't there's what's"
+    "don't doesn't didn't won't isn't aren't wasn't couldn't there's what's " +
+    // the commonest function words of the other languages WORDS covers
+    'wie kann ich mein meine meinen ein eine einen unsere unser unseren alle wo der die das und ist bitte ' +
+    'de del da como mis mi el la los las un una que para por donde puedo quiero ' +
+    'je mon ma mes le les des du est ou puis veux ' +
+    'meu minha meus minhas os um uma onde posso quero'
   ).split(' '),
 );
 
 /** Phrases folded into one term before splitting (longest first). */
 const PHRASES: [RegExp, string][] = [
+  // Closing an account is deleting it; stopping a subscription is cancelling it.
+  [/\b(?:close|closing|closed|shut(?:ting)?[\s-]?down|terminate|deactivate|get\s+rid\s+of)\s+(?:(?:my|our|the|this|an?)\s+)?(account|workspace|profile)s?\b/g, ' delete $1 '],
+  [/\b(?:stop|end|quit|terminate)\s+(?:(?:my|our|the|this)\s+)?(?:subscriptions?|plans?|renewals?|membership)\b/g, ' cancel plan '],
+  [/\b(?:can'?t|cannot|don'?t|do\s+not)\s+(?:remember|recall)\b/g, ' forget '],
+  [/\b(?:turn|turned|turning|switch|switched|switching)\s+on\b/g, ' enabl '],
+  [/\b(?:back[\s-]?ups?|backed\s+up)\b/g, ' backup '],
+  [/\b(?:money\s+back|reimburse\w*|charge[\s-]?backs?)\b/g, ' refund '],
   [/\b(?:two[\s-]?factor(?:\s+auth(?:entication)?)?|2[\s-]?fa|multi[\s-]?factor(?:\s+auth(?:entication)?)?|mfa|2[\s-]?step\s+verification|two[\s-]?step\s+verification)\b/g, ' twofactor '],
   [/\b(?:single[\s-]?sign[\s-]?on|sso|saml)\b/g, ' sso '],
   [/\b(?:log|sign)[\s-]?(?:in|on)\b/g, ' login '],
   [/\b(?:log|sign)[\s-]?(?:out|off)\b/g, ' logout '],
   [/\b(?:sign[\s-]?up|register)\b/g, ' signup '],
-  [/\b(?:pass[\s-]?words?|pws?)\b/g, ' password '],
+  [/\b(?:pass[\s-]?words?|pass[\s-]?codes?|pass[\s-]?phrases?|pws?|mots?\s+de\s+passe)\b/g, ' password '],
   [/\be[\s-]?mails?\b/g, ' email '],
   [/\bweb[\s-]?hooks?\b/g, ' webhook '],
   [/\bapi[\s-]?(?:keys?|tokens?)\b/g, ' apikey '],
-  [/\bcredit\s+cards?\b/g, ' card '],
+  [/\b(?:credit\s+cards?|(?:tarjeta|carte|cartao)s?\s+de\s+credit[oa]?|kreditkarten?)\b/g, ' card '],
   [/\btime[\s-]?zones?\b/g, ' timezone '],
   [/\bteam[\s-]?mates?\b/g, ' teammate '],
 ];
@@ -43,7 +55,6 @@ const CANONICAL = new Set(PHRASES.map(([, to]) => to.trim()));
 const SYNONYMS: Record<string, string> = {
   receipt: 'invoic',
   subscript: 'plan',
-  unsubscrib: 'cancel',
   terminat: 'cancel',
   colleagu: 'teammate',
   coworker: 'teammate',
@@ -52,6 +63,117 @@ const SYNONYMS: Record<string, string> = {
   activat: 'enabl',
   switch: 'enabl',
   forgotten: 'forget',
+  tier: 'plan',
+  modify: 'chang',
+  alter: 'chang',
+  updat: 'chang',
+  edit: 'chang',
+  peopl: 'teammate',
+  memb: 'teammate',
+  member: 'teammate',
+};
+
+/**
+ * Whole words folded before stemming, where the stem would catch too much ("bill" but not
+ * "billing", which names every billing page), plus the core support words of a few other
+ * languages (de, es, fr, pt, it, nl) so short requests in them meet English answers.
+ */
+const WORDS: Record<string, string> = {
+  bill: 'invoic',
+  bills: 'invoic',
+  // password / reset / forgot
+  passwort: 'password',
+  kennwort: 'password',
+  contrasena: 'password',
+  senha: 'password',
+  wachtwoord: 'password',
+  zurucksetzen: 'reset',
+  restablecer: 'reset',
+  reinitialiser: 'reset',
+  redefinir: 'reset',
+  vergessen: 'forget',
+  olvide: 'forget',
+  oublie: 'forget',
+  esqueci: 'forget',
+  // invoice
+  rechnung: 'invoic',
+  rechnungen: 'invoic',
+  factura: 'invoic',
+  facturas: 'invoic',
+  facture: 'invoic',
+  factures: 'invoic',
+  fatura: 'invoic',
+  faturas: 'invoic',
+  fattura: 'invoic',
+  fatture: 'invoic',
+  factuur: 'invoic',
+  // cancel / subscription / plan
+  kundigen: 'cancel',
+  stornieren: 'cancel',
+  cancelar: 'cancel',
+  annuler: 'cancel',
+  resilier: 'cancel',
+  annullare: 'cancel',
+  opzeggen: 'cancel',
+  abonnement: 'plan',
+  abo: 'plan',
+  suscripcion: 'plan',
+  assinatura: 'plan',
+  abbonamento: 'plan',
+  // delete / account
+  loschen: 'delet',
+  eliminar: 'delet',
+  borrar: 'delet',
+  supprimer: 'delet',
+  excluir: 'delet',
+  konto: 'account',
+  cuenta: 'account',
+  compte: 'account',
+  conta: 'account',
+  // export / download / data
+  exportieren: 'export',
+  exportiere: 'export',
+  exportar: 'export',
+  exporter: 'export',
+  esportare: 'export',
+  herunterladen: 'download',
+  descargar: 'download',
+  descargo: 'download',
+  telecharger: 'download',
+  baixar: 'download',
+  daten: 'data',
+  datos: 'data',
+  donnees: 'data',
+  dados: 'data',
+  // card / payment / change
+  kreditkarte: 'card',
+  tarjeta: 'card',
+  carte: 'card',
+  cartao: 'card',
+  zahlungsmethode: 'payment',
+  pago: 'payment',
+  paiement: 'payment',
+  pagamento: 'payment',
+  andern: 'chang',
+  cambiar: 'chang',
+  changer: 'chang',
+  modifier: 'chang',
+  alterar: 'chang',
+  altero: 'chang',
+  // invite / teammate / time zone
+  einladen: 'invit',
+  lade: 'invit',
+  invitar: 'invit',
+  inviter: 'invit',
+  convidar: 'invit',
+  teammitglied: 'teammate',
+  kollege: 'teammate',
+  kollegen: 'teammate',
+  zeitzone: 'timezone',
+  // email notifications
+  benachrichtigungen: 'notific',
+  notificaciones: 'notific',
+  notificacoes: 'notific',
 };
 
 /**
@@ -60,7 +182,8 @@ const SYNONYMS: Record<string, string> = {
  * @example stem('invoices') // 'invoic'
  */
 export function stem(w: string): string {
-  if (w.length <= 3 || /\d/.test(w)) return w;
+  if (/\d/.test(w)) return /^\d+s$/.test(w) ? w.slice(0, -1) : w; // "429s" → "429"
+  if (w.length <= 3) return w;
   let s = w;
   if (s.endsWith('ies') && s.length > 4) s = `${s.slice(0, -3)}y`;
   else if (s.endsWith('sses')) s = s.slice(0, -2);
@@ -89,6 +212,32 @@ export const TROUBLE_TERMS: ReadonlySet<string> = new Set(
     .map((w) => stem(w)),
 );
 
+/** Phrases that report something not working ("never arrives", "no longer", "doesn't load"). */
+const MALFUNCTION =
+  /\b(?:never\s+\w+|no\s+longer|not\s+(?:working|arriving|loading|showing|receiving|sending|syncing|saving|opening|received|sent|delivered)|(?:doesn'?t|does\s+not|don'?t|do\s+not|won'?t|will\s+not|didn'?t|did\s+not|isn'?t|aren'?t)\s+(?:work|arrive|load|show|open|sync|send|save|come|appear|receive|get\s+through)|stopped|keeps?\s+(?:failing|crashing|saying|showing|logging|looping|timing)|nothing\s+happens|spinning)\b/i;
+
+/** A request that asks how to do something ("how do I", "where can I", "is there a way"). */
+const HOW_TO =
+  /(?:^\s*(?:how|where|what|which|can|could|is\s+there|is\s+it\s+possible|do\s+you|does)\b|\b(?:how\s+(?:do|can|to|should|would)|where\s+(?:do|can|is|are|should)|is\s+there\s+a\s+way|is\s+it\s+possible|i\s+want\s+to|i'?d\s+like\s+to|we'?d\s+like\s+to|we\s+want\s+to|steps\s+to)\b)/i;
+
+/**
+ * What in a request reports a malfunction rather than asking how to do something: the trouble
+ * words ("error", "stuck") and phrases ("never arrives", "no longer", "doesn't load") it contains,
+ * or [] when it has none or plainly asks how to ("how do I…", "where can I…", "is there a way…").
+ * @example malfunction('reset emails never arrive') // ['never arrive']
+ * @example malfunction('how do I fix the error on import?') // []
+ */
+export function malfunction(text: string): string[] {
+  const t = text.toLowerCase().replace(/[\u2018\u2019`]/g, "'");
+  if (HOW_TO.test(t)) return [];
+  const out = termsWithWords(text)
+    .filter((x) => TROUBLE_TERMS.has(x.term))
+    .map((x) => x.word);
+  const m = MALFUNCTION.exec(t);
+  if (m) out.push(m[0].replace(/\s+/g, ' '));
+  return out;
+}
+
 /** How folded terms read in explanations. */
 const SURFACE: Record<string, string> = { twofactor: 'two-factor', sso: 'SSO', login: 'log in', logout: 'log out', signup: 'sign up', apikey: 'API key' };
 
@@ -112,7 +261,7 @@ export function termsWithWords(text: string): { term: string; word: string }[] {
     if (STOP.has(w) || w.length < 2) continue;
     const base = w.replace(/'s$/, '');
     if (STOP.has(base)) continue;
-    const st = CANONICAL.has(base) ? base : stem(base);
+    const st = WORDS[base] ?? (CANONICAL.has(base) ? base : stem(base));
     const term = SYNONYMS[st] ?? SYNONYMS[base] ?? st;
     if (!seen.has(term)) {
       seen.add(term);

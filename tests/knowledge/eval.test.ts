@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { evaluateKnowledge, readKnowledgeEvalFile } from '../../src/knowledge/eval.js';
 import { triageFacts } from '../../src/knowledge/match.js';
 import { createTriage } from '../../src/triage/triage.js';
-import { EVAL_FILE, FIXTURE_DIR, makeKnowledge, scratchFolder } from './helpers.js';
+import { EVAL_FILE, FIXTURE_DIR, FRESH_FILE, HOLDOUT_FILE, makeKnowledge, scratchFolder } from './helpers.js';
 
 const folder = scratchFolder();
 afterAll(() => folder.cleanup());
@@ -62,5 +62,16 @@ describe('evaluateKnowledge', () => {
     expect(r.coverage!).toBeGreaterThanOrEqual(0.5);
     expect(r.false_offer_rate!).toBeLessThanOrEqual(0.05);
     expect(r.wrong_answer).toBe(0);
+  });
+
+  it('generalises: the sets it was not tuned on also meet the target (precision ≥ 0.9, coverage ≥ 0.5, false offers ≤ 5%)', () => {
+    for (const path of [HOLDOUT_FILE, FRESH_FILE]) {
+      const file = readKnowledgeEvalFile(path);
+      expect(file.bad).toEqual([]);
+      const r = evaluateKnowledge(k.knowledge.matcher, facts, file.lines);
+      expect(r.precision!, path).toBeGreaterThanOrEqual(0.9);
+      expect(r.coverage!, path).toBeGreaterThanOrEqual(0.5);
+      expect(r.false_offer_rate!, path).toBeLessThanOrEqual(0.05);
+    }
   });
 });

@@ -11,6 +11,8 @@ import { openDatabase } from '../../src/store/db.js';
 export const FIXTURE_DIR = fileURLToPath(new URL('../fixtures/knowledge/', import.meta.url));
 export const EVAL_FILE = fileURLToPath(new URL('../fixtures/knowledge-eval.jsonl', import.meta.url));
 export const HOLDOUT_FILE = fileURLToPath(new URL('../fixtures/knowledge-holdout.jsonl', import.meta.url));
+/** Written before the matcher's generalisation work, never tuned on (27 requests, 11 without an answer). */
+export const FRESH_FILE = fileURLToPath(new URL('../fixtures/knowledge-fresh.jsonl', import.meta.url));
 export const T0 = Date.parse('2026-11-23T10:00:00Z');
 
 /** A temp folder (optionally a copy of the fixture answers); `write` sets a distinct mtime each time. */

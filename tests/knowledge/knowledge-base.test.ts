@@ -26,6 +26,19 @@ describe('folder answers', () => {
     expect(knowledge.matcher.candidates('where are my receipts')[0]!.answer.id).toBe('invoices');
   });
 
+  it('answers indexed by an older normaliser are re-indexed when the feature starts', () => {
+    const { knowledge, db, config, clock } = makeKnowledge();
+    knowledge.kb.syncFolder(FIXTURE_DIR);
+    const fresh = db.prepare<[], { id: string; terms: string; title_terms: string }>('SELECT id, terms, title_terms FROM knowledge_answers ORDER BY id').all();
+    // Terms an older terms.ts might have stored (other stems): nothing the request's terms meet.
+    db.prepare("UPDATE knowledge_answers SET terms = 'deleting accounts', title_terms = 'deleting accounts' WHERE id = 'delete-account'").run();
+    expect(knowledge.matcher.candidates('close my account')[0]?.answer.id).not.toBe('delete-account');
+    const again = createKnowledge(config, db, clock);
+    expect(db.prepare<[], { id: string; terms: string; title_terms: string }>('SELECT id, terms, title_terms FROM knowledge_answers ORDER BY id').all()).toEqual(fresh);
+    expect(again.matcher.candidates('close my account')[0]!.answer.id).toBe('delete-account');
+    expect(again.kb.repo.reindex()).toBe(0); // nothing left to change
+  });
+
   it('re-reads only changed files, removes answers of deleted files, and is idempotent', () => {
     const { knowledge, db } = makeKnowledge();
     folder.write('a.md', '# Alpha\nFirst text.');
