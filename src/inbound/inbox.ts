@@ -174,7 +174,7 @@ export class Inbox {
    * (handlers that finish in microtasks would otherwise hold the event loop for a whole batch).
    */
   private async runAll(rows: InboxRow[]): Promise<void> {
-    const sliceMs = this.opts.sliceMs ?? 4;
+    const sliceMs = this.opts.sliceMs ?? 2;
     let sliceStart = performance.now();
     for (const row of rows) {
       // Back-pressure: rows handed on (deferred) but not finished yet stay in the store, not in memory.
