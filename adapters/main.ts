@@ -48,7 +48,7 @@ async function main(): Promise<void> {
       `  AI:       ${aiFeatures.ai.enabled ? `Claude (${aiFeatures.ai.model})` : (aiFeatures.ai.disabledReason ?? 'off')}`,
       `  adapters: ${names.length ? '' : 'none'}`,
       ...names.map((n) => `    - ${n}`),
-      '  support channels (who sees what):',
+      '  modes (who sees what):',
       ...describeModes(config).map((m) => `    - ${m}`),
     ].join('\n'),
   );
