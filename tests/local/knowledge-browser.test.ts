@@ -6,26 +6,20 @@
  * ticket as deflected. Another customer asks something undocumented: no answer is offered, and
  * the agents get the card in #triage to work on. Screenshots go to test-artifacts/knowledge/.
  */
-import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type BrowserContext, type Page, chromium } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningPlayground, startPlayground, tempDir } from './playground-harness.js';
+import { browserMissing, type OpenBrowser, openBrowser } from './browser-harness.js';
+import { type RunningPlayground, startPlayground } from './playground-harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/knowledge/', import.meta.url));
 const STEP_MS = 60_000;
 
-const browserMissing = !existsSync(CHROMIUM) && process.env.CI !== 'true';
-if (browserMissing) console.warn(`knowledge browser test skipped: ${CHROMIUM} not found. Install it with \`sudo apt-get install -y chromium\`, then rerun npm test.`);
-
-describe.skipIf(browserMissing)('known answers in the playground', () => {
+describe.skipIf(browserMissing('knowledge browser test'))('known answers in the playground', () => {
   let pg: RunningPlayground;
-  let profile: { dir: string; cleanup(): void };
-  let browser: BrowserContext;
+  let open: OpenBrowser;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   const shot = (name: string) => page.screenshot({ path: `${ARTIFACTS}${name}.png` });
   const become = async (id: string, name: string) => {
@@ -38,21 +32,14 @@ describe.skipIf(browserMissing)('known answers in the playground', () => {
   };
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     // The playground as `npm start` runs it: private #triage, sample answers (no knowledge config).
     pg = await startPlayground({ playground: { triage: true } });
-    profile = tempDir('frontdesk-chromium-');
-    browser = await chromium.launchPersistentContext(profile.dir, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1440, height: 900 } });
-    page = browser.pages()[0] ?? (await browser.newPage());
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(pg.base);
-    await page.locator('#messages .empty').waitFor();
+    open = await openBrowser(pg.base, ARTIFACTS);
+    ({ page, pageErrors } = open);
   }, STEP_MS);
 
   afterAll(async () => {
-    await browser?.close();
-    profile?.cleanup();
+    await open?.close();
     await pg?.close();
   });
 

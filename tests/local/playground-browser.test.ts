@@ -8,31 +8,20 @@
  * of the clock past a P1 first-response deadline shows the breach prompt in the card's thread.
  * Screenshots of each step go to test-artifacts/playground/ (git-ignored).
  */
-import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type BrowserContext, type Locator, type Page, chromium } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningPlayground, startPlayground, tempDir } from './playground-harness.js';
+import { browserMissing, type OpenBrowser, openBrowser } from './browser-harness.js';
+import { type RunningPlayground, startPlayground } from './playground-harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/playground/', import.meta.url));
 const STEP_MS = 60_000;
 
-// Outside CI a machine without Debian's chromium skips this file with instructions; under CI=true
-// the browser is a prerequisite, so the launch runs (and fails loudly) when it is missing.
-const browserMissing = !existsSync(CHROMIUM) && process.env.CI !== 'true';
-if (browserMissing)
-  console.warn(
-    `playground browser test skipped: ${CHROMIUM} not found. Install it with \`sudo apt-get install -y chromium fonts-noto-color-emoji\` (fonts for emoji), then rerun npm test.`,
-  );
-
-describe.skipIf(browserMissing)('the playground in a browser', () => {
+describe.skipIf(browserMissing('playground browser test'))('the playground in a browser', () => {
   let pg: RunningPlayground;
-  let profile: { dir: string; cleanup(): void };
-  let browser: BrowserContext;
+  let open: OpenBrowser;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
   let cardId = '';
   let sourceId = '';
   const INTERNAL_WORDS = /Escalat|SLA|Suggested reply|handling plan|Customer need|Priority|Category|learner|matched|agents only|Note on|Tier 2|Assign to me|\bResolve\b|AI /i;
@@ -54,26 +43,14 @@ describe.skipIf(browserMissing)('the playground in a browser', () => {
   };
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     // The playground as `npm start` runs it: a private #triage channel for agents.
     pg = await startPlayground({ playground: { triage: true } });
-    profile = tempDir('frontdesk-chromium-');
-    browser = await chromium.launchPersistentContext(profile.dir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: FLAGS,
-      viewport: { width: 1440, height: 900 },
-    });
-    page = browser.pages()[0] ?? (await browser.newPage());
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(pg.base);
-    await page.locator('#messages .empty').waitFor();
+    open = await openBrowser(pg.base, ARTIFACTS);
+    ({ page, pageErrors } = open);
   }, STEP_MS);
 
   afterAll(async () => {
-    await browser?.close();
-    profile?.cleanup();
+    await open?.close();
     await pg?.close();
   });
 
