@@ -325,6 +325,72 @@ export const configSchema = z
       })
       .strict()
       .prefault({} as never),
+    trackers: z
+      .object({
+        default: z
+          .enum(['github', 'jira', 'linear'])
+          .optional()
+          .describe('tracker used by "Escalate to engineering" when no route matches; unset = the only configured tracker'),
+        github: z
+          .object({
+            repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'expected "owner/repo"').describe('repository issues are created in (owner/repo)'),
+            labels: z.array(z.string()).default([]).describe('labels added to every issue'),
+            priorityLabels: z
+              .partialRecord(z.enum(['P0', 'P1', 'P2', 'P3', 'P4']), z.string())
+              .default({})
+              .describe('priority → label added to the issue (e.g. P0: "priority: critical")'),
+          })
+          .strict()
+          .optional()
+          .describe('GitHub Issues (token from GITHUB_TOKEN; GITHUB_API_URL for GitHub Enterprise; webhook secret GITHUB_WEBHOOK_SECRET)'),
+        jira: z
+          .object({
+            site: z.string().url().describe('Jira Cloud site, e.g. https://acme.atlassian.net'),
+            project: z.string().regex(/^[A-Z][A-Z0-9_]+$/, 'expected a Jira project key like "OPS"').describe('project key issues are created in'),
+            issueType: z.string().default('Bug'),
+            labels: z.array(z.string()).default([]),
+            priorities: z
+              .partialRecord(z.enum(['P0', 'P1', 'P2', 'P3', 'P4']), z.string())
+              .default({ P0: 'Highest', P1: 'High', P2: 'Medium', P3: 'Low', P4: 'Lowest' })
+              .describe("priority → Jira priority name"),
+          })
+          .strict()
+          .optional()
+          .describe('Jira Cloud (JIRA_EMAIL + JIRA_API_TOKEN; webhook secret JIRA_WEBHOOK_SECRET)'),
+        linear: z
+          .object({
+            team: z.string().min(1).describe('Linear team key (e.g. "ENG") issues are created in'),
+            labels: z.array(z.string()).default([]).describe('label names added to every issue'),
+            priorities: z
+              .partialRecord(z.enum(['P0', 'P1', 'P2', 'P3', 'P4']), z.number().int().min(0).max(4))
+              .default({ P0: 1, P1: 2, P2: 3, P3: 4, P4: 4 })
+              .describe('priority → Linear priority (1 urgent … 4 low, 0 none)'),
+          })
+          .strict()
+          .optional()
+          .describe('Linear (LINEAR_API_KEY; webhook secret LINEAR_WEBHOOK_SECRET)'),
+        routes: z
+          .array(
+            z
+              .object({
+                category: z.string().optional(),
+                team: z.string().optional().describe('team id (the ticket\'s routed team)'),
+                tracker: z.enum(['github', 'jira', 'linear']),
+                project: z.string().optional().describe('overrides the tracker\'s repo / project / team'),
+                labels: z.array(z.string()).default([]),
+              })
+              .strict(),
+          )
+          .default([])
+          .describe('first match by category and/or team picks the tracker and project'),
+        poll: z
+          .string()
+          .default('*/5 * * * *')
+          .describe('cron expression: how often linked open issues are re-read (the fallback when webhooks cannot reach frontdesk)'),
+      })
+      .strict()
+      .prefault({} as never)
+      .describe('engineering hand-off: escalate tickets into GitHub Issues, Jira or Linear and hear back'),
     limits: z
       .object({
         maxTextLength: z.number().int().positive().default(40_000),

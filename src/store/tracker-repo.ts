@@ -1,0 +1,129 @@
+/**
+ * Tracker issues and their links to tickets (migration 0015). One row per external issue,
+ * shared by every ticket linked to it; the hand-off service writes here in the same transaction
+ * as the tickets' timeline events.
+ */
+import type { IssueRef, TrackerIssue, TrackerKind } from '../ports/tracker-port.js';
+import type { Db } from './db.js';
+
+export interface StoredIssue extends TrackerIssue {
+  id: number;
+  createdBy: string | null;
+  createdAt: number;
+  polledAt: number | null;
+}
+
+export interface IssueLink {
+  ticketId: number;
+  issueId: number;
+  linkedBy: string;
+  linkedAt: number;
+}
+
+interface Row {
+  id: number;
+  tracker: TrackerKind;
+  issue_key: string;
+  url: string;
+  title: string;
+  state: TrackerIssue['state'];
+  state_label: string;
+  close_reason: TrackerIssue['closeReason'];
+  assignee: string | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+  polled_at: number | null;
+}
+
+const toIssue = (r: Row): StoredIssue => ({
+  id: r.id,
+  tracker: r.tracker,
+  key: r.issue_key,
+  url: r.url,
+  title: r.title,
+  state: r.state,
+  stateLabel: r.state_label,
+  closeReason: r.close_reason,
+  assignee: r.assignee,
+  updatedAt: r.updated_at,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+  polledAt: r.polled_at,
+});
+
+export class TrackerRepo {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Insert the issue or refresh its state; returns the stored row. A state older than the one
+   * stored (an out-of-order webhook) does not overwrite it.
+   */
+  upsert(issue: TrackerIssue, at: number, createdBy: string | null = null): StoredIssue {
+    const r = this.db
+      .prepare<unknown[], Row>(
+        `INSERT INTO tracker_issues (tracker, issue_key, url, title, state, state_label, close_reason, assignee, created_by, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (tracker, issue_key) DO UPDATE SET
+           url = excluded.url, title = excluded.title, state = excluded.state, state_label = excluded.state_label,
+           close_reason = excluded.close_reason, assignee = excluded.assignee, updated_at = excluded.updated_at
+         WHERE excluded.updated_at >= tracker_issues.updated_at
+         RETURNING *`,
+      )
+      .get(issue.tracker, issue.key, issue.url, issue.title, issue.state, issue.stateLabel, issue.closeReason, issue.assignee, createdBy, at, issue.updatedAt);
+    return r ? toIssue(r) : (this.find(issue) as StoredIssue);
+  }
+
+  find(ref: Pick<IssueRef, 'tracker' | 'key'>): StoredIssue | null {
+    const r = this.db.prepare<[string, string], Row>('SELECT * FROM tracker_issues WHERE tracker = ? AND issue_key = ?').get(ref.tracker, ref.key);
+    return r ? toIssue(r) : null;
+  }
+
+  get(id: number): StoredIssue | null {
+    const r = this.db.prepare<[number], Row>('SELECT * FROM tracker_issues WHERE id = ?').get(id);
+    return r ? toIssue(r) : null;
+  }
+
+  /** Link a ticket to an issue; false when it was already linked. */
+  link(ticketId: number, issueId: number, by: string, at: number): boolean {
+    return this.db.prepare('INSERT OR IGNORE INTO ticket_issue_links (ticket_id, issue_id, linked_by, linked_at) VALUES (?, ?, ?, ?)').run(ticketId, issueId, by, at).changes > 0;
+  }
+
+  unlink(ticketId: number, issueId: number): boolean {
+    return this.db.prepare('DELETE FROM ticket_issue_links WHERE ticket_id = ? AND issue_id = ?').run(ticketId, issueId).changes > 0;
+  }
+
+  /** Issues linked to a ticket, oldest link first. */
+  issuesOf(ticketId: number): (StoredIssue & { linkedBy: string; linkedAt: number })[] {
+    return this.db
+      .prepare<[number], Row & { linked_by: string; linked_at: number }>(
+        `SELECT i.*, l.linked_by, l.linked_at FROM ticket_issue_links l JOIN tracker_issues i ON i.id = l.issue_id
+         WHERE l.ticket_id = ? ORDER BY l.linked_at, i.id`,
+      )
+      .all(ticketId)
+      .map((r) => ({ ...toIssue(r), linkedBy: r.linked_by, linkedAt: r.linked_at }));
+  }
+
+  /** Ticket ids linked to an issue. */
+  ticketsOf(issueId: number): number[] {
+    return this.db
+      .prepare<[number], { ticket_id: number }>('SELECT ticket_id FROM ticket_issue_links WHERE issue_id = ? ORDER BY linked_at, ticket_id')
+      .all(issueId)
+      .map((r) => r.ticket_id);
+  }
+
+  /** Linked issues not closed, least recently polled first (the polling fallback's work list). */
+  openForPolling(limit: number): StoredIssue[] {
+    return this.db
+      .prepare<[number], Row>(
+        `SELECT * FROM tracker_issues i WHERE state <> 'closed' AND EXISTS (SELECT 1 FROM ticket_issue_links l WHERE l.issue_id = i.id)
+         ORDER BY COALESCE(polled_at, 0), id LIMIT ?`,
+      )
+      .all(limit)
+      .map(toIssue);
+  }
+
+  markPolled(id: number, at: number): void {
+    this.db.prepare('UPDATE tracker_issues SET polled_at = ? WHERE id = ?').run(at, id);
+  }
+}
