@@ -13,6 +13,7 @@ import { CommandRegistry } from './commands/command-registry.js';
 import { Interactions, registerTicketInteractions } from './commands/interactions.js';
 import { registerTicketCommands } from './commands/ticket-commands.js';
 import { createLogger } from './logger.js';
+import { Metrics } from './metrics.js';
 import { Outbox } from './outbox/outbox.js';
 import type { ChatPort } from './ports/chat-port.js';
 import { type Clock, systemClock } from './ports/clock.js';
@@ -20,6 +21,7 @@ import { Directory } from './routing/directory.js';
 import { Router } from './routing/routing.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import type { Db } from './store/db.js';
+import { metricsStore } from './store/metrics-repo.js';
 import { installCsat } from './tickets/csat.js';
 import { TicketService } from './tickets/ticket-service.js';
 import { createTriage } from './triage/triage.js';
@@ -33,6 +35,8 @@ export interface CoreOptions {
   env?: NodeJS.ProcessEnv;
   /** Time source for outbox retries (defaults to real time). */
   outboxTimer?: Clock;
+  /** Prometheus metrics (GET /metrics); a fresh registry per core by default. */
+  metrics?: Metrics;
 }
 
 export interface Core {
@@ -49,6 +53,8 @@ export interface Core {
   commands: CommandRegistry;
   interactions: Interactions;
   scheduler: Scheduler;
+  /** Prometheus metrics served on GET /metrics (pass `core.metrics` to what records them). */
+  metrics: Metrics;
   /** The HTTP app adapters mount their routes on. */
   http: Express;
   /** Names of the chat adapters that are running. */
@@ -72,7 +78,9 @@ export function createCore(opts: CoreOptions): Core {
   const directory = new Directory(config);
   const router = new Router(config, db, directory);
   const triage = createTriage(config, db);
-  const outbox = new Outbox(db, { logger, timer: opts.outboxTimer });
+  const metrics = opts.metrics ?? new Metrics();
+  const outbox = new Outbox(db, { logger, timer: opts.outboxTimer, metrics });
+  metrics.bindStore(metricsStore(db, () => (opts.outboxTimer ?? systemClock).now()));
   const tickets = new TicketService({ config, db, clock, outbox, triage, router, directory, logger });
   const commands = new CommandRegistry();
   registerTicketCommands(commands, tickets);
@@ -99,6 +107,7 @@ export function createCore(opts: CoreOptions): Core {
     commands,
     interactions,
     scheduler,
+    metrics,
     http,
     adapters: [],
     registerPort(port) {
@@ -148,6 +157,9 @@ export function createCore(opts: CoreOptions): Core {
       dbOk = false;
     }
     res.status(dbOk ? 200 : 503).json({ ok: dbOk, adapters: core.adapters, outbox: outbox.stats(), jobs: scheduler.jobs().map((j) => j.name) });
+  });
+  http.get('/metrics', async (_req, res) => {
+    res.type(metrics.contentType).send(await metrics.text());
   });
   return core;
 }
