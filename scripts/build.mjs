@@ -6,15 +6,18 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dist = join(root, 'dist');
+// Another output directory (tests build into test-artifacts/); it must lie inside the
+// repository so the built code finds node_modules.
+const dist = resolve(root, process.argv[2] ?? 'dist');
+if (relative(root, dist).startsWith('..') || dist === root) throw new Error(`build output must be a folder inside ${root}, got ${dist}`);
 
 rmSync(dist, { recursive: true, force: true });
 const tsc = join(dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin', 'tsc');
-execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root });
+execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', dist], { stdio: 'inherit', cwd: root });
 
 /** Every file under dir that is not TypeScript source, as paths relative to the repository root. */
 function assets(dir) {

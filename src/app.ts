@@ -5,7 +5,7 @@
  * adapters/main.ts adds those).
  */
 import type { Server } from 'node:http';
-import express, { type Express } from 'express';
+import express, { type Express, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { FrontdeskConfig } from './config/schema.js';
 import { FrontdeskError } from './domain/errors.js';
@@ -63,7 +63,38 @@ export interface Core {
   /** Hooks run on close (adapters add theirs). */
   onClose(fn: () => void | Promise<void>): void;
   listen(port?: number, host?: string): Promise<{ server: Server; port: number }>;
+  /** Stop at once: jobs, adapters, outbox sends in flight, open connections, the database. */
   close(): Promise<void>;
+  /**
+   * Stop gracefully (SIGTERM): refuse new requests (503), let requests in flight finish, then
+   * close — scheduled jobs, the adapters' inboxes, the outbox sends in flight — and the
+   * database last. Whatever is still running after `timeoutMs` is cut off (it is durable:
+   * unfinished inbox and outbox rows are taken up at the next start). Resolves whether it
+   * finished in time.
+   */
+  shutdown(timeoutMs: number): Promise<{ finishedInTime: boolean }>;
+}
+
+/** Server-sent event streams stay open until closed; a graceful stop does not wait for them. */
+function isStream(res: Response): boolean {
+  return String(res.getHeader('content-type') ?? '').startsWith('text/event-stream');
+}
+
+/** Resolves with true when `p` settles before `deadline` (epoch ms; Infinity = wait), else false. */
+async function within(p: Promise<unknown>, deadline: number): Promise<boolean> {
+  if (deadline === Number.POSITIVE_INFINITY) {
+    await p;
+    return true;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((r) => {
+    timer = setTimeout(() => r(false), Math.max(0, deadline - Date.now()));
+  });
+  try {
+    return await Promise.race([p.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
@@ -90,9 +121,51 @@ export function createCore(opts: CoreOptions): Core {
   const scheduler = new Scheduler(logger);
   const closers: (() => void | Promise<void>)[] = [];
   let server: Server | null = null;
+  /** Requests being answered now; during a graceful stop new ones get 503. */
+  const inFlight = new Set<Response>();
+  let stopping = false;
 
   const http = express();
   http.disable('x-powered-by');
+  http.use((_req, res, next) => {
+    if (stopping) {
+      res.set('Connection', 'close').set('Retry-After', '5').status(503).json({ ok: false, error: 'frontdesk_shutting_down', message: 'frontdesk is shutting down; try again shortly' });
+      return;
+    }
+    inFlight.add(res);
+    metrics.httpInFlight.inc();
+    res.once('close', () => {
+      inFlight.delete(res);
+      metrics.httpInFlight.dec();
+    });
+    next();
+  });
+  /** Close everything; steps still running at `deadline` are left behind (durable state stays consistent). */
+  const closeBy = async (deadline: number): Promise<boolean> => {
+    let inTime = true;
+    const step = async (what: string, p: Promise<unknown>) => {
+      try {
+        if (!(await within(p, deadline))) {
+          inTime = false;
+          logger.warn({ step: what }, 'shutdown: time is up; leaving this step unfinished (its work resumes at the next start)');
+        }
+      } catch (err) {
+        logger.warn({ err, step: what }, 'shutdown: a step failed; going on');
+      }
+    };
+    scheduler.stopAll();
+    await step('scheduled jobs', scheduler.whenIdle());
+    for (const fn of closers.splice(0).reverse()) await step('adapter', Promise.resolve().then(fn));
+    await step('outbox sends', outbox.close());
+    if (server) {
+      const s: Server = server;
+      server = null;
+      s.closeAllConnections?.();
+      await new Promise<void>((r) => s.close(() => r()));
+    }
+    if (db.open) db.close();
+    return inTime;
+  };
   const core: Core = {
     config,
     db,
@@ -137,16 +210,23 @@ export function createCore(opts: CoreOptions): Core {
       });
     },
     async close() {
-      scheduler.stopAll();
-      for (const fn of closers.reverse()) await fn();
-      await outbox.close();
-      if (server) {
-        const s: Server = server;
-        server = null;
-        s.closeAllConnections?.();
-        await new Promise<void>((r) => s.close(() => r()));
+      await closeBy(Number.POSITIVE_INFINITY);
+    },
+    async shutdown(timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      stopping = true;
+      // Stop accepting connections; idle keep-alive ones close now, busy ones after their answer.
+      server?.close();
+      server?.closeIdleConnections?.();
+      let inTime = true;
+      while ([...inFlight].some((res) => !isStream(res))) {
+        if (Date.now() >= deadline) {
+          inTime = false;
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 10));
       }
-      if (db.open) db.close();
+      return { finishedInTime: (await closeBy(deadline)) && inTime };
     },
   };
   http.get('/healthz', (_req, res) => {

@@ -48,6 +48,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** HTTP requests being answered now (a graceful stop waits for them). */
+  readonly httpInFlight = new Gauge({
+    name: 'frontdesk_http_requests_in_flight',
+    help: 'HTTP requests being answered now (including this scrape and open event streams).',
+    registers: [this.registry],
+  });
+
   readonly deliveries = new Counter({
     name: 'frontdesk_outbox_deliveries_total',
     help: 'Outbox delivery attempts by result: sent, adopted (already delivered before a crash), retried, failed (given up), dropped (nothing to send).',
