@@ -6,7 +6,7 @@
  */
 import express, { type Request, type Response } from 'express';
 import type { Core } from '../../src/app.js';
-import type { AdapterModule } from '../registry.js';
+import type { AdapterModule } from '../adapter-module.js';
 import { BotConnector } from './bot-connector.js';
 import { TeamsBot } from './bot.js';
 import { ConversationStore } from './conversation-store.js';
