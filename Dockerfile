@@ -7,6 +7,8 @@
 FROM node:20-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# better-sqlite3 downloads a prebuilt binary for linux x64/arm64 (glibc); on other platforms add
+# `RUN apt-get update && apt-get install -y python3 make g++` here so it can compile.
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts ./scripts
