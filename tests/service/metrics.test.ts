@@ -14,6 +14,7 @@ import { ManualClock } from '../../src/ports/clock.js';
 import { FakeAnthropic, reply } from '../fakes/fake-anthropic.js';
 import { API_KEY, NOW, testConfig } from '../ai/helpers.js';
 import { MIN, MON, makeDesk } from '../sla-watcher/helpers.js';
+import { makeTestCore } from '../helpers/core.js';
 import { CHANNEL, closeAll, message, nextTs, sendEvent, settle, startHarness, until } from '../slack/support.js';
 import { z } from 'zod';
 
@@ -143,6 +144,26 @@ describe('GET /metrics', () => {
       expect(s.get('frontdesk_ai_tokens_total{kind="cache_read"}')).toBe(7);
     } finally {
       await fake.close();
+    }
+  });
+
+  it('counts open tickets on every scrape and recounts resolved and closed ones every 5 minutes', async () => {
+    const { core, timer } = makeTestCore();
+    try {
+      const open = core.tickets.open({ platform: 'slack', channelId: 'C1', sourceMessageId: '1.1', requesterId: 'U_CUST', text: 'The export to CSV times out', force: true });
+      const t = open.ticket!;
+      let s = parse(await core.metrics.text());
+      expect(s.get(`frontdesk_tickets{status="${t.status}"}`)).toBe(1);
+      expect(s.get('frontdesk_tickets{status="resolved"}')).toBe(0);
+      core.tickets.resolve(t.key, 'U_AGENT1');
+      s = parse(await core.metrics.text());
+      expect(s.get(`frontdesk_tickets{status="${t.status}"}`)).toBe(0);
+      expect(s.get('frontdesk_tickets{status="resolved"}')).toBe(0); // not recounted yet
+      timer.advance(5 * MIN);
+      s = parse(await core.metrics.text());
+      expect(s.get('frontdesk_tickets{status="resolved"}')).toBe(1);
+    } finally {
+      await core.close();
     }
   });
 
