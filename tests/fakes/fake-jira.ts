@@ -276,10 +276,10 @@ export class FakeJira {
     const str = '"((?:[^"\\\\]|\\\\.)*)"';
     const m = new RegExp(`^project = ${str}(?: AND text ~ ${str})? ORDER BY updated DESC$`).exec(query.jql ?? '');
     if (!m) return { status: 400, body: { errorMessages: [`Error in the JQL Query: cannot parse ${query.jql}`], errors: {} } };
-    const unescape = (s: string) => s.replace(/\\(.)/g, '$1');
-    const project = unescape(m[1]!);
+    const unquote = (s: string) => s.replace(/\\(.)/g, '$1');
+    const project = unquote(m[1]!);
     if (!this.projects.has(project)) return { status: 400, body: { errorMessages: [`The value '${project}' does not exist for the field 'project'.`], errors: {} } };
-    const terms = m[2] ? unescape(m[2]).toLowerCase().split(/\s+/).filter(Boolean) : [];
+    const terms = m[2] ? unquote(m[2]).toLowerCase().split(/\s+/).filter(Boolean) : [];
     const hits = this.issues
       .filter((i) => i.project === project)
       .filter((i) => terms.every((t) => `${i.summary} ${adfTexts(i.description)}`.toLowerCase().includes(t)))
