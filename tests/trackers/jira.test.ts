@@ -84,7 +84,7 @@ describe('Jira tracker specifics', () => {
     // A route's project is quoted and escaped too: the fake parses the JQL and would answer 400 otherwise.
     const err = await env.port.searchIssues('x', { project: 'O"PS' }).catch((e) => e);
     expect(env.fake.requests.at(-1)!.query.jql).toBe('project = "O\\"PS" AND text ~ "x" ORDER BY updated DESC');
-    expect(err.message).toContain('project "O\"PS" not found');
+    expect(err.message).toContain(`project "O"PS" not found`);
     expect(jqlString('a "b" \\c')).toBe('"a \\"b\\" \\\\c"');
     expect(jiraSearchWords('crash* -beta (ios)')).toBe('crash beta ios');
   });
