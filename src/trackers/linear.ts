@@ -198,16 +198,18 @@ export class LinearTracker implements TrackerPort {
     return team;
   }
 
-  private async labelIds(team: Team, names: string[]): Promise<string[]> {
+  private async labelIds(teamAsCached: Team, names: string[]): Promise<string[]> {
     if (names.length === 0) return [];
+    let team = teamAsCached;
     const lookup = (n: string) => [...team.labels, ...this.workspaceLabels].find((l) => l.name.toLowerCase() === n.toLowerCase());
     if (names.some((n) => !lookup(n))) {
+      // Labels may have been added since the list was fetched: look once more before failing.
       await this.loadTeams();
-      team = (await this.team(team.id)) ?? team;
+      team = await this.team(team.id);
     }
     const missing = names.filter((n) => !lookup(n));
     if (missing.length) {
-      const known = [...new Set([...team.labels, ...this.workspaceLabels].map((l) => l.name))].sort();
+      const known = [...new Set([...team.labels, ...this.workspaceLabels].map((l) => l.name))].sort((a, b) => a.localeCompare(b));
       throw new TrackerError(
         'linear',
         'invalid',
