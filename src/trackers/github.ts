@@ -247,7 +247,7 @@ export class GithubWebhook implements TrackerWebhook {
     const event = header(headers, 'X-GitHub-Event');
     const b = body as Json;
     const repo: string | undefined = b?.repository?.full_name;
-    if (!repo || !b?.issue || b.issue.pull_request) return [];
+    if (!repo || typeof b?.issue?.number !== 'number' || b.issue.pull_request) return [];
     const issue = githubIssue(b.issue, repo);
     if (event === 'issues' && ['opened', 'closed', 'reopened', 'assigned', 'unassigned', 'labeled', 'unlabeled'].includes(b.action)) {
       return [{ id: stateEventId(issue), kind: 'state', issue, actor: b.sender?.login ?? null }];

@@ -286,8 +286,8 @@ export class JiraWebhook implements TrackerWebhook {
 
   parse(_headers: Headers, body: unknown): TrackerEvent[] {
     const b = body as Json;
-    const key: string | undefined = b?.issue?.key;
-    if (!key) return [];
+    const key: unknown = b?.issue?.key;
+    if (typeof key !== 'string' || !KEY.test(key)) return [];
     if (b.webhookEvent === 'jira:issue_updated') {
       const items: Json[] = b.changelog?.items ?? [];
       if (!items.some((i) => ['status', 'resolution', 'assignee'].includes(i?.field))) return [];

@@ -329,7 +329,7 @@ export class LinearWebhook implements TrackerWebhook {
     const b = body as Json;
     const d = b?.data;
     if (!d) return [];
-    if (b.type === 'Issue' && b.action === 'update' && b.updatedFrom && 'stateId' in b.updatedFrom) {
+    if (b.type === 'Issue' && b.action === 'update' && typeof d.identifier === 'string' && b.updatedFrom && typeof b.updatedFrom === 'object' && 'stateId' in b.updatedFrom) {
       const issue = linearIssue({ ...d, url: d.url ?? b.url });
       return [{ id: stateEventId(issue), kind: 'state', issue, actor: b.actor?.name ?? null }];
     }
