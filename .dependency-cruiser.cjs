@@ -67,5 +67,11 @@ module.exports = {
   options: {
     doNotFollow: { path: 'node_modules' },
     moduleSystems: ['es6'],
+    // Resolve packages as Node does for ESM (package.json "exports"), e.g. @octokit/rest has no "main".
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'node', 'default', 'require'],
+      mainFields: ['module', 'main'],
+    },
   },
 };
