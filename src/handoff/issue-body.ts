@@ -205,7 +205,7 @@ export function issueDraft(input: IssueBodyInput): IssueDraft {
   const all = [request, ...input.thread.map(clean)];
   const joined = all.join('\n\n');
 
-  const sections: { text: string; min?: number }[] = [];
+  const sections: { text: string }[] = [];
   // Summary: the request's opening, before any steps or logs.
   const opening = openingOf(request);
   sections.push({
@@ -254,7 +254,7 @@ export function issueDraft(input: IssueBodyInput): IssueDraft {
     ? `## Internal thread\n[${t.key} in frontdesk](${input.internalLink}) — where support works this ticket. Customer details stay there.`
     : `## Internal thread\nfrontdesk ticket ${t.key} (\`/ticket show ${t.key}\`). Customer details stay in frontdesk.`;
 
-  return { title, body: fit(sections.map((s) => s.text), footer, redactor) };
+  return { title, body: assemble(sections.map((s) => s.text), footer, redactor) };
 }
 
 /** The request's first lines, up to a blank line, steps, a list, expected/actual or a code block. */
@@ -268,7 +268,7 @@ function openingOf(text: string): string {
 }
 
 /** Join sections within MAX_BODY, always keeping the footer (the link back); long sections are cut. */
-function fit(sections: string[], footer: string, redactor: Redactor): string {
+function assemble(sections: string[], footer: string, redactor: Redactor): string {
   const budget = MAX_BODY - footer.length - 2;
   const out: string[] = [];
   let used = 0;
@@ -316,5 +316,5 @@ export function followUpDraft(input: FollowUpBodyInput): IssueDraft {
   const footer = input.internalLink
     ? `## Internal thread\n[${t.key} in frontdesk](${input.internalLink})`
     : `## Internal thread\nfrontdesk ticket ${t.key} (\`/ticket show ${t.key}\`)`;
-  return { title, body: fit(sections, footer, redactor) };
+  return { title, body: assemble(sections, footer, redactor) };
 }
