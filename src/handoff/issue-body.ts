@@ -203,7 +203,6 @@ export function issueDraft(input: IssueBodyInput): IssueDraft {
 
   const request = clean(t.text);
   const all = [request, ...input.thread.map(clean)];
-  const joined = all.join('\n\n');
 
   const sections: { text: string }[] = [];
   // Summary: the request's opening, before any steps or logs.
