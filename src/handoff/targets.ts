@@ -6,7 +6,7 @@
  */
 import type { FrontdeskConfig } from '../config/schema.js';
 import type { Ticket } from '../domain/types.js';
-import type { TrackerKind, TrackerPort } from '../ports/tracker-port.js';
+import type { IssueTarget, TrackerKind, TrackerPort } from '../ports/tracker-port.js';
 import type { HandoffTrackers, TrackerChoice } from './handoff.js';
 
 const ORDER: readonly TrackerKind[] = ['github', 'jira', 'linear'];
@@ -51,6 +51,33 @@ export function handoffTrackers(config: Pick<FrontdeskConfig, 'trackers'>, ports
     route: (t) => {
       const r = routeFor(config, t);
       if (r && ports[r.tracker]) return r;
+      const first = choices()[0];
+      if (!first) throw new Error('no tracker client is configured');
+      return first;
+    },
+  };
+}
+
+/** What the hand-off uses of src/trackers' createTrackers result. */
+export interface TrackersLike {
+  ports: ReadonlyMap<TrackerKind, TrackerPort>;
+  route(ticket: { category: string | null; teamId: string | null }): { port: TrackerPort; target: IssueTarget } | null;
+}
+
+/**
+ * HandoffTrackers over createTrackers(config, env): its clients and its routing (first matching
+ * `trackers.routes` entry, else the default, else the only tracker); the preview's other choices
+ * are each configured tracker's default place.
+ * @example installHandoff(core, { trackers: fromTrackers(core.config, createTrackers(core.config, core.env)) })
+ */
+export function fromTrackers(config: Pick<FrontdeskConfig, 'trackers'>, t: TrackersLike): HandoffTrackers {
+  const choices = () => defaultChoices(config).filter((c) => t.ports.has(c.tracker));
+  return {
+    port: (kind) => t.ports.get(kind) ?? null,
+    choices,
+    route: (ticket) => {
+      const r = t.route({ category: ticket.category, teamId: ticket.team });
+      if (r) return { tracker: r.port.kind, target: r.target };
       const first = choices()[0];
       if (!first) throw new Error('no tracker client is configured');
       return first;
