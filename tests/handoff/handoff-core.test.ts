@@ -16,9 +16,11 @@ import { handoffTrackers } from '../../src/handoff/targets.js';
 import type { TrackerPort } from '../../src/ports/tracker-port.js';
 import { GithubTracker } from '../../src/trackers/github.js';
 import { JiraTracker } from '../../src/trackers/jira.js';
+import { LinearTracker } from '../../src/trackers/linear.js';
 import type { FormView, MessageView } from '../../src/views/message-view.js';
 import { FakeGithub } from '../fakes/fake-github.js';
 import { adfTexts, FakeJira } from '../fakes/fake-jira.js';
+import { FakeLinear } from '../fakes/fake-linear.js';
 import { actionsOf, CHANNEL, CUSTOMER, type Desk, H, makeDesk, OWNER, outboxRows, TRIAGE, viewOf, viewText } from '../sla-watcher/helpers.js';
 
 let d: Desk | undefined;
@@ -174,6 +176,43 @@ describe('Jira', () => {
     await d.core.interactions.action(pick.actionId, pick.value, ctx());
     const comment = jira.requests.find((r) => r.method === 'POST' && r.path === '/rest/api/3/issue/OPS-1/comment')!;
     expect(adfTexts(comment.body.body)).toContain(`Another report from support: ${u.key}`);
+  });
+});
+
+describe('Linear', () => {
+  it('escalates through the real Linear client (@linear/sdk): description, team, labels and priority from config; a cluster link comments once', async () => {
+    const linear = await FakeLinear.start();
+    fakes.push(linear);
+    d = makeDesk({ config: { trackers: { linear: { team: 'ENG', labels: ['support'] } } } });
+    const port = new LinearTracker(d.core.config.trackers.linear!, { apiKey: linear.apiKey, apiUrl: linear.apiUrl });
+    installHandoff(d.core, { trackers: handoffTrackers(d.core.config, { linear: port }), escalations: d.sla.escalations });
+    const t = d.open('Mobile app crashes on login: NullPointerException in AuthActivity\nOS: Android 14', { priority: 'P0' });
+    const { form } = await d.core.interactions.action('handoff.escalate', t.key, ctx());
+    expect((form!.fields[0] as { initial: string }).initial).toBe('linear|ENG');
+    await submitForm(d, form!);
+    expect(linear.issues).toHaveLength(1);
+    const create = linear.requests.find((r) => /mutation FrontdeskIssueCreate/.test(r.body?.query))!;
+    const input = create.body.variables.input;
+    expect(input.teamId).toBe('team-eng');
+    expect(input.priority).toBe(1);
+    expect(input.labelIds).toEqual(['lbl-support']);
+    expect(input.description).toContain('- OS: Android 14');
+    expect(input.description).toContain('NullPointerException in AuthActivity');
+    const key = d.core.tickets.repo.events(t.id).find((e) => e.type === 'tracker_linked')!.data.key as string;
+    expect(key).toMatch(/^ENG-\d+$/);
+    // Two more reports of the same crash: "Link all 2 similar tickets" from the card links both, one comment.
+    const u = d.open('App crashes on login with NullPointerException (AuthActivity)', { priority: 'P1', requester: 'U0CUST2' });
+    const v = d.open('Login crash: NullPointerException AuthActivity on Android', { priority: 'P1', requester: 'U0CUST3' });
+    const card = d.core.tickets.card(d.core.tickets.require(t.key));
+    const linkAll = actionsOf(card).find((x) => x.actionId === 'handoff.link_similar')!;
+    expect(linkAll.label).toBe('Link all 2 similar tickets');
+    const res = await d.core.interactions.action(linkAll.actionId, linkAll.value, ctx());
+    expect(viewText(res.ephemeral)).toMatch(new RegExp(`^Linked (${u.key}, ${v.key}|${v.key}, ${u.key}) to \\[Linear ${key}\\]`, 'm'));
+    for (const x of [u, v]) expect(d.core.tickets.repo.events(x.id).find((e) => e.type === 'tracker_linked')?.data).toMatchObject({ tracker: 'linear', key });
+    const comments = linear.requests.filter((r) => /mutation FrontdeskCommentCreate/.test(r.body?.query));
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.body.variables.input.body).toMatch(/^Another report from support: /);
+    for (const x of [u, v]) expect(comments[0]!.body.variables.input.body).toContain(`${x.key} (frontdesk)`);
   });
 });
 
