@@ -31,6 +31,7 @@ import {
   linkedIssuesBlocks,
   linkedLine,
   NO_TRACKER,
+  unlinkedLine,
   previewForm,
   searchForm,
   searchResultsView,
@@ -128,11 +129,11 @@ export class HandoffService {
   }
 
   /** A tracker failure as a message for the agent (what to fix), logged without secrets. */
-  private trackerFailure(e: unknown, doing: string): never {
+  private trackerFailure(e: unknown, doing: string, next = 'try again'): never {
     if (e instanceof FrontdeskError) throw e;
-    const reason = e instanceof TrackerError ? e.message : 'the tracker did not answer';
+    const reason = e instanceof TrackerError ? e.message.replace(/\.$/, '') : 'the tracker did not answer';
     this.d.logger?.warn({ err: e instanceof TrackerError ? { code: e.code, tracker: e.tracker, message: e.message } : String(e) }, `engineering hand-off: ${doing} failed`);
-    throw new FrontdeskError('frontdesk_tracker_failed', `Could not ${doing}: ${reason}. Nothing was changed in frontdesk; try again.`);
+    throw new FrontdeskError('frontdesk_tracker_failed', `Could not ${doing}: ${reason}. Nothing was changed in frontdesk; ${next}.`);
   }
 
   // ---------------------------------------------------------------- context
@@ -226,19 +227,22 @@ export class HandoffService {
       0,
       MAX_SIMILAR,
     );
-    const { title, body } = await this.draft(t, similar);
+    // Edits kept from a submit the tracker refused: the retry starts from them.
+    const kept = this.repo.openPreviewWithEdits<PreviewState & { edits: { title: string; body: string; target: string } }>(`ho-${t.id}-`, actor);
+    const { title, body } = kept ? kept.state.edits : await this.draft(t, similar);
     const routed = trackers.route(t);
     const choices = trackers.choices();
     if (!choices.some((c) => choiceValue(c) === choiceValue(routed))) choices.unshift(routed);
-    const stateKey = `ho-${t.id}-${this.d.tickets.clock.now()}-${Math.random().toString(36).slice(2, 10)}`;
-    this.repo.savePreview(stateKey, { ticket: t.key, similar: similar.map((s) => s.key), escalationId: o.escalationId ?? null, routed, by: actor } satisfies PreviewState, this.d.tickets.clock.now());
+    const stateKey = kept?.key ?? `ho-${t.id}-${this.d.tickets.clock.now()}-${Math.random().toString(36).slice(2, 10)}`;
+    if (!kept)
+      this.repo.savePreview(stateKey, { ticket: t.key, similar: similar.map((s) => s.key), escalationId: o.escalationId ?? null, routed, by: actor } satisfies PreviewState, this.d.tickets.clock.now());
     return previewForm({
       stateKey,
       ticket: t,
       title,
       body,
       targets: choices.map((c) => ({ value: choiceValue(c), label: `${TRACKER_NAME[c.tracker]} ${c.target.project}` })),
-      initialTarget: choiceValue(routed),
+      initialTarget: kept?.state.edits.target ?? choiceValue(routed),
       similar: similar.map((s) => s.key),
       linkSimilar: o.linkSimilar ?? Boolean(o.escalationId && related?.length),
     });
@@ -267,7 +271,8 @@ export class HandoffService {
       issue = await port.createIssue({ target: choice.target, title: this.redactor(title).text, body: this.redactor(body).text, priority: t.priority });
     } catch (e) {
       this.repo.movePreview(stateKey, 'creating', 'open', now());
-      this.trackerFailure(e, `create the issue in ${TRACKER_NAME[choice.tracker]} ${choice.target.project}`);
+      this.repo.keepPreviewEdits(stateKey, { title, body, target: chosen }, now());
+      this.trackerFailure(e, `create the issue in ${TRACKER_NAME[choice.tracker]} ${choice.target.project}`, 'your edits are kept: click **Escalate to engineering** again to retry');
     }
     const keys = [t.key, ...(values.similar === 'all' ? st.similar.filter((k) => k !== t.key) : [])];
     const linked = this.d.tickets.repo.db.transaction(() => {
@@ -403,6 +408,25 @@ export class HandoffService {
   currentIssue(t: Ticket): StoredIssue | null {
     const all = this.repo.issuesOf(t.id);
     return [...all].reverse().find((i) => i.state !== 'closed') ?? all.at(-1) ?? null;
+  }
+
+  /** Remove a ticket's link to an issue (the issue itself is not touched). */
+  unlink(ref: string, issueRef: string, actor: string): MessageView {
+    const t = this.d.tickets.require(ref);
+    const linked = this.repo.issuesOf(t.id);
+    const wanted = issueRef.trim();
+    const issue = linked.find((i) => i.key === wanted || i.url === wanted || i.key.toLowerCase() === wanted.toLowerCase());
+    if (!issue) throw new InputInvalidError(linked.length ? `${t.key} is not linked to "${wanted.slice(0, 80)}"; it is linked to ${linked.map((i) => i.key).join(', ')}.` : `${t.key} is not linked to any issue.`);
+    this.d.tickets.change(t.id, actor, (cur) => {
+      if (!this.repo.unlink(cur.id, issue.id)) return null;
+      return {
+        patch: {},
+        events: [{ type: 'tracker_unlinked', data: { tracker: issue.tracker, key: issue.key, url: issue.url } }],
+        threadLine: unlinkedLine(cur, issue, actor),
+        linePurpose: 'work',
+      };
+    });
+    return HANDOFF_REPLY.unlinked(issue, t.key);
   }
 
   // ---------------------------------------------------------------- plan follow-ups

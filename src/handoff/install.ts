@@ -79,6 +79,17 @@ export function installHandoff(core: Core, opts: InstallHandoffOptions = {}): Ha
       },
     });
 
+  commands.register({
+    name: 'unlink',
+    usage: 'unlink ID ISSUE',
+    summary: 'remove a ticket’s link to an engineering issue (e.g. `unlink T-1042 acme/app#12`)',
+    agentOnly: true,
+    run: ([id, issue], ctx) => {
+      if (!id || !issue) throw new InputInvalidError('Which ticket and issue? e.g. `unlink T-1042 acme/app#12`.');
+      return { view: svc.unlink(id, issue, ctx.userId), visibility: 'ephemeral' };
+    },
+  });
+
   interactions.onAction(ACTIONS.handoffEscalate, async (value, ctx) => {
     const [key, escalationId] = keyAndEscalation(value);
     return { form: await svc.preview(key, ctx.userId, { escalationId }) };
