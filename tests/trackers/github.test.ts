@@ -103,6 +103,12 @@ describe('GitHub tracker specifics', () => {
     expect(env.fake.requests.length).toBe(before);
   });
 
+  it('gives up on a request that never answers', async () => {
+    const slow = new GithubTracker(CFG, { token: env.fake.token, baseUrl: env.fake.url, clock: env.clock, timeoutMs: 200 });
+    env.fake.failNext({ status: 0, hang: true });
+    expect(await slow.getIssue('acme/app#1').catch((e) => e)).toMatchObject({ code: 'unavailable' });
+  });
+
   it('pages through many comments', async () => {
     const issue = await env.port.createIssue({ target: { project: 'acme/app', labels: [] }, title: 't', body: 'b', priority: 'P2' });
     for (let i = 0; i < 130; i++) env.fake.comment(issue.key, 'dev', `c${i}`);
