@@ -26,6 +26,7 @@ import type { Block, FormView, MessageView } from '../views/message-view.js';
 import {
   anotherReportComment,
   engineeringSection,
+  escalatedLine,
   HANDOFF_REPLY,
   type LinkedIssue,
   linkedIssuesBlocks,
@@ -64,14 +65,24 @@ export interface HandoffDeps {
   publicBase: string;
   /** The related tickets of an escalation prompt (cluster prompts), by escalation id. */
   promptRelated?: (ticketId: number, escalationId: number) => string[] | null;
-  /** Mark an escalation prompt as acted on (the agent escalated to engineering from it). */
-  promptActed?: (ticketId: number, escalationId: number, by: string) => void;
+  /**
+   * Mark an escalation prompt as acted on (the agent escalated to engineering from it) and, when
+   * the prompt message is known, show the decision on it in place. Call inside a transaction.
+   */
+  promptActed?: (ticketId: number, escalationId: number, by: string, decided: string, prompt: PromptMessage | null) => void;
+}
+
+/** The prompt message a button was clicked on (to update it in place). */
+export interface PromptMessage {
+  channelId: string;
+  messageId: string;
 }
 
 interface PreviewState {
   ticket: string;
   similar: string[];
   escalationId: number | null;
+  prompt?: PromptMessage | null;
   routed: TrackerChoice;
   by: string;
 }
@@ -219,7 +230,7 @@ export class HandoffService {
    * The preview form for escalating `ref` to engineering. `escalationId`: opened from a triage
    * prompt (a cluster prompt's related tickets are offered for linking too).
    */
-  async preview(ref: string, actor: string, o: { escalationId?: number | null; linkSimilar?: boolean; similar?: readonly string[] } = {}): Promise<FormView> {
+  async preview(ref: string, actor: string, o: { escalationId?: number | null; linkSimilar?: boolean; similar?: readonly string[]; prompt?: PromptMessage | null } = {}): Promise<FormView> {
     const trackers = this.trackers();
     const t = this.d.tickets.require(ref);
     const related = o.similar ?? (o.escalationId ? (this.d.promptRelated?.(t.id, o.escalationId) ?? null) : null);
@@ -235,7 +246,7 @@ export class HandoffService {
     if (!choices.some((c) => choiceValue(c) === choiceValue(routed))) choices.unshift(routed);
     const stateKey = kept?.key ?? `ho-${t.id}-${this.d.tickets.clock.now()}-${Math.random().toString(36).slice(2, 10)}`;
     if (!kept)
-      this.repo.savePreview(stateKey, { ticket: t.key, similar: similar.map((s) => s.key), escalationId: o.escalationId ?? null, routed, by: actor } satisfies PreviewState, this.d.tickets.clock.now());
+      this.repo.savePreview(stateKey, { ticket: t.key, similar: similar.map((s) => s.key), escalationId: o.escalationId ?? null, prompt: o.escalationId ? (o.prompt ?? null) : null, routed, by: actor } satisfies PreviewState, this.d.tickets.clock.now());
     return previewForm({
       stateKey,
       ticket: t,
@@ -279,7 +290,7 @@ export class HandoffService {
       const stored = this.repo.upsert(issue, now(), actor);
       const done = this.linkInTransaction(keys, stored, actor, { created: true, via: st.escalationId ? 'escalation_prompt' : 'preview' });
       this.repo.movePreview(stateKey, 'creating', 'created', now(), issue.key);
-      if (st.escalationId) this.d.promptActed?.(t.id, st.escalationId, actor);
+      if (st.escalationId) this.d.promptActed?.(t.id, st.escalationId, actor, escalatedLine(actor, issue), st.prompt ?? null);
       return done;
     })();
     return HANDOFF_REPLY.created(issue, linked.length ? linked : [t.key]);
@@ -391,7 +402,7 @@ export class HandoffService {
    * "Link all N similar tickets": with an issue already linked to `ref`, link the similar open
    * tickets to it; without one, open the preview with all of them selected.
    */
-  async linkSimilar(ref: string, actor: string, escalationId: number | null): Promise<{ form?: FormView; ephemeral?: MessageView }> {
+  async linkSimilar(ref: string, actor: string, escalationId: number | null, prompt: PromptMessage | null = null): Promise<{ form?: FormView; ephemeral?: MessageView }> {
     this.trackers();
     const t = this.d.tickets.require(ref);
     const issue = this.currentIssue(t);
@@ -399,7 +410,7 @@ export class HandoffService {
     const similar = related
       ? related.filter((k) => k !== t.key && isOpen(this.d.tickets.repo.getByKey(k)?.status ?? 'closed'))
       : this.similarOpen(t, issue?.id ?? null).map((s) => s.key);
-    if (!issue) return { form: await this.preview(t.key, actor, { escalationId, linkSimilar: true, similar }) };
+    if (!issue) return { form: await this.preview(t.key, actor, { escalationId, linkSimilar: true, similar, prompt }) };
     if (similar.length === 0) return { ephemeral: HANDOFF_REPLY.alreadyLinked(issue, [t.key]) };
     return { ephemeral: await this.linkExisting([t.key, ...similar], issue, actor, 'cluster') };
   }

@@ -133,6 +133,11 @@ export function linkedLine(t: Pick<Ticket, 'key'>, issue: TrackerIssue, by: stri
   return `:hammer_and_wrench: ${t.key} handed to engineering: ${mention(by)} ${verb} ${issueLink(issue)} — ${plain(truncate(issue.title, 120, '…'))}${with_}.`;
 }
 
+/** The decision shown on an escalation prompt after "Escalate to engineering". */
+export function escalatedLine(by: string, issue: TrackerIssue): string {
+  return `${mention(by)} escalated to engineering: ${issueLink(issue)}.`;
+}
+
 /** The line in the internal thread when a link is removed. */
 export function unlinkedLine(t: Pick<Ticket, 'key'>, issue: TrackerIssue, by: string): string {
   return `:hammer_and_wrench: ${mention(by)} unlinked ${t.key} from ${plain(issueName(issue))}.`;

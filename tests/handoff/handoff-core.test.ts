@@ -62,7 +62,7 @@ describe('clusters, double submits and failures', () => {
     expect(acts.map((x) => x.label)).toEqual(['Escalate to Tier 3', 'Not needed', 'Link as one incident', 'Escalate to engineering', 'Link all 3 similar tickets']);
     const linkAll = acts.find((x) => x.actionId === 'handoff.link_similar')!;
 
-    const res = await desk.core.interactions.action(linkAll.actionId, linkAll.value, ctx());
+    const res = await desk.core.interactions.action(linkAll.actionId, linkAll.value, { ...ctx(), messageId: '1790000999.000042' });
     const form = res.form!;
     expect(form.formId).toBe('form.handoff_preview');
     const similar = form.fields.find((f) => f.id === 'similar')!;
@@ -80,6 +80,11 @@ describe('clusters, double submits and failures', () => {
     expect(desk.core.tickets.repo.events(a.id).find((e) => e.type === 'tracker_linked')!.data).toMatchObject({ created: false });
     // The prompt counts as acted on.
     expect(desk.sla.escalations.forTicket(c.id).find((r) => r.ruleId === 'cluster')).toMatchObject({ status: 'accepted' });
+    // ...and shows the decision in place, without buttons.
+    const update = outboxRows(desk.db, 'esc-update:').find((r) => r.payload.kind === 'update' && r.payload.messageId === '1790000999.000042')!;
+    expect(update.payload).toMatchObject({ channelId: TRIAGE });
+    expect(viewText(viewOf(update.payload))).toContain(`<@${OWNER}> escalated to engineering: [GitHub acme/app#1](https://github.com/acme/app/issues/1) · open.`);
+    expect(actionsOf(viewOf(update.payload))).toEqual([]);
     // Each linked ticket's internal thread says so (never the customer's thread).
     for (const t of [a, b, c]) {
       const lines = outboxRows(desk.db, `line:${t.id}:`).filter((r) => viewText(viewOf(r.payload)).includes('handed to engineering'));
