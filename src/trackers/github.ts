@@ -222,6 +222,7 @@ export function githubError(err: unknown, what: { repo?: string; key?: string },
   if (status === 410) return new TrackerError('github', 'not_found', `issue ${what.key ?? ''} was deleted or issues are disabled on ${repo}`);
   if (status === 422) {
     const errors = (e?.response?.data?.errors ?? []).map((x: Json) => x?.message ?? `${x?.field} ${x?.code}`).join('; ');
+    if (/cannot be searched/.test(errors)) return new TrackerError('github', 'not_found', `repository ${repo} not found or the token cannot see it`);
     return new TrackerError('github', 'invalid', `GitHub rejected the request on ${repo}: ${detail}${errors ? ` (${errors})` : ''}`);
   }
   return new TrackerError('github', 'unavailable', `GitHub did not answer properly${status ? ` (HTTP ${status})` : ''}: ${detail}`);
