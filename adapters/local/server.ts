@@ -22,7 +22,7 @@ import { installSlaAndDigest } from '../../src/escalation/install.js';
 import { installKnowledge } from '../../src/knowledge/install.js';
 import { cardChannelOf, isTriageChannel } from '../../src/audience/placement.js';
 import { handleMessage, handleReaction } from '../../src/inbound/inbound.js';
-import type { MessageView } from '../../src/views/message-view.js';
+import type { MessageView } from '../../src/ports/message-view.js';
 import { notice, ticketListView } from '../../src/views/ticket-views.js';
 import { ClockControl, ClockNotMovableError } from './clock-control.js';
 import { LiveHub } from './live-hub.js';

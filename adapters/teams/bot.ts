@@ -16,7 +16,7 @@ import { customerHome } from '../../src/commands/home.js';
 import { queueView, runCommand } from '../../src/commands/ticket-commands.js';
 import { handleMessage, type InboundMessage } from '../../src/inbound/inbound.js';
 import type { OutboxPayload } from '../../src/outbox/outbox.js';
-import { type MessageView, toPlainText } from '../../src/views/message-view.js';
+import { type MessageView, toPlainText } from '../../src/ports/message-view.js';
 import { notice } from '../../src/views/ticket-views.js';
 import type { ConversationStore, StoredReference } from './conversation-store.js';
 import { CARD_CONTENT_TYPE, isSimpleText, parseActionData, renderCard, renderFormCard } from './render-card.js';

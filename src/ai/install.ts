@@ -33,7 +33,7 @@ import {
   replySentNotice,
   ticketClosedForDrafts,
 } from '../views/draft-view.js';
-import type { MessageView } from '../views/message-view.js';
+import type { MessageView } from '../ports/message-view.js';
 import {
   followUpCreatedNotice,
   followUpExistsNotice,

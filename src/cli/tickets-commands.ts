@@ -8,7 +8,7 @@ import { STATUSES, type TicketStatus } from '../domain/types.js';
 import { slaState } from '../sla/policy.js';
 import { migrate, openDatabase } from '../store/db.js';
 import { TicketRepo } from '../store/ticket-repo.js';
-import { toPlainText } from '../views/message-view.js';
+import { toPlainText } from '../ports/message-view.js';
 import { ticketDetailView } from '../views/ticket-views.js';
 import type { CliContext } from './context.js';
 

@@ -11,7 +11,7 @@ import type { TicketService } from '../tickets/ticket-service.js';
 import { ACTIONS, FORMS } from '../views/action-ids.js';
 import { confirmOthersTicketView } from '../views/csat-view.js';
 import { replyToCustomerForm } from '../views/customer-views.js';
-import { type FormView, type MessageView, mention } from '../views/message-view.js';
+import { type FormView, type MessageView, mention } from '../ports/message-view.js';
 import { errorView, notice } from '../views/ticket-views.js';
 import { nextTier } from './ticket-commands.js';
 

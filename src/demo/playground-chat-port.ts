@@ -6,7 +6,7 @@
  */
 import type { ChatPort, DeliveryTag, FindDeliveredRequest, PostResult, Sender } from '../ports/chat-port.js';
 import type { Clock } from '../ports/clock.js';
-import type { FormView, MessageView } from '../views/message-view.js';
+import type { FormView, MessageView } from '../ports/message-view.js';
 import { dmChannelId, type PlaygroundStore } from './playground-store.js';
 
 export interface PlaygroundChatPortOptions {

@@ -9,7 +9,7 @@
  */
 import { ChatDeliveryError, InputInvalidError } from '../domain/errors.js';
 import type { Db } from '../store/db.js';
-import type { FormView, MessageView } from '../views/message-view.js';
+import type { FormView, MessageView } from '../ports/message-view.js';
 
 export type LocalMessageKind = 'message' | 'ephemeral' | 'dm';
 

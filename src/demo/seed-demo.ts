@@ -27,7 +27,7 @@ import type { ManualClock } from '../ports/clock.js';
 import { parseDuration } from '../util/duration.js';
 import { ACTIONS } from '../views/action-ids.js';
 import { digestView } from '../views/digest-view.js';
-import type { MessageView } from '../views/message-view.js';
+import type { MessageView } from '../ports/message-view.js';
 import { demoPerson } from './people.js';
 import { PLAYGROUND_DIGEST_CHANNEL } from './playground-defaults.js';
 import type { PlaygroundStore } from './playground-store.js';

@@ -10,7 +10,7 @@ import type { TicketService } from '../tickets/ticket-service.js';
 import { isOpen } from '../tickets/lifecycle.js';
 import { ACTIONS, FORMS } from '../views/action-ids.js';
 import { saveAnswerForm } from '../views/knowledge-views.js';
-import { plain } from '../views/message-view.js';
+import { plain } from '../ports/message-view.js';
 import { notice } from '../views/ticket-views.js';
 import type { KnowledgeOffers } from './offers.js';
 

@@ -33,7 +33,7 @@ import {
   resolutionNotePromptView,
   stillBrokenView,
 } from '../views/csat-view.js';
-import type { MessageView } from '../views/message-view.js';
+import type { MessageView } from '../ports/message-view.js';
 import { notice } from '../views/ticket-views.js';
 import { isOpen } from './lifecycle.js';
 import { resolvedByDeflection } from './resolution-outcome.js';

@@ -4,8 +4,9 @@ import type { Ticket, TicketEvent } from '../domain/types.js';
 import { describeClock, slaState } from '../sla/policy.js';
 import { ACTIONS } from './action-ids.js';
 import { CSAT_FACES } from './csat-view.js';
-import type { Block, MessageView } from './message-view.js';
-import { mention, plain, truncate } from './message-view.js';
+import type { Block, MessageView } from '../ports/message-view.js';
+import { mention, plain } from '../ports/message-view.js';
+import { truncate } from '../util/text.js';
 import { clockLines, PRIORITY_LABEL, statusLabel } from './ticket-card.js';
 import { resolvedByDeflection } from '../tickets/resolution-outcome.js';
 

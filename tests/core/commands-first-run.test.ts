@@ -9,7 +9,7 @@ import { renderMessage as renderSlack } from '../../adapters/slack/render-blocks
 import { renderCard } from '../../adapters/teams/render-card.js';
 import { runCommand } from '../../src/commands/ticket-commands.js';
 import { registerDemoPeople } from '../../src/demo/people.js';
-import type { MessageView } from '../../src/views/message-view.js';
+import type { MessageView } from '../../src/ports/message-view.js';
 import { type TestCore, makeTestCore } from '../helpers/core.js';
 
 const flat = (v: MessageView) => JSON.stringify(v.blocks);

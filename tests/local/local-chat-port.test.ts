@@ -12,7 +12,7 @@ import { ChatDeliveryError } from '../../src/domain/errors.js';
 import { Outbox } from '../../src/outbox/outbox.js';
 import { ManualClock } from '../../src/ports/clock.js';
 import { type Db, openDatabase } from '../../src/store/db.js';
-import type { MessageView } from '../../src/views/message-view.js';
+import type { MessageView } from '../../src/ports/message-view.js';
 import { type ContractHarness, chatPortContract, type WireOp } from '../contract/chat-port-contract.js';
 import { T0, tempDir, textOf } from './playground-harness.js';
 

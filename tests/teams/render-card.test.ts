@@ -27,7 +27,7 @@ import { openDatabase } from '../../src/store/db.js';
 import { digestView } from '../../src/views/digest-view.js';
 import { editDraftForm, sentReplyView } from '../../src/views/draft-view.js';
 import { addNoteForm, breachPromptView, reassignForm, slaDmView, slaPingView, triagePromptView } from '../../src/views/escalation-prompt.js';
-import { type FormView, type MessageView, plain } from '../../src/views/message-view.js';
+import { type FormView, type MessageView, plain } from '../../src/ports/message-view.js';
 import { draftView } from '../../src/views/ticket-card.js';
 import { errorView, notice, slaView, ticketDetailView, ticketListView } from '../../src/views/ticket-views.js';
 import { cardProblems, executeActions, flatText, T0 } from './support.js';
