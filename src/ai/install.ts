@@ -20,7 +20,7 @@ import { trackersConfigured } from '../handoff/configured.js';
 import { snapshotPolicy, slaState } from '../sla/policy.js';
 import { AiRepo, type StoredDraft } from '../store/ai-repo.js';
 import type { TicketPatch } from '../store/ticket-repo.js';
-import { isOpen } from '../tickets/lifecycle.js';
+import { isOpen } from '../domain/lifecycle.js';
 import { ACTIONS, FORMS } from '../views/action-ids.js';
 import {
   decidedDraftView,

@@ -16,7 +16,7 @@ import type { Ticket, TicketEventType } from '../domain/types.js';
 import type { Clock } from '../ports/clock.js';
 import type { TicketPatch } from '../store/ticket-repo.js';
 import type { TicketService } from '../tickets/ticket-service.js';
-import { isOpen } from '../tickets/lifecycle.js';
+import { isOpen } from '../domain/lifecycle.js';
 import { deflectionChange } from '../tickets/resolution-outcome.js';
 import { pauseDuration } from '../sla/policy.js';
 import { formatDuration } from '../util/duration.js';

@@ -35,7 +35,7 @@ import {
 } from '../views/csat-view.js';
 import type { MessageView } from '../ports/message-view.js';
 import { notice } from '../views/ticket-views.js';
-import { isOpen } from './lifecycle.js';
+import { isOpen } from '../domain/lifecycle.js';
 import { resolvedByDeflection } from './resolution-outcome.js';
 import type { TicketService } from './ticket-service.js';
 

@@ -34,7 +34,7 @@ import { acknowledgementView, agentReplyMirror, agentReplyView, customerMessageM
 import { createRedactor, type Redactor } from '../ai/redact.js';
 import { type Block, type MessageView, mention, plain } from '../ports/message-view.js';
 import { ticketCard } from '../views/ticket-card.js';
-import { assertTransition, isOpen } from './lifecycle.js';
+import { assertTransition, isOpen } from '../domain/lifecycle.js';
 import { resolvedByDeflection } from './resolution-outcome.js';
 
 export interface OpenTicketInput {
