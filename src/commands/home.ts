@@ -6,7 +6,7 @@
 import type { TicketService } from '../tickets/ticket-service.js';
 import { customerHomeView } from '../views/customer-home-view.js';
 import type { MessageView } from '../ports/message-view.js';
-import { queueView } from './ticket-commands.js';
+import { queueView } from './queue.js';
 
 const DAY = 86_400_000;
 

@@ -10,10 +10,7 @@ import { truncate } from '../util/text.js';
 import { clockLines, PRIORITY_LABEL, statusLabel } from './ticket-card.js';
 import { resolvedByDeflection } from '../tickets/resolution-outcome.js';
 
-/** A one-block notice (errors, confirmations). */
-export function notice(text: string): MessageView {
-  return { text: text.replace(/\*\*/g, ''), blocks: [{ type: 'text', text }] };
-}
+export { notice } from './notice.js';
 
 /**
  * An error the person can fix. `code spans` in the message stay code (they name what to

@@ -15,7 +15,8 @@ import {
   renderMessage,
 } from '../../adapters/teams/render-card.js';
 import { createTicketForm } from '../../src/commands/interactions.js';
-import { helpView, queueView } from '../../src/commands/ticket-commands.js';
+import { queueView } from '../../src/commands/queue.js';
+import { helpView } from '../../src/commands/ticket-commands.js';
 import { createCore } from '../../src/app.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import { buildDigest } from '../../src/digest/build-digest.js';
