@@ -86,9 +86,9 @@ export function registerTicketsCommands(program: Command, ctx: CliContext): void
     .command('migrate')
     .description('apply pending database migrations')
     .action(() => {
-      const db = openDatabase(ctx.dbPath, { migrate: false });
+      const db = openDatabase(ctx.dbPath, { migrate: false, migrationDirs: ctx.app.migrationDirs });
       try {
-        const applied = migrate(db);
+        const applied = migrate(db, ctx.app.migrationDirs);
         const v = db.pragma('user_version', { simple: true });
         ctx.out(applied.length ? `applied migrations ${applied.join(', ')}; schema version ${v}` : `database is up to date (schema version ${v})`);
       } finally {

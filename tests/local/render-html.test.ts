@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { renderBlock, renderForm, renderMarkdown, renderMessage, renderMessageView, renderPersonText } from '../../adapters/local/render-html.js';
-import type { LocalMessage } from '../../src/demo/playground-store.js';
+import type { LocalMessage } from '../../adapters/local/playground-store.js';
 import { type Block, type FormView, type MessageView, plain } from '../../src/ports/message-view.js';
 
 const names: Record<string, string> = { dana: 'Dana Whitfield', evil: '<b>Mallory</b>' };

@@ -4,9 +4,9 @@
  * extends it with its test hook and is what `npm start` registers; `frontdesk demo` uses
  * this base directly (src/ may not import adapters/), so both write the same rows.
  */
-import type { ChatPort, DeliveryTag, FindDeliveredRequest, PostResult, Sender } from '../ports/chat-port.js';
-import type { Clock } from '../ports/clock.js';
-import type { FormView, MessageView } from '../ports/message-view.js';
+import type { ChatPort, DeliveryTag, FindDeliveredRequest, PostResult, Sender } from '../../src/ports/chat-port.js';
+import type { Clock } from '../../src/ports/clock.js';
+import type { FormView, MessageView } from '../../src/ports/message-view.js';
 import { dmChannelId, type PlaygroundStore } from './playground-store.js';
 
 export interface PlaygroundChatPortOptions {
