@@ -4,25 +4,21 @@
  * adapters/cli.ts) — so src/ never imports adapters/:
  * - the database, with every migration folder (the core's and the local playground's);
  * - the server's core with all its features (AI, SLA and digest, engineering hand-off, known
- *   answers), in the order the features expect;
+ *   answers), in the order the features expect (loaded only by the server: the tracker clients
+ *   and the AI SDK would double the command line's start-up time);
  * - the CLI's context (the same database, the playground's clock offset) and the adapters'
  *   commands (`frontdesk demo`).
  */
 import type { Logger } from 'pino';
-import { type AiFeatures, installAi } from '../src/ai/install.js';
+import type { AiFeatures } from '../src/ai/install.js';
 import { type Core, createCore } from '../src/app.js';
 import { CliContext, type CliApp } from '../src/cli/context.js';
 import type { RegisterCommands } from '../src/cli/main.js';
 import { type LoadedConfig, loadConfig } from '../src/config/load-config.js';
 import type { FrontdeskConfig } from '../src/config/schema.js';
 import { installSlaAndDigest, type SlaAndDigest } from '../src/escalation/install.js';
-import { trackersConfigured } from '../src/handoff/configured.js';
-import { installHandoff } from '../src/handoff/install.js';
-import { fromTrackers } from '../src/handoff/targets.js';
-import { installKnowledge } from '../src/knowledge/install.js';
 import type { Clock } from '../src/ports/clock.js';
 import { CORE_MIGRATIONS_DIR, type Db, type OpenOptions, databasePath, openDatabase } from '../src/store/db.js';
-import { createTrackers } from '../src/trackers/index.js';
 import { registerDemoCommand } from './local/demo/demo-command.js';
 import { playgroundAheadMs } from './local/playground-defaults.js';
 import { LOCAL_MIGRATIONS_DIR, PlaygroundStore } from './local/playground-store.js';
@@ -70,9 +66,17 @@ export interface ServerApp {
 /**
  * Build the server's core with every feature installed (no adapter started, nothing listening).
  * Throws a FrontdeskError for what must be fixed first (config, a persona file, a tracker token).
- * @example const app = composeServer(process.env, { logger, clock: playgroundClock(['local']) });
+ * @example const app = await composeServer(process.env, { logger, clock: playgroundClock(['local']) });
  */
-export function composeServer(env: NodeJS.ProcessEnv, opts: { logger: Logger; clock?: Clock | undefined; loaded?: LoadedConfig }): ServerApp {
+export async function composeServer(env: NodeJS.ProcessEnv, opts: { logger: Logger; clock?: Clock | undefined; loaded?: LoadedConfig }): Promise<ServerApp> {
+  const [{ installAi }, { trackersConfigured }, { installHandoff }, { fromTrackers }, { installKnowledge }, { createTrackers }] = await Promise.all([
+    import('../src/ai/install.js'),
+    import('../src/handoff/configured.js'),
+    import('../src/handoff/install.js'),
+    import('../src/handoff/targets.js'),
+    import('../src/knowledge/install.js'),
+    import('../src/trackers/index.js'),
+  ]);
   const { config, source } = opts.loaded ?? loadConfig(env);
   const dbPath = databasePath(env);
   const db = openAppDatabase(dbPath);

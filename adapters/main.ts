@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const shutdownMs = shutdownTimeoutMs(env);
   const active = ADAPTERS.filter((a) => a.enabled(env));
   // The playground's clock control needs a movable clock; every other setup uses the system clock.
-  const { core, config, source, dbPath, ai, trackers } = composeServer(env, { logger, loaded, clock: playgroundClock(active.map((a) => a.name)) });
+  const { core, config, source, dbPath, ai, trackers } = await composeServer(env, { logger, loaded, clock: playgroundClock(active.map((a) => a.name)) });
   for (const a of active) a.validateEnv?.(env);
   for (const a of active) await a.start(core);
   core.outbox.start(config.scheduler.outboxPollMs);
