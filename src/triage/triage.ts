@@ -73,8 +73,11 @@ export const MAX_TRAINING_EXAMPLES = 50_000;
 export const RULE_EVIDENCE = 1000;
 /** Soft priority hints ("typo" → P4) count fully untrained, half after this many priority examples. */
 export const PRIORITY_RULE_EVIDENCE = 300;
-/** Subject categories that a how-to is about (a how-to about a bug or an idea stays a question). */
-const TOPICS = new Set(['access', 'billing', 'data', 'security', 'performance', 'outage']);
+/**
+ * Subject categories that a how-to is about (a how-to about a bug or an idea stays a question);
+ * `other` is matched only by its own rule (contact, feedback, newsletters).
+ */
+const TOPICS = new Set(['access', 'billing', 'data', 'security', 'performance', 'outage', 'other']);
 /** Below this probability a learner-chosen priority is shown as "low confidence". */
 export const LOW_CONFIDENCE = 0.5;
 /** Strength of a soft priority hint, in log-odds. */
@@ -153,7 +156,8 @@ export class Triage {
     const tags = new Set<string>();
     for (const h of hits) if (h.rule.tag) tags.add(h.rule.tag);
     // One customer's team unable to log in is P1 (a customer blocked); a service down for all is P0.
-    const wide = tags.has('outage') && (tags.has('broad') || tags.has('prod'));
+    // A core flow (checkout, payments, login) failing for many users is an outage too.
+    const wide = (tags.has('outage') && (tags.has('broad') || tags.has('prod'))) || (tags.has('failing') && tags.has('broad'));
     const { bonus, shown, impact } = this.categoryBonus(hits, wide);
     const anyCategoryRule = shown.length > 0;
     for (const { hit, w } of shown)
