@@ -461,7 +461,8 @@ export const BUILT_IN_RULES: readonly BuiltInRule[] = [
       'do you support',
       'wie kann ich', 'wie kann man', 'wie funktioniert', 'gibt es eine möglichkeit', 'cómo puedo', 'cómo se', 'hay alguna forma', 'comment puis-je', 'comment faire', 'est-il possible', 'como faço', 'como posso', 'é possível',
       '/どうすれば|方法を教えて|教えてください|できますか|ありますか/',
-      "/^\\W*(?:comment|cómo|como|wie|wo|où|dónde|onde|quand|cuándo|quando|wann)(?![\\wà-ÿ])/",
+      // a question-word opening of a question ("Quando clico…" without a "?" is a report)
+      "/^\\W*(?:comment|cómo|como|wie|wo|où|dónde|onde|quand|cuándo|quando|wann)(?![\\wà-ÿ])(?=[^?]*\\?)/",
     ],
   },
   // A typo on a page is a (trivial) bug, whatever page it is on.
@@ -477,7 +478,7 @@ export const BUILT_IN_RULES: readonly BuiltInRule[] = [
   {
     id: 'contact',
     category: 'other',
-    weight: 2,
+    weight: 2.5,
     label: 'contact, feedback or newsletter',
     match: [
       'human', 'real person', 'live agent', '/\\bare you (?:open|closed|available)\\b/', 'live chat', 'customer service', 'customer care', 'contact you', 'contact support', 'contact your', 'get in touch', 'phone number', 'call you', 'on the phone', 'by phone', 'callback', 'call back', 'support hours', 'opening hours', 'business hours', 'account manager', 'sales team',
