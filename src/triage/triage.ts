@@ -175,6 +175,7 @@ export class Triage {
       signals.push({ kind: 'category', label: 'no rule matched, nothing learned yet', source: 'default', value: category });
     } else {
       for (let c = 0; c < k; c++) scores[c] = scores[c]! + bonus[c]!;
+      this.topicOverPhrasing(scores, shown);
       const probs = softmax(scores);
       const c = argmax(probs);
       category = this.categories[c]!;
@@ -300,6 +301,23 @@ export class Triage {
     }
     if (!impact && wideOutage && this.catIndex.has('outage')) impact = { category: 'outage', wideOutage: true, w: 0 };
     return { bonus, shown, impact: impact && !config ? { category: impact.category, wideOutage: impact.wideOutage } : null };
+  }
+
+  /**
+   * Topic over phrasing in the learner too: while the learner knows little of this desk (built-in
+   * hints count at least half, see `ruleFade`), a how-to that a topic rule recognises ("how can
+   * I get my money back?") is not `question` just because it is phrased as one: the question
+   * score is capped just below the best matched topic. A desk's own history lifts the cap.
+   */
+  private topicOverPhrasing(scores: Float64Array, shown: { hit: RuleHit; w: number }[]): void {
+    const q = this.catIndex.get('question');
+    if (q === undefined || this.ruleFade() < 0.5) return;
+    let best = Number.NEGATIVE_INFINITY;
+    for (const { hit } of shown) {
+      const c = hit.rule.category === undefined || !TOPICS.has(hit.rule.category) ? undefined : this.catIndex.get(hit.rule.category);
+      if (c !== undefined && scores[c]! > best) best = scores[c]!;
+    }
+    if (best > Number.NEGATIVE_INFINITY && scores[q]! >= best) scores[q] = best - 0.01;
   }
 
   /**

@@ -61,6 +61,16 @@ describe('topic before phrasing, in general terms', () => {
     expect(classify(text).category).toBe(category);
   });
 
+  it('a how-to about a topic is that topic while the learner knows little of this desk; its own history can overrule', () => {
+    expect(classify('how can I get my money back?').category).toBe('billing');
+    expect(classify('how do I change the logo in the sidebar?').category).toBe('question');
+    // A desk that has taught the learner plenty (built-in hints at less than half) decides itself.
+    const trained = createTriage(parseConfig({}));
+    const history = Array.from({ length: 1200 }, (_, i) => ({ text: `how can I get my money back for item ${i}?`, category: 'question', priority: 'P3' as const }));
+    trained.retrain(history);
+    expect(trained.classify({ text: 'how can I get my money back?' }).category).toBe('question');
+  });
+
   it('a how-to that only mentions working offline is not an outage', () => {
     expect(classify('can the desktop app be used offline?').category).not.toBe('outage');
     expect(classify('the app is offline for every user').category).toBe('outage');
