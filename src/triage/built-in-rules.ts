@@ -323,7 +323,7 @@ export const BUILT_IN_RULES: readonly BuiltInRule[] = [
       'contraseña', 'iniciar sesión', 'mi cuenta', 'nuestra cuenta', 'la cuenta', 'acceso', 'usuario', 'cuenta', 'registrarme', 'registrarse', 'registro', 'correo electrónico', 'perfil',
       'mot de passe', 'connexion', 'se connecter', 'mon compte', 'notre compte', 'le compte', 'identifiant', 'compte', 'inscription', "m'inscrire", 'adresse e-mail', 'adresse mail', 'profil',
       'senha', 'fazer login', 'minha conta', 'nossa conta', 'a conta', 'acesso', 'usuário', 'conta', 'cadastro', 'cadastrar', 'e-mail da conta', 'perfil',
-      '/パスワード|ログイン|アカウント|権限|二段階認証|メールアドレス|ユーザー名|ユーザ名|会員登録|新規登録|プロフィール|退会/',
+      '/パスワード|ログイン|アカウント|権限|二段階認証|メールアドレス|ユーザー名|ユーザ名|会員登録|新規登録|プロフィール|退会|(?:電話番号|氏名|名前|登録情報)(?:を|の)?(?:変更|修正|更新)/',
     ],
   },
   // Billing.
@@ -483,14 +483,14 @@ export const BUILT_IN_RULES: readonly BuiltInRule[] = [
     weight: 2.5,
     label: 'contact, feedback or newsletter',
     match: [
-      'human', 'real person', 'live agent', '/\\bare you (?:open|closed|available)\\b/', 'live chat', 'customer service', 'customer care', 'contact you', 'contact support', 'contact your', 'get in touch', 'phone number', 'call you', 'on the phone', 'by phone', 'callback', 'call back', 'support hours', 'opening hours', 'business hours', 'account manager', 'sales team',
+      '/\\b(?:a|an actual|a real|real|some|any)\\s+(?:human|person)\\b/', 'human agent', 'live agent', '/\\bare you (?:open|closed|available)\\b/', 'live chat', 'customer service', 'customer care', 'contact you', 'contact support', 'contact your', 'get in touch', 'your phone number', 'a phone number', 'support phone number', 'number i can call', 'call you', 'by phone', 'callback', 'call back', 'support hours', 'opening hours', 'business hours', 'account manager', 'sales team',
       '/\\b(?:talk|speak|chat)\\s+(?:to|with)\\s+(?:a|an|some|the|your)?\\s*(?:one|someone|somebody|person|human|agent|manager|supervisor|representative|rep)\\b/',
       'complaint', 'complain', 'complaining', 'not happy with', 'unhappy with', 'disappointed with', 'disappointed in', 'poor service', 'bad service', 'terrible service', 'feedback', 'compliment', 'leave a review', 'write a review', 'post a review',
       'beschweren', 'beschwerde', 'mit einem menschen', 'mitarbeiter sprechen', 'kundenservice', 'kundendienst', 'telefonnummer', 'rückruf', 'rückmeldung',
       'hablar con', 'queja', 'quejarme', 'reclamación', 'reclamo', 'opinión', 'reseña', 'atención al cliente', 'número de teléfono', 'contactar',
       'parler à', 'parler avec', 'réclamation', 'plainte', 'mon avis', 'votre avis', 'laisser un avis', 'service client', 'contacter', 'numéro de téléphone',
-      'falar com', 'reclamação', 'reclamar', 'opinião', 'avaliação', 'contato', 'atendimento', 'atendente', 'número de telefone',
-      '/担当者|オペレーター|話したい|苦情|クレーム|問い合わせ先|電話番号|フィードバック|レビュー/',
+      'falar com', 'reclamação', 'reclamar', 'opinião', 'deixar uma avaliação', 'contato', 'atendimento', 'atendente', 'número de telefone',
+      '/担当者|オペレーター|話したい|苦情|クレーム|問い合わせ先|電話で|フィードバック|レビュー/',
     ],
   },
   // Newsletters and marketing mail: a subject of its own, whatever the verb ("sign up", "cancel").
