@@ -192,9 +192,6 @@ export const BUILT_IN_RULES: readonly BuiltInRule[] = [
       "/\\b(?:charges?|payments?|purchases?|transactions?|orders?|log\\s*-?ins?|sign-?ins?)\\b.{0,40}\\b(?:i|we)\\s+(?:didn't|did not|never)\\s+(?:make|made|place|placed|authori[sz]e|authori[sz]ed|do|did)\\b/",
       "/\\b(?:account|accounts|password|identity|login|credentials)\\s+(?:was|were|has been|have been|got|is)\\s+(?:stolen|taken over|hijacked|hacked)\\b/",
       'hijacked',
-      // phishing in the provider's name
-      "/\\b(?:e-?mails?|messages?|sms|texts?|calls?)\\b.{0,60}\\basking\\s+(?:\\w+\\s+){0,2}(?:for|to\\s+(?:re-?)?(?:enter|confirm|send|verify|update|type))\\s+(?:my|our|their|your|his|her)?\\s*(?:\\w+\\s+)?(?:passwords?|credentials|card|login|2fa|code|bank)/",
-      "/\\b(?:pretending|claiming|pretends|claims)\\s+to\\s+(?:be|come)\\s+from\\s+(?:you|your)\\b|\\blooks? like (?:it|they)(?:'s|'re| is| are| came| come| comes)? from (?:you|your)\\b/",
       // someone else using the account, in other languages
       "/\\b(?:quelqu'un|alguien|alguém|jemand|jemand anderes)\\b.{0,30}\\b(?:utilise|utilisé|usando|usa|usó|benutzt|nutzt|verwendet|accède|accédé|entra|entró|acessou|accedió|eingeloggt|angemeldet|connecté)\\b/",
       "/\\b(?:das|dies) war(?:en)? (?:ich|wir) nicht\\b|\\bno (?:fui|fuimos) (?:yo|nosotros)\\b|\\bce n'(?:était|est) pas (?:moi|nous)\\b|\\bnão fui eu\\b/",
@@ -231,7 +228,11 @@ export const BUILT_IN_RULES: readonly BuiltInRule[] = [
     weight: 4,
     atLeast: 'P1',
     dominant: true,
-    match: ['phishing-mail', 'phishing e-mail', 'phishing email', 'fake login page', 'fraudulent email', 'fraudulent e-mail', 'suspicious email', 'suspicious e-mail', 'scam email', '/フィッシング/', 'sicherheitslücke', 'vulnerabilidad', 'faille de sécurité', 'vulnerabilidade', 'security issue', 'security incident', 'phishing', 'xss', 'sql injection', 'csrf', 'exploit', 'exploited', 'suspicious login', 'suspicious activity', 'brute force'],
+    match: [
+      // phishing in the provider's name
+      "/\\b(?:e-?mails?|messages?|sms|texts?|calls?)\\b.{0,60}\\basking\\s+(?:\\w+\\s+){0,2}(?:for|to\\s+(?:re-?)?(?:enter|confirm|send|verify|update|type))\\s+(?:my|our|their|your|his|her)?\\s*(?:\\w+\\s+)?(?:passwords?|credentials|card|login|2fa|code|bank)/",
+      "/\\b(?:pretending|claiming|pretends|claims)\\s+to\\s+(?:be|come)\\s+from\\s+(?:you|your)\\b|\\blooks? like (?:it|they)(?:'s|'re| is| are| came| come| comes)? from (?:you|your)\\b/",
+      'phishing-mail', 'phishing e-mail', 'phishing email', 'fake login page', 'fraudulent email', 'fraudulent e-mail', 'suspicious email', 'suspicious e-mail', 'scam email', '/フィッシング/', 'sicherheitslücke', 'vulnerabilidad', 'faille de sécurité', 'vulnerabilidade', 'security issue', 'security incident', 'phishing', 'xss', 'sql injection', 'csrf', 'exploit', 'exploited', 'suspicious login', 'suspicious activity', 'brute force'],
   },
   {
     id: 'vulnerability',
