@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   // The engineering hand-off (GitHub Issues, Jira, Linear): a configured tracker without its
   // token stops start-up here, naming the missing variable.
   const trackers = trackersConfigured(config) ? createTrackers(config, env, { source: source ?? undefined }) : null;
-  installHandoff(core, { trackers: trackers ? fromTrackers(config, trackers) : null, escalations: sla.escalations });
+  installHandoff(core, { trackers: trackers ? fromTrackers(config, trackers) : null, escalations: sla.escalations, schedule: true });
   // Known answers: offered before agents are paged, suggested on cards, gaps in the digest.
   installKnowledge(core);
   for (const a of active) a.validateEnv?.(env);

@@ -163,4 +163,22 @@ export const HANDOFF_REPLY = {
   unlinked: (issue: TrackerIssue, key: string) => notice(`${key} is no longer linked to ${issueName(issue)} (the issue itself is unchanged).`),
   followUpCreated: (issue: TrackerIssue, source: string) => notice(`Created ${issueLink(issue)} for the follow-up of ${source}; it is linked to ${source}.`),
   followUpExists: (issueKey: string, source: string) => notice(`That follow-up of ${source} is already ${plain(issueKey)}.`),
+  creating: (where: string, key: string) => notice(`Creating the issue for ${key} in ${where}… I will tell you here when it is there.`),
+  failed: (message: string, retry: { actionId: string; label: string; value: string }): MessageView => ({
+    text: message,
+    blocks: [
+      { type: 'text', text: `:warning: ${message}` },
+      { type: 'actions', blockId: 'handoff-retry', elements: [{ type: 'button', actionId: retry.actionId, label: retry.label, value: retry.value }] },
+    ],
+  }),
+  unfinished: (key: string) =>
+    `The issue for ${key} may have been created, but frontdesk could not link it. It looks for it again every few minutes; or click Retry, which finds it before creating anything.`,
+  notCreated: (key: string, followUp: boolean) =>
+    notice(
+      followUp
+        ? `The follow-up issue of ${key} was not created (frontdesk stopped or the tracker did not answer). Click **Create issue** on the plan again.`
+        : `The engineering issue for ${key} was not created (frontdesk stopped or the tracker did not answer). Click **Escalate to engineering** again: your edits are kept.`,
+    ),
+  recovered: (issue: TrackerIssue, key: string) =>
+    notice(`${key} was already handed to engineering: ${issueLink(issue)} (created just before frontdesk stopped) is now linked. Nothing new was created.`),
 } as const;

@@ -79,6 +79,11 @@ export class FakeGithub {
   failNext(...args: Parameters<FakeHttp['failNext']>): void {
     this.http.failNext(...args);
   }
+
+  /** Hold the next matching request until released (a slow GitHub). */
+  holdNext(path: RegExp): () => void {
+    return this.http.holdNext(path);
+  }
   close(): Promise<void> {
     return this.http.close();
   }
