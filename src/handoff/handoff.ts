@@ -421,26 +421,33 @@ export class HandoffService {
    * "Creating the issue…" at once and the result later, privately to the agent — with a Retry
    * button when it failed.
    */
-  private async answer(work: Promise<MessageView>, t: Ticket, actor: string, p: PendingCreate, stateKey: string): Promise<MessageView> {
-    const r = await within(work, this.d.answerWithinMs ?? ANSWER_WITHIN_MS);
-    if (r.done) return r.value;
-    const key = `handoff-result:${stateKey}:${p.at}`;
+  private answer(work: Promise<MessageView>, t: Ticket, actor: string, p: PendingCreate, stateKey: string): Promise<MessageView> {
     const retry = p.followUp
       ? { actionId: ACTIONS.followUpIssue, label: 'Retry: create issue', value: `${p.followUp.planId}|${p.followUp.index}` }
       : { actionId: ACTIONS.handoffEscalate, label: 'Retry: escalate to engineering', value: t.key };
+    return this.inTime(work, t, actor, HANDOFF_REPLY.creating(`${TRACKER_NAME[p.tracker]} ${p.target.project}`, t.key), `handoff-result:${stateKey}:${p.at}`, retry);
+  }
+
+  /**
+   * `work`'s answer when it settles within `answerWithinMs`; else `waiting` at once, and the
+   * answer (or the error, with a `retry` button) later as a private message to `actor` about `t`.
+   */
+  private async inTime(work: Promise<MessageView>, t: Ticket, actor: string, waiting: MessageView, key: string, retry: { actionId: string; label: string; value: string } | null): Promise<MessageView> {
+    const r = await within(work, this.d.answerWithinMs ?? ANSWER_WITHIN_MS);
+    if (r.done) return r.value;
     void work.then(
       (view) => this.d.tickets.messenger.sendToAgent(t, view, actor, key),
       (e: unknown) => {
-        if (!(e instanceof FrontdeskError)) this.d.logger?.error({ err: e, ticket: t.key }, 'engineering hand-off: finishing a create failed');
+        if (!(e instanceof FrontdeskError)) this.d.logger?.error({ err: e, ticket: t.key }, 'engineering hand-off: finishing a tracker call failed');
         const message = e instanceof FrontdeskError ? e.message : HANDOFF_REPLY.unfinished(t.key);
         try {
           this.d.tickets.messenger.sendToAgent(t, HANDOFF_REPLY.failed(message, retry), actor, key);
         } catch (err) {
-          this.d.logger?.error({ err, ticket: t.key }, 'engineering hand-off: could not tell the agent about a failed create');
+          this.d.logger?.error({ err, ticket: t.key }, 'engineering hand-off: could not tell the agent how a tracker call ended');
         }
       },
     );
-    return HANDOFF_REPLY.creating(`${TRACKER_NAME[p.tracker]} ${p.target.project}`, t.key);
+    return waiting;
   }
 
   /**
@@ -554,11 +561,17 @@ export class HandoffService {
   }
 
   /** Search the routed tracker (or resolve a typed key/URL) and list the results with Link buttons. */
-  async search(ref: string, query: string): Promise<MessageView> {
+  async search(ref: string, query: string, actor?: string): Promise<MessageView> {
     const trackers = this.trackers();
     const t = this.d.tickets.require(ref);
     const q = this.redactor(query.replace(/\s+/g, ' ').trim()).text;
     if (!q) throw new InputInvalidError(HANDOFF_REPLY.needQuery);
+    const work = this.runSearch(trackers, t, q);
+    if (!actor) return work;
+    return this.inTime(work, t, actor, HANDOFF_REPLY.searching(q, t.key), `handoff-search:${t.id}:${actor}:${this.d.tickets.clock.now()}`, { actionId: ACTIONS.handoffLink, label: 'Search again', value: t.key });
+  }
+
+  private async runSearch(trackers: HandoffTrackers, t: Ticket, q: string): Promise<MessageView> {
     const routed = trackers.route(t);
     const asRef = parseIssueRef(q);
     const results: TrackerIssue[] = [];
@@ -590,6 +603,11 @@ export class HandoffService {
    */
   async linkExisting(keys: readonly string[], ref: { tracker: TrackerKind; key: string }, actor: string, via: string): Promise<MessageView> {
     const port = this.port(ref.tracker);
+    const t = this.d.tickets.require(keys[0]!);
+    return this.inTime(this.runLink(port, keys, ref, actor, via), t, actor, HANDOFF_REPLY.linking(ref.key, keys), `handoff-link:${t.id}:${ref.key}:${actor}:${this.d.tickets.clock.now()}`, null);
+  }
+
+  private async runLink(port: TrackerPort, keys: readonly string[], ref: { tracker: TrackerKind; key: string }, actor: string, via: string): Promise<MessageView> {
     let issue: TrackerIssue;
     try {
       issue = await port.getIssue(ref.key);

@@ -144,7 +144,7 @@ export function installHandoff(core: Core, opts: InstallHandoffOptions = {}): Ha
   });
   interactions.onForm(FORMS.handoffPreview, async (state, values, ctx) => ({ ephemeral: await svc.submitPreview(state, values, ctx.userId) }));
   interactions.onAction(ACTIONS.handoffLink, (key) => ({ form: svc.searchForm(key) }));
-  interactions.onForm(FORMS.handoffSearch, async (key, values) => ({ ephemeral: await svc.search(key, values.query ?? '') }));
+  interactions.onForm(FORMS.handoffSearch, async (key, values, ctx) => ({ ephemeral: await svc.search(key, values.query ?? '', ctx.userId) }));
   interactions.onAction(ACTIONS.handoffPick, async (value, ctx) => {
     const [key, rest] = splitValue(value);
     const [kind, issueKey] = splitValue(rest);

@@ -164,11 +164,13 @@ export const HANDOFF_REPLY = {
   followUpCreated: (issue: TrackerIssue, source: string) => notice(`Created ${issueLink(issue)} for the follow-up of ${source}; it is linked to ${source}.`),
   followUpExists: (issueKey: string, source: string) => notice(`That follow-up of ${source} is already ${plain(issueKey)}.`),
   creating: (where: string, key: string) => notice(`Creating the issue for ${key} in ${where}… I will tell you here when it is there.`),
-  failed: (message: string, retry: { actionId: string; label: string; value: string }): MessageView => ({
+  searching: (query: string, key: string) => notice(`Searching the tracker for “${plain(truncate(query, 60, '…'))}” for ${key}… the results will appear here.`),
+  linking: (issueKey: string, keys: readonly string[]) => notice(`Linking ${keys.join(', ')} to ${plain(issueKey)}… I will confirm here.`),
+  failed: (message: string, retry: { actionId: string; label: string; value: string } | null): MessageView => ({
     text: message,
     blocks: [
       { type: 'text', text: `:warning: ${message}` },
-      { type: 'actions', blockId: 'handoff-retry', elements: [{ type: 'button', actionId: retry.actionId, label: retry.label, value: retry.value }] },
+      ...(retry ? [{ type: 'actions' as const, blockId: 'handoff-retry', elements: [{ type: 'button' as const, actionId: retry.actionId, label: retry.label, value: retry.value }] }] : []),
     ],
   }),
   unfinished: (key: string) =>

@@ -219,4 +219,30 @@ describe('a slow tracker', () => {
     expect(viewText(again.ephemeral)).toContain(`for the follow-up of ${t.key}`);
     expect(gh.issues).toHaveLength(1);
   });
+
+  it('"Link to issue…" search and pick are answered at once when the tracker is slow; results and the link follow privately', async () => {
+    const gh = await FakeGithub.start({ repos: ['acme/app'] });
+    cleanup.push(() => gh.close());
+    const github: Ports = (c) => ({ github: new GithubTracker(c.trackers.github!, { token: gh.token, baseUrl: gh.url }) });
+    const { desk: d } = desk(':memory:', { github: { repo: 'acme/app' } }, github, 50);
+    const a = d.open('Exports fail with error E5031', { priority: 'P2' });
+    const { form } = await d.core.interactions.action('handoff.escalate', a.key, ctx());
+    await submitForm(d, form!);
+    const b = d.open('E5031 when exporting', { priority: 'P2', requester: 'U0CUST2' });
+    const search = (await d.core.interactions.action('handoff.link', b.key, ctx())).form!;
+    let release = gh.holdNext(/^\/search\/issues$/);
+    expect(viewText(await submitForm(d, search, { query: 'E5031' }))).toContain(`Searching the tracker for “E5031” for ${b.key}…`);
+    release();
+    await expect.poll(() => outboxRows(d.db, 'handoff-search:').length).toBe(1);
+    const results = viewOf(outboxRows(d.db, 'handoff-search:')[0]!.payload);
+    const pick = actionsOf(results).find((x) => x.actionId === 'handoff.pick')!;
+    expect(pick.value).toBe(`${b.key}|github|acme/app#1`);
+    release = gh.holdNext(/^\/repos\/acme\/app\/issues\/1$/);
+    const res = await d.core.interactions.action(pick.actionId, pick.value, ctx());
+    expect(viewText(res.ephemeral)).toContain(`Linking ${b.key} to acme/app#1… I will confirm here.`);
+    release();
+    await expect.poll(() => outboxRows(d.db, 'handoff-link:').length).toBe(1);
+    expect(viewText(viewOf(outboxRows(d.db, 'handoff-link:')[0]!.payload))).toContain(`Linked ${b.key} to [GitHub acme/app#1]`);
+    expect(linkedKeys(d, b.id)).toEqual(['acme/app#1']);
+  });
 });
