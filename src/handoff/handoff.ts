@@ -380,11 +380,10 @@ export class HandoffService {
         this.repo.movePreview(stateKey, 'creating', 'open', now());
         if (p.edits) this.repo.keepPreviewEdits(stateKey, p.edits, now());
         const where = `${TRACKER_NAME[p.tracker]} ${p.target.project}`;
-        this.trackerFailure(
-          e,
-          p.followUp ? `create the follow-up issue in ${where}` : `create the issue in ${where}`,
-          p.followUp ? 'click **Create issue** on the plan again to retry' : 'your edits are kept: click **Escalate to engineering** again to retry',
-        );
+        // No clear answer (timeout, network): the issue may exist after all; the retry finds it by its ref.
+        const unsure = !(e instanceof TrackerError) || e.code === 'unavailable';
+        const retry = p.followUp ? 'click **Create issue** on the plan again to retry' : 'your edits are kept: click **Escalate to engineering** again to retry';
+        this.trackerFailure(e, p.followUp ? `create the follow-up issue in ${where}` : `create the issue in ${where}`, unsure ? `${retry} (if it was created after all, the retry links it instead of creating another)` : retry);
       }
       const linked = this.finishCreate(stateKey, p, issue);
       if (adopted) this.d.logger?.info({ issue: issue.key, ref: p.ref }, 'engineering hand-off: found the issue of an interrupted create and linked it');

@@ -264,7 +264,11 @@ const notFound = (key: string) => new TrackerError('linear', 'not_found', `Linea
 
 export function linearError(err: unknown, what: { key?: string; team?: string }, clock: Clock): TrackerError {
   if (err instanceof TrackerError) return err;
-  if (!(err instanceof LinearError)) return new TrackerError('linear', 'unavailable', `Linear did not answer: ${(err as Error)?.message ?? String(err)}`);
+  if (!(err instanceof LinearError)) {
+    const e = err as Error & { cause?: { code?: string; message?: string } };
+    const cause = e?.cause?.code ?? e?.cause?.message;
+    return new TrackerError('linear', 'unavailable', `Linear could not be reached (${e?.message ?? String(err)}${cause ? `: ${cause}` : ''}); check the network, and LINEAR_API_URL if set`);
+  }
   const detail = err.errors?.[0]?.message ?? err.message;
   switch (err.type) {
     case LinearErrorType.AuthenticationError:

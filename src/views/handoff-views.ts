@@ -15,7 +15,7 @@ const STATE_TEXT: Record<IssueState, string> = { open: 'open', in_progress: 'in 
 
 /** What the README calls the set-up, for answers when no tracker is configured. */
 export const NO_TRACKER =
-  'No issue tracker is configured, so tickets cannot be handed to engineering yet: add a `trackers:` block (GitHub, Jira or Linear) to frontdesk.config.yaml — see README "Engineering hand-off".';
+  'No issue tracker is configured, so tickets cannot be handed to engineering yet: add a `trackers:` block (GitHub, Jira or Linear) to frontdesk.config.yaml — see README "Engineering hand-off: GitHub Issues, Jira, Linear" → "Trackers: set-up".';
 
 /** "GitHub acme/app#12". */
 export function issueName(i: Pick<TrackerIssue, 'tracker' | 'key'>): string {

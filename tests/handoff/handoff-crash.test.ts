@@ -12,6 +12,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { installAi } from '../../src/ai/install.js';
+import { runCommand } from '../../src/commands/ticket-commands.js';
 import type { InteractionContext } from '../../src/commands/interactions.js';
 import { installHandoff, startupCheck } from '../../src/handoff/install.js';
 import { handoffTrackers } from '../../src/handoff/targets.js';
@@ -244,5 +245,51 @@ describe('a slow tracker', () => {
     await expect.poll(() => outboxRows(d.db, 'handoff-link:').length).toBe(1);
     expect(viewText(viewOf(outboxRows(d.db, 'handoff-link:')[0]!.payload))).toContain(`Linked ${b.key} to [GitHub acme/app#1]`);
     expect(linkedKeys(d, b.id)).toEqual(['acme/app#1']);
+  });
+});
+
+describe('what the agent is told when the tracker fails', () => {
+  async function failing(repo: string, token: (gh: FakeGithub) => string, down = false): Promise<string> {
+    const gh = await FakeGithub.start({ repos: ['acme/app'] });
+    cleanup.push(() => gh.close());
+    const url = gh.url;
+    if (down) await gh.close();
+    const github: Ports = (c) => ({ github: new GithubTracker(c.trackers.github!, { token: token(gh), baseUrl: url }) });
+    const { desk: d } = desk(':memory:', { github: { repo } }, github);
+    const t = d.open('Exports fail with error E5031', { priority: 'P2' });
+    const { form } = await d.core.interactions.action('handoff.escalate', t.key, ctx());
+    const text = viewText(await submitForm(d, form!));
+    expect(linkedKeys(d, t.id)).toEqual([]);
+    return text;
+  }
+
+  it('a wrong token says which variable and what the token needs', async () => {
+    const text = await failing('acme/app', () => 'ghp_wrong');
+    expect(text).toContain('Could not create the issue in GitHub acme/app: GITHUB_TOKEN was refused');
+    expect(text).toContain('Issues read/write on acme/app');
+    expect(text).toContain('your edits are kept');
+    expect(text).not.toContain('ghp_wrong');
+  });
+
+  it('an unknown repository names the setting to check', async () => {
+    const text = await failing('acme/nope', (gh) => gh.token);
+    expect(text).toContain("repository acme/nope not found or the token cannot see it (check trackers.github.repo or the route's project");
+  });
+
+  it('a tracker that cannot be reached says so, and that the retry will not create a second issue', async () => {
+    const text = await failing('acme/app', (gh) => gh.token, true);
+    expect(text).toMatch(/GitHub could not be reached \(.*\); check the network, and GITHUB_API_URL for GitHub Enterprise/);
+    expect(text).toContain('if it was created after all, the retry links it instead of creating another');
+  });
+
+  it('`/ticket escalate T-1 engineering` without a tracker points to the README set-up section', async () => {
+    const d = makeDesk();
+    desks.push(d);
+    installHandoff(d.core, { trackers: null });
+    const t = d.open('Exports fail', { priority: 'P2' });
+    const res = await runCommand(d.core.commands, d.core.tickets, `escalate ${t.key} engineering`, { platform: 'slack', userId: OWNER, channelId: TRIAGE });
+    expect(viewText(res.view)).toContain('No issue tracker is configured');
+    expect(viewText(res.view)).toContain('see README "Engineering hand-off: GitHub Issues, Jira, Linear" → "Trackers: set-up"');
+    expect(d.core.tickets.repo.events(t.id).some((e) => e.type === 'escalated')).toBe(false);
   });
 });
