@@ -393,8 +393,9 @@ export class HandoffService {
     }
   }
 
-  /** The issue carrying this create's ref and title, or null. */
+  /** The issue carrying this create's ref (exactly where the tracker can say; else a search hit with its title), or null. */
   private async findByRef(port: TrackerPort, p: PendingCreate): Promise<TrackerIssue | null> {
+    if (port.findByMarker) return port.findByMarker(`frontdesk ref: ${p.ref}`, { project: p.target.project });
     const hits = await port.searchIssues(p.ref, { project: p.target.project, limit: 5 });
     const norm = (x: string) => x.replace(/\s+/g, ' ').replace(/…$/, '').trim().toLowerCase();
     const want = norm(p.title);

@@ -157,6 +157,23 @@ export class GithubTracker implements TrackerPort {
     return res.data.items.map((i) => githubIssue(i, repo));
   }
 
+  /**
+   * The issue whose body contains `marker`: among the repository's 50 newest issues (read
+   * directly, so a just-created issue is there before the search index has it), else by search
+   * (bodies checked, not just matched).
+   */
+  async findByMarker(marker: string, opts: { project?: string } = {}): Promise<TrackerIssue | null> {
+    const repo = opts.project ?? this.cfg.repo;
+    const { owner, repo: name } = splitRepo(repo);
+    const newest = await this.call({ repo }, () => this.octokit.rest.issues.listForRepo({ owner, repo: name, state: 'all', sort: 'created', direction: 'desc', per_page: 50 }));
+    const hit = newest.data.find((i) => !i.pull_request && (i.body ?? '').includes(marker));
+    if (hit) return githubIssue(hit, repo);
+    const words = marker.replace(/["\\:]/g, ' ').split(/\s+/).filter(Boolean);
+    const res = await this.call({ repo }, () => this.octokit.rest.search.issuesAndPullRequests({ q: [`repo:${repo}`, 'is:issue', ...words].join(' '), per_page: 10 }));
+    const found = res.data.items.find((i) => (i.body ?? '').includes(marker));
+    return found ? githubIssue(found, repo) : null;
+  }
+
   async addComment(key: string, body: string): Promise<TrackerComment> {
     const r = parseKey(key);
     const res = await this.call({ key }, () =>

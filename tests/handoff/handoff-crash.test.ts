@@ -85,7 +85,9 @@ describe('a crash between the tracker and the database', () => {
     // Restart on the same database file.
     const second = desk(file, cfg, github);
     await startupCheck(second.handoff);
-    expect(gh.requests.some((r) => r.path === '/search/issues' && String(r.query.q).includes(ref!))).toBe(true);
+    // Found among the repository's newest issues (no wait for GitHub's search index), by its ref.
+    expect(gh.requests.filter((r) => r.method === 'GET' && r.path === '/repos/acme/app/issues')).toEqual([expect.objectContaining({ query: expect.objectContaining({ state: 'all', sort: 'created', direction: 'desc' }) })]);
+    expect(gh.requests.some((r) => r.path === '/search/issues')).toBe(false);
     expect(gh.issues).toHaveLength(1);
     expect(linkedKeys(second.desk, t.id)).toEqual(['acme/app#1']);
     expect(second.desk.core.tickets.repo.events(t.id).find((e) => e.type === 'tracker_linked')!.data).toMatchObject({ created: true, via: 'preview' });
@@ -165,6 +167,8 @@ describe('a crash between the tracker and the database', () => {
     const retry = await d.core.interactions.action('handoff.escalate', t.key, ctx());
     expect((retry.form!.fields.find((f) => f.id === 'title') as { initial: string }).initial).toBe('Webhooks twice');
     await submitForm(d, retry.form!);
+    // Each look (two checks, the retry) read the newest issues, then searched for the ref.
+    expect(gh.requests.filter((r) => r.method === 'GET' && r.path === '/repos/acme/app/issues')).toHaveLength(3);
     expect(gh.requests.filter((r) => r.path === '/search/issues' && String(r.query.q).includes(st.ref))).toHaveLength(3);
     expect(gh.issues).toHaveLength(1);
     expect(linkedKeys(d, t.id)).toEqual(['acme/app#1']);

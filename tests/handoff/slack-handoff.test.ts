@@ -201,7 +201,7 @@ describe('engineering hand-off on Slack with GitHub', () => {
     await sendCommand(bare, `escalate ${t2.key} engineering`, { user: AGENT, channel: TRIAGE, responseId: 'bare' });
     const answer = await bare.fake.waitFor((c) => c.method === 'response_url' && String(c.args.url).includes('/bare'));
     expect(blockText(answer.args.blocks)).toContain('No issue tracker is configured');
-    expect(blockText(answer.args.blocks)).toContain('README "Engineering hand-off"');
+    expect(blockText(answer.args.blocks)).toContain('README "Engineering hand-off: GitHub Issues, Jira, Linear" → "Trackers: set-up"');
     // Without a tracker the card has no hand-off buttons.
     const cardTs = await until(() => bare.core.tickets.repo.get(t2.id)?.cardMessageId, 'card');
     await settle(bare);
