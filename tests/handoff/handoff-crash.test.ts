@@ -139,6 +139,9 @@ describe('a crash between the tracker and the database', () => {
     const res = await d.core.interactions.action('handoff.escalate', t.key, ctx());
     expect(res.form).toBeUndefined();
     expect(viewText(res.ephemeral)).toContain(`${t.key} was already handed to engineering: [Linear ${linear.issues[0]!.identifier}]`);
+    // Found with an exact description filter (not the search index).
+    const look = linear.requests.find((r) => /query FrontdeskFindByMarker/.test(r.body?.query))!;
+    expect(look.body.variables).toMatchObject({ teamId: 'team-eng', marker: expect.stringMatching(/^frontdesk ref: fdh[0-9a-f]{12}$/) });
     expect(linear.issues).toHaveLength(1);
     expect(linkedKeys(d, t.id)).toEqual([linear.issues[0]!.identifier]);
   });
