@@ -236,6 +236,8 @@ describe('a slow tracker', () => {
     const a = d.open('Exports fail with error E5031', { priority: 'P2' });
     const { form } = await d.core.interactions.action('handoff.escalate', a.key, ctx());
     await submitForm(d, form!);
+    // (With a 50 ms budget even this create may answer late.)
+    await expect.poll(() => linkedKeys(d, a.id)).toEqual(['acme/app#1']);
     const b = d.open('E5031 when exporting', { priority: 'P2', requester: 'U0CUST2' });
     const search = (await d.core.interactions.action('handoff.link', b.key, ctx())).form!;
     let release = gh.holdNext(/^\/search\/issues$/);

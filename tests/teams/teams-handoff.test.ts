@@ -53,7 +53,8 @@ describe('engineering hand-off in Teams', () => {
     gh = await FakeGithub.start({ repos: ['acme/app'] });
     h = await startHarness({ config: { triageChannel: TRIAGE, escalation: { rules: [] }, trackers: { github: { repo: 'acme/app', labels: ['support'] } } } });
     const port = new GithubTracker(h.core.config.trackers.github!, { token: gh.token, baseUrl: gh.url });
-    installHandoff(h.core, { trackers: handoffTrackers(h.core.config, { github: port }) });
+    // A generous answer budget: this test is about the flow (handoff-crash.test.ts covers a slow tracker).
+    installHandoff(h.core, { trackers: handoffTrackers(h.core.config, { github: port }), answerWithinMs: 10_000 });
 
     const request = channelMessage(h.fake, CUSTOMER, 'Exports fail with error E5031 since this morning. Steps: open Reports, click Export CSV. Browser: Chrome 131');
     expect((await h.send(request)).status).toBe(200);
