@@ -4,7 +4,8 @@
  * the ticket card in the triage channel → "Escalate to engineering" (an Action.Execute invoke)
  * answered with the preview form card → its "Create issue" (Action.Execute with the inputs) →
  * the issue on GitHub, the announcement in the ticket's internal chain, the card showing the
- * issue. The customer's channel receives the acknowledgement only.
+ * issue; and the same with Action.Submit (older clients: form and result in the 1:1 chat). The
+ * customer’s channel receives the acknowledgement only.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { installHandoff } from '../../src/handoff/install.js';
@@ -12,7 +13,7 @@ import { handoffTrackers } from '../../src/handoff/targets.js';
 import { GithubTracker } from '../../src/trackers/github.js';
 import { FakeGithub } from '../fakes/fake-github.js';
 import type { ConnectorRequest } from '../fakes/fake-connector.js';
-import { AGENT, CHANNEL, CUSTOMER, cardOf, cardProblems, channelMessage, executeActions, executeInvoke, flatText, type Harness, startHarness } from './support.js';
+import { AGENT, CHANNEL, CUSTOMER, cardOf, cardProblems, channelMessage, executeActions, executeInvoke, flatText, type Harness, startHarness, submitMessage, TENANT } from './support.js';
 
 const TRIAGE = '19:triage@thread.tacv2';
 
@@ -106,5 +107,40 @@ describe('engineering hand-off in Teams', () => {
     expect(textOf(customer[0]!)).toContain(`we have your request: **${t.key}**`);
     for (const r of customer) expect(textOf(r)).not.toMatch(/engineering|acme\/app|GitHub|issue/i);
     expect(h.core.db.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'failed'").get()).toEqual({ n: 0 });
+  });
+
+  it('with Action.Submit (older clients): the preview form comes to the 1:1 chat, and so does the result; one issue, nothing to the customer', async () => {
+    gh = await FakeGithub.start({ repos: ['acme/app'] });
+    h = await startHarness({ config: { triageChannel: TRIAGE, escalation: { rules: [] }, trackers: { github: { repo: 'acme/app' } } } });
+    const port = new GithubTracker(h.core.config.trackers.github!, { token: gh.token, baseUrl: gh.url });
+    installHandoff(h.core, { trackers: handoffTrackers(h.core.config, { github: port }), answerWithinMs: 10_000 });
+    const request = channelMessage(h.fake, CUSTOMER, 'Invoices PDF download returns 500 for EU accounts');
+    await h.send(request);
+    await h.flush();
+    const t = h.core.tickets.repo.findBySource('teams', CHANNEL, request.id as string)!;
+    const cardId = h.core.tickets.repo.get(t.id)!.cardMessageId!;
+    const escalate = executeActions(cardOf(h.fake.messages().find((r) => r.returnedId === cardId))).find((a) => a.verb === 'handoff.escalate');
+    expect(escalate.fallback).toMatchObject({ type: 'Action.Submit' });
+    expect((await h.send(submitMessage(h.fake, AGENT, { conversationId: `${TRIAGE};messageid=${cardId}`, conversationType: 'channel', cardMessageId: cardId }, escalate.fallback.data))).status).toBe(200);
+    await h.settle();
+
+    const formMsg = h.fake.messages().find((r) => flatText(cardOf(r)).includes('Issue title'))!;
+    expect(formMsg).toBeTruthy();
+    expect(String(formMsg.conversationId)).not.toContain(TRIAGE);
+    expect(String(formMsg.conversationId)).not.toContain(CHANNEL);
+    const form = cardOf(formMsg);
+    const submit = executeActions(form).find((a) => a.title === 'Create issue');
+    const click = submitMessage(h.fake, AGENT, { conversationId: String(formMsg.conversationId), conversationType: 'personal', cardMessageId: formMsg.returnedId! }, { ...submit.fallback.data, ...inputValues(form) });
+    click.channelData = { tenant: { id: TENANT } };
+    expect((await h.send(click)).status).toBe(200);
+    await h.settle();
+
+    expect(gh.issues).toHaveLength(1);
+    expect(h.core.tickets.repo.events(t.id).filter((e) => e.type === 'tracker_linked')).toHaveLength(1);
+    const answer = h.fake.messages().filter((r) => r.conversationId === formMsg.conversationId && textOf(r).includes('Created [GitHub acme/app#1]'));
+    expect(answer).toHaveLength(1);
+    const customer = h.fake.messages().filter((r) => String(r.conversationId).startsWith(CHANNEL));
+    expect(customer).toHaveLength(1);
+    for (const r of customer) expect(textOf(r)).not.toMatch(/engineering|acme\/app|GitHub|issue/i);
   });
 });
