@@ -44,7 +44,7 @@ export const DEFAULT_FEATURES: FeatureOptions = {
   charMax: 5,
   maxChars: 6000,
   maxWordLength: 24,
-  titleWeight: 0,
+  titleWeight: 0.5,
   titleChars: 200,
   structureWeight: 0.5,
 };
@@ -88,6 +88,15 @@ function mix2(a: number, b: number): number {
   h = Math.imul(h, 0x2c1b3c6d);
   h ^= h >>> 12;
   return h >>> 0;
+}
+
+/** Whether `s` has a non-space character at or after `from`. */
+function hasTextFrom(s: string, from: number): boolean {
+  for (let i = from; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 32 && c !== 160) return true;
+  }
+  return false;
 }
 
 /**
@@ -146,10 +155,11 @@ export class FeatureExtractor {
     }
     const split2 = idx.length;
 
-    // Title: the first line's words, apart from the body.
-    if (this.opts.titleWeight > 0) {
-      const nl = text.indexOf('\n');
-      const first = nl < 0 ? text : text.slice(0, nl);
+    // Title: the first line's words, apart from the body (only when there is a body: a one-line
+    // chat message is all title, and doubling its words would only shift weight off the n-grams).
+    const nl = text.indexOf('\n');
+    if (this.opts.titleWeight > 0 && nl >= 0 && hasTextFrom(text, nl)) {
+      const first = text.slice(0, nl);
       const tt = words(first, this.opts.titleChars);
       n = 0;
       prev = -1;
