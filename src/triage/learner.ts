@@ -5,10 +5,9 @@
  * cache budget (beyond it, features are recomputed each epoch instead of kept).
  */
 import { PRIORITIES, type Priority } from '../domain/types.js';
-import { type Companion, DEFAULT_TUNE, type TuneOptions, companionLogits, tuneOffsets } from './calibrate.js';
+import { DEFAULT_TUNE, type TuneOptions, tuneOffsets } from './calibrate.js';
 import { DEFAULT_FEATURES, FeatureExtractor, type FeatureOptions, type SparseVector } from './features.js';
 import { LinearModel, type LinearModelOptions } from './linear-model.js';
-import { NaiveBayes } from './naive-bayes.js';
 
 /** A labelled text; either label may be missing. */
 export interface LabelledExample {
@@ -34,24 +33,8 @@ export interface LearnerOptions {
   relevance: boolean;
   /** Tune each head's decision offsets by inner cross-validation at full training (see calibrate.ts). */
   tune: { category: boolean; priority: boolean };
-  /**
-   * Naive Bayes next to each head's logistic regression: its log-likelihoods, times this
-   * weight, are added to the regression's log-probabilities (0 = off). `alpha` smooths it.
-   */
-  nb: { category: number; priority: number; alpha: number };
-  /** How the priority head's offsets are tuned (see calibrate.ts). */
+  /** Overrides of how the priority head's offsets and temperature are tuned (see calibrate.ts). */
   priorityTune: Partial<TuneOptions>;
-  /**
-   * A two-class model (P0 or P1 vs the rest) next to the priority head: the urgent classes
-   * share their few examples. Its log-odds times `weight` are added to P0's and P1's logits
-   * (0 = off); `model` overrides its training options.
-   */
-  urgency: { weight: number; model: Partial<LinearModelOptions> };
-  /**
-   * Buckets in fewer than `minDf` training texts get their idf times `rareWeight` (with
-   * `rareUnseen`, buckets in none too); minDf 0 = off.
-   */
-  rare: { minDf: number; rareWeight: number; rareUnseen: boolean };
 }
 
 /** Defaults chosen by cross-validation on public issue data; see docs in triage.ts. */
@@ -63,10 +46,7 @@ export const DEFAULT_LEARNER: LearnerOptions = {
   idf: true,
   relevance: true,
   tune: { category: false, priority: true },
-  nb: { category: 0, priority: 0, alpha: 0.1 },
   priorityTune: {},
-  urgency: { weight: 0, model: {} },
-  rare: { minDf: 0, rareWeight: 1, rareUnseen: false },
 };
 
 /** One head's answer. `probs` is aligned with `labels`. */
@@ -96,9 +76,6 @@ export class Learner {
   readonly extractor: FeatureExtractor;
   readonly category: LinearModel;
   readonly priority: LinearModel;
-  /** Models whose logits are added to each head's (naive Bayes, urgency); see LearnerOptions. */
-  private readonly categoryCompanions: Companion[];
-  private readonly priorityCompanions: Companion[];
   private readonly opts: LearnerOptions;
   private readonly catIndex: Map<string, number>;
   private readonly priIndex: Map<string, number>;
@@ -115,9 +92,6 @@ export class Learner {
     this.extractor = new FeatureExtractor({ ...DEFAULT_FEATURES, ...this.opts.features });
     this.category = new LinearModel(this.categories, this.extractor.dim, this.opts.category);
     this.priority = new LinearModel(PRIORITIES, this.extractor.dim, { ...DEFAULT_LEARNER.priority, ...this.opts.priority });
-    this.opts.nb = { ...DEFAULT_LEARNER.nb, ...this.opts.nb };
-    this.categoryCompanions = this.companions('category');
-    this.priorityCompanions = this.companions('priority');
     this.catIndex = new Map(this.categories.map((c, i) => [c, i]));
     this.priIndex = new Map(PRIORITIES.map((p, i) => [p, i]));
   }
@@ -168,12 +142,7 @@ export class Learner {
       }
       const idf = new Float32Array(dim);
       const n = texts.length;
-      const { minDf, rareWeight, rareUnseen } = this.opts.rare;
-      for (let b = 0; b < dim; b++) {
-        const d = df[b]!;
-        idf[b] = Math.log((1 + n) / (1 + d)) + 1;
-        if (d < minDf && (d > 0 || rareUnseen)) idf[b] = idf[b]! * rareWeight;
-      }
+      for (let b = 0; b < dim; b++) idf[b] = Math.log((1 + n) / (1 + df[b]!)) + 1;
       for (const x of cache) if (x) this.extractor.normalize(x, idf);
       this.extractor.idf = idf;
       if (inClass) {
@@ -209,12 +178,10 @@ export class Learner {
     const cys = Int32Array.from(cy);
     const pys = Int32Array.from(py);
     this.category.fit(cys, w, cxs);
-    for (const m of this.categoryCompanions) m.fit(cys, w, cxs);
-    if (this.opts.tune.category) tuneOffsets(this.category, cys, w, cxs, undefined, () => this.companions('category'));
+    if (this.opts.tune.category) tuneOffsets(this.category, cys, w, cxs);
     const pxs = (i: number): SparseVector => withoutStructure(xs(i));
     this.priority.fit(pys, w, pxs);
-    for (const m of this.priorityCompanions) m.fit(pys, w, pxs);
-    if (this.opts.tune.priority) tuneOffsets(this.priority, pys, w, pxs, { ...DEFAULT_TUNE, ...this.opts.priorityTune }, () => this.companions('priority'));
+    if (this.opts.tune.priority) tuneOffsets(this.priority, pys, w, pxs, { ...DEFAULT_TUNE, ...this.opts.priorityTune });
     return { category: this.category.seen, priority: this.priority.seen };
   }
 
@@ -229,40 +196,15 @@ export class Learner {
   ): void {
     const x = this.extractor.extract(ex.text);
     const c = ex.category ? this.catIndex.get(ex.category) : undefined;
-    if (c !== undefined) {
-      const cx = this.categoryView(x);
-      for (const m of this.categoryCompanions) m.add(cx, c, weight);
-      this.category.learnOne(cx, c, weight, until.category ?? ((p) => argmax(p) === c && p[c]! >= 0.5), 25, companionLogits(this.categoryCompanions, cx));
-    }
+    if (c !== undefined) this.category.learnOne(this.categoryView(x), c, weight, until.category ?? ((p) => argmax(p) === c && p[c]! >= 0.5));
     const p = ex.priority ? this.priIndex.get(ex.priority) : undefined;
-    if (p !== undefined) {
-      const px = withoutStructure(x);
-      for (const m of this.priorityCompanions) m.add(px, p, weight);
-      this.priority.learnOne(px, p, weight, until.priority ?? ((q) => argmax(q) === p && q[p]! >= 0.5), 25, companionLogits(this.priorityCompanions, px));
-    }
-  }
-
-  /** Fresh, untrained companion models for a head, as the options ask. */
-  private companions(which: 'category' | 'priority'): Companion[] {
-    const labels = which === 'category' ? this.categories : PRIORITIES;
-    const out: Companion[] = [];
-    const nbWeight = this.opts.nb[which];
-    if (nbWeight > 0) out.push(nbCompanion(new NaiveBayes(labels, this.extractor.dim, { alpha: this.opts.nb.alpha }), nbWeight));
-    if (which === 'priority' && this.opts.urgency.weight > 0)
-      out.push(urgencyCompanion(this.extractor.dim, this.opts.urgency.weight, { ...DEFAULT_LEARNER.priority, ...this.opts.priority, ...this.opts.urgency.model }));
-    return out;
+    if (p !== undefined) this.priority.learnOne(withoutStructure(x), p, weight, until.priority ?? ((q) => argmax(q) === p && q[p]! >= 0.5));
   }
 
   /** Predict both heads; a head that has learned nothing answers null. */
   predict(text: string): LearnerPrediction {
     const x = this.extractor.extract(text, true);
-    const cx = this.categoryView(x);
-    const px = withoutStructure(x);
-    return {
-      category: head(this.category, cx, companionLogits(this.categoryCompanions, cx)),
-      priority: head(this.priority, px, companionLogits(this.priorityCompanions, px)),
-      x,
-    };
+    return { category: head(this.category, this.categoryView(x)), priority: head(this.priority, withoutStructure(x)), x };
   }
 
   /** The category head's view of `x`: relevance-weighted when the last full training set weights. */
@@ -334,45 +276,9 @@ function withoutStructure(x: SparseVector): SparseVector {
   return { idx: x.idx.subarray(0, x.split3), val: x.val.subarray(0, x.split3), split: x.split, split2: x.split2, split3: x.split3 };
 }
 
-/** Naive Bayes as a companion: its log-likelihoods times `weight`. */
-function nbCompanion(nb: NaiveBayes, weight: number): Companion {
-  return {
-    fit: (ys, ws, xs) => nb.fit(ys, ws, xs),
-    add: (x, y, w) => nb.add(x, y, w),
-    logits: (x) => {
-      if (nb.seen === 0) return null;
-      const l = nb.logLikelihood(x);
-      for (let c = 0; c < l.length; c++) l[c] = l[c]! * weight;
-      return l;
-    },
-  };
-}
-
-/** Urgent (priority index 0 or 1) vs the rest, as a companion of the priority head. */
-function urgencyCompanion(dim: number, weight: number, opts: Partial<LinearModelOptions>): Companion {
-  const m = new LinearModel(['urgent', 'not urgent'], dim, opts);
-  const out = new Float64Array(PRIORITIES.length);
-  const urgent = (y: number) => (y < 0 ? -1 : y <= 1 ? 0 : 1);
-  return {
-    fit: (ys, ws, xs) => m.fit(Int32Array.from(ys, urgent), ws, xs),
-    add: (x, y, w) => {
-      m.learnOne(x, urgent(y), w, () => true, 1);
-    },
-    logits: (x) => {
-      if (m.counts[0] === 0 || m.counts[1] === 0) return null;
-      const p = m.predict(x);
-      const lo = weight * (Math.log(Math.max(p[0]!, 1e-9)) - Math.log(Math.max(p[1]!, 1e-9)));
-      out.fill(0);
-      out[0] = lo;
-      out[1] = lo;
-      return Float64Array.from(out);
-    },
-  };
-}
-
-function head(model: LinearModel, x: SparseVector, extra: Float64Array | null): HeadPrediction | null {
+function head(model: LinearModel, x: SparseVector): HeadPrediction | null {
   if (model.seen === 0) return null;
-  const probs = model.predict(x, extra);
+  const probs = model.predict(x);
   const i = argmax(probs);
   return { label: model.labels[i]!, prob: probs[i]!, labels: model.labels, probs };
 }

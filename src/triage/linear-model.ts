@@ -15,11 +15,6 @@ export interface LinearModelOptions {
   classWeightPower: number;
   /** Seed for the shuffle. */
   seed: number;
-  /**
-   * Average the weights over the epochs from this fraction of training on (Polyak averaging of
-   * SGD, one snapshot per epoch): a steadier model than the last step's. 1 = off (last weights).
-   */
-  averageFrom: number;
 }
 
 export const DEFAULT_MODEL: LinearModelOptions = {
@@ -28,7 +23,6 @@ export const DEFAULT_MODEL: LinearModelOptions = {
   epochs: 8,
   classWeightPower: 0,
   seed: 20261123,
-  averageFrom: 1,
 };
 
 /** Deterministic PRNG (mulberry32). */
@@ -77,7 +71,8 @@ export class LinearModel {
   readonly offsets: Float64Array;
   /**
    * Logits are divided by this before the softmax (temperature scaling, set by `tuneOffsets`
-   * from out-of-fold answers so a 60% answer is right about 60% of the time). 1 = as trained.
+   * from out-of-fold answers so that an answer given with 60% is right about 60% of the time).
+   * It never changes which class wins. 1 = as trained.
    */
   temperature = 1;
 
@@ -110,13 +105,10 @@ export class LinearModel {
     this.scale = 1;
   }
 
-  /**
-   * Class probabilities for x (a new array). `extra` logits (another model's, e.g. naive Bayes)
-   * are added before the softmax.
-   */
-  predict(x: SparseVector, extra: Float64Array | null = null): Float64Array {
+  /** Class probabilities for x (a new array). */
+  predict(x: SparseVector): Float64Array {
     const p = new Float64Array(this.k);
-    this.probs(x, p, this.offsets, extra, this.temperature);
+    this.probs(x, p, this.offsets, this.temperature);
     return p;
   }
 
@@ -125,7 +117,7 @@ export class LinearModel {
     return (this.v[b * this.k + c] ?? 0) * this.scale;
   }
 
-  private probs(x: SparseVector, out: Float64Array, offsets?: Float64Array, extra: Float64Array | null = null, temperature = 1): void {
+  private probs(x: SparseVector, out: Float64Array, offsets?: Float64Array, temperature = 1): void {
     const { k, v, scale } = this;
     for (let c = 0; c < k; c++) out[c] = 0;
     const { idx, val } = x;
@@ -136,7 +128,7 @@ export class LinearModel {
     }
     let max = Number.NEGATIVE_INFINITY;
     for (let c = 0; c < k; c++) {
-      const s = (out[c]! * scale + this.bias[c]! + (offsets ? offsets[c]! : 0) + (extra ? extra[c]! : 0)) / temperature;
+      const s = (out[c]! * scale + this.bias[c]! + (offsets ? offsets[c]! : 0)) / temperature;
       out[c] = s;
       if (s > max) max = s;
     }
@@ -195,9 +187,6 @@ export class LinearModel {
     const { epochs, eta0, classWeightPower, seed } = this.opts;
     const cw = this.classWeights(classWeightPower);
     const rand = rng(seed);
-    const first = Math.min(epochs - 1, Math.floor(epochs * this.opts.averageFrom));
-    const avgV = first < epochs - 1 ? new Float64Array(this.v.length) : null;
-    const avgB = new Float64Array(this.k);
     for (let e = 0; e < epochs; e++) {
       shuffle(order, rand);
       const eta = eta0 / (1 + e);
@@ -205,17 +194,6 @@ export class LinearModel {
         const y = ys[i]!;
         this.step(xs(i), y, ws[i]! * cw[y]!, eta);
       }
-      if (avgV && e >= first) {
-        const { v, scale } = this;
-        for (let j = 0; j < v.length; j++) avgV[j] = avgV[j]! + v[j]! * scale;
-        for (let c = 0; c < this.k; c++) avgB[c] = avgB[c]! + this.bias[c]!;
-      }
-    }
-    if (avgV) {
-      const n = epochs - first;
-      for (let j = 0; j < this.v.length; j++) this.v[j] = avgV[j]! / n;
-      for (let c = 0; c < this.k; c++) this.bias[c] = avgB[c]! / n;
-      this.scale = 1;
     }
   }
 
@@ -239,14 +217,14 @@ export class LinearModel {
    * Learn one example right away (an agent's correction): SGD steps with weight `w` until
    * `done(probs)` says so or `maxSteps` is reached.
    */
-  learnOne(x: SparseVector, y: number, w: number, done: (p: Float64Array) => boolean, maxSteps = 25, extra: Float64Array | null = null): number {
+  learnOne(x: SparseVector, y: number, w: number, done: (p: Float64Array) => boolean, maxSteps = 25): number {
     this.counts[y] = this.counts[y]! + 1;
     let steps = 0;
     const eta = this.opts.eta0 / 2;
     do {
       this.step(x, y, w, eta);
       steps++;
-    } while (steps < maxSteps && !done(this.predict(x, extra)));
+    } while (steps < maxSteps && !done(this.predict(x)));
     return steps;
   }
 }

@@ -2,8 +2,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FEATURES, FeatureExtractor } from '../../src/triage/features.js';
 import { Learner, relevanceWeights } from '../../src/triage/learner.js';
-import { LinearModel } from '../../src/triage/linear-model.js';
-import { NaiveBayes } from '../../src/triage/naive-bayes.js';
 import { words } from '../../src/triage/text.js';
 
 const data = [
@@ -45,6 +43,22 @@ describe('features', () => {
     expect(Math.sqrt(s2)).toBeCloseTo(DEFAULT_FEATURES.structureWeight, 5);
     expect(Math.max(...a.idx)).toBeLessThan(4096);
     expect(fx.extract('').idx).toHaveLength(0);
+  });
+});
+
+describe('title block', () => {
+  it('is there only when a first line has a body under it, with the title weight', () => {
+    const fx = new FeatureExtractor({ bits: 12 });
+    for (const text of ['Production is down', 'Production is down\n', 'Production is down\n  \n ']) {
+      const x = fx.extract(text);
+      expect(x.split3 - x.split2).toBe(0);
+    }
+    const r = fx.extract('Export crashes\n\nWhen I click export the app closes.');
+    let t2 = 0;
+    for (let i = r.split2; i < r.split3; i++) t2 += r.val[i]! ** 2;
+    expect(r.split3 - r.split2).toBeGreaterThan(0);
+    expect(Math.sqrt(t2)).toBeCloseTo(DEFAULT_FEATURES.titleWeight, 5);
+    expect(DEFAULT_FEATURES.titleWeight).toBeGreaterThan(0);
   });
 });
 
@@ -123,62 +137,3 @@ describe('Learner', () => {
   });
 });
 
-describe('NaiveBayes', () => {
-  const fx = new FeatureExtractor({ bits: 12 });
-  const xs = examples.map((e) => fx.extract(e.text));
-  const ys = Int32Array.from(examples, (e) => (e.category === 'billing' ? 0 : 1));
-  const ws = new Float64Array(examples.length).fill(1);
-
-  it('prefers the class whose words a text shares, and is order-free', () => {
-    const nb = new NaiveBayes(['billing', 'bug'], fx.dim);
-    nb.fit(ys, ws, (i) => xs[i]!);
-    const l = nb.logLikelihood(fx.extract('charged twice for the invoice'));
-    expect(l[0]).toBeGreaterThan(l[1]!);
-    const reversed = new NaiveBayes(['billing', 'bug'], fx.dim);
-    const order = [...xs.keys()].reverse();
-    reversed.fit(Int32Array.from(order, (i) => ys[i]!), ws, (j) => xs[order[j]!]!);
-    const r = reversed.logLikelihood(fx.extract('charged twice for the invoice'));
-    expect(r[0]).toBeCloseTo(l[0]!, 4);
-    expect(r[1]).toBeCloseTo(l[1]!, 4);
-  });
-
-  it('learns one added example the same as fitting it', () => {
-    const fitted = new NaiveBayes(['billing', 'bug'], fx.dim);
-    fitted.fit(ys, ws, (i) => xs[i]!);
-    const added = new NaiveBayes(['billing', 'bug'], fx.dim);
-    for (const [i, x] of xs.entries()) added.add(x, ys[i]!, 1);
-    const x = fx.extract('the app crashes on the invoice page');
-    const a = added.logLikelihood(x);
-    const f = fitted.logLikelihood(x);
-    expect(a[0]).toBeCloseTo(f[0]!, 3);
-    expect(a[1]).toBeCloseTo(f[1]!, 3);
-    expect(added.seen).toBe(8);
-  });
-
-  it('next to the regression, still lets a correction change the next answer', () => {
-    const l = new Learner(['billing', 'bug'], { nb: { category: 0.3, priority: 0.3, alpha: 0.1 } });
-    l.train(examples);
-    const text = 'the receipt page crashes with an error';
-    expect(l.predict(text).category?.label).toBe('bug');
-    l.learn({ text, category: 'billing', priority: 'P4' }, 3);
-    expect(l.predict(text).category?.label).toBe('billing');
-    expect(l.predict(text).priority?.label).toBe('P4');
-  });
-});
-
-describe('LinearModel averaging', () => {
-  it('is deterministic and differs from the last-step weights', () => {
-    const fx = new FeatureExtractor({ bits: 12 });
-    const xs = examples.map((e) => fx.extract(e.text));
-    const ys = Int32Array.from(examples, (e) => (e.category === 'billing' ? 0 : 1));
-    const ws = new Float64Array(examples.length).fill(1);
-    const train = (averageFrom: number) => {
-      const m = new LinearModel(['billing', 'bug'], fx.dim, { averageFrom });
-      m.fit(ys, ws, (i) => xs[i]!);
-      return [...m.predict(fx.extract('charged twice'))];
-    };
-    expect(train(0.5)).toEqual(train(0.5));
-    expect(train(0.5)).not.toEqual(train(1));
-    expect(train(0.5)[0]).toBeGreaterThan(0.5);
-  });
-});
