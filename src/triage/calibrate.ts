@@ -21,11 +21,16 @@ export interface TuneOptions {
   /** The tuned offsets are multiplied by this (shrinks them towards 0 against over-fitting). */
   shrink: number;
   rounds: number;
+  /**
+   * Required recall of the first two classes together (the priority head's P0 and P1): each
+   * point of it missing costs a point of macro-F1 in the search (0 = macro-F1 only).
+   */
+  urgentRecall: number;
   /** Also set the model's temperature from the same out-of-fold answers (see `fitTemperature`). */
   calibrate: boolean;
 }
 
-export const DEFAULT_TUNE: TuneOptions = { folds: 4, range: 3, step: 0.25, minExamples: 500, maxExamples: 5_000, shrink: 0.5, rounds: 1, calibrate: true };
+export const DEFAULT_TUNE: TuneOptions = { folds: 4, range: 3, step: 0.25, minExamples: 500, maxExamples: 5_000, shrink: 0.5, rounds: 1, urgentRecall: 0, calibrate: true };
 
 /**
  * Tune `model.offsets` on out-of-fold predictions of models trained like it. Call after
@@ -60,7 +65,11 @@ export function tuneOffsets(model: LinearModel, ys: Int32Array, ws: Float64Array
   const gold = labelled.map((i) => ys[i]!);
   const rows = labelled.map((i) => logp[i]!);
   const off = new Float64Array(k);
-  let best = macroF1(rows, gold, off, k);
+  const objective = (o: Float64Array): number => {
+    const { f1, urgent } = macroF1(rows, gold, o, k);
+    return opts.urgentRecall > 0 && urgent !== null ? f1 - Math.max(0, opts.urgentRecall - urgent) : f1;
+  };
+  let best = objective(off);
   for (let round = 0; round < opts.rounds; round++) {
     let improved = false;
     for (let c = 0; c < k; c++) {
@@ -69,7 +78,7 @@ export function tuneOffsets(model: LinearModel, ys: Int32Array, ws: Float64Array
       let bestV = keep;
       for (let v = -opts.range; v <= opts.range + 1e-9; v += opts.step) {
         off[c] = v;
-        const s = macroF1(rows, gold, off, k);
+        const s = objective(off);
         if (s > best + 1e-9) {
           best = s;
           bestV = v;
@@ -115,8 +124,11 @@ export function fitTemperature(rows: readonly Float64Array[], gold: readonly num
   return bestT;
 }
 
-/** Macro-F1 over the classes present in `gold`, predicting argmax(row + off). */
-function macroF1(rows: Float64Array[], gold: number[], off: Float64Array, k: number): number {
+/**
+ * Macro-F1 over the classes present in `gold`, predicting argmax(row + off), and the recall of
+ * classes 0 and 1 together (null when gold has neither).
+ */
+function macroF1(rows: Float64Array[], gold: number[], off: Float64Array, k: number): { f1: number; urgent: number | null } {
   const tp = new Float64Array(k);
   const predicted = new Float64Array(k);
   const support = new Float64Array(k);
@@ -145,5 +157,7 @@ function macroF1(rows: Float64Array[], gold: number[], off: Float64Array, k: num
     const rec = tp[c]! / support[c]!;
     sum += prec + rec ? (2 * prec * rec) / (prec + rec) : 0;
   }
-  return n ? sum / n : 0;
+  const urgentSupport = support[0]! + (k > 1 ? support[1]! : 0);
+  const urgent = urgentSupport ? (tp[0]! + (k > 1 ? tp[1]! : 0)) / urgentSupport : null;
+  return { f1: n ? sum / n : 0, urgent };
 }

@@ -1,8 +1,9 @@
 /** Decision offsets and temperature tuned on out-of-fold answers (calibrate.ts). */
 import { describe, expect, it } from 'vitest';
-import { fitTemperature } from '../../src/triage/calibrate.js';
+import { DEFAULT_TUNE, fitTemperature, tuneOffsets } from '../../src/triage/calibrate.js';
+import { FeatureExtractor } from '../../src/triage/features.js';
 import { Learner } from '../../src/triage/learner.js';
-import { rng } from '../../src/triage/linear-model.js';
+import { LinearModel, rng } from '../../src/triage/linear-model.js';
 
 /** Rows of log-probabilities for two classes that say `p` for their pick, right `acc` of the time. */
 function rows(n: number, p: number, acc: number): { rows: Float64Array[]; gold: number[] } {
@@ -82,5 +83,41 @@ describe('a tuned priority head', () => {
     const l = new Learner(['bug'], { priorityTune: { calibrate: false } });
     l.train(train);
     expect(l.priority.temperature).toBe(1);
+  });
+});
+
+describe('tuneOffsets with a required urgent recall', () => {
+  it('names the rare urgent classes more often than macro-F1 alone would', () => {
+    // Three classes; the urgent ones (0, 1) are rare and their words are weak evidence.
+    const rand = rng(5);
+    const fx = new FeatureExtractor({ bits: 12 });
+    const words = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel'];
+    const pick = () => words[Math.floor(rand() * words.length)]!;
+    const ys: number[] = [];
+    const texts: string[] = [];
+    for (let i = 0; i < 600; i++) {
+      const y = rand() < 0.06 ? 0 : rand() < 0.06 ? 1 : 2;
+      const hint = rand() < 0.35 ? (y === 0 ? 'blocker' : y === 1 ? 'critical' : 'minor') : pick();
+      ys.push(y);
+      texts.push(`${pick()} ${hint} ${pick()} ${pick()}`);
+    }
+    const xs = texts.map((t) => fx.extract(t));
+    const y = Int32Array.from(ys);
+    const w = new Float64Array(ys.length).fill(1);
+    const recall = (urgentRecall: number) => {
+      const m = new LinearModel(['P0', 'P1', 'P2'], fx.dim, { classWeightPower: 1, lambda: 3e-3 });
+      m.fit(y, w, (i) => xs[i]!);
+      expect(tuneOffsets(m, y, w, (i) => xs[i]!, { ...DEFAULT_TUNE, urgentRecall })).toBe(true);
+      let hit = 0;
+      let n = 0;
+      xs.forEach((x, i) => {
+        if (ys[i]! > 1) return;
+        n++;
+        const p = m.predict(x);
+        if (p[ys[i]!]! === Math.max(...p)) hit++;
+      });
+      return hit / n;
+    };
+    expect(recall(0.9)).toBeGreaterThan(recall(0));
   });
 });
