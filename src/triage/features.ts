@@ -90,6 +90,9 @@ function mix2(a: number, b: number): number {
   return h >>> 0;
 }
 
+/** Han, Hiragana and Katakana (incl. half-width): scripts written without spaces between words. */
+export const CJK_RE = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]/;
+
 /** Whether `s` has a non-space character at or after `from`. */
 function hasTextFrom(s: string, from: number): boolean {
   for (let i = from; i < s.length; i++) {
@@ -145,10 +148,13 @@ export class FeatureExtractor {
     if (this.opts.charWeight > 0) {
       const { charMin, charMax, maxWordLength } = this.opts;
       for (const w of toks) {
-        if (w.length > maxWordLength) continue;
+        // A run of Chinese or Japanese script is a whole clause, not a word: no length limit,
+        // and character pairs too (most words there are two characters: 請求, 障害, 停止).
+        const cjk = CJK_RE.test(w);
+        if (w.length > maxWordLength && !cjk) continue;
         const p = ` ${w} `;
-        for (let len = charMin; len <= charMax; len++) {
-          for (let i = 0; i + len <= p.length; i++) n = this.bump(hashRange(p, i, i + len, SEED_CHAR + len) & this.mask, n);
+        for (let len = cjk ? Math.min(2, charMin) : charMin; len <= charMax; len++) {
+          for (let i = 0; i + len <= p.length; i++) n = this.bump(this.charBucket(p, i, len), n);
         }
       }
       this.flush(n, idx, val);
@@ -183,6 +189,11 @@ export class FeatureExtractor {
     if (unigrams) out.unigrams = unigrams;
     this.normalize(out, this.idf);
     return out;
+  }
+
+  /** Bucket of the character n-gram p[i, i + len) (p is a word padded with spaces). */
+  charBucket(p: string, i: number, len: number): number {
+    return hashRange(p, i, i + len, SEED_CHAR + len) & this.mask;
   }
 
   private bump(b: number, n: number): number {

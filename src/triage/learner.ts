@@ -6,7 +6,7 @@
  */
 import { PRIORITIES, type Priority } from '../domain/types.js';
 import { DEFAULT_TUNE, type TuneOptions, tuneOffsets } from './calibrate.js';
-import { DEFAULT_FEATURES, FeatureExtractor, type FeatureOptions, type SparseVector } from './features.js';
+import { CJK_RE, DEFAULT_FEATURES, FeatureExtractor, type FeatureOptions, type SparseVector } from './features.js';
 import { LinearModel, type LinearModelOptions } from './linear-model.js';
 
 /** A labelled text; either label may be missing. */
@@ -222,20 +222,52 @@ export class Learner {
   explain(model: LinearModel, x: SparseVector, c: number, n = 3): string[] {
     const seen = new Set<string>();
     const scored: { token: string; s: number }[] = [];
-    for (const { token, bucket } of x.unigrams ?? []) {
-      if (seen.has(token) || token.length < 3 || STOPWORDS.has(token) || /^\d/.test(token)) continue;
-      seen.add(token);
+    const score = (bucket: number): number => {
       let mean = 0;
       for (let k = 0; k < model.k; k++) mean += model.weight(bucket, k);
-      const s = model.weight(bucket, c) - mean / model.k;
+      return model.weight(bucket, c) - mean / model.k;
+    };
+    for (const { token, bucket } of x.unigrams ?? []) {
+      if (seen.has(token)) continue;
+      seen.add(token);
+      if (CJK_RE.test(token)) {
+        // A clause in Chinese or Japanese script: its evidence is in its character n-grams.
+        scored.push(...this.cjkEvidence(token, score));
+        continue;
+      }
+      if (token.length < 3 || STOPWORDS.has(token) || /^\d/.test(token)) continue;
+      const s = score(bucket);
       if (s > 0) scored.push({ token, s });
     }
-    return scored
-      .sort((a, b) => b.s - a.s)
-      .slice(0, n)
-      .map((t) => t.token);
+    const out: string[] = [];
+    for (const t of scored.sort((a, b) => b.s - a.s)) {
+      // "ダウン" and "ウン" are one piece of evidence: show the longer once.
+      if (out.some((o) => o.includes(t.token) || t.token.includes(o))) continue;
+      out.push(t.token);
+      if (out.length === n) break;
+    }
+    return out;
+  }
+
+  /** The character n-grams of a Chinese/Japanese clause that push towards a class (score > 0). */
+  private cjkEvidence(token: string, score: (bucket: number) => number): { token: string; s: number }[] {
+    const { charMin, charMax } = this.extractor.opts;
+    const p = ` ${token} `;
+    const found: { token: string; s: number }[] = [];
+    for (let len = Math.min(2, charMin); len <= charMax; len++) {
+      for (let i = 1; i + len <= p.length - 1; i++) {
+        const gram = p.slice(i, i + len);
+        // Hiragana alone is grammar (です, ます, して), not evidence worth showing.
+        if (HIRAGANA_ONLY_RE.test(gram)) continue;
+        const s = score(this.extractor.charBucket(p, i, len));
+        if (s > 0) found.push({ token: gram, s });
+      }
+    }
+    return found;
   }
 }
+
+const HIRAGANA_ONLY_RE = /^[\u3040-\u309f]+$/;
 
 /** Words never shown as evidence: they carry no meaning on a ticket card. */
 const STOPWORDS = new Set(
