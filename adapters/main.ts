@@ -6,7 +6,11 @@
 import { installAi } from '../src/ai/install.js';
 import { describeModes } from '../src/audience/placement.js';
 import { installSlaAndDigest } from '../src/escalation/install.js';
+import { trackersConfigured } from '../src/handoff/configured.js';
+import { installHandoff } from '../src/handoff/install.js';
+import { fromTrackers } from '../src/handoff/targets.js';
 import { installKnowledge } from '../src/knowledge/install.js';
+import { createTrackers } from '../src/trackers/index.js';
 import { createCore } from '../src/app.js';
 import { loadConfig } from '../src/config/load-config.js';
 import { FrontdeskError } from '../src/domain/errors.js';
@@ -20,15 +24,21 @@ async function main(): Promise<void> {
   const env = process.env;
   const logger = createLogger(env);
   const { config, source } = loadConfig(env);
+  const shutdownMs = shutdownTimeoutMs(env);
   const dbPath = databasePath(env);
   const db = openDatabase(dbPath);
   const active = ADAPTERS.filter((a) => a.enabled(env));
   // The playground's clock control needs a movable clock; every other setup uses the system clock.
   const core = createCore({ config, db, env, logger, clock: playgroundClock(active.map((a) => a.name)) });
+  core.metrics.collectProcessMetrics();
   // Suggested replies, handling plans, AI triage; a broken persona file stops start-up here.
   const aiFeatures = installAi(core);
   // The SLA watcher, escalation prompts and the leads' digest (scheduled node-cron jobs).
-  installSlaAndDigest(core);
+  const sla = installSlaAndDigest(core);
+  // The engineering hand-off (GitHub Issues, Jira, Linear): a configured tracker without its
+  // token stops start-up here, naming the missing variable.
+  const trackers = trackersConfigured(config) ? createTrackers(config, env, { source: source ?? undefined }) : null;
+  installHandoff(core, { trackers: trackers ? fromTrackers(config, trackers) : null, escalations: sla.escalations });
   // Known answers: offered before agents are paged, suggested on cards, gaps in the digest.
   installKnowledge(core);
   for (const a of active) a.validateEnv?.(env);
@@ -45,6 +55,7 @@ async function main(): Promise<void> {
       `  config:   ${source ?? 'built-in defaults (no frontdesk.config.yaml)'}`,
       `  database: ${dbPath}`,
       `  support channels: ${describeSupportChannels(config)}`,
+      `  trackers: ${trackers ? [...trackers.ports.keys()].join(', ') : 'none (engineering hand-off off: see README "Engineering hand-off")'}`,
       `  AI:       ${aiFeatures.ai.enabled ? `Claude (${aiFeatures.ai.model})` : (aiFeatures.ai.disabledReason ?? 'off')}`,
       `  adapters: ${names.length ? '' : 'none'}`,
       ...names.map((n) => `    - ${n}`),
@@ -53,13 +64,32 @@ async function main(): Promise<void> {
     ].join('\n'),
   );
   for (const m of describeModes(config)) logger.info({ mode: m }, 'support channel mode');
+  // Graceful stop: no new requests, in-flight requests, inbox slices and outbox sends finish
+  // (at most FRONTDESK_SHUTDOWN_TIMEOUT_MS), the database closes last. A second signal stops at once.
+  let stopping = false;
   const stop = async (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    await core.close();
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: stopping now without waiting');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal, timeoutMs: shutdownMs }, 'shutting down: finishing the work in flight');
+    const { finishedInTime } = await core.shutdown(shutdownMs);
+    logger.info({ finishedInTime }, 'stopped');
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** FRONTDESK_SHUTDOWN_TIMEOUT_MS: how long a graceful stop may take (default 10 s). */
+function shutdownTimeoutMs(env: NodeJS.ProcessEnv): number {
+  const raw = env.FRONTDESK_SHUTDOWN_TIMEOUT_MS;
+  if (raw === undefined || raw === '') return 10_000;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 0)
+    throw new FrontdeskError('frontdesk_config_invalid', `FRONTDESK_SHUTDOWN_TIMEOUT_MS must be a whole number of milliseconds (0 or more), got "${raw}", e.g. FRONTDESK_SHUTDOWN_TIMEOUT_MS=10000`);
+  return ms;
 }
 
 main().catch((e: unknown) => {
