@@ -40,7 +40,11 @@ describe('schema parity between SQLite and PostgreSQL', () => {
         ).rows;
         await c.end();
         const pgCols: Record<string, string[]> = {};
-        for (const r of rows) (pgCols[r.table_name] ??= []).push(`${r.column_name}${r.is_nullable === 'NO' ? ' NOT NULL' : ''}`);
+        for (const r of rows) {
+          const cols = pgCols[r.table_name] ?? [];
+          cols.push(`${r.column_name}${r.is_nullable === 'NO' ? ' NOT NULL' : ''}`);
+          pgCols[r.table_name] = cols;
+        }
         expect(pgCols).toEqual(liteCols);
       } finally {
         await s.drop();
