@@ -60,7 +60,7 @@ export async function openStore(url: string, opts: OpenStoreOptions = {}): Promi
     } catch (e) {
       await db.destroy();
       if (e instanceof DatabaseError) throw e;
-      throw new DatabaseError('frontdesk_db_unavailable', `cannot use the PostgreSQL database at ${redactUrl(url)}: ${(e as Error).message}. Check DATABASE_URL and that the server is running.`);
+      throw describePgError(e, url);
     }
   }
   const path = url.replace(/^sqlite:(\/\/)?/i, '');
@@ -76,6 +76,17 @@ export async function openStore(url: string, opts: OpenStoreOptions = {}): Promi
   }
   const db = new Kysely<StoreDb>({ dialect: new SqliteDialect({ database }) });
   return new KyselyStore(db, 'sqlite', path === ':memory:' ? `:memory:${randomUUID()}` : path, migrated);
+}
+
+/** Map PostgreSQL and connection errors to messages that say what to do. */
+export function describePgError(e: unknown, url: string): DatabaseError {
+  const code = String((e as { code?: string }).code ?? '');
+  const msg = (e as Error).message;
+  const where = redactUrl(url);
+  // Network errors, authentication (28xxx), a missing database (3D000), server shutting down (57P0x).
+  if (/^E[A-Z]+$/.test(code) || code.startsWith('28') || code === '3D000' || code.startsWith('57P'))
+    return new DatabaseError('frontdesk_db_unavailable', `cannot use the PostgreSQL database at ${where}: ${msg}. Check DATABASE_URL and that the server is running.`);
+  return new DatabaseError('frontdesk_db_error', `PostgreSQL at ${where}: ${msg}${code ? ` (SQLSTATE ${code})` : ''}`);
 }
 
 /** A URL without its password, for messages. */
