@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliContext } from '../../src/cli/context.js';
 import { copyDb, registerCopyDbCommand } from '../../src/cli/copy-db.js';
 import { registerDemoCommand } from '../../src/cli/demo-command.js';
+import { registerTicketsCommands } from '../../src/cli/tickets-commands.js';
 import { ManualClock } from '../../src/ports/clock.js';
 import { openStore } from '../../src/store/kysely/open-store.js';
 import { draft } from '../contract/store-contract.js';
@@ -141,3 +142,19 @@ if (pgAvailable()) {
   });
 }
 
+
+if (pgAvailable())
+  describe('frontdesk migrate --database-url', () => {
+    it('migrates a PostgreSQL schema once and then finds it up to date', async () => {
+      const s = await createTestSchema();
+      try {
+        const env = { FRONTDESK_DB: ':memory:', FRONTDESK_CONFIG: '', LOG_LEVEL: 'silent' };
+        const first = await run(registerTicketsCommands, env, ['migrate', '--database-url', s.url, '--schema', s.schema]);
+        expect(first).toMatch(/^applied migrations 1, 2, 3, 4, 6, 10, .*; schema version \d+$/);
+        expect(await run(registerTicketsCommands, env, ['migrate', '--database-url', s.url, '--schema', s.schema])).toMatch(/^database is up to date \(schema version \d+\)$/);
+        await expect(run(registerTicketsCommands, env, ['migrate', '--database-url', './x.db'])).rejects.toThrow(/takes a PostgreSQL URL/);
+      } finally {
+        await s.drop();
+      }
+    });
+  });
