@@ -153,7 +153,12 @@ async function copyInto(src: Db, client: pg.PoolClient, log: (line: string) => v
         if (rows.length === 0) break;
         const params: unknown[] = [];
         const tuples = rows.map((r) => `(${t.columns.map((c) => `$${params.push(r[c] ?? null)}`).join(', ')})`);
-        await client.query(`INSERT INTO ${q(t.name)} (${cols}) VALUES ${tuples.join(', ')}`, params);
+        try {
+          await client.query(`INSERT INTO ${q(t.name)} (${cols}) VALUES ${tuples.join(', ')}`, params);
+        } catch (e) {
+          // e.g. a NUL character, which SQLite stores and PostgreSQL text cannot.
+          throw new DatabaseError('frontdesk_copy_failed', `table ${t.name}, rows ${offset + 1}–${offset + rows.length}: ${(e as Error).message}; nothing was written`);
+        }
         copied += rows.length;
         if (rows.length < batch) break;
       }

@@ -144,6 +144,29 @@ if (pgAvailable()) {
 
 
 if (pgAvailable())
+  describe('copy-db with a row PostgreSQL cannot hold', () => {
+    it('names the table and rows, and writes nothing', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'fd-copy-nul-'));
+      const s = await createTestSchema();
+      try {
+        const lite = await openStore(join(dir, 'desk.db'));
+        await lite.tickets.create(draft({ text: 'fine' }));
+        await lite.tickets.create(draft({ text: 'pasted a NUL \u0000 from a terminal' }));
+        await lite.close();
+        await expect(copyDb({ from: join(dir, 'desk.db'), to: s.url, schema: s.schema })).rejects.toThrow(/table tickets, rows 1–2: .*nothing was written/);
+        const c = new pg.Client({ connectionString: s.url, options: `-c search_path=${s.schema}` });
+        await c.connect();
+        expect(Number((await c.query('SELECT count(*) AS n FROM tickets')).rows[0].n)).toBe(0);
+        expect((await c.query("SELECT value FROM counters WHERE name = 'ticket'")).rows[0].value).toBe('1000');
+        await c.end();
+      } finally {
+        await s.drop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
+if (pgAvailable())
   describe('frontdesk migrate --database-url', () => {
     it('migrates a PostgreSQL schema once and then finds it up to date', async () => {
       const s = await createTestSchema();

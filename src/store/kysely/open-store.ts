@@ -5,6 +5,7 @@
  * which refuses corrupt files and newer schemas untouched.
  */
 import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { DatabaseError } from '../../domain/errors.js';
@@ -39,12 +40,16 @@ const int8AsNumber = {
 export function createPgPool(url: string, opts: { schema?: string; poolSize?: number } = {}): pg.Pool {
   if (opts.schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(opts.schema))
     throw new DatabaseError('frontdesk_db_error', `schema name "${opts.schema}" is not a plain lower-case identifier`);
-  return new pg.Pool({
+  const pool = new pg.Pool({
     connectionString: url,
     max: opts.poolSize ?? 10,
     types: int8AsNumber,
     ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
   });
+  // An idle connection dropped by the server (restart, failover) must not crash the process:
+  // the pool discards it and the next query opens a new one.
+  pool.on('error', () => {});
+  return pool;
 }
 
 /**
@@ -75,7 +80,7 @@ export async function openStore(url: string, opts: OpenStoreOptions = {}): Promi
     }
   }
   const db = new Kysely<StoreDb>({ dialect: new SqliteDialect({ database }) });
-  return new KyselyStore(db, 'sqlite', path === ':memory:' ? `:memory:${randomUUID()}` : path, migrated);
+  return new KyselyStore(db, 'sqlite', path === ':memory:' ? `:memory:${randomUUID()}` : resolve(path), migrated);
 }
 
 /** Map PostgreSQL and connection errors to messages that say what to do. */

@@ -90,14 +90,9 @@ export class KyselyTicketRepository implements TicketRepository {
 
   getByKey(key: string): Promise<Ticket | null> {
     const k = /^\d+$/.test(key.trim()) ? `T-${key.trim()}` : key.trim();
-    // Keys are stored upper-case ("T-1042"); the PostgreSQL schema indexes upper(key).
-    return this.one(
-      this.db
-        .selectFrom('tickets')
-        .selectAll()
-        .where((eb) => eb(eb.fn('upper', ['key']), '=', k.toUpperCase()))
-        .executeTakeFirst(),
-    );
+    // Keys are made upper-case ("T-1042"), so an upper-cased look-up is case-insensitive and
+    // still uses the unique index on both engines.
+    return this.one(this.db.selectFrom('tickets').selectAll().where('key', '=', k.toUpperCase()).executeTakeFirst());
   }
 
   findBySource(platform: string, channelId: string, messageId: string): Promise<Ticket | null> {

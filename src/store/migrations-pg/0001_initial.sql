@@ -36,8 +36,6 @@ CREATE TABLE tickets (
   next_sla_check_at  BIGINT,
   reopened_count     INTEGER NOT NULL DEFAULT 0
 );
--- Keys are looked up case-insensitively (COLLATE NOCASE on SQLite).
-CREATE INDEX tickets_key_upper ON tickets (upper(key));
 CREATE UNIQUE INDEX tickets_source ON tickets (platform, channel_id, source_message_id) WHERE source_message_id IS NOT NULL;
 CREATE INDEX tickets_thread ON tickets (platform, channel_id, thread_id);
 CREATE INDEX tickets_sla_due ON tickets (next_sla_check_at) WHERE next_sla_check_at IS NOT NULL;
