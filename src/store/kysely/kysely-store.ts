@@ -34,8 +34,8 @@ export class KyselyStore implements Store {
   private closed = false;
 
   /**
-   * @param identity what the SQLite leader locks are keyed by (the file path; unique for :memory:).
-   * @param onClose closes what the store owns beyond Kysely (nothing by default).
+   * @param identity what the SQLite leader locks are keyed by (the absolute file path; unique for :memory:).
+   * @param migrated the migrations this open applied (empty when the schema was up to date).
    */
   constructor(
     readonly db: Kysely<StoreDb>,
@@ -72,13 +72,13 @@ export class KyselyStore implements Store {
     // uses other connections). Keyed by schema + name; try-lock, never waits. If the connection
     // drops, the lock goes with it and another replica may take over.
     return this.db.connection().execute(async (conn) => {
-      const key = `${name}`;
-      const got = await sql<{ ok: boolean }>`SELECT pg_try_advisory_lock(${LOCK_LEADER}, hashtext(current_schema() || ':' || ${key})) AS ok`.execute(conn);
+      const key = sql`hashtext(current_schema() || ':' || ${name})`;
+      const got = await sql<{ ok: boolean }>`SELECT pg_try_advisory_lock(${LOCK_LEADER}, ${key}) AS ok`.execute(conn);
       if (!got.rows[0]?.ok) return { ran: false } as const;
       try {
         return { ran: true, value: await fn() } as const;
       } finally {
-        await sql`SELECT pg_advisory_unlock(${LOCK_LEADER}, hashtext(current_schema() || ':' || ${key}))`.execute(conn);
+        await sql`SELECT pg_advisory_unlock(${LOCK_LEADER}, ${key})`.execute(conn);
       }
     });
   }
