@@ -241,6 +241,18 @@ export interface OutboxRepository {
   markSent(claim: OutboxClaim, at: number, result: string | null): Promise<boolean>;
   /** Back to pending, due at `nextAttemptAt`; `unsure` when the attempt may have landed. */
   markRetry(claim: OutboxClaim, nextAttemptAt: number, error: string, unsure: boolean): Promise<boolean>;
+  /**
+   * Hand the row back without an error, due at `until` (a paced channel waits its turn). The
+   * claim still counts in `attempts` (the fencing token never goes back).
+   */
+  defer(claim: OutboxClaim, until: number): Promise<boolean>;
+  /**
+   * A platform answers again: pending rows of these channels that were waiting out a failure
+   * (attempted before, due after `now`) become due now. Returns how many.
+   */
+  releaseWaiting(platform: string, channelIds: readonly string[], now: number): Promise<number>;
+  /** Whether a card refresh for this ticket is already waiting (idempotency keys `card-update:…`). */
+  hasPendingCardUpdate(ticketId: number): Promise<boolean>;
   /** Give up: 'failed' (kept for an operator) or 'dropped' (nothing to send). */
   markFailed(claim: OutboxClaim, error: string, status?: 'failed' | 'dropped'): Promise<boolean>;
   /**

@@ -304,6 +304,27 @@ export function storeContract(name: string, makeHarness: () => Promise<StoreHarn
         expect(await store.outbox.stats()).toEqual({ failed: 1, dropped: 1 });
       });
 
+      it('defers a paced row, releases channels waiting out a platform failure, and sees a waiting card refresh', async () => {
+        const t = await store.tickets.create(draft());
+        await enqueue(store, 'p1', 'C1');
+        await enqueue(store, 'w1', 'C2');
+        await enqueue(store, 'w2', 'C3');
+        const [p1, w1, w2] = await store.outbox.claimDue({ now: T0, limit: 5, leaseMs: 30_000 });
+        expect(await store.outbox.defer(p1!.claim, T0 + 500)).toBe(true);
+        expect(await store.outbox.get(p1!.id)).toMatchObject({ status: 'pending', nextAttemptAt: T0 + 500, lastError: null, attempts: 1 });
+        expect(await store.outbox.markSent(p1!.claim, T0, null)).toBe(false);
+        await store.outbox.markRetry(w1!.claim, T0 + 4_000, 'HTTP 503', true);
+        await store.outbox.markRetry(w2!.claim, T0 + 4_000, 'HTTP 503', true);
+        expect(await store.outbox.releaseWaiting('slack', ['C2'], T0 + 100)).toBe(1);
+        expect(await store.outbox.releaseWaiting('slack', [], T0 + 100)).toBe(0);
+        expect((await store.outbox.claimDue({ now: T0 + 100, limit: 5, leaseMs: 30_000 })).map((r) => r.idempotencyKey)).toEqual(['w1']);
+        expect(await store.outbox.hasPendingCardUpdate(t.id)).toBe(false);
+        await store.outbox.enqueue({ idempotencyKey: `card-post:${t.id}`, platform: 'slack', channelId: 'C1', kind: 'card', payload: '{}', ticketId: t.id, createdAt: T0 });
+        expect(await store.outbox.hasPendingCardUpdate(t.id)).toBe(false);
+        await store.outbox.enqueue({ idempotencyKey: `card-update:${t.id}:1`, platform: 'slack', channelId: 'C1', kind: 'card', payload: '{}', ticketId: t.id, createdAt: T0 });
+        expect(await store.outbox.hasPendingCardUpdate(t.id)).toBe(true);
+      });
+
       it('takes over a row whose lease expired (unsure), and the old holder can no longer mark it', async () => {
         await enqueue(store, 'x1');
         const [first] = await store.outbox.claimDue({ now: T0, limit: 1, leaseMs: 30_000 });

@@ -125,6 +125,37 @@ export class KyselyOutboxRepository implements OutboxRepository {
     return changed(r) > 0;
   }
 
+  async defer(claim: OutboxClaim, until: number): Promise<boolean> {
+    return changed(await this.held(claim).set({ status: 'pending', next_attempt_at: until }).executeTakeFirst()) > 0;
+  }
+
+  async releaseWaiting(platform: string, channelIds: readonly string[], now: number): Promise<number> {
+    if (channelIds.length === 0) return 0;
+    const r = await this.db
+      .updateTable('outbox')
+      .set({ next_attempt_at: now })
+      .where('platform', '=', platform)
+      .where('channel_id', 'in', [...channelIds])
+      .where('status', '=', 'pending')
+      .where('attempts', '>', 0)
+      .where('next_attempt_at', '>', now)
+      .executeTakeFirst();
+    return changed(r);
+  }
+
+  async hasPendingCardUpdate(ticketId: number): Promise<boolean> {
+    const r = await this.db
+      .selectFrom('outbox')
+      .select('id')
+      .where('ticket_id', '=', ticketId)
+      .where('kind', '=', 'card')
+      .where('status', '=', 'pending')
+      .where('idempotency_key', 'like', 'card-update:%')
+      .limit(1)
+      .executeTakeFirst();
+    return r !== undefined;
+  }
+
   async markFailed(claim: OutboxClaim, error: string, status: 'failed' | 'dropped' = 'failed'): Promise<boolean> {
     return changed(await this.held(claim).set({ status, last_error: error.slice(0, 2000) }).executeTakeFirst()) > 0;
   }
