@@ -1,7 +1,7 @@
 /**
  * The store contract on both engines: SQLite (:memory:, and a file for the schema checks) and
- * PostgreSQL (DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test), each test in its own
- * schema. Without a reachable PostgreSQL the second half is not registered outside CI (the
+ * PostgreSQL (DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test): this file's own schema,
+ * reset to its freshly migrated state before each test (the migration tests use fresh schemas). Without a reachable PostgreSQL the second half is not registered outside CI (the
  * global setup printed how to run it) and fails under CI=true.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,10 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { afterAll, expect } from 'vitest';
 import { storeContract } from '../contract/store-contract.js';
 import type { KyselyStore } from '../../src/store/kysely/kysely-store.js';
 import { openStore } from '../../src/store/kysely/open-store.js';
-import { createTestSchema, pgAvailable } from './pg.js';
+import { createTestSchema, migratedTestSchema, pgAvailable } from './pg.js';
 
 storeContract(
   'SQLite',
@@ -34,11 +35,19 @@ storeContract(
 );
 
 if (pgAvailable()) {
+  // One migrated schema for this file, reset to its freshly migrated state before each test.
+  let shared: Awaited<ReturnType<typeof migratedTestSchema>> | null = null;
+  afterAll(async () => {
+    await shared?.drop();
+  });
   storeContract(
     'PostgreSQL',
     async () => {
-      const s = await createTestSchema();
+      if (shared) await shared.reset();
+      else shared = await migratedTestSchema(async (url, schema) => (await openStore(url, { schema })).close());
+      const s = shared;
       const store = await openStore(s.url, { schema: s.schema });
+      expect(store.migrated).toEqual([]);
       const others: KyselyStore[] = [];
       return {
         store,
@@ -50,7 +59,6 @@ if (pgAvailable()) {
         async close() {
           for (const o of others) await o.close();
           await store.close();
-          await s.drop();
         },
       };
     },
