@@ -51,6 +51,12 @@ export const ACTIONS = {
   answerSave: 'knowledge.save',
   /** The digest's "Write an answer" for a documentation gap (the same form). */
   answerWrite: 'knowledge.write',
+  /** Hear back from trackers: send the drafted "the fix is live" update to the customer, value `T-1042|<prompt>`. */
+  fixUpdateSend: 'fix_update.send',
+  /** Open the fix-update form pre-filled with the draft. */
+  fixUpdateEdit: 'fix_update.edit',
+  /** Do not tell the customer (recorded on the timeline). */
+  fixUpdateDismiss: 'fix_update.dismiss',
 } as const;
 
 export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
@@ -63,6 +69,8 @@ export const FORMS = {
   resolutionNote: 'form.resolution_note',
   replyToCustomer: 'form.reply_to_customer',
   saveAnswer: 'form.save_answer',
+  /** The edited "the fix is live" customer update (hear back from trackers). */
+  fixUpdate: 'form.fix_update',
 } as const;
 
 export type FormId = (typeof FORMS)[keyof typeof FORMS];
