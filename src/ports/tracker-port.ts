@@ -104,6 +104,8 @@ export class TrackerError extends Error {
     readonly tracker: TrackerKind,
     readonly code: 'auth' | 'not_found' | 'invalid' | 'rate_limited' | 'unavailable',
     message: string,
+    /** For `rate_limited`: how long the tracker asked us to wait, when it said. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'TrackerError';
