@@ -38,8 +38,11 @@ export function stateLineView(t: Pick<Ticket, 'key'>, s: StateLineInput): Messag
   const by = s.actor ? ` by @${plain(s.actor)}` : '';
   const closed = s.issue.state === 'closed';
   const notPlanned = closed && s.issue.closeReason === 'not_planned';
-  const what = (label: string) => (closed ? `was closed${notPlanned ? ' as not planned' : ''} (${label})` : `moved to ${label}`);
-  const icon = closed ? (notPlanned ? ':no_entry_sign:' : ':white_check_mark:') : ':arrows_counterclockwise:';
+  // "closed (not planned)" says nothing more than "was closed as not planned"; "Done", "Won't Do" do.
+  const own = /^closed\b/i.test(s.issue.stateLabel.trim()) ? null : s.issue.stateLabel;
+  const what = (label: string) => (closed ? `was closed${notPlanned ? ' as not planned' : ''}${own ? ` (${label})` : ''}` : `moved to ${label}`);
+  // Short codes every renderer (Slack, Teams, playground) knows.
+  const icon = closed ? (notPlanned ? ':x:' : ':white_check_mark:') : ':arrow_right:';
   const md = `${icon} ${issueLabel(s.issue)} ${what(`**${plain(s.issue.stateLabel)}**`)}${by} (${t.key}).`;
   const text = `${TRACKER_NAMES[s.issue.tracker]} ${s.issue.key} ${what(s.issue.stateLabel)}${s.actor ? ` by @${s.actor}` : ''} (${t.key})`;
   return { audience: 'internal', text, blocks: [{ type: 'text', text: md }] };
@@ -114,8 +117,8 @@ export function fixUpdatePromptView(t: Pick<Ticket, 'key' | 'status'>, p: FixUpd
   const who = p.ownerId ? `${mention(p.ownerId)} ` : '';
   const head =
     p.reason === 'not_planned'
-      ? `:no_entry_sign: ${who}${issueLabel(p.issue)} was closed as not planned. Tell the customer of **${t.key}**?`
-      : `:tada: ${who}${issueLabel(p.issue)} is fixed. Tell the customer of **${t.key}** the fix is live?`;
+      ? `:information_source: ${who}${issueLabel(p.issue)} was closed as not planned. Tell the customer of **${t.key}**?`
+      : `:sparkles: ${who}${issueLabel(p.issue)} is fixed. Tell the customer of **${t.key}** the fix is live?`;
   const blocks: Block[] = [
     { type: 'text', text: head },
     { type: 'quote', text: p.draft },
