@@ -52,3 +52,11 @@ export function stateEventId(issue: Pick<TrackerIssue, 'tracker' | 'key' | 'upda
 export function commentEventId(issue: { tracker: string; key: string }, comment: Pick<TrackerComment, 'id'>): string {
   return `${issue.tracker}:${issue.key}:comment:${comment.id}`;
 }
+
+/**
+ * Who the tracker token belongs to (Jira account id, Linear user id), learnt from the API and
+ * shared between a tracker's port and its webhook so both can tell frontdesk's own comments.
+ */
+export class SelfIdentity {
+  id: string | null = null;
+}
