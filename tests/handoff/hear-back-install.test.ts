@@ -1,0 +1,79 @@
+/**
+ * installHearBack on a core: the `tracker-poll` job follows `trackers.poll` and FRONTDESK_SCHEDULER,
+ * and a polling pass whose tracker refuses the token logs what to fix (the token's name) without
+ * the token, and still reads the other issues.
+ */
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Core, createCore } from '../../src/app.js';
+import { parseConfig } from '../../src/config/load-config.js';
+import { installHearBack } from '../../src/handoff/hear-back.js';
+import { ManualClock } from '../../src/ports/clock.js';
+import { openDatabase } from '../../src/store/db.js';
+import { TrackerRepo } from '../../src/store/tracker-repo.js';
+import { GithubTracker, GithubWebhook } from '../../src/trackers/github.js';
+import { FakeGithub } from '../fakes/fake-github.js';
+
+const T0 = Date.UTC(2026, 2, 10, 10, 0, 0);
+let core: Core | undefined;
+let gh: FakeGithub | undefined;
+afterEach(async () => {
+  await core?.close();
+  await gh?.close();
+  core = undefined;
+  gh = undefined;
+});
+
+function makeCore(env: Record<string, string> = {}, trackers: Record<string, unknown> = { github: { repo: 'acme/app' }, poll: '*/2 * * * *' }) {
+  const lines: Record<string, unknown>[] = [];
+  const logger = pino(
+    { level: 'info' },
+    new Writable({
+      write(chunk, _enc, cb) {
+        lines.push(JSON.parse(String(chunk)) as Record<string, unknown>);
+        cb();
+      },
+    }),
+  );
+  core = createCore({ config: parseConfig({ agents: ['U1'], trackers }), db: openDatabase(':memory:'), clock: new ManualClock(T0), env, logger });
+  return { core, lines };
+}
+
+describe('installHearBack', () => {
+  it('schedules tracker-poll on trackers.poll; not with FRONTDESK_SCHEDULER=off, nor without a configured tracker', async () => {
+    const webhooks = { github: new GithubWebhook() };
+    const port = new GithubTracker({ repo: 'acme/app', labels: [], priorityLabels: {} }, { token: 't', baseUrl: 'http://127.0.0.1:9' });
+    const a = makeCore();
+    installHearBack(a.core, { ports: { github: port }, webhooks });
+    expect(a.core.scheduler.jobs().map((j) => [j.name, j.expression])).toEqual([['tracker-poll', '*/2 * * * *']]);
+    await a.core.close();
+    const b = makeCore({ FRONTDESK_SCHEDULER: 'off' });
+    installHearBack(b.core, { ports: { github: port }, webhooks });
+    expect(b.core.scheduler.jobs()).toEqual([]);
+    await b.core.close();
+    const c = makeCore({}, {});
+    installHearBack(c.core, { ports: {}, webhooks: {} });
+    expect(c.core.scheduler.jobs()).toEqual([]);
+  });
+
+  it('a refused token is logged with what to fix (and never the token); the job keeps running', async () => {
+    gh = await FakeGithub.start();
+    const { core: c, lines } = makeCore();
+    const good = new GithubTracker({ repo: 'acme/app', labels: [], priorityLabels: {} }, { token: gh.token, baseUrl: gh.url });
+    const issue = await good.createIssue({ target: { project: 'acme/app', labels: [] }, title: 'Export fails', body: 'x', priority: 'P2' });
+    const t = c.tickets.open({ platform: 'local', channelId: 'support', requesterId: 'C1', text: 'Export to CSV fails with a 502', force: true }).ticket!;
+    const repo = new TrackerRepo(c.db);
+    repo.link(t.id, repo.upsert(issue, T0, 'U1').id, 'U1', T0);
+    const bad = new GithubTracker({ repo: 'acme/app', labels: [], priorityLabels: {} }, { token: 'ghp_SECRET_VALUE', baseUrl: gh.url });
+    installHearBack(c, { ports: { github: bad }, webhooks: {} });
+    expect(await c.scheduler.runNow('tracker-poll')).toBe(true);
+    const err = lines.find((l) => l.job === 'tracker-poll' && l.level === 50)!;
+    expect(err).toMatchObject({ tracker: 'github', issue: 'acme/app#1', code: 'auth' });
+    expect(String(err.msg)).toContain('GITHUB_TOKEN');
+    expect(JSON.stringify(lines)).not.toContain('ghp_SECRET_VALUE');
+    expect(c.scheduler.jobs()[0]).toMatchObject({ name: 'tracker-poll', runs: 1, lastError: null });
+    // Not marked as polled: the next pass reads it again.
+    expect(repo.find(issue)!.polledAt).toBeNull();
+  });
+});
