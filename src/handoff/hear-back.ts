@@ -18,11 +18,12 @@
 import type { Core } from '../app.js';
 import { cardChannelOf } from '../audience/placement.js';
 import type { Ticket } from '../domain/types.js';
-import type { TrackerComment, TrackerEvent, TrackerIssue, TrackerKind, TrackerPort, TrackerWebhook, IssueRef } from '../ports/tracker-port.js';
+import type { IssueRef, TrackerComment, TrackerEvent, TrackerIssue, TrackerKind } from '../ports/tracker-port.js';
 import type { Clock } from '../ports/clock.js';
 import type { Db } from '../store/db.js';
 import { type StoredIssue, TrackerRepo } from '../store/tracker-repo.js';
 import type { TicketService } from '../tickets/ticket-service.js';
+import type { Trackers } from '../trackers/index.js';
 import { commentLineView, type FixUpdatePrompt, fixUpdateDraft, fixUpdatePromptView, stateLineView } from '../views/fix-update-view.js';
 import type { Logger } from 'pino';
 import { registerFixUpdateHandlers } from './hear-back-prompts.js';
@@ -32,13 +33,11 @@ import { mountTrackerWebhooks } from './webhook-routes.js';
 /** Where an event came from (recorded on the timeline). */
 export type EventSource = 'webhook' | 'poll';
 
-/** The trackers hear-back talks to (see src/trackers/index.ts `createTrackers`). */
-export interface HearBackTrackers {
-  /** Clients of the configured trackers (the polling fallback reads issues through them). */
-  ports: Partial<Record<TrackerKind, TrackerPort>>;
-  /** Webhook readers (signature check, delivery id, parsing), one per vendor. */
-  webhooks: Partial<Record<TrackerKind, TrackerWebhook>>;
-}
+/**
+ * The trackers hear-back talks to: `createTrackers(config, env)` from src/trackers/index.ts —
+ * the configured trackers' clients (polling), webhook readers and webhook secrets.
+ */
+export type HearBackTrackers = Pick<Trackers, 'ports' | 'webhooks' | 'secrets'>;
 
 /** What applying events did (tests, logs, the webhook's answer). */
 export interface ApplyReport {
@@ -236,14 +235,14 @@ export function installHearBack(core: Core, trackers: HearBackTrackers, opts: In
   const { db, clock, tickets, logger, scheduler, config } = core;
   const hearBack = new HearBack({ db, clock, tickets, logger });
   const poller = new TrackerPoller({ hearBack, ports: trackers.ports, clock, logger });
-  mountTrackerWebhooks(core.http, { hearBack, webhooks: trackers.webhooks, env: core.env, db, clock, logger });
+  mountTrackerWebhooks(core.http, { hearBack, webhooks: trackers.webhooks, secrets: trackers.secrets, db, clock, logger });
   registerFixUpdateHandlers(core.interactions, tickets);
   const handle: InstalledHearBack = {
     hearBack,
     poller,
     schedule() {
       // Nothing to poll without a configured tracker.
-      if (Object.keys(trackers.ports).length === 0) return;
+      if (trackers.ports.size === 0) return;
       if (!scheduler.jobs().some((j) => j.name === 'tracker-poll'))
         scheduler.add('tracker-poll', config.trackers.poll, async () => {
           const r = await poller.run();

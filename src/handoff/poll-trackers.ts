@@ -39,7 +39,7 @@ export interface PollResult {
 
 export interface TrackerPollerDeps {
   hearBack: HearBack;
-  ports: Partial<Record<TrackerKind, TrackerPort>>;
+  ports: ReadonlyMap<TrackerKind, TrackerPort>;
   clock: Clock;
   logger: Logger;
 }
@@ -56,7 +56,7 @@ export class TrackerPoller {
   async run(limit = POLL_BATCH): Promise<PollResult> {
     const out: PollResult = { issues: 0, errors: 0, report: { states: 0, comments: 0, lines: 0, prompts: 0, ignored: 0 } };
     for (const issue of this.d.hearBack.repo.openForPolling(limit)) {
-      const port = this.d.ports[issue.tracker];
+      const port = this.d.ports.get(issue.tracker);
       if (!port) {
         if (!this.unconfigured.has(issue.tracker)) {
           this.unconfigured.add(issue.tracker);

@@ -51,8 +51,9 @@ export const MAX_WEBHOOK_BYTES = '2mb';
 
 export interface WebhookRouteDeps {
   hearBack: HearBack;
-  webhooks: Partial<Record<TrackerKind, TrackerWebhook>>;
-  env: NodeJS.ProcessEnv;
+  webhooks: ReadonlyMap<TrackerKind, TrackerWebhook>;
+  /** Webhook secret per configured tracker (from GITHUB_WEBHOOK_SECRET, …; undefined when unset). */
+  secrets: ReadonlyMap<TrackerKind, string | undefined>;
   db: Db;
   clock: Clock;
   logger: Logger;
@@ -60,7 +61,7 @@ export interface WebhookRouteDeps {
 
 /**
  * Mount the three webhook routes on the core's HTTP app.
- * @example mountTrackerWebhooks(core.http, { hearBack, webhooks: trackers.webhooks, env: core.env, db: core.db, clock: core.clock, logger: core.logger });
+ * @example mountTrackerWebhooks(core.http, { hearBack, webhooks: trackers.webhooks, secrets: trackers.secrets, db: core.db, clock: core.clock, logger: core.logger });
  */
 export function mountTrackerWebhooks(http: Express, d: WebhookRouteDeps): void {
   const seen = new InboxRepo(d.db);
@@ -73,11 +74,11 @@ export function mountTrackerWebhooks(http: Express, d: WebhookRouteDeps): void {
 
   const handle = (kind: TrackerKind) => (req: Request, res: Response) => {
     const name = TRACKER_NAMES[kind];
-    const webhook = d.webhooks[kind];
+    const webhook = d.webhooks.get(kind);
     if (!webhook)
       return answer(res, kind, 404, WEBHOOK_ERRORS.notConfigured, `${name} is not set up in this frontdesk: add a trackers.${kind} block to frontdesk.config.yaml (see README, "Engineering hand-off").`);
     const envName = WEBHOOK_SECRET_ENV[kind];
-    const secret = d.env[envName];
+    const secret = d.secrets.get(kind);
     if (!secret) {
       const message = `${envName} is not set, so ${name} deliveries cannot be verified: set it to the secret configured on the ${name} webhook and restart frontdesk.`;
       if (!warnedNoSecret.has(kind)) {

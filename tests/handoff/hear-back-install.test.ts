@@ -12,7 +12,8 @@ import { installHearBack } from '../../src/handoff/hear-back.js';
 import { ManualClock } from '../../src/ports/clock.js';
 import { openDatabase } from '../../src/store/db.js';
 import { TrackerRepo } from '../../src/store/tracker-repo.js';
-import { GithubTracker, GithubWebhook } from '../../src/trackers/github.js';
+import { GithubTracker } from '../../src/trackers/github.js';
+import { createTrackers } from '../../src/trackers/index.js';
 import { FakeGithub } from '../fakes/fake-github.js';
 
 const T0 = Date.UTC(2026, 2, 10, 10, 0, 0);
@@ -42,18 +43,17 @@ function makeCore(env: Record<string, string> = {}, trackers: Record<string, unk
 
 describe('installHearBack', () => {
   it('schedules tracker-poll on trackers.poll; not with FRONTDESK_SCHEDULER=off, nor without a configured tracker', async () => {
-    const webhooks = { github: new GithubWebhook() };
-    const port = new GithubTracker({ repo: 'acme/app', labels: [], priorityLabels: {} }, { token: 't', baseUrl: 'http://127.0.0.1:9' });
-    const a = makeCore();
-    installHearBack(a.core, { ports: { github: port }, webhooks });
+    const env = { GITHUB_TOKEN: 't', GITHUB_API_URL: 'http://127.0.0.1:9' };
+    const a = makeCore(env);
+    installHearBack(a.core, createTrackers(a.core.config, env));
     expect(a.core.scheduler.jobs().map((j) => [j.name, j.expression])).toEqual([['tracker-poll', '*/2 * * * *']]);
     await a.core.close();
-    const b = makeCore({ FRONTDESK_SCHEDULER: 'off' });
-    installHearBack(b.core, { ports: { github: port }, webhooks });
+    const b = makeCore({ ...env, FRONTDESK_SCHEDULER: 'off' });
+    installHearBack(b.core, createTrackers(b.core.config, env));
     expect(b.core.scheduler.jobs()).toEqual([]);
     await b.core.close();
     const c = makeCore({}, {});
-    installHearBack(c.core, { ports: {}, webhooks: {} });
+    installHearBack(c.core, createTrackers(c.core.config, {}));
     expect(c.core.scheduler.jobs()).toEqual([]);
   });
 
@@ -65,8 +65,7 @@ describe('installHearBack', () => {
     const t = c.tickets.open({ platform: 'local', channelId: 'support', requesterId: 'C1', text: 'Export to CSV fails with a 502', force: true }).ticket!;
     const repo = new TrackerRepo(c.db);
     repo.link(t.id, repo.upsert(issue, T0, 'U1').id, 'U1', T0);
-    const bad = new GithubTracker({ repo: 'acme/app', labels: [], priorityLabels: {} }, { token: 'ghp_SECRET_VALUE', baseUrl: gh.url });
-    installHearBack(c, { ports: { github: bad }, webhooks: {} });
+    installHearBack(c, createTrackers(c.config, { GITHUB_TOKEN: 'ghp_SECRET_VALUE', GITHUB_API_URL: gh.url }));
     expect(await c.scheduler.runNow('tracker-poll')).toBe(true);
     const err = lines.find((l) => l.job === 'tracker-poll' && l.level === 50)!;
     expect(err).toMatchObject({ tracker: 'github', issue: 'acme/app#1', code: 'auth' });

@@ -8,7 +8,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { installHearBack } from '../../src/handoff/hear-back.js';
-import { GithubTracker, GithubWebhook } from '../../src/trackers/github.js';
+import { createTrackers } from '../../src/trackers/index.js';
 import { FakeGithub } from '../fakes/fake-github.js';
 import { type RunningPlayground, call, startPlayground, T0, textOf, waitFor } from '../local/playground-harness.js';
 import { createAndLink, deliver } from './hear-back-support.js';
@@ -38,9 +38,10 @@ let ghTime = T0 + 5 * 60_000;
 
 async function start(triage: boolean) {
   gh = await FakeGithub.start({ clock: { now: () => (ghTime += 1000) } });
-  pg = await startPlayground({ playground: { triage }, env: { GITHUB_WEBHOOK_SECRET: SECRET }, config: { trackers: { github: { repo: 'acme/app' } } } });
-  const port = new GithubTracker({ repo: 'acme/app', labels: [], priorityLabels: {} }, { token: gh.token, baseUrl: gh.url, clock: pg.core.clock });
-  installHearBack(pg.core, { ports: { github: port }, webhooks: { github: new GithubWebhook() } }, { schedule: false });
+  pg = await startPlayground({ playground: { triage }, env: { GITHUB_TOKEN: gh.token, GITHUB_API_URL: gh.url, GITHUB_WEBHOOK_SECRET: SECRET }, config: { trackers: { github: { repo: 'acme/app' } } } });
+  const trackers = createTrackers(pg.core.config, pg.core.env, { clock: pg.core.clock });
+  const port = trackers.ports.get('github')!;
+  installHearBack(pg.core, trackers, { schedule: false });
   const p = pg;
   const list = async (as: string, channel: string) => (await call<{ messages: Rendered[] }>(p.base, 'GET', `/channels/${encodeURIComponent(channel)}/messages`, as)).messages;
   const say = (as: string, text: string) => call<{ message: { id: string }; outcome: { ticket?: string } }>(p.base, 'POST', '/messages', as, { channelId: 'support', text });

@@ -9,7 +9,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { installHearBack } from '../../src/handoff/hear-back.js';
-import { GithubTracker, GithubWebhook } from '../../src/trackers/github.js';
+import { createTrackers } from '../../src/trackers/index.js';
 import { TrackerRepo } from '../../src/store/tracker-repo.js';
 import { FakeGithub } from '../fakes/fake-github.js';
 import { blockText, type SlackCall } from '../fakes/fake-slack.js';
@@ -46,14 +46,16 @@ const internalPosts = (h: Harness, cardTs: string): SlackCall[] =>
 let ghTime = Date.UTC(2026, 2, 10, 10, 5, 0);
 const ghClock = { now: () => (ghTime += 1000) };
 
-async function desk(env: Record<string, string> = { GITHUB_WEBHOOK_SECRET: SECRET }) {
+async function desk(secret: Record<string, string> = { GITHUB_WEBHOOK_SECRET: SECRET }) {
   gh = await FakeGithub.start({ clock: ghClock });
   const h = await startHarness({
     config: { channels: [{ id: CHANNEL }], triageChannel: TRIAGE, teams: [{ id: 'support', members: [AGENT, AGENT2], routing: 'none' }], trackers: { github: { repo: 'acme/app' } } },
-    env,
+    env: { GITHUB_TOKEN: gh.token, GITHUB_API_URL: gh.url, ...secret },
   });
-  const port = new GithubTracker({ repo: 'acme/app', labels: [], priorityLabels: {} }, { token: gh.token, baseUrl: gh.url, clock: h.clock });
-  const hb = installHearBack(h.core, { ports: { github: port }, webhooks: { github: new GithubWebhook() } }, { schedule: false });
+  // The trackers as the composition root builds them: config + environment.
+  const trackers = createTrackers(h.core.config, h.core.env, { clock: h.clock });
+  const port = trackers.ports.get('github')!;
+  const hb = installHearBack(h.core, trackers, { schedule: false });
   const base = h.url.replace(/\/slack\/events$/, '');
   return { h, gh, port, hb, base };
 }

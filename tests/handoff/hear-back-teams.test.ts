@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { installHearBack } from '../../src/handoff/hear-back.js';
-import { GithubTracker, GithubWebhook } from '../../src/trackers/github.js';
+import { createTrackers } from '../../src/trackers/index.js';
 import { FakeGithub } from '../fakes/fake-github.js';
 import type { ConnectorRequest } from '../fakes/fake-connector.js';
 import { AGENT, CHANNEL, CUSTOMER, cardOf, cardProblems, channelMessage, executeActions, executeInvoke, flatText, type Harness, startHarness, T0 } from '../teams/support.js';
@@ -31,9 +31,13 @@ describe('hear back from GitHub on Teams', () => {
   it('the prompt in the internal chain is a valid card; Send tells the customer exactly the update, once', async () => {
     let ghTime = T0 + 5 * 60_000;
     gh = await FakeGithub.start({ clock: { now: () => (ghTime += 1000) } });
-    h = await startHarness({ config: { triageChannel: TRIAGE, escalation: { rules: [] }, trackers: { github: { repo: 'acme/app' } } }, env: { GITHUB_WEBHOOK_SECRET: SECRET } });
-    const port = new GithubTracker({ repo: 'acme/app', labels: [], priorityLabels: {} }, { token: gh.token, baseUrl: gh.url, clock: h.core.clock });
-    installHearBack(h.core, { ports: { github: port }, webhooks: { github: new GithubWebhook() } }, { schedule: false });
+    h = await startHarness({
+      config: { triageChannel: TRIAGE, escalation: { rules: [] }, trackers: { github: { repo: 'acme/app' } } },
+      env: { GITHUB_TOKEN: gh.token, GITHUB_API_URL: gh.url, GITHUB_WEBHOOK_SECRET: SECRET },
+    });
+    const trackers = createTrackers(h.core.config, h.core.env, { clock: h.core.clock });
+    const port = trackers.ports.get('github')!;
+    installHearBack(h.core, trackers, { schedule: false });
 
     const request = channelMessage(h.fake, CUSTOMER, 'Exports to CSV time out for our workspace since this morning');
     await h.send(request);
