@@ -6,7 +6,11 @@
 import { installAi } from '../src/ai/install.js';
 import { describeModes } from '../src/audience/placement.js';
 import { installSlaAndDigest } from '../src/escalation/install.js';
+import { trackersConfigured } from '../src/handoff/configured.js';
+import { installHandoff } from '../src/handoff/install.js';
+import { fromTrackers } from '../src/handoff/targets.js';
 import { installKnowledge } from '../src/knowledge/install.js';
+import { createTrackers } from '../src/trackers/index.js';
 import { createCore } from '../src/app.js';
 import { loadConfig } from '../src/config/load-config.js';
 import { FrontdeskError } from '../src/domain/errors.js';
@@ -28,7 +32,11 @@ async function main(): Promise<void> {
   // Suggested replies, handling plans, AI triage; a broken persona file stops start-up here.
   const aiFeatures = installAi(core);
   // The SLA watcher, escalation prompts and the leads' digest (scheduled node-cron jobs).
-  installSlaAndDigest(core);
+  const sla = installSlaAndDigest(core);
+  // The engineering hand-off (GitHub Issues, Jira, Linear): a configured tracker without its
+  // token stops start-up here, naming the missing variable.
+  const trackers = trackersConfigured(config) ? createTrackers(config, env, { source: source ?? undefined }) : null;
+  installHandoff(core, { trackers: trackers ? fromTrackers(config, trackers) : null, escalations: sla.escalations });
   // Known answers: offered before agents are paged, suggested on cards, gaps in the digest.
   installKnowledge(core);
   for (const a of active) a.validateEnv?.(env);
@@ -45,6 +53,7 @@ async function main(): Promise<void> {
       `  config:   ${source ?? 'built-in defaults (no frontdesk.config.yaml)'}`,
       `  database: ${dbPath}`,
       `  support channels: ${describeSupportChannels(config)}`,
+      `  trackers: ${trackers ? [...trackers.ports.keys()].join(', ') : 'none (engineering hand-off off: see README "Engineering hand-off")'}`,
       `  AI:       ${aiFeatures.ai.enabled ? `Claude (${aiFeatures.ai.model})` : (aiFeatures.ai.disabledReason ?? 'off')}`,
       `  adapters: ${names.length ? '' : 'none'}`,
       ...names.map((n) => `    - ${n}`),

@@ -16,6 +16,7 @@ import { type InteractionResult, splitValue } from '../commands/interactions.js'
 import type { FrontdeskConfig } from '../config/schema.js';
 import { FrontdeskError, InputInvalidError } from '../domain/errors.js';
 import type { Signal, Ticket, TicketEventType } from '../domain/types.js';
+import { trackersConfigured } from '../handoff/configured.js';
 import { snapshotPolicy, slaState } from '../sla/policy.js';
 import { AiRepo, type StoredDraft } from '../store/ai-repo.js';
 import type { TicketPatch } from '../store/ticket-repo.js';
@@ -496,7 +497,7 @@ export function installAi(core: Core, opts: InstallAiOptions = {}): AiFeatures {
         events: [{ type: 'plan_created', data: { planId: id, path: built.path, reason: built.reason ?? null, followUps: built.followUps.length } }],
       }));
       // Agents only: the internal thread in triage mode, else privately to whoever asked.
-      tickets.messenger.send(cur, planView(cur, built, { planId: id, requestedBy: actor }), {
+      tickets.messenger.send(cur, planView(cur, built, { planId: id, requestedBy: actor, createIssue: trackersConfigured(config) }), {
         purpose: 'work',
         key: `plan-post:${id}`,
         ...(directory.isAgent(actor) ? { to: [actor] } : {}),

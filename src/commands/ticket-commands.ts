@@ -12,6 +12,7 @@ import { isOthersTicket, recordResolutionNote } from '../tickets/csat.js';
 import type { TicketService } from '../tickets/ticket-service.js';
 import { ACTIONS } from '../views/action-ids.js';
 import { confirmOthersTicketView, resolutionNoteForm } from '../views/csat-view.js';
+import { NO_TRACKER } from '../views/handoff-views.js';
 import { customerTicketView } from '../views/customer-home-view.js';
 import type { Block, MessageView } from '../views/message-view.js';
 import { mention, plain } from '../views/message-view.js';
@@ -115,7 +116,7 @@ export function registerTicketCommands(reg: CommandRegistry, svc: TicketService)
         // The requester sees their request and its status, not the internal timeline.
         return eph(customerTicketView(t, tz));
       }
-      return eph(ticketDetailView(t, svc.repo.events(t.id), svc.clock.now(), tz));
+      return eph(ticketDetailView(t, svc.repo.events(t.id), svc.clock.now(), tz, svc.details(t)));
     },
   });
   reg.register({
@@ -231,11 +232,13 @@ export function registerTicketCommands(reg: CommandRegistry, svc: TicketService)
   });
   reg.register({
     name: 'escalate',
-    usage: 'escalate ID [reason]',
-    summary: 'escalate to the next tier',
+    usage: 'escalate ID [reason] · escalate ID engineering',
+    summary: 'escalate to the next tier; `engineering` opens an issue preview (GitHub, Jira, Linear)',
     agentOnly: true,
     run: ([id, ...reason], ctx) => {
       const t = needTicket(svc, id);
+      // The engineering hand-off (src/handoff/install.ts) takes this word over when a tracker is configured.
+      if (reason.length === 1 && reason[0]!.toLowerCase() === 'engineering') throw new InputInvalidError(NO_TRACKER);
       const target = nextTier(svc, t);
       svc.escalate(t.key, ctx.userId, target, reason.join(' ') || undefined);
       return eph(notice(`${t.key} escalated to ${plain(target.name)}.`));

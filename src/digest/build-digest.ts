@@ -34,6 +34,7 @@ import { AiRepo, type AiUsage } from '../store/ai-repo.js';
 import { CsatRepo } from '../store/csat-repo.js';
 import type { Db } from '../store/db.js';
 import { agentResolutionSql } from '../tickets/resolution-outcome.js';
+import { buildEngineeringFigures, type EngineeringFigures } from './engineering-figures.js';
 import { buildKnowledgeFigures, type KnowledgeFigures } from './knowledge-figures.js';
 import type { DigestPeriod } from './period.js';
 import { shorten } from '../util/text.js';
@@ -131,6 +132,8 @@ export interface DigestData {
   targets: OutcomeTargets;
   /** Known answers: deflection, helpfulness, documentation gaps (null when the feature did nothing). */
   knowledge: KnowledgeFigures | null;
+  /** Open tickets waiting on an open engineering issue (absent in older stored digests). */
+  engineering?: EngineeringFigures | null;
 }
 
 /** A share: `count` of `of`, and count/of (null when `of` is 0). */
@@ -458,6 +461,7 @@ export function buildDigest(db: Db, period: DigestPeriod, now: number, opts: Bui
     previousOutcomes: computeOutcomes(db, prevFrom, prevTo),
     targets: opts.targets ?? DEFAULT_TARGETS,
     knowledge: buildKnowledgeFigures(db, from, to),
+    engineering: buildEngineeringFigures(db, now),
   };
 }
 

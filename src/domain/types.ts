@@ -162,6 +162,10 @@ export const EVENT_TYPES = [
   'csat_asked',
   /** The requester's satisfaction rating (1–5), or a change of it. */
   'csat_rated',
+  /** Linked to an engineering issue (created from the ticket, or an existing one). Internal. */
+  'tracker_linked',
+  /** An engineering issue link was removed. Internal. */
+  'tracker_unlinked',
   /** Hear back: a linked tracker issue changed state (webhook or polling). */
   'tracker_state',
   /** Hear back: an engineer commented on a linked tracker issue. */

@@ -18,6 +18,7 @@ import type { Db } from '../store/db.js';
 import type { TicketService } from '../tickets/ticket-service.js';
 import { DECISION_TEXT, REASON_TEXT, breachPromptView, triagePromptView } from '../views/escalation-prompt.js';
 import type { MessageView } from '../views/message-view.js';
+import { trackersConfigured } from '../handoff/configured.js';
 import { distinctiveWords, isSimilar } from './similarity.js';
 import { isChitChat } from '../triage/chit-chat.js';
 import { shorten } from '../util/text.js';
@@ -233,7 +234,7 @@ export class Escalations {
         if (first === null || first === undefined) continue;
         const notify = g.rules.flatMap((r) => r.notify);
         const mentionIds = this.mentionsFor(g.target, t, now, notify);
-        const view = triagePromptView({ key: t.key, escalationId: first, reasons: g.reasons, targetName: g.target.name, mentionIds });
+        const view = triagePromptView({ key: t.key, escalationId: first, reasons: g.reasons, targetName: g.target.name, mentionIds, engineering: trackersConfigured(config) });
         this.postInThread(t, view, `esc:${t.id}:${first}`, mentionIds);
         raised.push(first);
       }
@@ -272,6 +273,7 @@ export class Escalations {
       targetName: target.name,
       mentionIds,
       related: related.map((r) => ({ key: r.key, title: r.title })),
+      engineering: trackersConfigured(this.d.config),
     });
     this.postInThread(t, view, `esc:${t.id}:${id}`, mentionIds);
     return id;
@@ -298,7 +300,7 @@ export class Escalations {
             const escId = this.insert(t, rule.id, reason, target.id, [], now);
             if (escId === null) return;
             const mentionIds = this.mentionsFor(target, t, now, rule.notify);
-            const view = triagePromptView({ key: t.key, escalationId: escId, reasons: [reason], targetName: target.name, mentionIds });
+            const view = triagePromptView({ key: t.key, escalationId: escId, reasons: [reason], targetName: target.name, mentionIds, engineering: trackersConfigured(config) });
             this.postInThread(t, view, `esc:${t.id}:${escId}`, mentionIds);
             n++;
           }).immediate();

@@ -9,6 +9,7 @@
 import { InputInvalidError } from '../domain/errors.js';
 import type { Interactions, InteractionContext, InteractionResult } from '../commands/interactions.js';
 import type { Ticket } from '../domain/types.js';
+import { trackersConfigured } from '../handoff/configured.js';
 import { resolveTarget } from '../routing/escalation.js';
 import { isOthersTicket } from '../tickets/csat.js';
 import type { TicketService } from '../tickets/ticket-service.js';
@@ -83,6 +84,7 @@ export function registerEscalationHandlers(ix: Interactions, svc: TicketService,
         mentionIds: [],
         related: row.related.map((k) => ({ key: k, title: svc.repo.getByKey(k)?.title ?? '' })),
         decided: line,
+        engineering: trackersConfigured(svc.config),
       });
     }
     svc.outbox.enqueue({

@@ -186,6 +186,16 @@ export class Outbox {
     this.kick();
   }
 
+  /**
+   * A link to a message on a registered platform (e.g. a ticket's internal thread for an issue
+   * body); null when the platform has no links, is not running, or the lookup fails.
+   */
+  async permalink(platform: string, req: { channelId: string; messageId: string }): Promise<string | null> {
+    const port = this.ports.get(platform);
+    if (!port?.permalink) return null;
+    return port.permalink(req).catch(() => null);
+  }
+
   setCardSource(cards: CardSource): void {
     this.cards = cards;
   }

@@ -126,4 +126,48 @@ export class TrackerRepo {
   markPolled(id: number, at: number): void {
     this.db.prepare('UPDATE tracker_issues SET polled_at = ? WHERE id = ?').run(at, id);
   }
+
+  /**
+   * Open tickets that wait on an open linked issue (the digest's "waiting on engineering"), oldest
+   * link first: the ticket, the issue, and when the ticket was first linked to an open issue.
+   */
+  waitingOnEngineering(limit = 50): { ticketId: number; ticketKey: string; priority: string; issue: StoredIssue; linkedAt: number }[] {
+    return this.db
+      .prepare<[number], Row & { ticket_id: number; ticket_key: string; priority: string; linked_at: number }>(
+        `SELECT i.*, t.id AS ticket_id, t.key AS ticket_key, t.priority AS priority, MIN(l.linked_at) AS linked_at
+         FROM ticket_issue_links l JOIN tracker_issues i ON i.id = l.issue_id JOIN tickets t ON t.id = l.ticket_id
+         WHERE i.state <> 'closed' AND t.deleted = 0 AND t.status NOT IN ('resolved','closed')
+         GROUP BY t.id ORDER BY linked_at, t.id LIMIT ?`,
+      )
+      .all(limit)
+      .map((r) => ({ ticketId: r.ticket_id, ticketKey: r.ticket_key, priority: r.priority, issue: toIssue(r), linkedAt: r.linked_at }));
+  }
+
+  // A preview of an issue (the form an agent submits) is remembered between opening and
+  // submitting, so a double submit creates one issue. Kept in conversation_refs (form state).
+
+  /** Remember a preview's state under `key`. */
+  savePreview(key: string, state: object, at: number): void {
+    this.db
+      .prepare("INSERT OR REPLACE INTO conversation_refs (platform, key, reference, updated_at) VALUES ('handoff-preview', ?, ?, ?)")
+      .run(key, JSON.stringify({ ...state, status: 'open' }), at);
+  }
+
+  /** A remembered preview (with its `status`: open, creating or created), or null. */
+  preview<T extends object>(key: string): (T & { status: 'open' | 'creating' | 'created'; issueKey?: string }) | null {
+    const r = this.db.prepare<[string], { reference: string }>("SELECT reference FROM conversation_refs WHERE platform = 'handoff-preview' AND key = ?").get(key);
+    return r ? (JSON.parse(r.reference) as T & { status: 'open' | 'creating' | 'created'; issueKey?: string }) : null;
+  }
+
+  /** Move a preview from `from` to `to` status; false when it was not in `from` (someone else got there first). */
+  movePreview(key: string, from: 'open' | 'creating', to: 'open' | 'creating' | 'created', at: number, issueKey?: string): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE conversation_refs SET reference = json_set(reference, '$.status', ?, '$.issueKey', ?), updated_at = ?
+           WHERE platform = 'handoff-preview' AND key = ? AND json_extract(reference, '$.status') = ?`,
+        )
+        .run(to, issueKey ?? null, at, key, from).changes > 0
+    );
+  }
 }

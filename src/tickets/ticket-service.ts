@@ -121,6 +121,7 @@ export class TicketService {
   private readonly creationHooks: ((ticket: Ticket) => void)[] = [];
   private readonly changeHooks: ChangeHook[] = [];
   private readonly cardSections: ((ticket: Ticket) => Block[])[] = [];
+  private readonly detailSections: ((ticket: Ticket) => Block[])[] = [];
   /** Redacts text before it is cut (titles, length limits), with the configured extra patterns. */
   private readonly redactor: Redactor;
 
@@ -239,6 +240,27 @@ export class TicketService {
    */
   addCardSection(fn: (ticket: Ticket) => Block[]): void {
     this.cardSections.push(fn);
+  }
+
+  /**
+   * Add lines to the agents' ticket detail (`/ticket show`), e.g. linked engineering issues.
+   * A section that throws is left out (and logged).
+   */
+  addDetailSection(fn: (ticket: Ticket) => Block[]): void {
+    this.detailSections.push(fn);
+  }
+
+  /** The extra detail sections for a ticket (see addDetailSection). */
+  details(t: Ticket): Block[] {
+    const out: Block[] = [];
+    for (const fn of this.detailSections) {
+      try {
+        out.push(...fn(t));
+      } catch (e) {
+        this.deps.logger?.error({ err: e, ticket: t.key }, 'a detail section failed; the ticket is shown without it');
+      }
+    }
+    return out;
   }
 
   /** The current card for a ticket. */

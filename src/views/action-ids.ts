@@ -51,6 +51,16 @@ export const ACTIONS = {
   answerSave: 'knowledge.save',
   /** The digest's "Write an answer" for a documentation gap (the same form). */
   answerWrite: 'knowledge.write',
+  /** "Escalate to engineering" (card, triage prompt): opens the issue preview. Value `T-1042` or `T-1042|<escalation id>`. */
+  handoffEscalate: 'handoff.escalate',
+  /** "Link to issue…": opens the search form. Value `T-1042`. */
+  handoffLink: 'handoff.link',
+  /** A search result's "Link": value `T-1042|github|acme/app#12`. */
+  handoffPick: 'handoff.pick',
+  /** "Link all N similar tickets" (card, cluster prompt): value `T-1042` or `T-1042|<escalation id>`. */
+  handoffLinkSimilar: 'handoff.link_similar',
+  /** A plan follow-up's "Create issue": value `<planId>|<index>`. */
+  followUpIssue: 'plan.follow_up_issue',
   /** Hear back from trackers: send the drafted "the fix is live" update to the customer, value `T-1042|<prompt>`. */
   fixUpdateSend: 'fix_update.send',
   /** Open the fix-update form pre-filled with the draft. */
@@ -69,6 +79,10 @@ export const FORMS = {
   resolutionNote: 'form.resolution_note',
   replyToCustomer: 'form.reply_to_customer',
   saveAnswer: 'form.save_answer',
+  /** The engineering issue preview (title and body, editable; created on submit). */
+  handoffPreview: 'form.handoff_preview',
+  /** "Link to existing issue": the search box. */
+  handoffSearch: 'form.handoff_search',
   /** The edited "the fix is live" customer update (hear back from trackers). */
   fixUpdate: 'form.fix_update',
 } as const;

@@ -12,6 +12,7 @@ import type { ClockCompliance, ClusterItem, DigestData, Share } from '../digest/
 import { formatDuration } from '../util/duration.js';
 import { ACTIONS } from './action-ids.js';
 import { CLOCK_TEXT, ticketLink } from './escalation-prompt.js';
+import { engineeringDigestBlocks } from './engineering-digest-view.js';
 import { knowledgeDigestBlocks } from './knowledge-digest-view.js';
 import { type Block, type MessageView, mention, plain, truncate } from './message-view.js';
 
@@ -166,6 +167,7 @@ export function digestView(d: DigestData, opts: { preview?: boolean } = {}): Mes
     });
 
   blocks.push(...knowledgeDigestBlocks(d.knowledge));
+  blocks.push(...engineeringDigestBlocks(d.engineering));
 
   if (d.atRisk.length > 0) {
     blocks.push({ type: 'divider' });

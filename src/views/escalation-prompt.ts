@@ -134,6 +134,8 @@ export interface TriagePromptInput {
   related?: readonly { key: string; title: string }[];
   /** Set once decided: the prompt is shown without buttons. */
   decided?: string | null;
+  /** An issue tracker is configured: offer "Escalate to engineering" (and, on a cluster, "Link all N similar tickets"). */
+  engineering?: boolean;
 }
 
 /** The prompt posted at triage time (P0/P1, keywords, VIP, no owner, cluster). */
@@ -158,6 +160,10 @@ export function triagePromptView(p: TriagePromptInput): MessageView {
       { type: 'button', actionId: ACTIONS.escalationDecline, label: 'Not needed', value: v },
     ];
     if (cluster) elements.push({ type: 'button', actionId: ACTIONS.escalationLinkIncident, label: 'Link as one incident', value: v, style: 'primary' });
+    if (p.engineering) {
+      elements.push({ type: 'button', actionId: ACTIONS.handoffEscalate, label: 'Escalate to engineering', value: v });
+      if (cluster) elements.push({ type: 'button', actionId: ACTIONS.handoffLinkSimilar, label: `Link all ${p.related!.length + 1} similar tickets`, value: v });
+    }
     blocks.push({ type: 'actions', blockId: `triage-${p.escalationId}`, elements });
   }
   return { text: `Escalate ${p.key}? ${p.reasons.join('; ')}`, blocks };

@@ -19,6 +19,8 @@ export interface PlanViewOptions {
   planId: number;
   /** Who asked for the plan. */
   requestedBy: string;
+  /** An issue tracker is configured: each follow-up also gets "Create issue" (the engineering hand-off). */
+  createIssue?: boolean;
 }
 
 function pathLabel(path: 'ai' | 'offline', reason?: string): string {
@@ -84,7 +86,10 @@ export function planView(t: Ticket, plan: HandlingPlan, opts: PlanViewOptions): 
       blocks.push({
         type: 'actions',
         blockId: `follow-up-${i}`,
-        elements: [{ type: 'button', actionId: ACTIONS.followUpCreate, label: 'Create ticket', value: followUpValue(opts.planId, i) }],
+        elements: [
+          { type: 'button', actionId: ACTIONS.followUpCreate, label: 'Create ticket', value: followUpValue(opts.planId, i) },
+          ...(opts.createIssue ? [{ type: 'button' as const, actionId: ACTIONS.followUpIssue, label: 'Create issue', value: followUpValue(opts.planId, i) }] : []),
+        ],
       });
     });
   }

@@ -75,11 +75,13 @@ const EVENT_TEXT: Partial<Record<TicketEvent['type'], (e: TicketEvent) => string
   reopened: () => 'reopened',
   resolution_note: (e) => `resolution note: ${plain(truncate(String(e.data.text), 200, '…'))}`,
   csat_asked: () => 'customer asked to rate the resolution',
+  tracker_linked: (e) => `${e.data.created ? 'issue created and linked' : 'linked to issue'}: ${plain(String(e.data.key))}${e.data.followUp ? ' (plan follow-up)' : ''}`,
+  tracker_unlinked: (e) => `issue unlinked: ${plain(String(e.data.key))}`,
   csat_rated: (e) => `customer rated ${CSAT_FACES[Number(e.data.rating) - 1] ?? ''} ${String(e.data.rating)}/5${e.data.previous ? ` (was ${String(e.data.previous)}/5)` : ''}`,
 };
 
 /** Full ticket with timeline (`/ticket show`). */
-export function ticketDetailView(t: Ticket, events: TicketEvent[], now: number, tz: string): MessageView {
+export function ticketDetailView(t: Ticket, events: TicketEvent[], now: number, tz: string, extra: Block[] = []): MessageView {
   const clocks = clockLines(t, now, resolvedByDeflection(events));
   const blocks: Block[] = [
     { type: 'header', text: `${t.key} · ${truncate(t.title, 120)}` },
@@ -96,6 +98,7 @@ export function ticketDetailView(t: Ticket, events: TicketEvent[], now: number, 
       ],
     },
     { type: 'context', elements: [`Why: ${t.signals.slice(0, 6).map((s) => plain(s.label)).join('; ') || 'no signals'}`] },
+    ...extra,
     { type: 'divider' },
     {
       type: 'text',

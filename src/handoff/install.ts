@@ -1,0 +1,105 @@
+/**
+ * installHandoff(core, opts): the engineering hand-off wired onto a core — the card's
+ * "Escalate to engineering" / "Link to issue…" / "Link all N similar tickets" buttons, the same
+ * on triage prompts, `/ticket escalate T-… engineering`, the preview and search forms, the plan
+ * follow-ups' "Create issue", linked issues on the card and in `/ticket show`. Without a
+ * configured tracker nothing is added to cards and the command says how to set one up.
+ * Installing twice returns the same handle.
+ */
+import type { Core } from '../app.js';
+import { splitValue } from '../commands/interactions.js';
+import { InputInvalidError } from '../domain/errors.js';
+import { Escalations } from '../escalation/escalations.js';
+import type { TrackerKind } from '../ports/tracker-port.js';
+import { ACTIONS, FORMS } from '../views/action-ids.js';
+import { notice } from '../views/ticket-views.js';
+import { type HandoffTrackers, HandoffService } from './handoff.js';
+
+export interface InstallHandoffOptions {
+  /** The configured trackers (src/trackers/ createTrackers adapted); null or absent: none configured. */
+  trackers?: HandoffTrackers | null;
+  /** The escalation prompts' store (cluster prompts' related tickets); default: a reader on the core's database. */
+  escalations?: Escalations;
+  /** Absolute base URL for the playground's relative links (default FRONTDESK_PUBLIC_URL, else http://localhost:<port>/). */
+  publicBase?: string;
+}
+
+const installed = new WeakMap<Core, HandoffService>();
+
+const KINDS: readonly TrackerKind[] = ['github', 'jira', 'linear'];
+
+/** "T-1042|17" → ["T-1042", 17]; "T-1042" → ["T-1042", null]. */
+function keyAndEscalation(value: string): [string, number | null] {
+  const [key, id] = value.split('|');
+  if (!key) throw new InputInvalidError(`malformed value "${value.slice(0, 40)}"`);
+  const n = id === undefined ? null : Number(id);
+  return [key, n !== null && Number.isInteger(n) && n > 0 ? n : null];
+}
+
+/**
+ * Install on a core.
+ * @example const handoff = installHandoff(core, { trackers: fromTrackers(createTrackers(core.config, core.env)) });
+ */
+export function installHandoff(core: Core, opts: InstallHandoffOptions = {}): HandoffService {
+  const existing = installed.get(core);
+  if (existing) return existing;
+  const { config, db, clock, tickets, outbox, router, directory, logger, interactions, commands } = core;
+  const escalations = opts.escalations ?? new Escalations({ config, db, clock, tickets, outbox, router, directory, logger });
+  const svc = new HandoffService({
+    config,
+    tickets,
+    trackers: opts.trackers ?? null,
+    logger,
+    publicBase: opts.publicBase ?? core.env.FRONTDESK_PUBLIC_URL ?? `http://localhost:${config.server.port}/`,
+    promptRelated: (ticketId, escalationId) => {
+      const row = escalations.get(escalationId);
+      return row && row.ticketId === ticketId ? row.related : null;
+    },
+    promptActed: (ticketId, escalationId, by) => {
+      const row = escalations.get(escalationId);
+      if (row && row.ticketId === ticketId) escalations.markActed(row, 'accepted', by);
+    },
+  });
+  installed.set(core, svc);
+
+  tickets.addCardSection((t) => svc.cardSection(t));
+  tickets.addDetailSection((t) => svc.detailSection(t));
+
+  // `/ticket escalate T-… engineering` opens the preview; anything else is the tiered escalation.
+  const escalate = commands.get('escalate');
+  if (escalate)
+    commands.register({
+      ...escalate,
+      run: async (args, ctx, raw) => {
+        if (args.length === 2 && args[1]!.toLowerCase() === 'engineering' && svc.enabled) {
+          const t = tickets.require(args[0]!);
+          return { view: notice(`Preview of the engineering issue for ${t.key}: check it, then **Create issue**.`), visibility: 'ephemeral', form: await svc.preview(t.key, ctx.userId) };
+        }
+        return escalate.run(args, ctx, raw);
+      },
+    });
+
+  interactions.onAction(ACTIONS.handoffEscalate, async (value, ctx) => {
+    const [key, escalationId] = keyAndEscalation(value);
+    return { form: await svc.preview(key, ctx.userId, { escalationId }) };
+  });
+  interactions.onForm(FORMS.handoffPreview, async (state, values, ctx) => ({ ephemeral: await svc.submitPreview(state, values, ctx.userId) }));
+  interactions.onAction(ACTIONS.handoffLink, (key) => ({ form: svc.searchForm(key) }));
+  interactions.onForm(FORMS.handoffSearch, async (key, values) => ({ ephemeral: await svc.search(key, values.query ?? '') }));
+  interactions.onAction(ACTIONS.handoffPick, async (value, ctx) => {
+    const [key, rest] = splitValue(value);
+    const [kind, issueKey] = splitValue(rest);
+    if (!KINDS.includes(kind as TrackerKind) || !issueKey) throw new InputInvalidError(`malformed value "${value.slice(0, 60)}"`);
+    return { ephemeral: await svc.linkExisting([key], { tracker: kind as TrackerKind, key: issueKey }, ctx.userId, 'search') };
+  });
+  interactions.onAction(ACTIONS.handoffLinkSimilar, async (value, ctx) => {
+    const [key, escalationId] = keyAndEscalation(value);
+    return svc.linkSimilar(key, ctx.userId, escalationId);
+  });
+  interactions.onAction(ACTIONS.followUpIssue, async (value, ctx) => {
+    const [plan, index] = splitValue(value);
+    if (!/^\d+$/.test(plan) || !/^\d+$/.test(index)) throw new InputInvalidError(`malformed value "${value.slice(0, 40)}"`);
+    return { ephemeral: await svc.createFromFollowUp(Number(plan), Number(index), ctx.userId) };
+  });
+  return svc;
+}
