@@ -8,6 +8,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { installHearBack } from '../../src/handoff/hear-back.js';
+import { installHandoff } from '../../src/handoff/install.js';
+import { fromTrackers } from '../../src/handoff/targets.js';
 import { createTrackers } from '../../src/trackers/index.js';
 import { FakeGithub } from '../fakes/fake-github.js';
 import { type RunningPlayground, call, startPlayground, T0, textOf, waitFor } from '../local/playground-harness.js';
@@ -42,11 +44,12 @@ async function start(triage: boolean) {
   const trackers = createTrackers(pg.core.config, pg.core.env, { clock: pg.core.clock });
   const port = trackers.ports.get('github')!;
   installHearBack(pg.core, trackers, { schedule: false });
+  const handoff = installHandoff(pg.core, { trackers: fromTrackers(pg.core.config, trackers) });
   const p = pg;
   const list = async (as: string, channel: string) => (await call<{ messages: Rendered[] }>(p.base, 'GET', `/channels/${encodeURIComponent(channel)}/messages`, as)).messages;
   const say = (as: string, text: string) => call<{ message: { id: string }; outcome: { ticket?: string } }>(p.base, 'POST', '/messages', as, { channelId: 'support', text });
   const value = (html: string, actionId: string) => new RegExp(`data-action-id="${actionId}" data-value="([^"]+)"`).exec(html)![1]!.replace(/&amp;/g, '&');
-  return { p, gh, port, list, say, value };
+  return { p, gh, port, handoff, list, say, value };
 }
 
 describe('hear back from GitHub in the playground', () => {
@@ -125,5 +128,41 @@ describe('hear back from GitHub in the playground', () => {
     expect(textOf(got[0]!.html)).toContain('exports work again');
     // The DM prompt was replaced by its decided form (no stale buttons).
     await waitFor(async () => (await list('dana', 'dm:dana')).find((m) => m.id === dm.id && !m.html.includes('data-action-id') && textOf(m.html).includes('(edited)')), 'the DM prompt decided');
+  });
+
+  it('linked through the hand-off flow (Escalate to engineering → preview → Create issue; Link for a second ticket): the close reaches both, and the card shows it', async () => {
+    const { p, gh, handoff, list, say, value } = await start(true);
+    const a = await say('alex', 'Exports to CSV time out for our workspace since this morning');
+    const b = await say('priya', 'The CSV export gives us an error page every time');
+    const ta = p.core.tickets.require(a.outcome.ticket!);
+    const tb = p.core.tickets.require(b.outcome.ticket!);
+    const cardA = await waitFor(() => p.core.tickets.repo.get(ta.id)?.cardMessageId, 'card A');
+    const cardB = await waitFor(() => p.core.tickets.repo.get(tb.id)?.cardMessageId, 'card B');
+    await p.core.outbox.drain();
+
+    // Dana escalates A from its card: the preview form, then Create issue.
+    const card = (await list('dana', 'triage')).find((m) => m.id === cardA)!;
+    await call(p.base, 'POST', '/actions', 'dana', { actionId: 'handoff.escalate', value: value(card.html, 'handoff.escalate'), messageId: cardA });
+    const preview = p.pg.store.openFormsFor('dana').find((f) => f.form.formId === 'form.handoff_preview')!;
+    const initial = Object.fromEntries(preview.form.fields.map((f) => [f.id, f.type === 'text' || f.type === 'select' ? (f.initial ?? '') : '']));
+    await call(p.base, 'POST', `/forms/${preview.id}`, 'dana', { values: initial });
+    const key = await waitFor(() => p.core.tickets.repo.events(ta.id).find((e) => e.type === 'tracker_linked')?.data.key as string | undefined, 'the issue linked to A');
+    expect(gh.issues).toHaveLength(1);
+    // B is linked to the same issue (as "Link to issue…" → pick does).
+    await handoff.linkExisting([tb.key], { tracker: 'github', key }, 'sam', 'search');
+    await p.core.outbox.drain();
+
+    gh.closeIssue(key);
+    const res = await deliver(p.base, '/webhooks/github', gh.delivery('issues', gh.issuesPayload(key, 'closed', 'octocat'), SECRET));
+    expect(res.json).toMatchObject({ ok: true, states: 1, lines: 2, prompts: 2 });
+    await p.core.outbox.drain();
+    for (const cardId of [cardA, cardB]) {
+      const inThread = (await list('dana', 'triage')).filter((m) => m.threadId === cardId);
+      expect(inThread.filter((m) => m.html.includes('data-action-id="fix_update.send"'))).toHaveLength(1);
+      // The card's engineering row shows the issue closed.
+      const cardNow = (await list('dana', 'triage')).find((m) => m.id === cardId)!;
+      expect(textOf(cardNow.html)).toMatch(new RegExp(`${key.replace(/[/#]/g, '.')}[^\\n]*closed`));
+    }
+    expect(p.core.tickets.repo.events(tb.id).map((e) => e.type)).toEqual(expect.arrayContaining(['tracker_linked', 'tracker_state', 'fix_update_prompted']));
   });
 });
