@@ -55,7 +55,10 @@ export class TrackerPoller {
    */
   async run(limit = POLL_BATCH): Promise<PollResult> {
     const out: PollResult = { issues: 0, errors: 0, report: { states: 0, comments: 0, lines: 0, prompts: 0, ignored: 0 } };
+    // A tracker that says "slow down" is not asked again in this pass (its issues keep their turn).
+    const limited = new Set<TrackerKind>();
     for (const issue of this.d.hearBack.repo.openForPolling(limit)) {
+      if (limited.has(issue.tracker)) continue;
       const port = this.d.ports.get(issue.tracker);
       if (!port) {
         if (!this.unconfigured.has(issue.tracker)) {
@@ -73,6 +76,7 @@ export class TrackerPoller {
         for (const k of Object.keys(r) as (keyof ApplyReport)[]) out.report[k] += r[k];
       } catch (e) {
         out.errors += 1;
+        if (e instanceof TrackerError && e.code === 'rate_limited') limited.add(issue.tracker);
         const fix = e instanceof TrackerError ? FIX[e.code](issue.tracker) : 'see the error; it is tried again on the next poll';
         this.d.logger.error(
           { job: 'tracker-poll', tracker: issue.tracker, issue: issue.key, code: e instanceof TrackerError ? e.code : undefined, err: e },

@@ -75,4 +75,26 @@ describe('installHearBack', () => {
     // Not marked as polled: the next pass reads it again.
     expect(repo.find(issue)!.polledAt).toBeNull();
   });
+
+  it('a rate-limited tracker is not asked again in the same pass; its issues are read on the next one', async () => {
+    gh = await FakeGithub.start();
+    const { core: c, lines } = makeCore({ GITHUB_TOKEN: gh.token, GITHUB_API_URL: gh.url });
+    const trackers = createTrackers(c.config, c.env);
+    const port = trackers.ports.get('github')!;
+    const repo = new TrackerRepo(c.db);
+    const t = c.tickets.open({ platform: 'local', channelId: 'support', requesterId: 'C1', text: 'Export to CSV fails with a 502', force: true }).ticket!;
+    for (const title of ['Export fails', 'Import fails', 'Search slow']) {
+      const issue = await port.createIssue({ target: { project: 'acme/app', labels: [] }, title, body: 'x', priority: 'P2' });
+      repo.link(t.id, repo.upsert(issue, T0, 'U1').id, 'U1', T0);
+    }
+    const hb = installHearBack(c, trackers, { schedule: false });
+    gh.failNext({ status: 429, headers: { 'retry-after': '30' }, body: { message: 'API rate limit exceeded' } });
+    const before = gh.requests.length;
+    const r1 = await hb.poller.run();
+    expect(r1).toMatchObject({ issues: 0, errors: 1 });
+    expect(gh.requests.length - before).toBe(1);
+    expect(lines.find((l) => l.code === 'rate_limited')!.msg).toContain('rate limit');
+    const r2 = await hb.poller.run();
+    expect(r2).toMatchObject({ issues: 3, errors: 0 });
+  });
 });
