@@ -134,6 +134,17 @@ export class GithubTracker implements TrackerPort {
   async searchIssues(query: string, opts: { project?: string; limit?: number } = {}): Promise<TrackerIssue[]> {
     const repo = opts.project ?? this.cfg.repo;
     splitRepo(repo);
+    // A pasted key ("acme/app#12", "#12") or issue URL finds that issue.
+    const direct = /^(?:https?:\/\/[^/\s]+\/)?([\w.-]+\/[\w.-]+)(?:#|\/issues\/)(\d+)\/?$/.exec(query.trim()) ?? /^#(\d+)$/.exec(query.trim());
+    if (direct) {
+      const key = direct.length === 3 ? `${direct[1]}#${direct[2]}` : `${repo}#${direct[1]}`;
+      try {
+        return [await this.getIssue(key)];
+      } catch (e) {
+        // Not an issue after all ("error-500"): search the words instead.
+        if (!(e instanceof TrackerError && (e.code === 'not_found' || e.code === 'invalid'))) throw e;
+      }
+    }
     // The user's words are search terms only: quotes and qualifiers ("repo:other/x") are neutralised
     // so a search can never leave the configured repository.
     const words = query
@@ -211,6 +222,7 @@ export function githubError(err: unknown, what: { repo?: string; key?: string },
   if (status === 410) return new TrackerError('github', 'not_found', `issue ${what.key ?? ''} was deleted or issues are disabled on ${repo}`);
   if (status === 422) {
     const errors = (e?.response?.data?.errors ?? []).map((x: Json) => x?.message ?? `${x?.field} ${x?.code}`).join('; ');
+    if (/cannot be searched/.test(errors)) return new TrackerError('github', 'not_found', `repository ${repo} not found or the token cannot see it`);
     return new TrackerError('github', 'invalid', `GitHub rejected the request on ${repo}: ${detail}${errors ? ` (${errors})` : ''}`);
   }
   return new TrackerError('github', 'unavailable', `GitHub did not answer properly${status ? ` (HTTP ${status})` : ''}: ${detail}`);
@@ -236,7 +248,7 @@ export class GithubWebhook implements TrackerWebhook {
     const event = header(headers, 'X-GitHub-Event');
     const b = body as Json;
     const repo: string | undefined = b?.repository?.full_name;
-    if (!repo || !b?.issue || b.issue.pull_request) return [];
+    if (!repo || typeof b?.issue?.number !== 'number' || b.issue.pull_request) return [];
     const issue = githubIssue(b.issue, repo);
     if (event === 'issues' && ['opened', 'closed', 'reopened', 'assigned', 'unassigned', 'labeled', 'unlabeled'].includes(b.action)) {
       return [{ id: stateEventId(issue), kind: 'state', issue, actor: b.sender?.login ?? null }];

@@ -154,6 +154,16 @@ export class JiraTracker implements TrackerPort {
 
   async searchIssues(query: string, opts: { project?: string; limit?: number } = {}): Promise<TrackerIssue[]> {
     const project = opts.project ?? this.cfg.project;
+    // A pasted key ("OPS-12") or browse URL finds that issue.
+    const direct = /^(?:https?:\/\/\S+\/browse\/)?([A-Z][A-Z0-9_]+-\d+)\/?$/.exec(query.trim());
+    if (direct) {
+      try {
+        return [await this.getIssue(direct[1]!)];
+      } catch (e) {
+        // Not an issue after all ("error-500"): search the words instead.
+        if (!(e instanceof TrackerError && (e.code === 'not_found' || e.code === 'invalid'))) throw e;
+      }
+    }
     const words = jiraSearchWords(query);
     const jql = `project = ${jqlString(project)}${words ? ` AND text ~ ${jqlString(words)}` : ''} ORDER BY updated DESC`;
     const res = await this.call({ project }, () =>
@@ -276,8 +286,8 @@ export class JiraWebhook implements TrackerWebhook {
 
   parse(_headers: Headers, body: unknown): TrackerEvent[] {
     const b = body as Json;
-    const key: string | undefined = b?.issue?.key;
-    if (!key) return [];
+    const key: unknown = b?.issue?.key;
+    if (typeof key !== 'string' || !KEY.test(key)) return [];
     if (b.webhookEvent === 'jira:issue_updated') {
       const items: Json[] = b.changelog?.items ?? [];
       if (!items.some((i) => ['status', 'resolution', 'assignee'].includes(i?.field))) return [];

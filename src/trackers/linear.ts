@@ -44,6 +44,8 @@ export interface LinearTrackerOptions {
   apiUrl?: string;
   clock?: Clock;
   self?: SelfIdentity;
+  /** Give up on a request after this long (default 15 s); the SDK's client has no timeout of its own. */
+  timeoutMs?: number;
 }
 
 const ISSUE = 'id identifier title url updatedAt state { name type } assignee { name displayName }';
@@ -110,6 +112,7 @@ export class LinearTracker implements TrackerPort {
   readonly self: SelfIdentity;
   private teams: Team[] | null = null;
   private workspaceLabels: { id: string; name: string }[] = [];
+  private readonly timeoutMs: number;
 
   constructor(
     private readonly cfg: LinearTrackerConfig,
@@ -118,6 +121,7 @@ export class LinearTracker implements TrackerPort {
     this.clock = opts.clock ?? systemClock;
     this.self = opts.self ?? new SelfIdentity();
     this.client = new LinearClient({ apiKey: opts.apiKey, ...(opts.apiUrl ? { apiUrl: opts.apiUrl } : {}) });
+    this.timeoutMs = opts.timeoutMs ?? 15_000;
   }
 
   /** The API key's user id (cached), so comments by it read as frontdesk's own. */
@@ -146,6 +150,16 @@ export class LinearTracker implements TrackerPort {
   }
 
   async searchIssues(query: string, opts: { project?: string; limit?: number } = {}): Promise<TrackerIssue[]> {
+    // A pasted key ("ENG-42") or issue URL finds that issue.
+    const direct = /^(?:https?:\/\/\S+\/issue\/)?([A-Za-z][A-Za-z0-9]*-\d+)(?:\/\S*)?$/.exec(query.trim());
+    if (direct) {
+      try {
+        return [await this.getIssue(direct[1]!.toUpperCase())];
+      } catch (e) {
+        // Not an issue after all ("error-500"): search the words instead.
+        if (!(e instanceof TrackerError && (e.code === 'not_found' || e.code === 'invalid'))) throw e;
+      }
+    }
     const team = await this.team(opts.project ?? this.cfg.team);
     const term = query.trim();
     if (!term) return [];
@@ -226,11 +240,18 @@ export class LinearTracker implements TrackerPort {
   }
 
   private async request<T>(doc: string, variables: Record<string, unknown>, what: { key?: string; team?: string }): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new TrackerError('linear', 'unavailable', `Linear did not answer within ${this.timeoutMs / 1000} s`)), this.timeoutMs);
+      timer.unref?.();
+    });
     try {
-      const res = await this.client.client.rawRequest<T, Record<string, unknown>>(doc, variables);
+      const res = await Promise.race([this.client.client.rawRequest<T, Record<string, unknown>>(doc, variables), timeout]);
       return res.data as T;
     } catch (err) {
       throw linearError(err, what, this.clock);
+    } finally {
+      clearTimeout(timer);
     }
   }
 }
@@ -308,7 +329,7 @@ export class LinearWebhook implements TrackerWebhook {
     const b = body as Json;
     const d = b?.data;
     if (!d) return [];
-    if (b.type === 'Issue' && b.action === 'update' && b.updatedFrom && 'stateId' in b.updatedFrom) {
+    if (b.type === 'Issue' && b.action === 'update' && typeof d.identifier === 'string' && b.updatedFrom && typeof b.updatedFrom === 'object' && 'stateId' in b.updatedFrom) {
       const issue = linearIssue({ ...d, url: d.url ?? b.url });
       return [{ id: stateEventId(issue), kind: 'state', issue, actor: b.actor?.name ?? null }];
     }

@@ -98,6 +98,14 @@ export function trackerPortContract(name: string, makeHarness: () => Promise<Tra
       expect(await h.port.searchIssues('"nothing like this" OR x')).toEqual([]);
     });
 
+    it('a pasted key or issue URL finds that issue', async () => {
+      const issue = await create(h, 'Pasted key lookup');
+      await create(h, 'Another one');
+      expect((await h.port.searchIssues(issue.key)).map((i) => i.key)).toEqual([issue.key]);
+      expect((await h.port.searchIssues(` ${issue.url} `)).map((i) => i.key)).toEqual([issue.key]);
+      expect(await h.port.searchIssues(h.missingKey)).toEqual([]);
+    });
+
     it('adds a comment (marked as frontdesk\'s) and a link back to the ticket', async () => {
       const issue = await create(h);
       const c = await h.port.addComment(issue.key, 'Another customer reports this: T-1043');

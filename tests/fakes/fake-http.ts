@@ -27,6 +27,8 @@ export interface Reply {
 export interface ScriptedFailure extends Reply {
   /** Only requests whose path matches (default: any). */
   path?: RegExp;
+  /** Never answer (until the fake closes), for client timeouts. */
+  hang?: boolean;
 }
 
 export type Router = (req: RecordedRequest) => Reply;
@@ -83,7 +85,11 @@ export class FakeHttp {
     this.requests.push(recorded);
     const i = this.failures.findIndex((f) => !f.path || f.path.test(recorded.path));
     let reply: Reply;
-    if (i >= 0) reply = this.failures.splice(i, 1)[0]!;
+    if (i >= 0) {
+      const failure = this.failures.splice(i, 1)[0]!;
+      if (failure.hang) return;
+      reply = failure;
+    }
     else {
       try {
         reply = router(recorded);

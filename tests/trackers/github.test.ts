@@ -84,6 +84,7 @@ describe('GitHub tracker specifics', () => {
   it('an unknown repository says so; a rate limit says when to retry', async () => {
     const err = await env.port.createIssue({ target: { project: 'acme/nope', labels: [] }, title: 't', body: 'b', priority: 'P2' }).catch((e) => e);
     expect(err).toMatchObject({ code: 'not_found', message: 'repository acme/nope not found or the token cannot see it' });
+    expect(await env.port.searchIssues('crash', { project: 'acme/nope' }).catch((e) => e)).toMatchObject({ code: 'not_found', message: 'repository acme/nope not found or the token cannot see it' });
     const reset = Math.floor(env.clock.now() / 1000) + 120;
     env.fake.failNext({ status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) }, body: { message: 'API rate limit exceeded' } });
     const limited = await env.port.getIssue('acme/app#1').catch((e) => e);
@@ -101,6 +102,12 @@ describe('GitHub tracker specifics', () => {
     const before = env.fake.requests.length;
     expect(await env.port.getIssue('T-1042').catch((e) => e)).toMatchObject({ code: 'invalid' });
     expect(env.fake.requests.length).toBe(before);
+  });
+
+  it('gives up on a request that never answers', async () => {
+    const slow = new GithubTracker(CFG, { token: env.fake.token, baseUrl: env.fake.url, clock: env.clock, timeoutMs: 200 });
+    env.fake.failNext({ status: 0, hang: true });
+    expect(await slow.getIssue('acme/app#1').catch((e) => e)).toMatchObject({ code: 'unavailable' });
   });
 
   it('pages through many comments', async () => {

@@ -89,6 +89,14 @@ describe('Jira tracker specifics', () => {
     expect(jiraSearchWords('crash* -beta (ios)')).toBe('crash beta ios');
   });
 
+  it('gives up on a request that never answers', async () => {
+    const slow = new JiraTracker(env.cfg, { email: env.fake.email, apiToken: env.fake.token, clock: env.clock, timeoutMs: 200 });
+    env.fake.failNext({ status: 0, hang: true });
+    const err = await slow.getIssue('OPS-1').catch((e) => e);
+    expect(err).toMatchObject({ code: 'unavailable' });
+    expect(err.message).toMatch(/timeout/i);
+  });
+
   it('links idempotently: the same ticket link twice is one remote link', async () => {
     const i = await env.port.createIssue({ target: { project: 'OPS', labels: [] }, title: 't', body: 'b', priority: 'P2' });
     await env.port.addLink(i.key, { url: 'https://fd.example/t/T-1', title: 'T-1' });

@@ -96,6 +96,18 @@ describe('Linear tracker specifics', () => {
     expect(await env.port.getIssue(i.key)).toMatchObject({ state: 'closed', closeReason: 'not_planned', stateLabel: 'Canceled' });
   });
 
+  it('words that look like a key ("error-500") are searched as words when no such issue exists', async () => {
+    const i = await env.port.createIssue({ target: { project: 'ENG', labels: [] }, title: 'Checkout shows error-500 page', body: 'b', priority: 'P2' });
+    expect((await env.port.searchIssues('error-500')).map((x) => x.key)).toEqual([i.key]);
+    expect(env.fake.operations.slice(-2)).toEqual(['FrontdeskIssue', 'FrontdeskSearchIssues']);
+  });
+
+  it('gives up on a request that never answers', async () => {
+    const slow = new LinearTracker(CFG, { apiKey: env.fake.apiKey, apiUrl: env.fake.apiUrl, clock: env.clock, timeoutMs: 200 });
+    env.fake.failNext({ status: 0, hang: true });
+    expect(await slow.getIssue('ENG-1').catch((e) => e)).toMatchObject({ code: 'unavailable', message: 'Linear did not answer within 0.2 s' });
+  });
+
   it('a rate limit says when to retry', async () => {
     env.fake.failNext({ status: 400, headers: { 'retry-after': '12' }, body: { errors: [{ message: 'Rate limit exceeded', extensions: { type: 'ratelimited', code: 'RATELIMITED' } }] } });
     expect(await env.port.getIssue('ENG-1').catch((e) => e)).toMatchObject({ code: 'rate_limited', retryAfterMs: 12_000 });
