@@ -26,11 +26,13 @@ import type { Block, FormView, MessageView } from '../views/message-view.js';
 import {
   anotherReportComment,
   engineeringSection,
+  escalatedLine,
   HANDOFF_REPLY,
   type LinkedIssue,
   linkedIssuesBlocks,
   linkedLine,
   NO_TRACKER,
+  unlinkedLine,
   previewForm,
   searchForm,
   searchResultsView,
@@ -63,14 +65,24 @@ export interface HandoffDeps {
   publicBase: string;
   /** The related tickets of an escalation prompt (cluster prompts), by escalation id. */
   promptRelated?: (ticketId: number, escalationId: number) => string[] | null;
-  /** Mark an escalation prompt as acted on (the agent escalated to engineering from it). */
-  promptActed?: (ticketId: number, escalationId: number, by: string) => void;
+  /**
+   * Mark an escalation prompt as acted on (the agent escalated to engineering from it) and, when
+   * the prompt message is known, show the decision on it in place. Call inside a transaction.
+   */
+  promptActed?: (ticketId: number, escalationId: number, by: string, decided: string, prompt: PromptMessage | null) => void;
+}
+
+/** The prompt message a button was clicked on (to update it in place). */
+export interface PromptMessage {
+  channelId: string;
+  messageId: string;
 }
 
 interface PreviewState {
   ticket: string;
   similar: string[];
   escalationId: number | null;
+  prompt?: PromptMessage | null;
   routed: TrackerChoice;
   by: string;
 }
@@ -128,11 +140,11 @@ export class HandoffService {
   }
 
   /** A tracker failure as a message for the agent (what to fix), logged without secrets. */
-  private trackerFailure(e: unknown, doing: string): never {
+  private trackerFailure(e: unknown, doing: string, next = 'try again'): never {
     if (e instanceof FrontdeskError) throw e;
-    const reason = e instanceof TrackerError ? e.message : 'the tracker did not answer';
+    const reason = e instanceof TrackerError ? e.message.replace(/\.$/, '') : 'the tracker did not answer';
     this.d.logger?.warn({ err: e instanceof TrackerError ? { code: e.code, tracker: e.tracker, message: e.message } : String(e) }, `engineering hand-off: ${doing} failed`);
-    throw new FrontdeskError('frontdesk_tracker_failed', `Could not ${doing}: ${reason}. Nothing was changed in frontdesk; try again.`);
+    throw new FrontdeskError('frontdesk_tracker_failed', `Could not ${doing}: ${reason}. Nothing was changed in frontdesk; ${next}.`);
   }
 
   // ---------------------------------------------------------------- context
@@ -218,7 +230,7 @@ export class HandoffService {
    * The preview form for escalating `ref` to engineering. `escalationId`: opened from a triage
    * prompt (a cluster prompt's related tickets are offered for linking too).
    */
-  async preview(ref: string, actor: string, o: { escalationId?: number | null; linkSimilar?: boolean; similar?: readonly string[] } = {}): Promise<FormView> {
+  async preview(ref: string, actor: string, o: { escalationId?: number | null; linkSimilar?: boolean; similar?: readonly string[]; prompt?: PromptMessage | null } = {}): Promise<FormView> {
     const trackers = this.trackers();
     const t = this.d.tickets.require(ref);
     const related = o.similar ?? (o.escalationId ? (this.d.promptRelated?.(t.id, o.escalationId) ?? null) : null);
@@ -226,19 +238,22 @@ export class HandoffService {
       0,
       MAX_SIMILAR,
     );
-    const { title, body } = await this.draft(t, similar);
+    // Edits kept from a submit the tracker refused: the retry starts from them.
+    const kept = this.repo.openPreviewWithEdits<PreviewState & { edits: { title: string; body: string; target: string } }>(`ho-${t.id}-`, actor);
+    const { title, body } = kept ? kept.state.edits : await this.draft(t, similar);
     const routed = trackers.route(t);
     const choices = trackers.choices();
     if (!choices.some((c) => choiceValue(c) === choiceValue(routed))) choices.unshift(routed);
-    const stateKey = `ho-${t.id}-${this.d.tickets.clock.now()}-${Math.random().toString(36).slice(2, 10)}`;
-    this.repo.savePreview(stateKey, { ticket: t.key, similar: similar.map((s) => s.key), escalationId: o.escalationId ?? null, routed, by: actor } satisfies PreviewState, this.d.tickets.clock.now());
+    const stateKey = kept?.key ?? `ho-${t.id}-${this.d.tickets.clock.now()}-${Math.random().toString(36).slice(2, 10)}`;
+    if (!kept)
+      this.repo.savePreview(stateKey, { ticket: t.key, similar: similar.map((s) => s.key), escalationId: o.escalationId ?? null, prompt: o.escalationId ? (o.prompt ?? null) : null, routed, by: actor } satisfies PreviewState, this.d.tickets.clock.now());
     return previewForm({
       stateKey,
       ticket: t,
       title,
       body,
       targets: choices.map((c) => ({ value: choiceValue(c), label: `${TRACKER_NAME[c.tracker]} ${c.target.project}` })),
-      initialTarget: choiceValue(routed),
+      initialTarget: kept?.state.edits.target ?? choiceValue(routed),
       similar: similar.map((s) => s.key),
       linkSimilar: o.linkSimilar ?? Boolean(o.escalationId && related?.length),
     });
@@ -267,14 +282,15 @@ export class HandoffService {
       issue = await port.createIssue({ target: choice.target, title: this.redactor(title).text, body: this.redactor(body).text, priority: t.priority });
     } catch (e) {
       this.repo.movePreview(stateKey, 'creating', 'open', now());
-      this.trackerFailure(e, `create the issue in ${TRACKER_NAME[choice.tracker]} ${choice.target.project}`);
+      this.repo.keepPreviewEdits(stateKey, { title, body, target: chosen }, now());
+      this.trackerFailure(e, `create the issue in ${TRACKER_NAME[choice.tracker]} ${choice.target.project}`, 'your edits are kept: click **Escalate to engineering** again to retry');
     }
     const keys = [t.key, ...(values.similar === 'all' ? st.similar.filter((k) => k !== t.key) : [])];
     const linked = this.d.tickets.repo.db.transaction(() => {
       const stored = this.repo.upsert(issue, now(), actor);
       const done = this.linkInTransaction(keys, stored, actor, { created: true, via: st.escalationId ? 'escalation_prompt' : 'preview' });
       this.repo.movePreview(stateKey, 'creating', 'created', now(), issue.key);
-      if (st.escalationId) this.d.promptActed?.(t.id, st.escalationId, actor);
+      if (st.escalationId) this.d.promptActed?.(t.id, st.escalationId, actor, escalatedLine(actor, issue), st.prompt ?? null);
       return done;
     })();
     return HANDOFF_REPLY.created(issue, linked.length ? linked : [t.key]);
@@ -386,7 +402,7 @@ export class HandoffService {
    * "Link all N similar tickets": with an issue already linked to `ref`, link the similar open
    * tickets to it; without one, open the preview with all of them selected.
    */
-  async linkSimilar(ref: string, actor: string, escalationId: number | null): Promise<{ form?: FormView; ephemeral?: MessageView }> {
+  async linkSimilar(ref: string, actor: string, escalationId: number | null, prompt: PromptMessage | null = null): Promise<{ form?: FormView; ephemeral?: MessageView }> {
     this.trackers();
     const t = this.d.tickets.require(ref);
     const issue = this.currentIssue(t);
@@ -394,7 +410,7 @@ export class HandoffService {
     const similar = related
       ? related.filter((k) => k !== t.key && isOpen(this.d.tickets.repo.getByKey(k)?.status ?? 'closed'))
       : this.similarOpen(t, issue?.id ?? null).map((s) => s.key);
-    if (!issue) return { form: await this.preview(t.key, actor, { escalationId, linkSimilar: true, similar }) };
+    if (!issue) return { form: await this.preview(t.key, actor, { escalationId, linkSimilar: true, similar, prompt }) };
     if (similar.length === 0) return { ephemeral: HANDOFF_REPLY.alreadyLinked(issue, [t.key]) };
     return { ephemeral: await this.linkExisting([t.key, ...similar], issue, actor, 'cluster') };
   }
@@ -403,6 +419,25 @@ export class HandoffService {
   currentIssue(t: Ticket): StoredIssue | null {
     const all = this.repo.issuesOf(t.id);
     return [...all].reverse().find((i) => i.state !== 'closed') ?? all.at(-1) ?? null;
+  }
+
+  /** Remove a ticket's link to an issue (the issue itself is not touched). */
+  unlink(ref: string, issueRef: string, actor: string): MessageView {
+    const t = this.d.tickets.require(ref);
+    const linked = this.repo.issuesOf(t.id);
+    const wanted = issueRef.trim();
+    const issue = linked.find((i) => i.key === wanted || i.url === wanted || i.key.toLowerCase() === wanted.toLowerCase());
+    if (!issue) throw new InputInvalidError(linked.length ? `${t.key} is not linked to "${wanted.slice(0, 80)}"; it is linked to ${linked.map((i) => i.key).join(', ')}.` : `${t.key} is not linked to any issue.`);
+    this.d.tickets.change(t.id, actor, (cur) => {
+      if (!this.repo.unlink(cur.id, issue.id)) return null;
+      return {
+        patch: {},
+        events: [{ type: 'tracker_unlinked', data: { tracker: issue.tracker, key: issue.key, url: issue.url } }],
+        threadLine: unlinkedLine(cur, issue, actor),
+        linePurpose: 'work',
+      };
+    });
+    return HANDOFF_REPLY.unlinked(issue, t.key);
   }
 
   // ---------------------------------------------------------------- plan follow-ups

@@ -7,13 +7,15 @@
  * Installing twice returns the same handle.
  */
 import type { Core } from '../app.js';
-import { splitValue } from '../commands/interactions.js';
+import { type InteractionContext, splitValue } from '../commands/interactions.js';
 import { InputInvalidError } from '../domain/errors.js';
 import { Escalations } from '../escalation/escalations.js';
 import type { TrackerKind } from '../ports/tracker-port.js';
 import { ACTIONS, FORMS } from '../views/action-ids.js';
 import { notice } from '../views/ticket-views.js';
-import { type HandoffTrackers, HandoffService } from './handoff.js';
+import { resolveTarget } from '../routing/escalation.js';
+import { triagePromptView } from '../views/escalation-prompt.js';
+import { type HandoffTrackers, HandoffService, type PromptMessage } from './handoff.js';
 
 export interface InstallHandoffOptions {
   /** The configured trackers (src/trackers/ createTrackers adapted); null or absent: none configured. */
@@ -55,9 +57,23 @@ export function installHandoff(core: Core, opts: InstallHandoffOptions = {}): Ha
       const row = escalations.get(escalationId);
       return row && row.ticketId === ticketId ? row.related : null;
     },
-    promptActed: (ticketId, escalationId, by) => {
+    promptActed: (ticketId, escalationId, by, decided, prompt) => {
       const row = escalations.get(escalationId);
-      if (row && row.ticketId === ticketId) escalations.markActed(row, 'accepted', by);
+      if (!row || row.ticketId !== ticketId) return;
+      escalations.markActed(row, 'accepted', by);
+      const t = tickets.repo.get(ticketId);
+      if (!prompt || !t || t.platform === 'cli') return;
+      // The prompt shows the decision in place (as its own buttons do), without buttons.
+      const view = triagePromptView({
+        key: t.key,
+        escalationId: row.id,
+        reasons: escalations.promptGroup(row).map((r) => r.reason),
+        targetName: resolveTarget(config, row.target).name,
+        mentionIds: [],
+        related: row.related.map((k) => ({ key: k, title: tickets.repo.getByKey(k)?.title ?? '' })),
+        decided,
+      });
+      outbox.enqueue({ platform: t.platform, ticketId: t.id, idempotencyKey: `esc-update:${row.id}:handoff:${clock.now()}`, payload: { kind: 'update', channelId: prompt.channelId, messageId: prompt.messageId, view } });
     },
   });
   installed.set(core, svc);
@@ -79,9 +95,22 @@ export function installHandoff(core: Core, opts: InstallHandoffOptions = {}): Ha
       },
     });
 
+  commands.register({
+    name: 'unlink',
+    usage: 'unlink ID ISSUE',
+    summary: 'remove a ticket’s link to an engineering issue (e.g. `unlink T-1042 acme/app#12`)',
+    agentOnly: true,
+    run: ([id, issue], ctx) => {
+      if (!id || !issue) throw new InputInvalidError('Which ticket and issue? e.g. `unlink T-1042 acme/app#12`.');
+      return { view: svc.unlink(id, issue, ctx.userId), visibility: 'ephemeral' };
+    },
+  });
+
+  /** The clicked prompt message, when the platform says which it was. */
+  const promptOf = (ctx: InteractionContext): PromptMessage | null => (ctx.channelId && ctx.messageId ? { channelId: ctx.channelId, messageId: ctx.messageId } : null);
   interactions.onAction(ACTIONS.handoffEscalate, async (value, ctx) => {
     const [key, escalationId] = keyAndEscalation(value);
-    return { form: await svc.preview(key, ctx.userId, { escalationId }) };
+    return { form: await svc.preview(key, ctx.userId, { escalationId, prompt: promptOf(ctx) }) };
   });
   interactions.onForm(FORMS.handoffPreview, async (state, values, ctx) => ({ ephemeral: await svc.submitPreview(state, values, ctx.userId) }));
   interactions.onAction(ACTIONS.handoffLink, (key) => ({ form: svc.searchForm(key) }));
@@ -94,7 +123,7 @@ export function installHandoff(core: Core, opts: InstallHandoffOptions = {}): Ha
   });
   interactions.onAction(ACTIONS.handoffLinkSimilar, async (value, ctx) => {
     const [key, escalationId] = keyAndEscalation(value);
-    return svc.linkSimilar(key, ctx.userId, escalationId);
+    return svc.linkSimilar(key, ctx.userId, escalationId, promptOf(ctx));
   });
   interactions.onAction(ACTIONS.followUpIssue, async (value, ctx) => {
     const [plan, index] = splitValue(value);

@@ -159,6 +159,25 @@ export class TrackerRepo {
     return r ? (JSON.parse(r.reference) as T & { status: 'open' | 'creating' | 'created'; issueKey?: string }) : null;
   }
 
+  /** Keep an agent's edits with an open preview (after the tracker refused it), so a retry starts from them. */
+  keepPreviewEdits(key: string, edits: object, at: number): void {
+    this.db
+      .prepare("UPDATE conversation_refs SET reference = json_set(reference, '$.edits', json(?)), updated_at = ? WHERE platform = 'handoff-preview' AND key = ?")
+      .run(JSON.stringify(edits), at, key);
+  }
+
+  /** The newest open preview with kept edits whose key starts with `prefix`, made by `by`. */
+  openPreviewWithEdits<T extends object>(prefix: string, by: string): { key: string; state: T } | null {
+    const r = this.db
+      .prepare<[string, string], { key: string; reference: string }>(
+        `SELECT key, reference FROM conversation_refs WHERE platform = 'handoff-preview' AND key LIKE ? || '%'
+         AND json_extract(reference, '$.status') = 'open' AND json_extract(reference, '$.by') = ? AND json_extract(reference, '$.edits') IS NOT NULL
+         ORDER BY updated_at DESC LIMIT 1`,
+      )
+      .get(prefix, by);
+    return r ? { key: r.key, state: JSON.parse(r.reference) as T } : null;
+  }
+
   /** Move a preview from `from` to `to` status; false when it was not in `from` (someone else got there first). */
   movePreview(key: string, from: 'open' | 'creating', to: 'open' | 'creating' | 'created', at: number, issueKey?: string): boolean {
     return (

@@ -133,6 +133,16 @@ export function linkedLine(t: Pick<Ticket, 'key'>, issue: TrackerIssue, by: stri
   return `:hammer_and_wrench: ${t.key} handed to engineering: ${mention(by)} ${verb} ${issueLink(issue)} — ${plain(truncate(issue.title, 120, '…'))}${with_}.`;
 }
 
+/** The decision shown on an escalation prompt after "Escalate to engineering". */
+export function escalatedLine(by: string, issue: TrackerIssue): string {
+  return `${mention(by)} escalated to engineering: ${issueLink(issue)}.`;
+}
+
+/** The line in the internal thread when a link is removed. */
+export function unlinkedLine(t: Pick<Ticket, 'key'>, issue: TrackerIssue, by: string): string {
+  return `:hammer_and_wrench: ${mention(by)} unlinked ${t.key} from ${plain(issueName(issue))}.`;
+}
+
 /** The comment added on an existing issue when more tickets are linked to it. */
 export function anotherReportComment(reports: readonly { key: string; link: string | null }[]): string {
   const lines = reports.map((r) => (r.link ? `[${r.key}](${r.link})` : `${r.key} (frontdesk)`));
@@ -150,6 +160,7 @@ export const HANDOFF_REPLY = {
   badTarget: (v: string) => `"${v}" is not a tracker I can create issues in. Pick one from the list.`,
   needQuery: 'Type a few words of the issue, or its key (acme/app#12, ENG-42).',
   noSimilar: (key: string) => `No similar open tickets to link with ${key}.`,
+  unlinked: (issue: TrackerIssue, key: string) => notice(`${key} is no longer linked to ${issueName(issue)} (the issue itself is unchanged).`),
   followUpCreated: (issue: TrackerIssue, source: string) => notice(`Created ${issueLink(issue)} for the follow-up of ${source}; it is linked to ${source}.`),
   followUpExists: (issueKey: string, source: string) => notice(`That follow-up of ${source} is already ${plain(issueKey)}.`),
 } as const;

@@ -8,6 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { installAi } from '../../src/ai/install.js';
 import type { InteractionContext } from '../../src/commands/interactions.js';
+import { runCommand } from '../../src/commands/ticket-commands.js';
 import { buildDigest } from '../../src/digest/build-digest.js';
 import { digestPeriod } from '../../src/digest/period.js';
 import { digestView } from '../../src/views/digest-view.js';
@@ -61,7 +62,7 @@ describe('clusters, double submits and failures', () => {
     expect(acts.map((x) => x.label)).toEqual(['Escalate to Tier 3', 'Not needed', 'Link as one incident', 'Escalate to engineering', 'Link all 3 similar tickets']);
     const linkAll = acts.find((x) => x.actionId === 'handoff.link_similar')!;
 
-    const res = await desk.core.interactions.action(linkAll.actionId, linkAll.value, ctx());
+    const res = await desk.core.interactions.action(linkAll.actionId, linkAll.value, { ...ctx(), messageId: '1790000999.000042' });
     const form = res.form!;
     expect(form.formId).toBe('form.handoff_preview');
     const similar = form.fields.find((f) => f.id === 'similar')!;
@@ -79,6 +80,11 @@ describe('clusters, double submits and failures', () => {
     expect(desk.core.tickets.repo.events(a.id).find((e) => e.type === 'tracker_linked')!.data).toMatchObject({ created: false });
     // The prompt counts as acted on.
     expect(desk.sla.escalations.forTicket(c.id).find((r) => r.ruleId === 'cluster')).toMatchObject({ status: 'accepted' });
+    // ...and shows the decision in place, without buttons.
+    const update = outboxRows(desk.db, 'esc-update:').find((r) => r.payload.kind === 'update' && r.payload.messageId === '1790000999.000042')!;
+    expect(update.payload).toMatchObject({ channelId: TRIAGE });
+    expect(viewText(viewOf(update.payload))).toContain(`<@${OWNER}> escalated to engineering: [GitHub acme/app#1](https://github.com/acme/app/issues/1) · open.`);
+    expect(actionsOf(viewOf(update.payload))).toEqual([]);
     // Each linked ticket's internal thread says so (never the customer's thread).
     for (const t of [a, b, c]) {
       const lines = outboxRows(desk.db, `line:${t.id}:`).filter((r) => viewText(viewOf(r.payload)).includes('handed to engineering'));
@@ -104,12 +110,16 @@ describe('clusters, double submits and failures', () => {
     d = desk;
     const t = desk.open('Invoices PDF export returns HTTP 500', { priority: 'P2' });
     const { form } = await desk.core.interactions.action('handoff.escalate', t.key, ctx());
-    const answer = await submitForm(desk, form!);
-    expect(viewText(answer)).toMatch(/Could not create the issue in GitHub acme\/app: .*GITHUB_TOKEN/);
+    const answer = await submitForm(desk, form!, { title: 'PDF export: HTTP 500 (edited)' });
+    expect(viewText(answer)).toMatch(/Could not create the issue in GitHub acme\/app: .*GITHUB_TOKEN.*your edits are kept/);
     expect(viewText(answer)).not.toContain('ghp_wrong');
     expect(gh.issues).toHaveLength(0);
     expect(desk.core.tickets.repo.events(t.id).some((e) => e.type === 'tracker_linked')).toBe(false);
     expect(new (await import('../../src/store/tracker-repo.js')).TrackerRepo(desk.db).preview<object>(form!.state)).toMatchObject({ status: 'open' });
+    // The retry starts from the agent's edits (the same preview).
+    const again = (await desk.core.interactions.action('handoff.escalate', t.key, ctx())).form!;
+    expect(again.state).toBe(form!.state);
+    expect(again.fields.find((f) => f.id === 'title')).toMatchObject({ initial: 'PDF export: HTTP 500 (edited)' });
   });
 
   it('the agent’s edits are what is sent, redacted once more; an empty title is refused', async () => {
@@ -120,6 +130,22 @@ describe('clusters, double submits and failures', () => {
     expect(viewText(await submitForm(desk, form!, { title: '  ' }))).toContain('Give the issue a title.');
     await submitForm(desk, form!, { title: 'Reports page slow', body: 'Slow for [name]. Debug with token=abc123secret please, mail ops@acme.example' });
     expect(gh.issues[0]).toMatchObject({ title: 'Reports page slow', body: 'Slow for [name]. Debug with token=[secret] please, mail [email]' });
+  });
+});
+
+describe('unlink', () => {
+  it('`/ticket unlink ID ISSUE` removes the link (timeline: tracker_unlinked) and says which issues are linked when it is wrong', async () => {
+    const { desk, gh } = await githubDesk();
+    d = desk;
+    const t = desk.open('Reports page is slow', { priority: 'P3' });
+    const { form } = await desk.core.interactions.action('handoff.escalate', t.key, ctx());
+    await submitForm(desk, form!);
+    const cmd = (text: string) => runCommand(desk.core.commands, desk.core.tickets, text, { platform: 'slack', userId: OWNER, channelId: TRIAGE });
+    expect(viewText((await cmd(`unlink ${t.key} acme/app#9`)).view)).toContain(`${t.key} is not linked to "acme/app#9"; it is linked to acme/app#1.`);
+    expect(viewText((await cmd(`unlink ${t.key} acme/app#1`)).view)).toContain(`${t.key} is no longer linked to GitHub acme/app#1`);
+    expect(desk.core.tickets.repo.events(t.id).at(-1)).toMatchObject({ type: 'tracker_unlinked', actor: OWNER, data: { key: 'acme/app#1' } });
+    expect(viewText((await cmd(`show ${t.key}`)).view)).toContain('issue unlinked: acme/app#1');
+    expect(gh.issues[0]!.state).toBe('open');
   });
 });
 
