@@ -18,7 +18,7 @@
 import type { Core } from '../app.js';
 import { cardChannelOf } from '../audience/placement.js';
 import type { Ticket } from '../domain/types.js';
-import type { IssueRef, TrackerComment, TrackerEvent, TrackerIssue, TrackerKind } from '../ports/tracker-port.js';
+import type { IssueRef, TrackerComment, TrackerEvent, TrackerIssue } from '../ports/tracker-port.js';
 import type { Clock } from '../ports/clock.js';
 import type { Db } from '../store/db.js';
 import { type StoredIssue, TrackerRepo } from '../store/tracker-repo.js';
@@ -54,8 +54,8 @@ export interface ApplyReport {
 
 const emptyReport = (): ApplyReport => ({ states: 0, comments: 0, lines: 0, prompts: 0, ignored: 0 });
 
-/** Actor recorded on the timeline for tracker news. */
-const ACTOR: Record<TrackerKind, string> = { github: 'tracker:github', jira: 'tracker:jira', linear: 'tracker:linear' };
+/** Actor recorded on the timeline for tracker news: the bot (webhook) or the scheduler (polling); who did it on the tracker is in the data. */
+const ACTOR: Record<EventSource, string> = { webhook: 'frontdesk', poll: 'system' };
 
 /** A prompt's id: the issue row and the tracker's update time of the close (a re-close is a new prompt). */
 export function promptId(issueId: number, updatedAt: number): string {
@@ -123,7 +123,7 @@ export class HearBack {
     report.states += 1;
     const { tickets } = this.d;
     for (const t of this.linkedTickets(issue)) {
-      tickets.repo.appendEvent(t.id, 'tracker_state', ACTOR[issue.tracker], now, {
+      tickets.repo.appendEvent(t.id, 'tracker_state', ACTOR[via], now, {
         tracker: issue.tracker,
         issue: issue.key,
         url: issue.url,
@@ -140,14 +140,14 @@ export class HearBack {
       tickets.messenger.send(t, stateLineView(t, { issue, actor }), { purpose: 'work', key: `tracker-state:${t.id}:${issue.id}:${issue.updatedAt}:${issue.state}` });
       report.lines += 1;
       if (issue.state === 'closed' && stored.state !== 'closed') {
-        this.prompt(t, issue, now);
+        this.prompt(t, issue, now, via);
         report.prompts += 1;
       }
     }
   }
 
   /** Raise the fix-update prompt for one ticket (inside the transaction). */
-  private prompt(t: Ticket, issue: StoredIssue, now: number): void {
+  private prompt(t: Ticket, issue: StoredIssue, now: number, via: EventSource): void {
     const id = promptId(issue.id, issue.updatedAt);
     const p: FixUpdatePrompt = {
       prompt: id,
@@ -157,7 +157,7 @@ export class HearBack {
       ownerId: t.ownerId,
     };
     const { tickets } = this.d;
-    tickets.repo.appendEvent(t.id, 'fix_update_prompted', ACTOR[issue.tracker], now, {
+    tickets.repo.appendEvent(t.id, 'fix_update_prompted', ACTOR[via], now, {
       prompt: id,
       tracker: issue.tracker,
       issue: issue.key,
@@ -185,7 +185,7 @@ export class HearBack {
         .events(t.id)
         .some((e) => e.type === 'tracker_comment' && e.data.tracker === issue.tracker && e.data.issue === issue.key && e.data.commentId === c.id);
       if (seen) continue;
-      tickets.repo.appendEvent(t.id, 'tracker_comment', ACTOR[issue.tracker], now, {
+      tickets.repo.appendEvent(t.id, 'tracker_comment', ACTOR[via], now, {
         tracker: issue.tracker,
         issue: issue.key,
         url: issue.url,

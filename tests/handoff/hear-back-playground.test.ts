@@ -164,5 +164,10 @@ describe('hear back from GitHub in the playground', () => {
       expect(textOf(cardNow.html)).toMatch(new RegExp(`${key.replace(/[/#]/g, '.')}[^\\n]*closed`));
     }
     expect(p.core.tickets.repo.events(tb.id).map((e) => e.type)).toEqual(expect.arrayContaining(['tracker_linked', 'tracker_state', 'fix_update_prompted']));
+    // `/ticket show` tells the story on the timeline, in words.
+    await call(p.base, 'POST', '/messages', 'dana', { channelId: 'triage', text: `/ticket show ${tb.key}` });
+    const shown = await waitFor(async () => (await list('dana', 'triage')).find((m) => m.kind === 'ephemeral' && textOf(m.html).includes(`${tb.key} ·`)), 'the ticket view');
+    expect(textOf(shown.html)).toContain(`issue ${key}: open → closed by @octocat (webhook)`);
+    expect(textOf(shown.html)).toContain(`issue ${key} closed: customer update drafted`);
   });
 });
