@@ -97,4 +97,16 @@ describe('installHearBack', () => {
     const r2 = await hb.poller.run();
     expect(r2).toMatchObject({ issues: 3, errors: 0 });
   });
+
+  it('a missing webhook secret is logged once (not on every delivery) and each delivery gets 503', async () => {
+    const { core: c, lines } = makeCore();
+    installHearBack(c, createTrackers(c.config, { GITHUB_TOKEN: 't', GITHUB_API_URL: 'http://127.0.0.1:9' }), { schedule: false });
+    const { port } = await c.listen(0, '127.0.0.1');
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(`http://127.0.0.1:${port}/webhooks/github`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      expect(res.status).toBe(503);
+    }
+    expect(lines.filter((l) => l.code === 'frontdesk_webhook_secret_missing')).toHaveLength(1);
+    expect(String(lines.find((l) => l.code === 'frontdesk_webhook_secret_missing')!.msg)).toContain('set it to the secret configured on the GitHub webhook');
+  });
 });
