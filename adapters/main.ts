@@ -25,11 +25,13 @@ async function main(): Promise<void> {
   const env = process.env;
   const logger = createLogger(env);
   const { config, source } = loadConfig(env);
+  const shutdownMs = shutdownTimeoutMs(env);
   const dbPath = databasePath(env);
   const db = openDatabase(dbPath);
   const active = ADAPTERS.filter((a) => a.enabled(env));
   // The playground's clock control needs a movable clock; every other setup uses the system clock.
   const core = createCore({ config, db, env, logger, clock: playgroundClock(active.map((a) => a.name)) });
+  core.metrics.collectProcessMetrics();
   // Suggested replies, handling plans, AI triage; a broken persona file stops start-up here.
   const aiFeatures = installAi(core);
   // The SLA watcher, escalation prompts and the leads' digest (scheduled node-cron jobs).
@@ -65,13 +67,32 @@ async function main(): Promise<void> {
     ].join('\n'),
   );
   for (const m of describeModes(config)) logger.info({ mode: m }, 'support channel mode');
+  // Graceful stop: no new requests, in-flight requests, inbox slices and outbox sends finish
+  // (at most FRONTDESK_SHUTDOWN_TIMEOUT_MS), the database closes last. A second signal stops at once.
+  let stopping = false;
   const stop = async (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    await core.close();
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: stopping now without waiting');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal, timeoutMs: shutdownMs }, 'shutting down: finishing the work in flight');
+    const { finishedInTime } = await core.shutdown(shutdownMs);
+    logger.info({ finishedInTime }, 'stopped');
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** FRONTDESK_SHUTDOWN_TIMEOUT_MS: how long a graceful stop may take (default 10 s). */
+function shutdownTimeoutMs(env: NodeJS.ProcessEnv): number {
+  const raw = env.FRONTDESK_SHUTDOWN_TIMEOUT_MS;
+  if (raw === undefined || raw === '') return 10_000;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 0)
+    throw new FrontdeskError('frontdesk_config_invalid', `FRONTDESK_SHUTDOWN_TIMEOUT_MS must be a whole number of milliseconds (0 or more), got "${raw}", e.g. FRONTDESK_SHUTDOWN_TIMEOUT_MS=10000`);
+  return ms;
 }
 
 main().catch((e: unknown) => {

@@ -13,6 +13,7 @@ const SUITES: [string, string, string][] = [
   ['ingest-crash', './ingest-crash.bench.ts', 'runIngestCrashBench'],
   ['sla + digest', './sla.bench.ts', 'runSlaBench'],
   ['outbox', './outbox.bench.ts', 'runOutboxBench'],
+  ['metrics', './metrics.bench.ts', 'runMetricsBench'],
   ['hear-back', './hear-back.bench.ts', 'runHearBackBench'],
 ];
 

@@ -5,7 +5,7 @@
  * adapters/main.ts adds those).
  */
 import type { Server } from 'node:http';
-import express, { type Express } from 'express';
+import express, { type Express, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { FrontdeskConfig } from './config/schema.js';
 import { FrontdeskError } from './domain/errors.js';
@@ -13,6 +13,7 @@ import { CommandRegistry } from './commands/command-registry.js';
 import { Interactions, registerTicketInteractions } from './commands/interactions.js';
 import { registerTicketCommands } from './commands/ticket-commands.js';
 import { createLogger } from './logger.js';
+import { Metrics } from './metrics.js';
 import { Outbox } from './outbox/outbox.js';
 import type { ChatPort } from './ports/chat-port.js';
 import { type Clock, systemClock } from './ports/clock.js';
@@ -20,6 +21,7 @@ import { Directory } from './routing/directory.js';
 import { Router } from './routing/routing.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import type { Db } from './store/db.js';
+import { metricsStore } from './store/metrics-repo.js';
 import { installCsat } from './tickets/csat.js';
 import { TicketService } from './tickets/ticket-service.js';
 import { createTriage } from './triage/triage.js';
@@ -33,6 +35,8 @@ export interface CoreOptions {
   env?: NodeJS.ProcessEnv;
   /** Time source for outbox retries (defaults to real time). */
   outboxTimer?: Clock;
+  /** Prometheus metrics (GET /metrics); a fresh registry per core by default. */
+  metrics?: Metrics;
 }
 
 export interface Core {
@@ -49,6 +53,8 @@ export interface Core {
   commands: CommandRegistry;
   interactions: Interactions;
   scheduler: Scheduler;
+  /** Prometheus metrics served on GET /metrics (pass `core.metrics` to what records them). */
+  metrics: Metrics;
   /** The HTTP app adapters mount their routes on. */
   http: Express;
   /** Names of the chat adapters that are running. */
@@ -57,7 +63,38 @@ export interface Core {
   /** Hooks run on close (adapters add theirs). */
   onClose(fn: () => void | Promise<void>): void;
   listen(port?: number, host?: string): Promise<{ server: Server; port: number }>;
+  /** Stop at once: jobs, adapters, outbox sends in flight, open connections, the database. */
   close(): Promise<void>;
+  /**
+   * Stop gracefully (SIGTERM): refuse new requests (503), let requests in flight finish, then
+   * close — scheduled jobs, the adapters' inboxes, the outbox sends in flight — and the
+   * database last. Whatever is still running after `timeoutMs` is cut off (it is durable:
+   * unfinished inbox and outbox rows are taken up at the next start). Resolves whether it
+   * finished in time.
+   */
+  shutdown(timeoutMs: number): Promise<{ finishedInTime: boolean }>;
+}
+
+/** Server-sent event streams stay open until closed; a graceful stop does not wait for them. */
+function isStream(res: Response): boolean {
+  return String(res.getHeader('content-type') ?? '').startsWith('text/event-stream');
+}
+
+/** Resolves with true when `p` settles before `deadline` (epoch ms; Infinity = wait), else false. */
+async function within(p: Promise<unknown>, deadline: number): Promise<boolean> {
+  if (deadline === Number.POSITIVE_INFINITY) {
+    await p;
+    return true;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((r) => {
+    timer = setTimeout(() => r(false), Math.max(0, deadline - Date.now()));
+  });
+  try {
+    return await Promise.race([p.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
@@ -72,7 +109,9 @@ export function createCore(opts: CoreOptions): Core {
   const directory = new Directory(config);
   const router = new Router(config, db, directory);
   const triage = createTriage(config, db);
-  const outbox = new Outbox(db, { logger, timer: opts.outboxTimer });
+  const metrics = opts.metrics ?? new Metrics();
+  const outbox = new Outbox(db, { logger, timer: opts.outboxTimer, metrics });
+  metrics.bindStore(metricsStore(db, () => (opts.outboxTimer ?? systemClock).now()));
   const tickets = new TicketService({ config, db, clock, outbox, triage, router, directory, logger });
   const commands = new CommandRegistry();
   registerTicketCommands(commands, tickets);
@@ -82,9 +121,51 @@ export function createCore(opts: CoreOptions): Core {
   const scheduler = new Scheduler(logger);
   const closers: (() => void | Promise<void>)[] = [];
   let server: Server | null = null;
+  /** Requests being answered now; during a graceful stop new ones get 503. */
+  const inFlight = new Set<Response>();
+  let stopping = false;
 
   const http = express();
   http.disable('x-powered-by');
+  http.use((_req, res, next) => {
+    if (stopping) {
+      res.set('Connection', 'close').set('Retry-After', '5').status(503).json({ ok: false, error: 'frontdesk_shutting_down', message: 'frontdesk is shutting down; try again shortly' });
+      return;
+    }
+    inFlight.add(res);
+    metrics.httpInFlight.inc();
+    res.once('close', () => {
+      inFlight.delete(res);
+      metrics.httpInFlight.dec();
+    });
+    next();
+  });
+  /** Close everything; steps still running at `deadline` are left behind (durable state stays consistent). */
+  const closeBy = async (deadline: number): Promise<boolean> => {
+    let inTime = true;
+    const step = async (what: string, p: Promise<unknown>) => {
+      try {
+        if (!(await within(p, deadline))) {
+          inTime = false;
+          logger.warn({ step: what }, 'shutdown: time is up; leaving this step unfinished (its work resumes at the next start)');
+        }
+      } catch (err) {
+        logger.warn({ err, step: what }, 'shutdown: a step failed; going on');
+      }
+    };
+    scheduler.stopAll();
+    await step('scheduled jobs', scheduler.whenIdle());
+    for (const fn of closers.splice(0).reverse()) await step('adapter', Promise.resolve().then(fn));
+    await step('outbox sends', outbox.close());
+    if (server) {
+      const s: Server = server;
+      server = null;
+      s.closeAllConnections?.();
+      await new Promise<void>((r) => s.close(() => r()));
+    }
+    if (db.open) db.close();
+    return inTime;
+  };
   const core: Core = {
     config,
     db,
@@ -99,6 +180,7 @@ export function createCore(opts: CoreOptions): Core {
     commands,
     interactions,
     scheduler,
+    metrics,
     http,
     adapters: [],
     registerPort(port) {
@@ -128,16 +210,23 @@ export function createCore(opts: CoreOptions): Core {
       });
     },
     async close() {
-      scheduler.stopAll();
-      for (const fn of closers.reverse()) await fn();
-      await outbox.close();
-      if (server) {
-        const s: Server = server;
-        server = null;
-        s.closeAllConnections?.();
-        await new Promise<void>((r) => s.close(() => r()));
+      await closeBy(Number.POSITIVE_INFINITY);
+    },
+    async shutdown(timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      stopping = true;
+      // Stop accepting connections; idle keep-alive ones close now, busy ones after their answer.
+      server?.close();
+      server?.closeIdleConnections?.();
+      let inTime = true;
+      while ([...inFlight].some((res) => !isStream(res))) {
+        if (Date.now() >= deadline) {
+          inTime = false;
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 10));
       }
-      if (db.open) db.close();
+      return { finishedInTime: (await closeBy(deadline)) && inTime };
     },
   };
   http.get('/healthz', (_req, res) => {
@@ -148,6 +237,9 @@ export function createCore(opts: CoreOptions): Core {
       dbOk = false;
     }
     res.status(dbOk ? 200 : 503).json({ ok: dbOk, adapters: core.adapters, outbox: outbox.stats(), jobs: scheduler.jobs().map((j) => j.name) });
+  });
+  http.get('/metrics', async (_req, res) => {
+    res.type(metrics.contentType).send(await metrics.text());
   });
   return core;
 }

@@ -3,7 +3,7 @@
  * It runs when neither Slack (SLACK_BOT_TOKEN) nor Teams (MICROSOFT_APP_ID) is configured, or
  * when FRONTDESK_PLAYGROUND=1 (FRONTDESK_PLAYGROUND=0 turns it off).
  */
-import type { AdapterModule } from '../registry.js';
+import type { AdapterModule } from '../adapter-module.js';
 import { ManualClock } from '../../src/ports/clock.js';
 import { mountPlayground } from './server.js';
 

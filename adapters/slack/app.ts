@@ -110,7 +110,7 @@ export async function createSlackAdapter(core: Core, env: NodeJS.ProcessEnv = co
   const bot = await identify(client, settings);
   const agents = await loadAgentGroups(core, client);
 
-  const inbox = new Inbox(new InboxRepo(core.db), { platform: 'slack', logger: core.logger, now: opts.now });
+  const inbox = new Inbox(new InboxRepo(core.db), { platform: 'slack', logger: core.logger, now: opts.now, metrics: core.metrics });
   let receiver: ExpressReceiver | SocketModeReceiver;
   if (settings.mode === 'http') {
     const router = express.Router();
@@ -124,6 +124,7 @@ export async function createSlackAdapter(core: Core, env: NodeJS.ProcessEnv = co
         shortcuts: [SLACK_IDS.createTicketShortcut],
         viewCallback: FORM_CALLBACK,
         now: opts.now,
+        metrics: core.metrics,
       }),
     );
     receiver = new ExpressReceiver({

@@ -2,7 +2,7 @@
  * The Slack entry in the adapter registry: runs when any Slack credential is set, refuses to
  * start half-configured, and describes where Slack should send requests.
  */
-import type { AdapterModule } from '../registry.js';
+import type { AdapterModule } from '../adapter-module.js';
 import { createSlackAdapter } from './app.js';
 import { readSlackSettings, slackRequested } from './slack-env.js';
 import { SLACK_IDS } from './slack-ids.js';

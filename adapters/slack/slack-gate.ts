@@ -17,6 +17,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import type { Inbox } from '../../src/inbound/inbox.js';
 import type { Logger } from '../../src/logger.js';
+import type { Metrics } from '../../src/metrics.js';
 import type { SeenKey } from '../../src/store/inbox-repo.js';
 import { classifySlackRequest } from './validate-payload.js';
 
@@ -35,6 +36,8 @@ export interface SlackGateOptions {
   viewCallback: RegExp;
   /** Wall clock (ms) for the timestamp window. */
   now?: () => number;
+  /** Records the time to answer each request (frontdesk_ack_duration_seconds). */
+  metrics?: Pick<Metrics, 'ackSeconds'>;
 }
 
 /** Stable codes in 4xx answers. */
@@ -134,5 +137,11 @@ export function slackGate(o: SlackGateOptions): RequestHandler[] {
     (req as Request & { rawBody?: Buffer }).rawBody = raw;
     next();
   };
-  return [express.raw({ type: () => true, limit: '2mb' }), gate];
+  // Timed from arrival (before the body is read) to the answer, whoever gives it (here or Bolt).
+  const timed: RequestHandler = (_req, res, next) => {
+    const end = o.metrics?.ackSeconds.startTimer({ platform: 'slack' });
+    if (end) res.once('finish', () => end());
+    next();
+  };
+  return [timed, express.raw({ type: () => true, limit: '2mb' }), gate];
 }

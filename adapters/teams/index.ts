@@ -6,7 +6,7 @@
  */
 import express, { type Request, type Response } from 'express';
 import type { Core } from '../../src/app.js';
-import type { AdapterModule } from '../registry.js';
+import type { AdapterModule } from '../adapter-module.js';
 import { BotConnector } from './bot-connector.js';
 import { TeamsBot } from './bot.js';
 import { ConversationStore } from './conversation-store.js';
@@ -60,7 +60,7 @@ export function createTeamsAdapter(core: Core, env: NodeJS.ProcessEnv = core.env
   };
   const port = new TeamsChatPort(connector, store, resolveMention, logger);
   const bot = new TeamsBot(core, store, port, logger);
-  const inbox = new Inbox(new InboxRepo(core.db), { platform: 'teams', logger });
+  const inbox = new Inbox(new InboxRepo(core.db), { platform: 'teams', logger, metrics: core.metrics });
   const turn = durableTurns(bot, inbox, connector, logger);
   core.onClose(() => inbox.stop());
   if (settings.mode === 'insecure-local') logger.warn(`${INSECURE_LOCAL_VAR}=1: Teams requests are NOT authenticated (local testing only)`);

@@ -10,6 +10,7 @@ import Anthropic, { APIConnectionTimeoutError, APIError, APIUserAbortError, Over
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { FrontdeskConfig } from '../config/schema.js';
+import type { Metrics } from '../metrics.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import type { AiCallRecord, AiOutcome, AiRepo } from '../store/ai-repo.js';
 import type { Persona } from './personas.js';
@@ -32,6 +33,8 @@ export interface AiClientOptions {
   repo: AiRepo;
   clock?: Clock;
   logger?: AiLogger;
+  /** Counts calls, tokens and failures (frontdesk_ai_*). */
+  metrics?: Pick<Metrics, 'aiCalls' | 'aiTokens' | 'aiFailures'>;
 }
 
 /** Why a call produced no result. `disabled` = no API key or budget 0 (nothing recorded). */
@@ -190,6 +193,15 @@ export class AiClient {
    * tickets table is stored as null rather than losing the row.
    */
   private record(rec: AiCallRecord): void {
+    const m = this.opts.metrics;
+    if (m) {
+      m.aiCalls.inc({ purpose: rec.purpose, outcome: rec.outcome });
+      if (rec.outcome !== 'ok') m.aiFailures.inc({ reason: rec.outcome });
+      m.aiTokens.inc({ kind: 'input' }, rec.inputTokens);
+      m.aiTokens.inc({ kind: 'output' }, rec.outputTokens);
+      m.aiTokens.inc({ kind: 'cache_read' }, rec.cacheReadTokens);
+      m.aiTokens.inc({ kind: 'cache_write' }, rec.cacheWriteTokens);
+    }
     try {
       this.opts.repo.recordCall(rec);
     } catch (first) {

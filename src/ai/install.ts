@@ -156,7 +156,7 @@ export function installAi(core: Core, opts: InstallAiOptions = {}): AiFeatures {
   const personas = loadAndCheckPersonas(config, opts.personasDir ?? personasDirFor(config));
   const repo = new AiRepo(db);
   const aiLogger: AiLogger = { info: (o, m) => logger.info(o, m), warn: (o, m) => logger.warn(o, m) };
-  const ai = createAiClient({ config, env: core.env, repo, clock, logger: aiLogger });
+  const ai = createAiClient({ config, env: core.env, repo, clock, logger: aiLogger, metrics: core.metrics });
   if (ai.enabled) logger.info({ model: ai.model }, 'AI features on: suggested replies, handling plans and AI triage use Claude');
   else logger.info({ reason: ai.disabledReason }, 'AI features offline: suggested replies and plans use the persona templates');
 

@@ -49,7 +49,10 @@ export function installSlaAndDigest(core: Core, opts: InstallOptions = {}): SlaA
   }
   const { config, db, clock, logger, tickets, outbox, router, directory, scheduler } = core;
   const escalations = new Escalations({ config, db, clock, tickets, outbox, router, directory, logger });
-  const sweeper = new SlaSweeper({ config, db, clock, repo: tickets.repo, outbox, router, directory, escalations, messenger: tickets.messenger, logger }, opts.sweep);
+  const sweeper = new SlaSweeper(
+    { config, db, clock, repo: tickets.repo, outbox, router, directory, escalations, messenger: tickets.messenger, logger, metrics: core.metrics },
+    opts.sweep,
+  );
   const digests = new DigestJob({ config, db, clock, outbox, platforms: () => core.adapters, logger });
 
   // In the creating transaction: a crash can never leave a P0 ticket without its prompt.

@@ -7,6 +7,7 @@
  * acknowledged is stored, so a kill -9 at any instant loses nothing.
  */
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
 import type { InboxRepo, InboxRow, InsertOutcome, NewInboxItem } from '../store/inbox-repo.js';
 
 /**
@@ -32,6 +33,8 @@ export interface InboxOptions {
   retentionMs?: number;
   /** Keep replay keys this long after the request's timestamp (ms). */
   replayWindowMs?: number;
+  /** Counts committed deliveries by outcome (frontdesk_events_ingested_total). */
+  metrics?: Pick<Metrics, 'eventsIngested'>;
 }
 
 interface Waiting {
@@ -113,7 +116,10 @@ export class Inbox {
       for (const w of batch) w.reject(err);
       return;
     }
-    for (const [i, w] of batch.entries()) w.resolve(outcomes[i]!);
+    for (const [i, w] of batch.entries()) {
+      this.opts.metrics?.eventsIngested.inc({ platform: w.item.platform, outcome: outcomes[i]! });
+      w.resolve(outcomes[i]!);
+    }
     if (outcomes.includes('stored') && this.upTo === Number.POSITIVE_INFINITY) this.kick();
   }
 

@@ -10,26 +10,15 @@ import type { Core } from '../app.js';
 import { registerAnswerSubcommand } from '../commands/answer-command.js';
 import type { FrontdeskConfig } from '../config/schema.js';
 import { ConfigInvalidError, FrontdeskError } from '../domain/errors.js';
-import type { Priority } from '../domain/types.js';
 import type { Clock } from '../ports/clock.js';
 import type { Db } from '../store/db.js';
 import { KnowledgeBase, type SyncReport } from './knowledge-base.js';
 import { registerKnowledgeHandlers } from './handlers.js';
-import { AnswerMatcher, type MatchDecision, triageFacts } from './match.js';
+import { AnswerMatcher, triageFacts } from './match.js';
+import type { Knowledge } from './knowledge.js';
 import { KnowledgeOffers } from './offers.js';
 
-export interface Knowledge {
-  kb: KnowledgeBase;
-  matcher: AnswerMatcher;
-  /** Re-read the configured folders (only changed files). A missing folder is a problem in its report. */
-  refresh(): SyncReport[];
-  /**
-   * Decide for a request and its triage (category, priority): the security flag comes from
-   * the category and the escalation keywords.
-   * @example knowledge.decideFor(ticket.text, ticket) // { offer, answer, explanation, … }
-   */
-  decideFor(text: string, triage: { category: string; priority: Priority }): MatchDecision;
-}
+export type { Knowledge } from './knowledge.js';
 
 /** Check the knowledge block against the rest of the config (category names). */
 export function checkKnowledgeConfig(config: FrontdeskConfig): void {

@@ -23,7 +23,7 @@ import { formatDuration } from '../util/duration.js';
 import type { Block } from '../views/message-view.js';
 import { mention, plain } from '../views/message-view.js';
 import { knowledgeCardBlocks, offerDecidedView, offerView, sentAnswerText } from '../views/knowledge-views.js';
-import type { Knowledge } from './install.js';
+import type { Knowledge } from './knowledge.js';
 import { resolutionNote } from './knowledge-base.js';
 import type { Answer } from './knowledge-repo.js';
 import { type Offer, OffersRepo, type OfferStatus } from './offers-repo.js';

@@ -21,6 +21,7 @@ import { type AudienceGuard, AudienceViolationError, type Purpose } from '../aud
 import type { Ticket } from '../domain/types.js';
 import type { ChatPort, PostResult, Sender } from '../ports/chat-port.js';
 import { type Clock, systemClock } from '../ports/clock.js';
+import type { DeliveryResult, Metrics } from '../metrics.js';
 import type { Db } from '../store/db.js';
 import type { MessageView } from '../views/message-view.js';
 
@@ -118,6 +119,8 @@ export interface OutboxOptions {
   /** Channels sending at the same time, across platforms (default 32). */
   maxLanes?: number;
   random?: () => number;
+  /** Counts delivery results (frontdesk_outbox_deliveries_total). */
+  metrics?: Pick<Metrics, 'delivered'>;
 }
 
 export interface DrainStats {
@@ -159,7 +162,8 @@ export class Outbox {
   private wake: { at: number; handle: NodeJS.Timeout } | null = null;
   private readonly t: Clock;
   private readonly log: Logger | undefined;
-  private readonly opts: Required<Omit<OutboxOptions, 'logger' | 'timer'>>;
+  private readonly opts: Required<Omit<OutboxOptions, 'logger' | 'timer' | 'metrics'>>;
+  private readonly metrics: OutboxOptions['metrics'];
   private closed = false;
   private kickPending = false;
 
@@ -169,6 +173,7 @@ export class Outbox {
   ) {
     this.t = options.timer ?? systemClock;
     this.log = options.logger;
+    this.metrics = options.metrics;
     this.opts = {
       maxAgeMs: options.maxAgeMs ?? 24 * 3_600_000,
       baseDelayMs: options.baseDelayMs ?? 1000,
@@ -394,16 +399,18 @@ export class Outbox {
       const op = this.resolve(payload);
       if (op === 'dropped') {
         this.db.prepare("UPDATE outbox SET status = 'dropped', last_error = 'nothing to send' WHERE id = ?").run(row.id);
-        return 'dropped';
+        return this.counted(row, 'dropped');
       }
       this.check(op, row.ticket_id, row.platform);
       let result: PostResult | null | undefined = null;
+      let adopted = false;
       if (row.unsure && port.findDelivered && (op.op === 'post' || op.op === 'dm')) {
         result = await port.findDelivered({
           key: row.idempotency_key,
           ...(op.op === 'dm' ? { userId: op.userId } : { channelId: op.channelId, threadId: op.threadId }),
           since: row.first_attempt_at ?? row.created_at,
         });
+        adopted = Boolean(result);
         if (result) this.log?.info({ outboxId: row.id, platform: row.platform, messageId: result.messageId }, 'outbox: adopted a message delivered before a crash');
       }
       result ??= await this.perform(port, op, row.idempotency_key);
@@ -413,6 +420,7 @@ export class Outbox {
         if (op.op === 'post' && op.ackOf !== undefined && result) this.cards?.ackPosted?.(op.ackOf, result, op.startedThread);
       })();
       this.succeeded(row.platform, key);
+      this.counted(row, adopted ? 'adopted' : 'sent');
       return 'sent';
     } catch (e) {
       return this.failed(row, key, e);
@@ -527,14 +535,14 @@ export class Outbox {
     if (e instanceof AudienceViolationError) {
       this.db.prepare("UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?").run(err, row.id);
       this.log?.error({ outboxId: row.id, platform: row.platform, kind: row.kind, code: e.code, error: err }, 'outbox: refused a message (audience)');
-      return 'failed';
+      return this.counted(row, 'failed');
     }
     const retryable = e instanceof ChatDeliveryError ? e.retryable : true;
     const tooOld = now - row.created_at > this.opts.maxAgeMs;
     if (!retryable || tooOld) {
       this.db.prepare("UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?").run(err, row.id);
       this.log?.error({ outboxId: row.id, platform: row.platform, kind: row.kind, error: err }, 'outbox: giving up on message');
-      return 'failed';
+      return this.counted(row, 'failed');
     }
     // A 429 says exactly when and proves nothing was sent; anything else (5xx, timeout,
     // connection lost) may have landed and looks like the platform, not this channel.
@@ -549,7 +557,13 @@ export class Outbox {
       .run(now + delay, err, retryAfter === undefined ? 1 : 0, row.id);
     this.wakeIn(delay);
     this.log?.warn({ outboxId: row.id, platform: row.platform, attempt: row.attempts + 1, retryInMs: delay, error: err }, 'outbox: send failed, will retry');
-    return 'retried';
+    return this.counted(row, 'retried');
+  }
+
+  /** Count a delivery attempt's result (waits for the rate limit are not attempts). */
+  private counted<R extends DeliveryResult>(row: OutboxRow, result: R): R {
+    this.metrics?.delivered(row.platform, result);
+    return result;
   }
 
   /** Exponential backoff per channel with jitter between 50% and 100% of the step, capped. */

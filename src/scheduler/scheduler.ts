@@ -15,6 +15,8 @@ export interface JobInfo {
 
 export class Scheduler {
   private readonly tasks = new Map<string, { task: ScheduledTask; info: JobInfo; running: boolean; run: () => Promise<boolean> }>();
+  /** Runs in progress, also of jobs removed since (shutdown waits for them). */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(private readonly logger?: Logger) {}
 
@@ -37,8 +39,10 @@ export class Scheduler {
         return false;
       }
       entry.running = true;
+      const run = (async () => fn())();
+      this.inFlight.add(run);
       try {
-        await fn();
+        await run;
         entry.info.runs += 1;
         entry.info.lastError = null;
       } catch (e) {
@@ -46,6 +50,7 @@ export class Scheduler {
         this.logger?.error({ job: name, err: e }, 'scheduled job failed');
       } finally {
         entry.running = false;
+        this.inFlight.delete(run);
       }
       return true;
     };
@@ -79,5 +84,10 @@ export class Scheduler {
 
   stopAll(): void {
     for (const name of [...this.tasks.keys()]) this.remove(name);
+  }
+
+  /** Resolves when no job is running (a run started before stopAll() included). */
+  async whenIdle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 }

@@ -15,6 +15,7 @@ import type { Ticket } from '../domain/types.js';
 import { cardChannelOf } from '../audience/placement.js';
 import type { TicketMessenger } from '../audience/ticket-messenger.js';
 import type { Escalations } from '../escalation/escalations.js';
+import type { Metrics } from '../metrics.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { Clock } from '../ports/clock.js';
 import type { Directory } from '../routing/directory.js';
@@ -96,6 +97,8 @@ export interface SweepDeps {
   /** Places pings where the two-audiences rule says (internal thread, or privately). */
   messenger: TicketMessenger;
   logger?: Logger;
+  /** Sweep duration and pings sent (frontdesk_sla_sweep_duration_seconds, frontdesk_sla_pings_total). */
+  metrics?: Pick<Metrics, 'slaSweepSeconds' | 'slaPings'>;
 }
 
 export interface SweepOptions {
@@ -162,7 +165,12 @@ export class SlaSweeper {
    * @example const stats = await sweeper.sweep(); // { due: 3, sent: 3, dropped: 0, ... }
    */
   async sweep(opts: { limit?: number } = {}): Promise<SweepStats> {
-    return this.d.escalations.withContactsMemo(() => this.sweepAt(this.d.clock.now(), opts.limit));
+    const end = this.d.metrics?.slaSweepSeconds.startTimer();
+    const stats = await this.d.escalations.withContactsMemo(() => this.sweepAt(this.d.clock.now(), opts.limit));
+    end?.();
+    this.d.metrics?.slaPings.inc({ via: 'thread' }, stats.sent);
+    this.d.metrics?.slaPings.inc({ via: 'dm' }, stats.dms);
+    return stats;
   }
 
   private async sweepAt(now: number, limit: number | undefined): Promise<SweepStats> {

@@ -1,0 +1,27 @@
+/**
+ * The App Home tab: for agents the core's queue view (my open tickets, the team queue by
+ * priority, tickets at risk of breaching in the next 4 hours, each with its buttons); for
+ * everyone else only their own requests, without agent actions (src/commands/home.ts). Published with views.publish.
+ */
+import { homeFor } from '../../src/commands/home.js';
+import { renderHome } from './render-blocks.js';
+/** The Home view for one person, with an optional notice (the answer to a Home button) on top. */
+export function homeView({ core }, userId, notice) {
+    const view = homeFor(core.tickets, userId);
+    if (!notice)
+        return view;
+    return { ...view, text: view.text, blocks: [...notice.blocks, { type: 'divider' }, ...view.blocks] };
+}
+/**
+ * Publish the Home tab for a user. Failures are logged, not thrown (Home is a convenience).
+ * @example await publishHome(deps, 'U0ANA');
+ */
+export async function publishHome(deps, userId, notice) {
+    try {
+        await deps.client.views.publish({ user_id: userId, view: renderHome(homeView(deps, userId, notice)) });
+    }
+    catch (err) {
+        deps.core.logger.warn({ err, userId }, 'slack: could not publish the App Home tab');
+    }
+}
+//# sourceMappingURL=home.js.map

@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=slack-deps.js.map

@@ -1,0 +1,56 @@
+import { buildDigest } from '../digest/build-digest.js';
+import { digestZone, parseDigestChannel } from '../digest/digest-job.js';
+import { digestPeriod, localDate } from '../digest/period.js';
+import { digestView } from '../views/digest-view.js';
+import { toPlainText } from '../views/message-view.js';
+/** Plain-text rendering of a MessageView for a terminal (links as "label (url)", buttons listed). */
+export function viewToText(view) {
+    const out = [];
+    for (const b of view.blocks) {
+        if (b.type === 'header')
+            out.push(toPlainText(b.text).toUpperCase());
+        else if (b.type === 'text' || b.type === 'quote')
+            out.push(toPlainText(b.text.replace(/\[([^\]]*)\]\(#[^)]*\)/g, '$1')));
+        else if (b.type === 'fields')
+            for (const f of b.fields)
+                out.push(`${f.label}: ${toPlainText(f.value.replace(/\[([^\]]*)\]\(#[^)]*\)/g, '$1'))}`);
+        else if (b.type === 'context')
+            out.push(b.elements.map((e) => toPlainText(e.replace(/\[([^\]]*)\]\(#[^)]*\)/g, '$1'))).join(' · '));
+        else if (b.type === 'divider')
+            out.push('—'.repeat(40));
+        else if (b.type === 'actions')
+            out.push(`  [${b.elements.map((e) => (e.type === 'button' ? e.label : e.placeholder)).join('] [')}]`);
+    }
+    return out.join('\n');
+}
+/**
+ * Register `frontdesk digest`. It reads the database and config only; nothing is posted.
+ * @example registerDigestCommand(program, ctx); // frontdesk digest --date 2026-11-24 --json
+ */
+export function registerDigestCommand(program, ctx) {
+    program
+        .command('digest')
+        .description("preview the leads' digest (nothing is posted)")
+        .option('--channel <id>', 'digest channel whose time zone to use (default: the first in digest.channels)')
+        .option('--date <date>', 'the day the digest is for, YYYY-MM-DD (default: today)')
+        .option('--weekly', 'the weekly summary instead of the daily digest')
+        .option('--json', 'print the numbers and the ticket keys behind them as JSON')
+        .action((o) => {
+        const config = ctx.config;
+        const channel = o.channel ?? config.digest.channels[0];
+        const zone = digestZone(config, channel === undefined ? undefined : parseDigestChannel(channel).channelId);
+        const now = ctx.clock.now();
+        const period = digestPeriod(o.weekly ? 'weekly' : 'daily', o.date ?? localDate(now, zone), zone, config.digest.weekdays);
+        const data = buildDigest(ctx.getDb(), period, now, { targets: config.digest.targets });
+        if (o.json) {
+            ctx.out(JSON.stringify({
+                ...data,
+                period: { ...data.period, fromIso: new Date(period.from).toISOString(), toIso: new Date(period.to).toISOString() },
+                generatedAtIso: new Date(now).toISOString(),
+            }, null, 2));
+            return;
+        }
+        ctx.out(viewToText(digestView(data)));
+    });
+}
+//# sourceMappingURL=digest-command.js.map

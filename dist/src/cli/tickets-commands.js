@@ -1,0 +1,126 @@
+/** `frontdesk tickets list|show`, `migrate`, `backup`. */
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { DateTime } from 'luxon';
+import { InputInvalidError } from '../domain/errors.js';
+import { STATUSES } from '../domain/types.js';
+import { slaState } from '../sla/policy.js';
+import { migrate, openDatabase } from '../store/db.js';
+import { TicketRepo } from '../store/ticket-repo.js';
+import { toPlainText } from '../views/message-view.js';
+import { ticketDetailView } from '../views/ticket-views.js';
+function pad(s, n) {
+    return s.length >= n ? `${s.slice(0, n - 1)}…` : s + ' '.repeat(n - s.length);
+}
+export function registerTicketsCommands(program, ctx) {
+    const tickets = program.command('tickets').description('list and inspect tickets');
+    tickets
+        .command('list')
+        .description('list tickets (newest first within priority)')
+        .option('--status <status>', `only this status (${STATUSES.join(', ')}) or "open"`)
+        .option('--from <date>', 'created on or after (YYYY-MM-DD, desk time zone)')
+        .option('--to <date>', 'created before (YYYY-MM-DD)')
+        .option('--limit <n>', 'at most this many', '200')
+        .option('--json', 'print JSON')
+        .action((o) => {
+        const repo = new TicketRepo(ctx.getDb());
+        if (o.status && o.status !== 'open' && !STATUSES.includes(o.status))
+            throw new InputInvalidError(`--status must be one of ${STATUSES.join(', ')} or open; got "${o.status}"`);
+        const toMs = (d, name) => {
+            if (!d)
+                return undefined;
+            const ms = DateTime.fromISO(d, { zone: ctx.config.timezone }).startOf('day').toMillis();
+            if (!/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(ms))
+                throw new InputInvalidError(`${name} must be a date like 2026-11-23; got "${d}"`);
+            return ms;
+        };
+        const list = repo.list({
+            status: o.status && o.status !== 'open' ? o.status : undefined,
+            open: o.status === 'open' || undefined,
+            createdFrom: toMs(o.from, '--from'),
+            createdTo: toMs(o.to, '--to'),
+            limit: Number(o.limit) || 200,
+        });
+        if (o.json) {
+            ctx.out(JSON.stringify(list.map((t) => ({ key: t.key, status: t.status, priority: t.priority, category: t.category, owner: t.ownerId, team: t.team, title: t.title, created_at: new Date(t.createdAt).toISOString(), platform: t.platform, channel: t.channelId }))));
+            return;
+        }
+        if (list.length === 0) {
+            ctx.out('No tickets match.');
+            return;
+        }
+        const now = ctx.clock.now();
+        ctx.out(`${pad('ID', 9)}${pad('PRI', 4)}${pad('STATUS', 21)}${pad('CATEGORY', 16)}${pad('OWNER', 14)}${pad('SLA', 30)}TITLE`);
+        for (const t of list) {
+            const s = slaState(t, now);
+            const c = t.firstResponseAt === null ? s.firstResponse : s.resolution;
+            ctx.out(`${pad(t.key, 9)}${pad(t.priority, 4)}${pad(t.status, 21)}${pad(t.category, 16)}${pad(t.ownerId ?? '-', 14)}${pad(c.state, 30)}${t.title}`);
+        }
+        ctx.out(`${list.length} ticket(s)`);
+    });
+    tickets
+        .command('show')
+        .description('one ticket with its timeline')
+        .argument('<id>', 'ticket id, e.g. T-1042')
+        .option('--json', 'print JSON')
+        .action((id, o) => {
+        const repo = new TicketRepo(ctx.getDb());
+        const t = repo.getByKey(id);
+        if (!t)
+            throw new InputInvalidError(`No ticket ${id}. Ticket ids look like T-1042; see \`frontdesk tickets list\`.`);
+        const events = repo.events(t.id);
+        if (o.json) {
+            ctx.out(JSON.stringify({ ...t, sla_state: slaState(t, ctx.clock.now()), timeline: events, messages: repo.messages(t.id) }, null, 2));
+            return;
+        }
+        const view = ticketDetailView(t, events, ctx.clock.now(), ctx.config.timezone);
+        for (const b of view.blocks) {
+            if (b.type === 'header' || b.type === 'text' || b.type === 'quote')
+                ctx.out(toPlainText(b.text));
+            else if (b.type === 'fields')
+                for (const f of b.fields)
+                    ctx.out(`${pad(`${f.label}:`, 16)}${toPlainText(f.value)}`);
+            else if (b.type === 'context')
+                ctx.out(b.elements.map((e) => toPlainText(e)).join(' · '));
+            else if (b.type === 'divider')
+                ctx.out('—'.repeat(40));
+        }
+    });
+    program
+        .command('migrate')
+        .description('apply pending database migrations')
+        .action(() => {
+        const db = openDatabase(ctx.dbPath, { migrate: false });
+        try {
+            const applied = migrate(db);
+            const v = db.pragma('user_version', { simple: true });
+            ctx.out(applied.length ? `applied migrations ${applied.join(', ')}; schema version ${v}` : `database is up to date (schema version ${v})`);
+        }
+        finally {
+            db.close();
+        }
+    });
+    program
+        .command('backup')
+        .description('online backup of the database to FILE (safe while the bot runs)')
+        .argument('<file>', 'where to write the copy')
+        .option('--force', 'overwrite FILE if it exists')
+        .action(async (file, o) => {
+        if (existsSync(file) && !o.force)
+            throw new InputInvalidError(`${file} exists; pass --force to overwrite it`);
+        const dir = dirname(resolve(file));
+        if (!existsSync(dir))
+            throw new InputInvalidError(`cannot write the backup to ${file}: the folder ${dir} does not exist. Create it first (mkdir -p ${dir}) or choose another path.`);
+        if (!statSync(dir).isDirectory())
+            throw new InputInvalidError(`cannot write the backup to ${file}: ${dir} is a file, not a folder. Choose another path.`);
+        const db = ctx.getDb();
+        try {
+            await db.backup(file);
+        }
+        catch (e) {
+            throw new InputInvalidError(`could not write the backup to ${file}: ${e.message}. Check that the folder is writable and has free space.`);
+        }
+        ctx.out(`backed up ${ctx.dbPath} to ${file}`);
+    });
+}
+//# sourceMappingURL=tickets-commands.js.map

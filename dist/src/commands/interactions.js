@@ -1,0 +1,175 @@
+/**
+ * Buttons, selects and form submissions from any platform, routed by the namespaced ids in
+ * src/views/action-ids.ts to the same use cases the commands call. Features register extra
+ * handlers (drafts, escalation prompts, digest) here.
+ */
+import { guardInteractionResult } from '../audience/guard-answers.js';
+import { FrontdeskError, InputInvalidError } from '../domain/errors.js';
+import { PRIORITIES } from '../domain/types.js';
+import { isOthersTicket, recordResolutionNote, resolveAndAskForNote } from '../tickets/csat.js';
+import { ACTIONS, FORMS } from '../views/action-ids.js';
+import { confirmOthersTicketView } from '../views/csat-view.js';
+import { replyToCustomerForm } from '../views/customer-views.js';
+import { mention } from '../views/message-view.js';
+import { errorView, notice } from '../views/ticket-views.js';
+import { nextTier } from './ticket-commands.js';
+export class Interactions {
+    svc;
+    actions = new Map();
+    forms = new Map();
+    constructor(svc) {
+        this.svc = svc;
+    }
+    onAction(actionId, handler, opts = {}) {
+        this.actions.set(actionId, { handler, agentOnly: opts.agentOnly ?? true });
+    }
+    onForm(formId, handler, opts = {}) {
+        this.forms.set(formId, { handler, agentOnly: opts.agentOnly ?? true });
+    }
+    knowsAction(actionId) {
+        return this.actions.has(actionId);
+    }
+    /** Handle a button/select. Never throws: problems come back as an ephemeral message. */
+    async action(actionId, value, ctx) {
+        const reg = this.actions.get(actionId);
+        if (!reg)
+            return { ephemeral: errorView(`That button (${actionId}) is not something I know how to handle any more. Ask me for "help" to see the commands.`) };
+        return this.guard(reg, ctx, () => reg.handler(value, ctx));
+    }
+    /** Handle a submitted form. */
+    async form(formId, state, values, ctx) {
+        const reg = this.forms.get(formId);
+        if (!reg)
+            return { ephemeral: errorView(`That form (${formId}) is not one I know.`) };
+        return this.guard(reg, ctx, () => reg.handler(state, values, ctx));
+    }
+    async guard(reg, ctx, run) {
+        if (reg.agentOnly && !this.svc.directory.isAgent(ctx.userId))
+            return { ephemeral: errorView('Sorry — only support agents can do that. If you need something, reply in the thread and an agent will pick it up.') };
+        try {
+            // A replaced message stays in its place: the core checks who reads there (two audiences).
+            return guardInteractionResult(this.svc.audience, await run(), ctx, this.svc.logger);
+        }
+        catch (e) {
+            if (e instanceof FrontdeskError)
+                return { ephemeral: errorView(e.message) };
+            throw e;
+        }
+    }
+}
+/** "T-1042|P1" → ["T-1042", "P1"]. */
+export function splitValue(value) {
+    const i = value.indexOf('|');
+    if (i < 0)
+        throw new InputInvalidError(`malformed action value "${value.slice(0, 40)}"`);
+    return [value.slice(0, i), value.slice(i + 1)];
+}
+/** Register the ticket card's buttons and selects and the create-ticket form. */
+export function registerTicketInteractions(ix, svc) {
+    ix.onAction(ACTIONS.assignMe, (key, ctx) => {
+        const t = svc.require(key);
+        if (isOthersTicket(t, ctx.userId))
+            return { ephemeral: confirmOthersTicketView(t, 'reassign', ACTIONS.reassignConfirmed, `${t.key}|${ctx.userId}`, ctx.userId) };
+        svc.assign(key, ctx.userId, ctx.userId);
+        return {};
+    });
+    ix.onAction(ACTIONS.reassignConfirmed, (value, ctx) => {
+        const [key, to] = splitValue(value);
+        const t = svc.assign(key, to, ctx.userId);
+        return { ephemeral: notice(`${t.key} is assigned to ${mention(to)}.`) };
+    });
+    ix.onAction(ACTIONS.acknowledge, (key, ctx) => {
+        svc.acknowledge(key, ctx.userId);
+        return {};
+    });
+    // Resolving asks for a resolution note; someone else's ticket asks for confirmation first.
+    ix.onAction(ACTIONS.resolve, (key, ctx) => {
+        const t = svc.require(key);
+        if (isOthersTicket(t, ctx.userId))
+            return { ephemeral: confirmOthersTicketView(t, 'resolve', ACTIONS.resolveConfirmed, `${t.key}|`) };
+        return resolveAndAskForNote(svc, t.key, ctx.userId, ctx);
+    });
+    ix.onAction(ACTIONS.resolveConfirmed, (value, ctx) => {
+        const [key, note] = splitValue(value);
+        if (!note)
+            return resolveAndAskForNote(svc, key, ctx.userId, ctx);
+        const t = svc.resolve(key, ctx.userId);
+        recordResolutionNote(svc, t.key, note, ctx.userId);
+        return { ephemeral: notice(`${t.key} is resolved; the resolution note is on its timeline.`) };
+    });
+    ix.onAction(ACTIONS.reopen, (key, ctx) => {
+        svc.reopen(key, ctx.userId);
+        return {};
+    });
+    ix.onAction(ACTIONS.escalate, (key, ctx) => {
+        const t = svc.require(key);
+        const target = nextTier(svc, t);
+        svc.escalate(key, ctx.userId, target, 'escalated from the ticket card');
+        return { ephemeral: notice(`${t.key} escalated to ${target.name}.`) };
+    });
+    ix.onAction(ACTIONS.priority, (value, ctx) => {
+        const [key, p] = splitValue(value);
+        if (!PRIORITIES.includes(p))
+            throw new InputInvalidError(`"${p}" is not a priority.`);
+        svc.setPriority(key, p, ctx.userId);
+        return {};
+    });
+    ix.onAction(ACTIONS.category, (value, ctx) => {
+        const [key, c] = splitValue(value);
+        svc.setCategory(key, c, ctx.userId);
+        return {};
+    });
+    ix.onAction(ACTIONS.replyToCustomer, (key) => ({ form: replyToCustomerForm(svc.require(key)) }));
+    ix.onForm(FORMS.replyToCustomer, (key, values, ctx) => {
+        const t = svc.require(key);
+        svc.replyToCustomer(t.key, ctx.userId, values.text ?? '', 'reply_form', `form:${t.id}:${ctx.userId}:${svc.clock.now()}`);
+        return { ephemeral: notice(`Sent to the customer in ${t.key}'s thread, in your name.`) };
+    });
+    ix.onForm(FORMS.createTicket, (state, values, ctx) => {
+        const stash = svc.repo.db.prepare("SELECT reference FROM conversation_refs WHERE platform = 'form-state' AND key = ?").get(state);
+        if (!stash)
+            throw new InputInvalidError('This form has expired. Use the "Create ticket" shortcut on the message again.');
+        const s = JSON.parse(stash.reference);
+        const res = svc.open({
+            platform: ctx.platform,
+            channelId: s.channelId,
+            sourceMessageId: s.messageId,
+            threadId: s.threadId ?? s.messageId,
+            requesterId: s.requesterId,
+            text: s.text,
+            force: true,
+            createdBy: ctx.userId,
+            overrides: {
+                category: values.category || undefined,
+                priority: values.priority || undefined,
+                ...(values.owner ? { ownerId: values.owner } : {}),
+            },
+        });
+        if (res.outcome === 'exists')
+            return { ephemeral: notice(`That message is already ${res.ticket.key}.`) };
+        return { ephemeral: notice(res.ticket ? `Opened ${res.ticket.key}.` : 'No ticket was opened.') };
+    });
+}
+/**
+ * The form the "Create ticket" message shortcut opens. The message itself is stashed in the
+ * database (form state on platforms is small), so long messages are not cut.
+ */
+export function createTicketForm(svc, state) {
+    const tri = svc.triage.classify({ text: state.text, requesterId: state.requesterId, channelId: state.channelId });
+    const key = `ct-${svc.clock.now()}-${Math.random().toString(36).slice(2, 10)}`;
+    svc.repo.db
+        .prepare("INSERT INTO conversation_refs (platform, key, reference, updated_at) VALUES ('form-state', ?, ?, ?)")
+        .run(key, JSON.stringify(state), svc.clock.now());
+    return {
+        formId: FORMS.createTicket,
+        title: 'Create ticket',
+        submitLabel: 'Create',
+        state: key,
+        fields: [
+            { type: 'select', id: 'category', label: 'Category', initial: tri.category, options: svc.config.categories.map((c) => ({ label: c, value: c })) },
+            { type: 'select', id: 'priority', label: 'Priority', initial: tri.priority, options: PRIORITIES.map((p) => ({ label: p, value: p })) },
+            { type: 'user', id: 'owner', label: 'Owner', optional: true },
+        ],
+    };
+}
+//# sourceMappingURL=interactions.js.map

@@ -1,0 +1,335 @@
+import { InputInvalidError, NotPermittedError } from '../domain/errors.js';
+import { resolveTarget, triageEscalations } from '../routing/escalation.js';
+import { DECISION_TEXT, REASON_TEXT, breachPromptView, triagePromptView } from '../views/escalation-prompt.js';
+import { distinctiveWords, isSimilar } from './similarity.js';
+import { isChitChat } from '../triage/chit-chat.js';
+import { shorten } from '../util/text.js';
+/** Whether "no owner after N minutes" makes sense: not P4 (trivial) and not chit-chat. */
+function needsAnOwnerSoon(t) {
+    return t.priority !== 'P4' && !isChitChat(t.text);
+}
+const toRow = (r) => ({
+    id: r.id,
+    ticketId: r.ticket_id,
+    ruleId: r.rule_id,
+    reason: r.reason,
+    target: r.target,
+    related: JSON.parse(r.related),
+    status: r.status,
+    createdAt: r.created_at,
+    decidedBy: r.decided_by,
+    decidedAt: r.decided_at,
+});
+/** Rule id under which a breach of a clock is escalated (one prompt per ticket and clock). */
+export function breachRuleId(clock) {
+    return `breach:${clock}`;
+}
+/**
+ * Raising and deciding escalation prompts.
+ * @example const esc = new Escalations({ config, db, clock, tickets, outbox, router, directory }); esc.raiseTriagePrompts(ticket.id);
+ */
+export class Escalations {
+    d;
+    stmts;
+    constructor(d) {
+        this.d = d;
+        const db = d.db;
+        this.stmts = {
+            insert: db.prepare(`INSERT INTO escalations (ticket_id, rule_id, reason, target, related, created_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (ticket_id, rule_id) DO NOTHING RETURNING id`),
+            get: db.prepare('SELECT * FROM escalations WHERE id = ?'),
+            forTicket: db.prepare('SELECT * FROM escalations WHERE ticket_id = ? ORDER BY id'),
+            decide: db.prepare("UPDATE escalations SET status = ?, decided_by = ?, decided_at = ? WHERE id = ? AND status = 'open'"),
+            escalatedCount: db.prepare("SELECT COUNT(*) AS n FROM ticket_events WHERE ticket_id = ? AND type = 'escalated'"),
+            clusterOf: db.prepare("SELECT id FROM escalations WHERE ticket_id = ? AND rule_id LIKE 'cluster%' AND created_at >= ? LIMIT 1"),
+            unassignedDue: db.prepare(`SELECT t.id FROM tickets t INDEXED BY tickets_open_unassigned
+          WHERE t.owner_id IS NULL AND t.status NOT IN ('resolved','closed') AND t.deleted = 0 AND t.created_at <= ?
+            AND t.status != 'waiting_on_customer' AND t.priority != 'P4'
+            AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.ticket_id = t.id AND e.rule_id = ?)
+          ORDER BY t.created_at LIMIT ?`),
+        };
+    }
+    /** Per-sweep memo of team contacts (null outside a sweep). */
+    contactsMemo = null;
+    /**
+     * Memoise team contacts while `fn` runs (a sweep asks for the same team many times at one
+     * instant, and the on-call rotation maths is not free). Outside, every call asks the router,
+     * so a change (someone marked away) shows at once even on a frozen clock.
+     */
+    async withContactsMemo(fn) {
+        this.contactsMemo = { at: Number.NaN, byTeam: new Map() };
+        try {
+            return await fn();
+        }
+        finally {
+            this.contactsMemo = null;
+        }
+    }
+    /** A team's on-call person, else its mention group, else its members (not away). */
+    contacts(team, now) {
+        const memo = this.contactsMemo;
+        if (!memo)
+            return this.d.router.fallbackContacts(team, now);
+        if (memo.at !== now) {
+            memo.at = now;
+            memo.byTeam.clear();
+        }
+        let ids = memo.byTeam.get(team);
+        if (!ids) {
+            ids = this.d.router.fallbackContacts(team, now);
+            memo.byTeam.set(team, ids);
+        }
+        return [...ids];
+    }
+    /** One escalation by id, or null. */
+    get(id) {
+        const r = this.stmts.get.get(id);
+        return r ? toRow(r) : null;
+    }
+    /** A ticket's escalations, oldest first. */
+    forTicket(ticketId) {
+        return this.stmts.forTicket.all(ticketId).map(toRow);
+    }
+    /**
+     * The people to mention for a target: a tier's members who are not away, a team's on-call
+     * (or group, or members), a single user; when a tier has nobody, the ticket team's on-call.
+     */
+    mentionsFor(target, t, now, notify = []) {
+        const { config, directory } = this.d;
+        let ids;
+        if (config.teams.some((x) => x.id === target.id))
+            ids = this.contacts(target.id, now);
+        else
+            ids = target.members.filter((m) => !directory.isAway(m));
+        if (ids.length === 0)
+            ids = this.contacts(t.team, now);
+        return [...new Set([...ids, ...notify])];
+    }
+    /** Target for a breach: the rule's tier, or the next tier up when the ticket was escalated before. */
+    breachTarget(rule, t) {
+        const { config } = this.d;
+        const tiers = config.escalation.tiers;
+        const done = this.stmts.escalatedCount.get(t.id).n;
+        const ruleIdx = rule ? tiers.findIndex((x) => x.id === rule.escalateTo) : 0;
+        if (rule && ruleIdx < 0)
+            return resolveTarget(config, rule.escalateTo);
+        const tier = tiers[Math.min(Math.max(ruleIdx, done), tiers.length - 1)];
+        return tier ? resolveTarget(config, tier.id) : { id: 'leads', name: 'Leads', members: config.leads };
+    }
+    /** Insert a prompt row; null when this ticket already has one for the rule. Call inside a transaction. */
+    insert(t, ruleId, reason, target, related, now) {
+        return this.stmts.insert.get(t.id, ruleId, reason, target, JSON.stringify(related), now)?.id ?? null;
+    }
+    /**
+     * Queue a prompt where agents work the ticket: its internal thread in triage mode; in inline
+     * mode a DM to the people it mentions (a DM, not an ephemeral, so its buttons can update it).
+     * Never the requester's thread. Call inside a transaction.
+     */
+    postInThread(t, view, idempotencyKey, to = []) {
+        this.d.tickets.messenger.send(t, view, { purpose: 'work', key: idempotencyKey, dm: true, to });
+    }
+    isVip(t) {
+        const { config } = this.d;
+        return (t.signals.some((s) => s.source === 'vip') || config.vipCustomers.includes(t.requesterId) || config.channels.some((c) => c.id === t.channelId && c.vip));
+    }
+    /**
+     * Prompts for a freshly opened ticket: P0/P1, keywords and VIP rules (grouped by target, one
+     * prompt each) and the cluster rule (N similar tickets within M minutes). Returns the ids raised.
+     */
+    raiseTriagePrompts(ticketId) {
+        const { db, config, clock, tickets } = this.d;
+        const raised = [];
+        db.transaction(() => {
+            const t = tickets.repo.get(ticketId);
+            if (!t || t.deleted || t.status === 'resolved' || t.status === 'closed')
+                return;
+            const now = clock.now();
+            const byTarget = new Map();
+            for (const m of triageEscalations(config, t, { vip: this.isVip(t) })) {
+                const g = byTarget.get(m.target.id) ?? { rules: [], reasons: [], target: m.target };
+                g.rules.push(m.rule);
+                g.reasons.push(m.reason);
+                byTarget.set(m.target.id, g);
+            }
+            for (const g of byTarget.values()) {
+                // One row per rule (the matrix's exactly-once key); the prompt hangs off the first.
+                const ids = g.rules.map((r, i) => this.insert(t, r.id, g.reasons[i], g.target.id, [], now));
+                const first = ids[0];
+                if (first === null || first === undefined)
+                    continue;
+                const notify = g.rules.flatMap((r) => r.notify);
+                const mentionIds = this.mentionsFor(g.target, t, now, notify);
+                const view = triagePromptView({ key: t.key, escalationId: first, reasons: g.reasons, targetName: g.target.name, mentionIds });
+                this.postInThread(t, view, `esc:${t.id}:${first}`, mentionIds);
+                raised.push(first);
+            }
+            for (const rule of config.escalation.rules.filter((r) => r.trigger === 'cluster')) {
+                const id = this.raiseCluster(rule, t, now);
+                if (id !== null)
+                    raised.push(id);
+            }
+        }).immediate();
+        return raised;
+    }
+    /** Similar tickets created within the rule's window (most similar first). */
+    similarRecent(t, windowMs, now) {
+        const words = distinctiveWords(`${t.title}\n${t.text}`);
+        return this.d.tickets.repo
+            .similar(shorten(`${t.title} ${t.text}`, 2000, ''), { since: now - windowMs, excludeId: t.id, limit: 25 })
+            .filter((c) => !c.deleted && isSimilar(words, distinctiveWords(`${c.title}\n${c.text}`)));
+    }
+    raiseCluster(rule, t, now) {
+        const windowMs = (rule.windowMinutes ?? 30) * 60_000;
+        const count = rule.count ?? 3;
+        const related = this.similarRecent(t, windowMs, now);
+        if (related.length + 1 < count)
+            return null;
+        // One prompt per cluster: if a related ticket was already prompted in this window, stay quiet.
+        if (related.some((r) => this.stmts.clusterOf.get(r.id, now - windowMs)))
+            return null;
+        const target = resolveTarget(this.d.config, rule.escalateTo);
+        const reason = REASON_TEXT.cluster(related.length + 1, rule.windowMinutes ?? 30);
+        const id = this.insert(t, rule.id, reason, target.id, related.map((r) => r.key), now);
+        if (id === null)
+            return null;
+        const mentionIds = this.mentionsFor(target, t, now, rule.notify);
+        const view = triagePromptView({
+            key: t.key,
+            escalationId: id,
+            reasons: [reason],
+            targetName: target.name,
+            mentionIds,
+            related: related.map((r) => ({ key: r.key, title: r.title })),
+        });
+        this.postInThread(t, view, `esc:${t.id}:${id}`, mentionIds);
+        return id;
+    }
+    /**
+     * "No owner after N minutes": prompt for open tickets that are still unassigned (not paused,
+     * not snoozed, not P4, not chit-chat such as a thank-you). Each ticket in its own transaction. Returns how many prompts were raised.
+     */
+    raiseUnassigned(now, limit = 1000) {
+        const { db, config, tickets, logger } = this.d;
+        let n = 0;
+        for (const rule of config.escalation.rules.filter((r) => r.trigger === 'unassigned')) {
+            const cutoff = now - (rule.afterMinutes ?? 30) * 60_000;
+            for (const { id } of this.stmts.unassignedDue.all(cutoff, rule.id, limit)) {
+                try {
+                    db.transaction(() => {
+                        const t = tickets.repo.get(id);
+                        if (!t || t.ownerId !== null || (t.snoozedUntil !== null && t.snoozedUntil > now))
+                            return;
+                        // A P4 or a thank-you needs no owner in 30 minutes: no escalation prompt for it.
+                        if (!needsAnOwnerSoon(t))
+                            return;
+                        const target = resolveTarget(config, rule.escalateTo);
+                        const reason = REASON_TEXT.unassigned(rule.afterMinutes ?? 30);
+                        const escId = this.insert(t, rule.id, reason, target.id, [], now);
+                        if (escId === null)
+                            return;
+                        const mentionIds = this.mentionsFor(target, t, now, rule.notify);
+                        const view = triagePromptView({ key: t.key, escalationId: escId, reasons: [reason], targetName: target.name, mentionIds });
+                        this.postInThread(t, view, `esc:${t.id}:${escId}`, mentionIds);
+                        n++;
+                    }).immediate();
+                }
+                catch (e) {
+                    logger?.error({ err: e, ticketId: id, rule: rule.id }, 'unassigned escalation failed for one ticket; continuing');
+                }
+            }
+        }
+        return n;
+    }
+    /**
+     * Escalate a breach: record it (event + escalations row) and post the escalation prompt that
+     * mentions the next tier / on-call. Call INSIDE the sweep's transaction for the ticket.
+     * Returns the escalation id, or null when this clock's breach was already escalated.
+     */
+    raiseBreach(t, clock, now) {
+        const { config, tickets } = this.d;
+        const rule = config.escalation.rules.find((r) => r.trigger === 'breach');
+        if (!rule)
+            return null;
+        const target = this.breachTarget(rule, t);
+        const id = this.insert(t, breachRuleId(clock), REASON_TEXT.breach(clock), target.id, [], now);
+        if (id === null)
+            return null;
+        const mentionIds = this.mentionsFor(target, t, now, rule.notify);
+        tickets.repo.appendEvent(t.id, 'escalated', 'system', now, { to: target.id, reason: REASON_TEXT.breach(clock), rule: rule.id, escalation: id, mentioned: mentionIds });
+        const view = breachPromptView({ key: t.key, clock, escalationId: id, targetName: target.name, mentionIds, timeframeMs: rule.timeframe ?? null });
+        this.postInThread(t, view, `esc:${t.id}:${id}`, mentionIds);
+        return id;
+    }
+    // ------------------------------------------------------------------ decisions
+    /** The rows one triage prompt stands for (priority/keyword/VIP rules raised together for one target). */
+    promptGroup(esc) {
+        const groupable = new Set(this.d.config.escalation.rules.filter((r) => ['priority', 'keywords', 'vip'].includes(r.trigger)).map((r) => r.id));
+        if (!groupable.has(esc.ruleId))
+            return [esc];
+        return this.forTicket(esc.ticketId).filter((r) => groupable.has(r.ruleId) && r.target === esc.target && r.createdAt === esc.createdAt);
+    }
+    /** Load an escalation for a button on ticket `key`, or explain why not. */
+    requireFor(key, escalationId) {
+        const ticket = this.d.tickets.require(key);
+        const esc = this.get(escalationId);
+        if (!esc || esc.ticketId !== ticket.id)
+            throw new InputInvalidError(`That escalation prompt does not belong to ${ticket.key} any more.`);
+        return { esc, ticket };
+    }
+    decide(esc, status, by) {
+        const now = this.d.clock.now();
+        const ok = this.stmts.decide.run(status, by, now, esc.id).changes > 0;
+        if (!ok) {
+            const cur = this.get(esc.id);
+            const ticket = this.d.tickets.repo.get(esc.ticketId);
+            throw new NotPermittedError(DECISION_TEXT.alreadyDecided(ticket?.key ?? `ticket ${esc.ticketId}`, cur?.status ?? 'decided'));
+        }
+        // Rules raised together for the same target share one prompt: one decision covers them all.
+        for (const r of this.promptGroup(esc))
+            if (r.id !== esc.id)
+                this.stmts.decide.run(status, by, now, r.id);
+    }
+    /** "Escalate to …": escalate the ticket to the prompt's target. */
+    accept(key, escalationId, by) {
+        const { esc, ticket } = this.requireFor(key, escalationId);
+        const target = resolveTarget(this.d.config, esc.target);
+        let out = ticket;
+        this.d.db.transaction(() => {
+            this.decide(esc, 'accepted', by);
+            // Mention the right people (on-call for a team target), not only the static member list.
+            const members = this.mentionsFor(target, ticket, this.d.clock.now());
+            out = this.d.tickets.escalate(ticket.key, by, { ...target, members }, esc.reason);
+        })();
+        return { ticket: out, target };
+    }
+    /** "Not needed": recorded on the timeline. */
+    decline(key, escalationId, by) {
+        const { esc, ticket } = this.requireFor(key, escalationId);
+        let out = ticket;
+        this.d.db.transaction(() => {
+            this.decide(esc, 'declined', by);
+            out = this.d.tickets.change(ticket.key, by, () => ({
+                patch: {},
+                events: [{ type: 'escalation_declined', data: { escalation: esc.id, rule: esc.ruleId, target: esc.target, reason: esc.reason } }],
+            }));
+        })();
+        return out;
+    }
+    /** "Link as one incident": the ticket and its similar tickets share an incident key. */
+    linkIncident(key, escalationId, by) {
+        const { esc, ticket } = this.requireFor(key, escalationId);
+        const keys = [ticket.key, ...esc.related.filter((k) => k !== ticket.key)];
+        let incident = '';
+        this.d.db.transaction(() => {
+            this.decide(esc, 'linked', by);
+            incident = this.d.tickets.linkIncident(keys, by);
+        })();
+        return { incident, keys };
+    }
+    /** Record a decision on a breach prompt without closing it (take, reassign, snooze, note). */
+    markActed(esc, status, by) {
+        if (status === 'accepted' && esc.status === 'open')
+            this.stmts.decide.run('accepted', by, this.d.clock.now(), esc.id);
+    }
+}
+//# sourceMappingURL=escalations.js.map

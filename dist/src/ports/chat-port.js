@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=chat-port.js.map

@@ -1,0 +1,263 @@
+import { cardChannelOf } from '../audience/placement.js';
+import { rowToTicket } from '../store/ticket-repo.js';
+import { isOpen } from '../tickets/lifecycle.js';
+import { slaDmView, slaPingView } from '../views/escalation-prompt.js';
+import { isWithinBusinessHours } from './business-hours.js';
+import { nextSlaCheckAt, reachedThresholds, slaState } from './policy.js';
+/**
+ * Pure: what to do about the thresholds of a ticket that are reached at `now` but not yet
+ * handled. Per clock only the highest reached threshold is still worth a ping; lower ones (a
+ * 50% warning when 90% has come too, a warning delayed past the next threshold, a warning below
+ * a threshold already pinged) have lost their point and are dropped.
+ *
+ * @example
+ * planPings(ticket, new Set(), createdAt + 55 * 60_000) // 1 h target:
+ * // [{ clock: 'first_response', threshold: 0.5, action: 'drop', ... }, { ..., threshold: 0.75, action: 'drop' },
+ * //  { clock: 'first_response', threshold: 0.9, action: 'send' }]
+ */
+export function planPings(t, fired, now) {
+    const byClock = new Map();
+    for (const key of reachedThresholds(t, fired, now)) {
+        const i = key.lastIndexOf(':');
+        const clock = key.slice(0, i);
+        const list = byClock.get(clock) ?? [];
+        list.push(Number(key.slice(i + 1)));
+        byClock.set(clock, list);
+    }
+    const out = [];
+    for (const [clock, reached] of byClock) {
+        reached.sort((a, b) => a - b);
+        const top = reached[reached.length - 1];
+        let firedAbove = 0;
+        for (const k of fired)
+            if (k.startsWith(`${clock}:`))
+                firedAbove = Math.max(firedAbove, Number(k.slice(clock.length + 1)));
+        for (const f of reached) {
+            if (f < top)
+                out.push({ clock, threshold: f, action: 'drop', reason: `stale: ${Math.round(top * 100)}% was reached too` });
+            else if (firedAbove > f)
+                out.push({ clock, threshold: f, action: 'drop', reason: `stale: ${Math.round(firedAbove * 100)}% was already pinged` });
+            else
+                out.push({ clock, threshold: f, action: 'send' });
+        }
+    }
+    return out;
+}
+/**
+ * The ticket columns the watcher needs. The customer's text, signals and attachments are not
+ * loaded (they can be large and no ping uses them): tickets built from these rows carry '' and [].
+ */
+const LIGHT_COLUMNS = `id, key, platform, channel_id, source_message_id, thread_id, card_message_id, requester_id, requester_name, title,
+  '' AS text, category, priority, status, owner_id, team, '[]' AS signals, '[]' AS attachments, sla, created_at, updated_at,
+  first_response_at, resolved_at, closed_at, paused_ms, paused_since, snoozed_until, incident_key, deleted, next_sla_check_at, reopened_count,
+  triage_channel_id, source_link, ack_message_id`;
+/**
+ * The sweep over due tickets (see the file header).
+ * @example const sweeper = new SlaSweeper({ config, db, clock, repo, outbox, router, directory, escalations }); await sweeper.sweep();
+ */
+export class SlaSweeper {
+    d;
+    stmts;
+    batchSize;
+    constructor(d, opts = {}) {
+        this.d = d;
+        this.batchSize = Math.max(1, opts.batchSize ?? 500);
+        const db = d.db;
+        this.stmts = {
+            // Rows read inside the batch's write transaction: nobody else can change them meanwhile.
+            due: db.prepare(`SELECT ${LIGHT_COLUMNS} FROM tickets
+          WHERE next_sla_check_at <= @now AND (next_sla_check_at, id) > (@n, @i)
+          ORDER BY next_sla_check_at, id LIMIT @limit`),
+            byId: db.prepare(`SELECT ${LIGHT_COLUMNS} FROM tickets WHERE id = ?`),
+            setNext: db.prepare('UPDATE tickets SET next_sla_check_at = ? WHERE id = ?'),
+            fired: db.prepare('SELECT clock, threshold FROM sla_pings WHERE ticket_id = ?'),
+            record: db.prepare('INSERT OR IGNORE INTO sla_pings (ticket_id, clock, threshold, at, outcome) VALUES (?, ?, ?, ?, ?)'),
+        };
+    }
+    /**
+     * Sweep every ticket whose SLA check is due. Yields to the event loop between batches.
+     * @example const stats = await sweeper.sweep(); // { due: 3, sent: 3, dropped: 0, ... }
+     */
+    async sweep(opts = {}) {
+        return this.d.escalations.withContactsMemo(() => this.sweepAt(this.d.clock.now(), opts.limit));
+    }
+    async sweepAt(now, limit) {
+        const stats = { due: 0, processed: 0, sent: 0, dms: 0, dropped: 0, escalated: 0, held: 0, errors: 0, unassignedPrompts: 0 };
+        let cursor = { n: -1, i: 0 };
+        let left = limit ?? Number.POSITIVE_INFINITY;
+        while (left > 0) {
+            const batchLimit = Math.min(this.batchSize, left);
+            let batch;
+            try {
+                batch = this.runBatch(cursor, batchLimit, now, false);
+            }
+            catch {
+                // Something in the batch failed: it was rolled back as a whole. Redo it with one savepoint
+                // per ticket, so the bad ticket is isolated (and logged) and the others go through.
+                batch = this.runBatch(cursor, batchLimit, now, true);
+            }
+            if (batch.rows === 0)
+                break;
+            left -= batch.rows;
+            cursor = batch.last;
+            for (const k of Object.keys(stats))
+                stats[k] += batch.stats[k];
+            if (batch.rows === this.batchSize)
+                await new Promise((resolve) => setImmediate(resolve));
+        }
+        if (left > 0)
+            stats.unassignedPrompts = this.d.escalations.raiseUnassigned(now);
+        return stats;
+    }
+    /**
+     * One write transaction: read the next due rows after `cursor` and handle them. Fast path
+     * (`isolated` false): no savepoints, any error aborts the whole batch. Isolated: each ticket
+     * in its own savepoint and try/catch.
+     */
+    runBatch(cursor, limit, now, isolated) {
+        const { db, logger } = this.d;
+        const stats = { due: 0, processed: 0, sent: 0, dms: 0, dropped: 0, escalated: 0, held: 0, errors: 0, unassignedPrompts: 0 };
+        return db
+            .transaction(() => {
+            const rows = this.stmts.due.all({ now, ...cursor, limit });
+            stats.due = rows.length;
+            for (const row of rows) {
+                if (!isolated) {
+                    this.handleRow(row, now, stats);
+                    stats.processed++;
+                    continue;
+                }
+                const before = { ...stats };
+                try {
+                    db.transaction(() => this.handleRow(row, now, stats))();
+                    stats.processed++;
+                }
+                catch (e) {
+                    Object.assign(stats, before); // its writes were rolled back: so are its counts
+                    stats.errors++;
+                    logger?.error({ err: e, ticketId: row.id }, 'SLA sweep: ticket failed; it stays due and the sweep goes on');
+                }
+            }
+            const last = rows[rows.length - 1];
+            return { rows: rows.length, last: last ? { n: last.next_sla_check_at, i: last.id } : cursor, stats };
+        })
+            .immediate();
+    }
+    firedSet(ticketId) {
+        return new Set(this.stmts.fired.all(ticketId).map((r) => `${r.clock}:${r.threshold}`));
+    }
+    /** Handle one ticket if its check is due (re-read now). Call inside a transaction. */
+    processTicket(id, now, stats) {
+        const row = this.stmts.byId.get(id);
+        if (row)
+            this.handleRow(row, now, stats);
+    }
+    /** Handle one due ticket row. Runs inside a transaction. */
+    handleRow(row, now, stats) {
+        const id = row.id;
+        if (row.next_sla_check_at === null || row.next_sla_check_at > now) {
+            // Another sweep handled it since it was listed.
+            stats.held++;
+            return;
+        }
+        const t = rowToTicket(row);
+        if (t.deleted || !isOpen(t.status)) {
+            this.stmts.setNext.run(null, id);
+            return;
+        }
+        if (t.status === 'waiting_on_customer') {
+            // Paused: nothing pings. Resuming recomputes the check time (TicketService.nextCheck).
+            this.stmts.setNext.run(null, id);
+            stats.held++;
+            return;
+        }
+        if (t.snoozedUntil !== null && t.snoozedUntil > now) {
+            this.stmts.setNext.run(t.snoozedUntil, id);
+            stats.held++;
+            return;
+        }
+        const fired = this.firedSet(id);
+        for (const p of planPings(t, fired, now)) {
+            const recorded = this.stmts.record.run(id, p.clock, p.threshold, now, p.action === 'send' ? 'sent' : 'dropped').changes > 0;
+            fired.add(`${p.clock}:${p.threshold}`);
+            if (!recorded)
+                continue;
+            if (p.action === 'drop') {
+                stats.dropped++;
+                this.d.logger?.info({ ticket: t.key, clock: p.clock, threshold: p.threshold, reason: p.reason }, 'SLA ping dropped instead of sent late');
+                continue;
+            }
+            this.send(t, p, now, stats);
+        }
+        this.stmts.setNext.run(nextSlaCheckAt(t, fired, now), id);
+    }
+    /** Who to ping: the owner in working hours; otherwise (or unassigned, or away) the team's on-call. */
+    recipients(t, now) {
+        const { router, directory } = this.d;
+        let routedBecause = null;
+        if (t.ownerId === null)
+            routedBecause = 'unassigned';
+        else if (directory.isAway(t.ownerId))
+            routedBecause = 'away';
+        else if (t.sla.businessHours && !isWithinBusinessHours(t.sla.businessHours, now))
+            routedBecause = 'outside_hours';
+        if (t.ownerId !== null && routedBecause === null)
+            return { ids: [t.ownerId], dmIds: [t.ownerId], routedBecause };
+        const group = router.team(t.team)?.mentionGroup;
+        const ids = [];
+        for (const x of this.d.escalations.contacts(t.team, now))
+            if (x !== t.ownerId)
+                ids.push(x);
+        // Nobody else to ping: the owner it is, working hours or not.
+        if (ids.length === 0 && t.ownerId !== null)
+            return { ids: [t.ownerId], dmIds: [t.ownerId], routedBecause: null };
+        const dmIds = [];
+        for (const x of ids)
+            if (x !== group && dmIds.length < 3)
+                dmIds.push(x);
+        return { ids, dmIds, routedBecause };
+    }
+    send(t, p, now, stats) {
+        const { outbox, config, repo, escalations } = this.d;
+        const state = slaState(t, now)[p.clock === 'first_response' ? 'firstResponse' : 'resolution'];
+        const r = this.recipients(t, now);
+        const input = {
+            key: t.key,
+            title: t.title,
+            priority: t.priority,
+            clock: p.clock,
+            threshold: p.threshold,
+            recipients: r.ids,
+            remainingMs: state.remainingMs,
+            routedBecause: r.routedBecause,
+            team: this.d.router.team(t.team)?.name ?? t.team,
+        };
+        const base = `sla:${t.id}:${p.clock}:${p.threshold}`;
+        const chat = t.platform !== 'cli';
+        // Agents only: the internal thread in triage mode, else privately to the people it pings.
+        if (chat)
+            this.d.messenger.send(t, slaPingView(input), { purpose: 'work', key: base, to: r.ids });
+        stats.sent++;
+        const dmIds = p.threshold >= config.sla.dmThreshold ? r.dmIds : [];
+        if (chat)
+            for (const userId of dmIds) {
+                outbox.enqueue({ platform: t.platform, ticketId: t.id, idempotencyKey: `${base}:dm:${userId}`, payload: { kind: 'dm', userId, view: slaDmView(input) } });
+                stats.dms++;
+            }
+        const breach = p.threshold >= 1;
+        repo.appendEvent(t.id, breach ? 'sla_breached' : 'sla_warned', 'system', now, {
+            clock: p.clock,
+            threshold: p.threshold,
+            to: r.ids,
+            dm: dmIds,
+            routed: r.routedBecause,
+        });
+        if (breach) {
+            if (escalations.raiseBreach(t, p.clock, now) !== null)
+                stats.escalated++;
+            if (chat)
+                outbox.enqueueCardUpdate(t.platform, t.id, cardChannelOf(t));
+        }
+    }
+}
+//# sourceMappingURL=sweep.js.map

@@ -1,0 +1,33 @@
+export class CsatRepo {
+    db;
+    constructor(db) {
+        this.db = db;
+    }
+    get(ticketId) {
+        const r = this.db.prepare('SELECT * FROM csat_surveys WHERE ticket_id = ?').get(ticketId);
+        return r
+            ? { ticketId: r.ticket_id, requesterId: r.requester_id, askedAt: r.asked_at, rating: r.rating, answeredAt: r.answered_at, updatedAt: r.updated_at }
+            : null;
+    }
+    /** Start (or restart) the survey for a ticket: any earlier answer is cleared from the current state. */
+    ask(ticketId, requesterId, at) {
+        this.db
+            .prepare(`INSERT INTO csat_surveys (ticket_id, requester_id, asked_at, rating, answered_at, updated_at) VALUES (?, ?, ?, NULL, NULL, NULL)
+         ON CONFLICT (ticket_id) DO UPDATE SET requester_id = excluded.requester_id, asked_at = excluded.asked_at, rating = NULL, answered_at = NULL, updated_at = NULL`)
+            .run(ticketId, requesterId, at);
+    }
+    /** Store a rating; the first answer's time is kept so the change window does not move. */
+    rate(ticketId, rating, at) {
+        this.db.prepare('UPDATE csat_surveys SET rating = ?, answered_at = COALESCE(answered_at, ?), updated_at = ? WHERE ticket_id = ?').run(rating, at, at, ticketId);
+    }
+    /** Answers whose first answer fell in [from, to) (current ratings of non-deleted tickets). */
+    counts(from, to) {
+        const r = this.db
+            .prepare(`SELECT COUNT(*) AS n, SUM(CASE WHEN s.rating >= 4 THEN 1 ELSE 0 END) AS ok
+           FROM csat_surveys s JOIN tickets t ON t.id = s.ticket_id
+          WHERE s.answered_at >= ? AND s.answered_at < ? AND t.deleted = 0`)
+            .get(from, to);
+        return { responses: r.n, satisfied: r.ok ?? 0 };
+    }
+}
+//# sourceMappingURL=csat-repo.js.map

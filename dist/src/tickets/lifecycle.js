@@ -1,0 +1,27 @@
+/**
+ * The ticket lifecycle: new → triaged → acknowledged → in_progress → waiting_on_customer →
+ * resolved → closed, plus reopen. Anything else is a TransitionInvalidError.
+ */
+import { TransitionInvalidError } from '../domain/errors.js';
+export const TRANSITIONS = {
+    new: ['triaged', 'acknowledged', 'in_progress', 'resolved', 'closed'],
+    triaged: ['acknowledged', 'in_progress', 'waiting_on_customer', 'resolved', 'closed'],
+    acknowledged: ['in_progress', 'waiting_on_customer', 'resolved', 'closed'],
+    in_progress: ['waiting_on_customer', 'resolved', 'closed'],
+    waiting_on_customer: ['in_progress', 'resolved', 'closed'],
+    resolved: ['closed', 'in_progress'],
+    closed: ['in_progress'],
+};
+/** True when moving from `from` to `to` is allowed. Reopen is resolved/closed → in_progress. */
+export function canTransition(from, to) {
+    return TRANSITIONS[from].includes(to);
+}
+/** Throw a typed error with the allowed targets when the move is not allowed. */
+export function assertTransition(ticketKey, from, to) {
+    if (from === to || !canTransition(from, to))
+        throw new TransitionInvalidError(from, to, ticketKey, TRANSITIONS[from]);
+}
+export function isOpen(status) {
+    return status !== 'resolved' && status !== 'closed';
+}
+//# sourceMappingURL=lifecycle.js.map

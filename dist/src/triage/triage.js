@@ -1,0 +1,392 @@
+/**
+ * Offline triage that explains itself and learns: category, priority and the signals behind
+ * both, from two layers — phrase rules (built-in + config) and a learner trained on labelled
+ * history and agents' corrections.
+ *
+ * How a decision is made:
+ * - Not a request: empty text, or only greetings/thanks/acks/emoji → `isRequest: false`
+ *   (category "other" when the taxonomy has it, priority P4).
+ * - Category: learner log-probabilities + each matching rule's weight for its category (built-in
+ *   rules are strong hints, so a learner trained by corrections can still overrule them;
+ *   config rules are authoritative). Without a learner the rules decide; with neither,
+ *   "question" for a "?" text, else "other".
+ * - Priority: learner (or the category's default when it has no priority data) + soft hints
+ *   ("typo" → P4) → a base priority. A config rule's `priority` sets it. Then floors: every
+ *   matched rule's `atLeast` (an outage with wide impact or in production is P0). A P0 from a
+ *   rule is therefore never lowered by the learner.
+ * - Customer: enterprise tier (config.customerTiers) raises one step (P2 → P1); VIP
+ *   (config.vipCustomers, a VIP channel) raises to at least P2 — a VIP request is never low
+ *   priority, but a VIP's how-to is not an emergency either; the `vip` escalation rule covers
+ *   visibility. Both add a signal.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { InputInvalidError } from '../domain/errors.js';
+import { PRIORITIES } from '../domain/types.js';
+import { TrainingRepo } from '../store/training-repo.js';
+import { CATEGORY_DEFAULT_PRIORITY } from './built-in-rules.js';
+import { isChitChat } from './chit-chat.js';
+import { Learner, argmax } from './learner.js';
+import { compileRules, matchRules } from './rules.js';
+import { cleanText } from './text.js';
+/** Sample weight of an agent's correction (imports and seeds weigh 1). */
+export const CORRECTION_WEIGHT = 3;
+/** Most recent stored examples used at start-up (bounds training time and memory). */
+export const MAX_TRAINING_EXAMPLES = 50_000;
+/** Built-in category hints count fully with an untrained learner, half after this many examples. */
+export const RULE_EVIDENCE = 1000;
+/** Soft priority hints ("typo" → P4) count fully untrained, half after this many priority examples. */
+export const PRIORITY_RULE_EVIDENCE = 300;
+/** Subject categories that a how-to is about (a how-to about a bug or an idea stays a question). */
+const TOPICS = new Set(['access', 'billing', 'data', 'security', 'performance', 'outage']);
+/** Below this probability a learner-chosen priority is shown as "low confidence". */
+export const LOW_CONFIDENCE = 0.5;
+/** Strength of a soft priority hint, in log-odds. */
+const SUGGEST_WEIGHT = 1.5;
+const P2 = 2;
+const rank = (p) => PRIORITIES.indexOf(p);
+const round = (x) => Math.round(x * 1000) / 1000;
+/** Sample weight of a stored example by its source. */
+export function weightForSource(source) {
+    return source === 'correction' ? CORRECTION_WEIGHT : 1;
+}
+/**
+ * Rules + learner triage.
+ * @example
+ * const t = createTriage(parseConfig({}));
+ * t.classify({ text: 'Production is down for all our customers' }).priority // 'P0'
+ */
+export class Triage {
+    config;
+    categories;
+    learner;
+    rules;
+    catIndex;
+    vipCustomers;
+    vipChannels;
+    ruleEvidence;
+    priorityEvidence;
+    constructor(config, opts = {}) {
+        this.config = config;
+        this.categories = [...config.categories];
+        this.catIndex = new Map(this.categories.map((c, i) => [c, i]));
+        this.rules = compileRules(config, this.categories);
+        this.learner = opts.learner === undefined ? (config.triage.learner ? new Learner(this.categories) : null) : opts.learner;
+        this.vipCustomers = new Set(config.vipCustomers);
+        this.vipChannels = new Set(config.channels.filter((c) => c.vip).map((c) => c.id));
+        this.ruleEvidence = opts.ruleEvidence ?? RULE_EVIDENCE;
+        this.priorityEvidence = opts.priorityEvidence ?? PRIORITY_RULE_EVIDENCE;
+    }
+    /** Classify one message. Never throws on odd text. */
+    classify(input) {
+        const safe = input && typeof input === 'object' ? input : { text: '' };
+        const text = cleanText(typeof safe.text === 'string' ? safe.text : '');
+        if (!text.trim() || isChitChat(text))
+            return this.notRequest(text, safe);
+        return this.decide(text, safe, true);
+    }
+    notRequest(text, input) {
+        const signal = { kind: 'request', label: text.trim() ? 'greeting, thanks or acknowledgement' : 'empty message', source: 'chit-chat', value: 'false' };
+        if (!this.catIndex.has('other')) {
+            const r = this.decide(text, input, false);
+            return { ...r, isRequest: false, signals: [signal, ...r.signals] };
+        }
+        return { isRequest: false, category: 'other', priority: 'P4', signals: [signal], confidence: { category: 1, priority: 1 }, lowConfidence: false };
+    }
+    decide(text, input, isRequest) {
+        const signals = [];
+        const hits = matchRules(this.rules, text);
+        const pred = this.learner?.predict(text) ?? null;
+        // ---- category
+        const k = this.categories.length;
+        const scores = new Float64Array(k);
+        const learnerCat = pred?.category ?? null;
+        if (learnerCat) {
+            for (let i = 0; i < learnerCat.labels.length; i++) {
+                const c = this.catIndex.get(learnerCat.labels[i]);
+                if (c !== undefined)
+                    scores[c] = Math.log(Math.max(learnerCat.probs[i], 1e-6));
+            }
+        }
+        const tags = new Set();
+        for (const h of hits)
+            if (h.rule.tag)
+                tags.add(h.rule.tag);
+        // One customer's team unable to log in is P1 (a customer blocked); a service down for all is P0.
+        const wide = tags.has('outage') && (tags.has('broad') || tags.has('prod'));
+        const { bonus, shown, impact } = this.categoryBonus(hits, wide);
+        const anyCategoryRule = shown.length > 0;
+        for (const { hit, w } of shown)
+            signals.push({ kind: 'category', label: label(hit), source: `rule:${hit.rule.id}`, value: hit.rule.category, weight: round(Math.min(w, 10)) });
+        let category;
+        let catConf;
+        if (impact !== null) {
+            // Impact before topic: a security incident, data loss or a wide outage decides the category.
+            category = impact.category;
+            catConf = 1;
+            if (impact.wideOutage)
+                signals.push({ kind: 'category', label: 'outage affecting many users', source: 'rule:outage-wide', value: category });
+        }
+        else if (!learnerCat && !anyCategoryRule) {
+            category = text.includes('?') && this.catIndex.has('question') ? 'question' : this.catIndex.has('other') ? 'other' : this.categories[0];
+            catConf = 0;
+            signals.push({ kind: 'category', label: 'no rule matched, nothing learned yet', source: 'default', value: category });
+        }
+        else {
+            for (let c = 0; c < k; c++)
+                scores[c] = scores[c] + bonus[c];
+            const probs = softmax(scores);
+            const c = argmax(probs);
+            category = this.categories[c];
+            catConf = probs[c];
+            if (learnerCat && learnerCat.label === category && this.learner) {
+                const li = learnerCat.labels.indexOf(category);
+                const words = this.learner.explain(this.learner.category, pred.x, li);
+                signals.push({ kind: 'category', label: learnedLabel(words), source: 'learner', value: category, weight: round(learnerCat.prob) });
+            }
+        }
+        // ---- priority
+        const pscores = new Float64Array(PRIORITIES.length);
+        const learnerPri = pred?.priority ?? null;
+        if (learnerPri) {
+            for (let i = 0; i < PRIORITIES.length; i++)
+                pscores[i] = Math.log(Math.max(learnerPri.probs[i], 1e-6));
+        }
+        else {
+            const d = rank(CATEGORY_DEFAULT_PRIORITY[category] ?? 'P3');
+            for (let i = 0; i < PRIORITIES.length; i++)
+                pscores[i] = Math.log(i === d ? 0.5 : 0.125);
+        }
+        const pbonus = new Float64Array(PRIORITIES.length);
+        const pfade = this.ruleFade('priority');
+        for (const h of hits) {
+            if (!h.rule.suggest)
+                continue;
+            const i = rank(h.rule.suggest);
+            pbonus[i] = Math.max(pbonus[i], SUGGEST_WEIGHT * pfade);
+            signals.push({ kind: 'priority', label: label(h), source: `rule:${h.rule.id}`, value: h.rule.suggest, weight: round(SUGGEST_WEIGHT * pfade) });
+        }
+        for (let i = 0; i < PRIORITIES.length; i++)
+            pscores[i] = pscores[i] + pbonus[i];
+        const pprobs = softmax(pscores);
+        let p = argmax(pprobs);
+        const base = p;
+        let priConf = pprobs[p];
+        // Config rules that set a priority (most urgent wins).
+        let set = -1;
+        for (const h of hits) {
+            if (!h.rule.priority)
+                continue;
+            const r = rank(h.rule.priority);
+            if (set < 0 || r < set)
+                set = r;
+            signals.push({ kind: 'priority', label: label(h), source: `rule:${h.rule.id}`, value: h.rule.priority });
+        }
+        if (set >= 0) {
+            p = set;
+            priConf = 1;
+        }
+        // Floors.
+        let floor = PRIORITIES.length;
+        for (const h of hits) {
+            if (!h.rule.atLeast)
+                continue;
+            floor = Math.min(floor, rank(h.rule.atLeast));
+            signals.push({ kind: 'priority', label: label(h), source: `rule:${h.rule.id}`, value: h.rule.atLeast });
+        }
+        if (wide) {
+            floor = 0;
+            signals.push({ kind: 'priority', label: tags.has('broad') ? 'outage affecting many users' : 'outage in production', source: 'rule:outage-wide', value: 'P0' });
+        }
+        if (floor < p) {
+            p = floor;
+            priConf = 1;
+        }
+        let lowConfidence = false;
+        if (p === base && learnerPri && priConf < LOW_CONFIDENCE && set < 0 && floor > p) {
+            // Say so rather than invent certainty; shown first among the priority reasons on the card.
+            lowConfidence = true;
+            const runnerUp = argmax(pprobs.map((q, i) => (i === p ? -1 : q)));
+            const first = signals.findIndex((sg) => sg.kind === 'priority');
+            signals.splice(first < 0 ? signals.length : first, 0, {
+                kind: 'priority',
+                label: `low confidence: ${PRIORITIES[p]} ${Math.round(priConf * 100)}%, ${PRIORITIES[runnerUp]} ${Math.round(pprobs[runnerUp] * 100)}%`,
+                source: 'confidence',
+                value: PRIORITIES[p],
+                weight: round(priConf),
+            });
+        }
+        if (p === base && !learnerPri) {
+            signals.push({ kind: 'priority', label: `usual priority for ${category}`, source: 'category-default', value: PRIORITIES[p] });
+        }
+        else if (p === base && learnerPri && learnerPri.label === PRIORITIES[p] && this.learner) {
+            const words = this.learner.explain(this.learner.priority, pred.x, p);
+            signals.push({ kind: 'priority', label: learnedLabel(words), source: 'learner', value: PRIORITIES[p], weight: round(learnerPri.prob) });
+        }
+        // Customer.
+        const requester = input.requesterId;
+        if (requester && this.config.customerTiers[requester] === 'enterprise') {
+            const raised = Math.max(0, p - 1);
+            signals.push({ kind: 'priority', label: 'enterprise customer', source: 'tier', value: PRIORITIES[raised] });
+            p = raised;
+        }
+        const vipCustomer = requester !== undefined && this.vipCustomers.has(requester);
+        const vipChannel = input.vipChannel ?? (input.channelId !== undefined && this.vipChannels.has(input.channelId));
+        if (vipCustomer || vipChannel) {
+            p = Math.min(p, P2);
+            signals.push({ kind: 'priority', label: vipCustomer ? 'VIP customer' : 'VIP channel', source: 'vip', value: PRIORITIES[p] });
+        }
+        return { isRequest, category, priority: PRIORITIES[p], signals, confidence: { category: round(catConf), priority: round(priConf) }, lowConfidence };
+    }
+    /**
+     * Category evidence from rule hits, and the impact decision if there is one.
+     * - Config rules count fully; built-in hints fade as the learner learns (`ruleFade`).
+     * - Topic over phrasing: the how-to hint ("how do I …") counts only when no topic rule matched,
+     *   so "how do I reset my password?" is access and "how do I cancel?" billing.
+     * - Impact before topic: a dominant rule (security incident, data loss) or a wide outage
+     *   decides the category outright — unless a config rule names one (config is authoritative).
+     */
+    categoryBonus(hits, wideOutage) {
+        const bonus = new Float64Array(this.categories.length);
+        const shown = [];
+        const fade = this.ruleFade();
+        const topic = hits.some((h) => h.rule.category !== undefined && TOPICS.has(h.rule.category));
+        let impact = null;
+        let config = false;
+        for (const h of hits) {
+            const c = h.rule.category === undefined ? undefined : this.catIndex.get(h.rule.category);
+            if (c === undefined)
+                continue;
+            if (h.rule.origin === 'builtin' && h.rule.id === 'question' && topic)
+                continue;
+            // "charged" inside "charged twice": one piece of evidence, shown once.
+            if (hits.some((o) => o !== h && o.rule.category === h.rule.category && o.phrase.length > h.phrase.length && o.phrase.includes(h.phrase)))
+                continue;
+            if (h.rule.origin === 'config')
+                config = true;
+            const w = h.rule.origin === 'config' || h.rule.dominant ? h.rule.weight : h.rule.weight * fade;
+            if (h.rule.dominant && (!impact || w > impact.w))
+                impact = { category: h.rule.category, wideOutage: false, w };
+            bonus[c] = Math.max(bonus[c], w);
+            shown.push({ hit: h, w });
+        }
+        if (!impact && wideOutage && this.catIndex.has('outage'))
+            impact = { category: 'outage', wideOutage: true, w: 0 };
+        return { bonus, shown, impact: impact && !config ? { category: impact.category, wideOutage: impact.wideOutage } : null };
+    }
+    /**
+     * How much built-in category hints count, between 0 and 1: they are worth about
+     * RULE_EVIDENCE examples, so they fade as the learner learns from more of this desk's
+     * own history (which knows its customers' wording better than generic phrases).
+     */
+    ruleFade(head = 'category') {
+        const seen = this.learner?.[head].seen ?? 0;
+        const evidence = head === 'priority' ? this.priorityEvidence : this.ruleEvidence;
+        return evidence / (evidence + seen);
+    }
+    /**
+     * Record a labelled example (correction or import) and learn from it right away.
+     * Storing it (TrainingRepo, so the next start-up retrains with it) is the caller's job.
+     * Learning stops once this text would be triaged as labelled (rule floors and config
+     * rules excepted) or after a few steps.
+     * @throws InputInvalidError for a category outside the taxonomy or an unknown priority.
+     */
+    learn(example, weight = CORRECTION_WEIGHT) {
+        const { category, priority } = example;
+        if (category !== undefined && !this.catIndex.has(category))
+            throw new InputInvalidError(`unknown category "${category}"; known: ${this.categories.join(', ')}`);
+        if (priority !== undefined && !PRIORITIES.includes(priority))
+            throw new InputInvalidError(`unknown priority "${String(priority)}"; use one of ${PRIORITIES.join(', ')}`);
+        const text = cleanText(example.text);
+        if (!text.trim() || (category === undefined && priority === undefined))
+            return;
+        const learner = this.learner;
+        if (!learner)
+            return;
+        const hits = matchRules(this.rules, text);
+        const until = {};
+        if (category !== undefined) {
+            const target = learner.categories.indexOf(category);
+            const bonus = new Float64Array(learner.categories.length);
+            const own = this.categoryBonus(hits.filter((h) => h.rule.origin === 'builtin'), false).bonus;
+            for (let i = 0; i < bonus.length; i++) {
+                const c = this.catIndex.get(learner.categories[i]);
+                if (c !== undefined)
+                    bonus[i] = own[c];
+            }
+            until.category = (probs) => probs[target] >= 0.5 && argmax(probs.map((q, i) => Math.log(Math.max(q, 1e-6)) + bonus[i])) === target;
+        }
+        if (priority !== undefined) {
+            const target = rank(priority);
+            const bonus = new Float64Array(PRIORITIES.length);
+            for (const h of hits) {
+                if (!h.rule.suggest)
+                    continue;
+                const i = rank(h.rule.suggest);
+                bonus[i] = Math.max(bonus[i], SUGGEST_WEIGHT * this.ruleFade('priority'));
+            }
+            until.priority = (probs) => probs[target] >= 0.5 && argmax(probs.map((q, i) => Math.log(Math.max(q, 1e-6)) + bonus[i])) === target;
+        }
+        learner.learn({ text, category: category ?? null, priority: priority ?? null }, weight, until);
+    }
+    /** Retrain the learner from scratch on these examples (no-op without a learner). */
+    retrain(examples) {
+        return this.learner?.train(examples) ?? { category: 0, priority: 0 };
+    }
+}
+function label(h) {
+    return h.rule.label ?? `matched "${h.phrase}"`;
+}
+function learnedLabel(words) {
+    return words.length ? `learned from past requests: ${words.map((w) => `"${w}"`).join(', ')}` : 'learned from past requests';
+}
+function softmax(s) {
+    let max = Number.NEGATIVE_INFINITY;
+    for (const v of s)
+        if (v > max)
+            max = v;
+    const out = new Float64Array(s.length);
+    let sum = 0;
+    for (let i = 0; i < s.length; i++) {
+        out[i] = Math.exp(s[i] - max);
+        sum += out[i];
+    }
+    for (let i = 0; i < s.length; i++)
+        out[i] = out[i] / sum;
+    return out;
+}
+let seedCache = null;
+/** The labelled chat messages shipped with frontdesk (src/triage/seed-examples.jsonl). */
+export function seedExamples() {
+    if (!seedCache) {
+        const path = fileURLToPath(new URL('./seed-examples.jsonl', import.meta.url));
+        seedCache = readFileSync(path, 'utf8')
+            .split('\n')
+            .filter((l) => l.trim())
+            .map((l) => {
+            const o = JSON.parse(l);
+            return { text: o.text, category: o.category ?? null, priority: o.priority ?? null };
+        });
+    }
+    return seedCache;
+}
+/**
+ * Build the triage for the app: the learner is trained on the shipped seed examples plus the
+ * most recent training_examples in `db` (corrections weigh more); without a db, seeds only.
+ * @example const triage = createTriage(config, openDatabase(databasePath()));
+ */
+export function createTriage(config, db) {
+    const repo = db ? new TrainingRepo(db) : null;
+    const learner = config.triage.learner ? new Learner(config.categories) : null;
+    const triage = new Triage(config, { learner });
+    if (learner) {
+        const stored = repo ? repo.recent(MAX_TRAINING_EXAMPLES) : [];
+        learner.train((function* () {
+            yield* seedExamples();
+            for (const ex of stored)
+                yield { text: ex.text, category: ex.category, priority: ex.priority, weight: weightForSource(ex.source) };
+        })());
+    }
+    return triage;
+}
+//# sourceMappingURL=triage.js.map
