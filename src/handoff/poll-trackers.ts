@@ -11,7 +11,7 @@ import type { Clock } from '../ports/clock.js';
 import { TrackerError, type TrackerEvent, type TrackerKind, type TrackerPort } from '../ports/tracker-port.js';
 import type { StoredIssue } from '../store/tracker-repo.js';
 import { TRACKER_NAMES } from '../views/fix-update-view.js';
-import type { ApplyReport, HearBack } from './hear-back.js';
+import type { ApplyReport, HearBack } from './hear-back-apply.js';
 
 /** Issues read per run (the least recently polled first, so all get their turn). */
 export const POLL_BATCH = 200;

@@ -20,7 +20,7 @@ import type { TrackerKind, TrackerWebhook } from '../ports/tracker-port.js';
 import type { Db } from '../store/db.js';
 import { InboxRepo } from '../store/inbox-repo.js';
 import { TRACKER_NAMES } from '../views/fix-update-view.js';
-import type { HearBack } from './hear-back.js';
+import type { HearBack } from './hear-back-apply.js';
 
 /** The environment variable holding each vendor's webhook secret. */
 export const WEBHOOK_SECRET_ENV: Record<TrackerKind, string> = {
