@@ -6,7 +6,8 @@
  * - `category` + `weight`: a hint added to the learner's score for that category (log-odds).
  * - `atLeast`: a floor — priority is never below it (P0 floors are never lowered by anything).
  * - `suggest`: a soft priority hint (added to the learner's priority score), used for "low" words.
- * - `tag`: lets triage combine rules (an outage with wide impact or in production is P0).
+ * - `tag`: lets triage combine rules (an outage with wide impact or in production is P0; a core
+ *   flow failing for many users is such an outage).
  */
 import type { Priority } from '../domain/types.js';
 
@@ -17,7 +18,7 @@ export interface BuiltInRule {
   weight?: number;
   atLeast?: Priority;
   suggest?: Priority;
-  tag?: 'outage' | 'broad' | 'prod';
+  tag?: 'outage' | 'broad' | 'prod' | 'failing';
   label?: string;
   /**
    * Impact rules (security incident, data loss): their category hint does not fade as the
@@ -50,7 +51,8 @@ export const BUILT_IN_RULES: readonly BuiltInRule[] = [
       '/\\b50[234]s?\\s+(?:errors?|bad gateway|service unavailable|gateway timeout|everywhere|for everyone|on every)\\b/',
       '/\\b(?:whole|entire)\\s+(?:app|site|service|platform|system|api)\\b.{0,40}\\b(?:down|offline|unavailable|unreachable)\\b/',
       "/\\b(?:nothing|no page|nobody|no one)\\s+(?:loads|is loading|can connect)\\b/",
-      '/\\b(?:checkout|payments?|the api|api|website|site|app|shop|store|platform|server|servers|dashboard|system)\\s+(?:is\\s+|are\\s+)?(?:completely\\s+|totally\\s+)?(?:down|offline|unreachable|unavailable)\\b/',
+      // ("use the app offline?" is a how-to: the product used without a connection)
+      '/(?<!\\b(?:use|using|work|working|works|access)\\s+(?:the\\s+|our\\s+|your\\s+)?(?:mobile\\s+|desktop\\s+|web\\s+)?)\\b(?:checkout|payments?|the api|api|website|site|app|shop|store|platform|server|servers|dashboard|system)\\s+(?:is\\s+|are\\s+)?(?:completely\\s+|totally\\s+)?(?:down|offline|unreachable|unavailable)\\b/',
       '/\\b(?:won\'t|will not|doesn\'t|does not)\\s+(?:open|load)\\s+(?:at all\\s+)?for\\s+(?:any|all|every)/',
       // expired TLS certificate: browsers refuse the site, so for its users it is down
       '/\\bcert(?:ificate)?s?\\b.{0,40}\\b(?:expired|ran out|lapsed|abgelaufen|caducado|expirado|vencido|expiré)/',
@@ -91,6 +93,21 @@ export const BUILT_IN_RULES: readonly BuiltInRule[] = [
     tag: 'outage',
     label: 'server errors',
     match: ['/\\b(?:error|http|status|code|エラー)\\s*500\\b|\\b500\\s*(?:errors?|エラー|internal)|internal server error|500エラー|エラー500/'],
+  },
+  // A core flow failing or broken: no category of its own (one customer's broken checkout is a
+  // bug), but with wide impact ("checkout is broken for everyone") it is an outage.
+  {
+    id: 'flow-failing',
+    tag: 'failing',
+    label: 'a core flow is failing',
+    match: [
+      "/\\b(?:checkout|payments?|the api|api|api calls|website|site|app|shop|store|platform|service|system|orders?|logins?|sign-?ins?|sign-?ups?)\\s+(?:is\\s+|are\\s+|keeps?\\s+)?(?:completely\\s+|totally\\s+|all\\s+)?(?:failing|failed|broken|not working|erroring|rejected|declined)\\b/",
+      '/\\b(?:no|none of the|zero)\\s+(?:payments?|orders?|transactions?|logins?)\\s+(?:are\\s+|is\\s+)?(?:going through|coming through|working|succeed(?:ing)?)\\b/',
+      // de / es / fr / pt / ja
+      '/\\b(?:zahlungen|bezahlung|checkout|kasse|bestellungen|anmeldung|login)\\b.{0,30}\\b(?:schlagen fehl|fehlgeschlagen|funktionier\\w*\\s+nicht|kaputt)/',
+      '/\\b(?:pagos|cobros|pedidos|pagamentos|pedidos|paiements|commandes)\\b.{0,30}\\b(?:fallan|fallando|fallidos|no funcionan|échouent|ne passent pas|falham|falhando|não funcionam)/',
+      '/(?:決済|支払い|注文|ログイン).{0,10}(?:できない|できません|失敗)/',
+    ],
   },
   // Wide impact: many users, not one.
   {
@@ -169,6 +186,15 @@ export const BUILT_IN_RULES: readonly BuiltInRule[] = [
       "/\\b(?:someone|somebody|some one|a stranger|an unknown (?:person|user))\\s+(?:else\\s+)?(?:has\\s+|had\\s+|is\\s+|was\\s+|has been\\s+|have been\\s+|keeps\\s+)?(?:logged|logging|signed|signing|got|getting|broke|breaking)\\s+(?:in(?:to)?|on to|onto)\\b/",
       "/\\b(?:someone|somebody)\\s+(?:else\\s+)?(?:is\\s+|has been\\s+)?(?:using|accessing|in)\\s+(?:my|our)\\s+(?:\\w+\\s+)?account\\b/",
       "/\\b(?:someone|somebody)\\s+(?:else\\s+)?(?:has\\s+)?(?:changed|reset)\\s+(?:my|our)\\s+(?:password|email|e-mail|bank|payout|2fa)/",
+      "/\\b(?:someone|somebody|a stranger|another person|other people)\\s+(?:else\\s+)?(?:\\w+\\s+){0,2}(?:access(?:ed)?|control)\\s+(?:to\\s+|of\\s+)(?:my|our)\\s+(?:\\w+\\s+)?accounts?\\b/",
+      // something done in the customer's name that they did not do
+      "/\\b(?:log\\s*-?ins?|sign-?ins?|signed in|logged in|password|e-?mail address|charges?|payments?|purchases?|transactions?|orders?|changes?|changed)\\b.{0,60}\\b(?:wasn't|was not|weren't|were not|not)\\s+(?:me|us)\\b/",
+      "/\\b(?:charges?|payments?|purchases?|transactions?|orders?|log\\s*-?ins?|sign-?ins?)\\b.{0,40}\\b(?:i|we)\\s+(?:didn't|did not|never)\\s+(?:make|made|place|placed|authori[sz]e|authori[sz]ed|do|did)\\b/",
+      "/\\b(?:account|accounts|password|identity|login|credentials)\\s+(?:was|were|has been|have been|got|is)\\s+(?:stolen|taken over|hijacked|hacked)\\b/",
+      'hijacked',
+      // someone else using the account, in other languages
+      "/\\b(?:quelqu'un|alguien|alguém|jemand|jemand anderes)\\b.{0,30}\\b(?:utilise|utilisé|usando|usa|usó|benutzt|nutzt|verwendet|accède|accédé|entra|entró|acessou|accedió|eingeloggt|angemeldet|connecté)\\b/",
+      "/\\b(?:das|dies) war(?:en)? (?:ich|wir) nicht\\b|\\bno (?:fui|fuimos) (?:yo|nosotros)\\b|\\bce n'(?:était|est) pas (?:moi|nous)\\b|\\bnão fui eu\\b/",
       "/\\b(?:never|didn't|did not|don't|do not|nobody)\\s+(?:\\w+\\s+){0,2}(?:created|create|made|make|added|add|issued|authori[sz]ed|recogni[sz]e|set up)\\b.{0,40}\\b(?:api keys?|keys?|tokens?|sessions?|logins?|devices?|users?|admins?|webhooks?|payouts?)\\b/",
       "/\\b(?:api keys?|keys?|tokens?|sessions?|logins?|devices?|admins?|users?)\\b.{0,40}\\b(?:(?:we|i|nobody|none of us)\\s+(?:never|didn't|did not|don't|do not)?\\s*(?:created|made|added|recogni[sz]e|know)|that (?:we|i) (?:never|didn't|did not|don't|do not) (?:create|make|add|recogni[sz]e|know))\\b/",
       "/\\b(?:unknown|unrecogni[sz]ed|unfamiliar|strange|foreign)\\s+(?:api keys?|keys?|tokens?|sessions?|logins?|log-ins|sign-ins|devices?|admin(?:istrator)?s?|ip address(?:es)?)\\b/",
@@ -202,7 +228,11 @@ export const BUILT_IN_RULES: readonly BuiltInRule[] = [
     weight: 4,
     atLeast: 'P1',
     dominant: true,
-    match: ['phishing-mail', 'phishing e-mail', 'phishing email', 'fake login page', 'fraudulent email', 'fraudulent e-mail', 'suspicious email', 'suspicious e-mail', 'scam email', '/フィッシング/', 'sicherheitslücke', 'vulnerabilidad', 'faille de sécurité', 'vulnerabilidade', 'security issue', 'security incident', 'phishing', 'xss', 'sql injection', 'csrf', 'exploit', 'exploited', 'suspicious login', 'suspicious activity', 'brute force'],
+    match: [
+      // phishing in the provider's name
+      "/\\b(?:e-?mails?|messages?|sms|texts?|calls?)\\b.{0,60}\\basking\\s+(?:\\w+\\s+){0,2}(?:for|to\\s+(?:re-?)?(?:enter|confirm|send|verify|update|type))\\s+(?:my|our|their|your|his|her)?\\s*(?:\\w+\\s+)?(?:passwords?|credentials|card|login|2fa|code|bank)/",
+      "/\\b(?:pretending|claiming|pretends|claims)\\s+to\\s+(?:be|come)\\s+from\\s+(?:you|your)\\b|\\blooks? like (?:it|they)(?:'s|'re| is| are| came| come| comes)? from (?:you|your)\\b/",
+      'phishing-mail', 'phishing e-mail', 'phishing email', 'fake login page', 'fraudulent email', 'fraudulent e-mail', 'suspicious email', 'suspicious e-mail', 'scam email', '/フィッシング/', 'sicherheitslücke', 'vulnerabilidad', 'faille de sécurité', 'vulnerabilidade', 'security issue', 'security incident', 'phishing', 'xss', 'sql injection', 'csrf', 'exploit', 'exploited', 'suspicious login', 'suspicious activity', 'brute force'],
   },
   {
     id: 'vulnerability',
@@ -226,7 +256,7 @@ export const BUILT_IN_RULES: readonly BuiltInRule[] = [
       "/\\b(?:all|half|most|some)\\s+(?:of\\s+)?(?:our|my|the)\\s+(?:\\w+\\s+)?(?:data|records|files|projects|contacts|customers|invoices|tickets)\\s+(?:\\w+\\s+)?(?:are|is|have|has|were|was)?\\s*(?:gone|missing|disappeared|vanished|deleted|lost)\\b/",
       // de / es / fr / pt / ja
       'datenverlust', 'daten verloren', 'daten sind weg', 'alles gelöscht', 'versehentlich gelöscht',
-      '/\\b(?:gelöscht|borr\\w+|elimin\\w+|supprim\\w+|apag\\w+|exclu\\w+|perd\\w+|verloren)\\b.{0,60}(?:wiederherstell|recuper|restaur|récupér)/',
+      '/\\b(?:gelöscht|borr[a-záéíóúñ]*|elimin[a-záéíóúñ]*|supprim[a-zéèêàç]*|apag[a-zãõáéíóúç]*|exclu[a-zãõáéíóúç]*|perd[a-zãõáéíóúçñ]*|verloren)(?![a-záéíóúñãõç]).{0,60}(?:wiederherstell|recuper|restaur|récupér)/',
       'pérdida de datos', 'se borraron todos', 'borramos todos', 'recuperar los datos',
       'perte de données', 'données ont disparu', 'supprimé par erreur', 'supprimées par erreur', 'récupérer nos données',
       'perda de dados', 'perdemos todos', 'dados sumiram', 'restaurar os dados',
@@ -245,7 +275,16 @@ export const BUILT_IN_RULES: readonly BuiltInRule[] = [
     atLeast: 'P1',
     match: ['corrupt', 'corrupted', 'corruption', 'data is wrong', 'wrong data', 'missing data', 'data missing', 'duplicate records', 'duplicated records', 'out of sync'],
   },
-  { id: 'data', category: 'data', weight: 1.5, match: ['export', 'csv', 'data import', 'sync', 'syncing', 'backup', 'restore', 'records', 'migration', 'report is empty', 'dashboard shows'] },
+  {
+    id: 'data',
+    category: 'data',
+    weight: 1.5,
+    match: [
+      'export', 'csv', 'data import', 'sync', 'syncing', 'backup', 'restore', 'records', 'migration', 'report is empty', 'dashboard shows',
+      'import', 'spreadsheet', 'my data', 'our data', 'personal data', 'data you hold', 'data you have', 'copy of my data', 'copy of our data', 'data export',
+      'datenexport', 'meine daten', 'unsere daten', 'mis datos', 'nuestros datos', 'exportar', 'mes données', 'nos données', 'exporter', 'meus dados', 'nossos dados', '/データ(?:の)?(?:エクスポート|インポート|移行)/',
+    ],
+  },
   // Access.
   {
     id: 'login-blocked',
@@ -274,15 +313,18 @@ export const BUILT_IN_RULES: readonly BuiltInRule[] = [
   {
     id: 'access',
     category: 'access',
-    weight: 2,
+    weight: 2.5,
     match: [
       'sso', 'saml', '2fa', 'mfa', 'two-factor', 'password reset', 'reset my password', 'reset password', 'forgot my password', 'forgot password', 'invite link', 'need access', 'grant access', 'request access', 'permissions', 'forbidden', '403', 'log in', 'login', 'sign in', 'account locked',
       'password', 'passwords', 'username', 'user name', 'verification code', 'admin rights', 'admin role', 'logged out', 'log out', 'sign out', 'my account', 'our account', 'user account', 'account settings', 'account details', 'email address', 'e-mail address', 'invite', 'add a user', 'remove a user', 'deactivate',
-      'passwort', 'kennwort', 'anmelden', 'anmeldung', 'einloggen', 'konto', 'benutzerkonto', 'zugang', 'zugriff',
-      'contraseña', 'iniciar sesión', 'mi cuenta', 'nuestra cuenta', 'la cuenta', 'acceso', 'usuario',
-      'mot de passe', 'connexion', 'se connecter', 'mon compte', 'notre compte', 'le compte', 'identifiant',
-      'senha', 'fazer login', 'minha conta', 'nossa conta', 'a conta', 'acesso', 'usuário',
-      '/パスワード|ログイン|アカウント|権限|二段階認証/',
+      // the account itself: sign-up, profile, details, who is in it
+      'account', 'accounts', 'profile', 'sign up', 'signup', 'sign-up', 'register', 'registering', 'registration', 'registered', 'verification email', 'confirmation email', 'confirmation link', 'activation link', 'recover my password', 'recover my account', 'username', 'login id', 'user id', 'phone number on my', 'my email', 'the email on', 'change my email', 'email on my', 'two accounts',
+      '/\\b(?:add|remove|invite|delete|deactivate|disable|kick)\\s+(?:an?\\s+|another\\s+|the\\s+|old\\s+|new\\s+|former\\s+|extra\\s+)*(?:users?|admins?|members?|colleagues?|teammates?|employees?|agents?)\\b/',
+      'passwort', 'kennwort', 'anmelden', 'anmeldung', 'einloggen', 'konto', 'benutzerkonto', 'zugang', 'zugriff', 'benutzername', 'registrieren', 'registrierung', 'e-mail-adresse', 'profil',
+      'contraseña', 'iniciar sesión', 'mi cuenta', 'nuestra cuenta', 'la cuenta', 'acceso', 'usuario', 'cuenta', 'registrarme', 'registrarse', 'registro', 'correo electrónico', 'perfil',
+      'mot de passe', 'connexion', 'se connecter', 'mon compte', 'notre compte', 'le compte', 'identifiant', 'compte', 'inscription', "m'inscrire", 'adresse e-mail', 'adresse mail', 'profil',
+      'senha', 'fazer login', 'minha conta', 'nossa conta', 'a conta', 'acesso', 'usuário', 'conta', 'cadastro', 'cadastrar', 'e-mail da conta', 'perfil',
+      '/パスワード|ログイン|アカウント|権限|二段階認証|メールアドレス|ユーザー名|ユーザ名|会員登録|新規登録|プロフィール|退会|(?:電話番号|氏名|名前|登録情報)(?:を|の)?(?:変更|修正|更新)/',
     ],
   },
   // Billing.
@@ -309,7 +351,12 @@ export const BUILT_IN_RULES: readonly BuiltInRule[] = [
       'factura', 'facturas', 'cobro', 'cobraron', 'pago', 'pagos', 'suscripción', 'reembolso', 'tarjeta', 'cancelar mi', 'precio',
       'facture', 'factures', 'facturé', 'paiement', 'paiements', 'abonnement', 'remboursement', 'rembourser', 'carte bancaire', 'annuler mon', 'prix',
       'fatura', 'faturas', 'cobrança', 'cobrado', 'pagamento', 'pagamentos', 'assinatura', 'reembolso', 'cartão', 'cancelar minha', 'preço',
-      '/請求|支払|課金|返金|解約|領収書|料金|プラン|引き落と/',
+      'cost', 'costs', 'how much', 'per month', 'per year', 'money back', 'bank transfer', 'payment method', 'payment methods', 'paypal', 'unpaid', 'billing address', 'cancellation fee',
+      '/\\b(?:cancel|change|modify|amend|edit|update|place|make)\\s+(?:my|our|an?|the|this)\\s+(?:\\w+\\s+)?(?:orders?|purchases?)\\b/',
+      '/\\b(?:in|to|from|on)\\s+(?:my|our)\\s+(?:last\\s+|recent\\s+|latest\\s+)?(?:order|purchase)\\b/',
+      'paying', 'pay for', 'payment options', 'payment option',
+      'nota fiscal', 'boleto', 'kosten', 'erstatten', 'erstattung', 'geld zurück', 'bestellung stornieren', 'cancelar mi pedido', 'cancelar el pedido', 'cuesta', 'cuánto', 'annuler ma commande', 'combien', 'remboursé', 'remboursée', 'cancelar meu pedido', 'quanto custa', 'estorno',
+      '/請求|支払|課金|返金|解約|領収書|料金|プラン|引き落と|注文(?:を)?(?:キャンセル|取り消)/',
     ],
   },
   // Performance.
@@ -340,6 +387,7 @@ export const BUILT_IN_RULES: readonly BuiltInRule[] = [
     match: [
       'bug', 'buggy', 'error', 'errors', 'exception', 'stack trace', 'traceback', 'broken', "doesn't work", 'does not work', 'not working', "isn't working", "aren't working", 'stopped working', 'fails', 'failing', 'glitch', 'internal server error', 'regression',
       'does nothing', 'nothing happens', 'wrong', 'incorrect', 'shows the wrong', 'blank page', 'display issue',
+      '/\\b(?:arrive|arrives|arriving|sent|sends|sending|shows?|showing|shown|appears?|appearing|fires?|firing|posted|comes?|coming)\\s+(?:up\\s+)?twice\\b/',
       'fehler', 'fehlermeldung', 'funktioniert nicht', 'geht nicht', 'kaputt', 'absturz', 'stürzt ab',
       'error', 'falla', 'fallo', 'no funciona', 'no hace nada', 'se cuelga',
       'erreur', 'bogue', 'ne fonctionne pas', 'ne marche pas', 'plante', 'planté',
@@ -377,7 +425,7 @@ export const BUILT_IN_RULES: readonly BuiltInRule[] = [
       'feature idea',
       '/\\b(?:it|that) would be\\b/',
       "/\\b(?:allow|let) (?:us|me|users) to\\b/",
-      'please consider', 'consider adding', 'any chance you', 'it would be great if',
+      'please consider', 'consider adding', 'any chance you', 'it would be great if', 'make it possible', 'wish there was', 'would like to be able to', 'any plans for',
       'wäre es möglich', 'wäre schön', 'wäre toll', 'wäre super', 'wünschen uns', 'funktion hinzufügen', 'feature-wunsch',
       'sería genial', 'sería bueno', 'sería útil', 'nos gustaría', 'podrían añadir', 'podrían agregar',
       'ce serait bien', 'ce serait génial', 'ce serait utile', "j'aimerais", 'nous aimerions', 'pourriez-vous ajouter', 'serait-il possible',
@@ -416,6 +464,8 @@ export const BUILT_IN_RULES: readonly BuiltInRule[] = [
       'do you support',
       'wie kann ich', 'wie kann man', 'wie funktioniert', 'gibt es eine möglichkeit', 'cómo puedo', 'cómo se', 'hay alguna forma', 'comment puis-je', 'comment faire', 'est-il possible', 'como faço', 'como posso', 'é possível',
       '/どうすれば|方法を教えて|教えてください|できますか|ありますか/',
+      // a question-word opening of a question ("Quando clico…" without a "?" is a report)
+      "/^\\W*(?:comment|cómo|como|wie|wo|où|dónde|onde|quand|cuándo|quando|wann)(?![\\wà-ÿ])(?=[^?]*\\?)/",
     ],
   },
   // A typo on a page is a (trivial) bug, whatever page it is on.
@@ -425,6 +475,36 @@ export const BUILT_IN_RULES: readonly BuiltInRule[] = [
     weight: 4,
     suggest: 'P4',
     match: ['typo', 'typos', 'misspelled', 'misspelling', 'spelling mistake', 'spelling error', 'tippfehler', 'rechtschreibfehler', 'errata', 'error ortográfico', 'faute de frappe', "faute d'orthographe", 'erro de digitação', 'erro ortográfico', '/誤字|脱字|タイプミス/'],
+  },
+  // Contact, complaints, feedback, newsletters: not about the product, but a topic of their own
+  // (so "how do I contact you?" is not a how-to question about the product).
+  {
+    id: 'contact',
+    category: 'other',
+    weight: 2.5,
+    label: 'contact, feedback or newsletter',
+    match: [
+      '/\\b(?:a|an actual|a real|real|some|any)\\s+(?:human|person)\\b/', 'human agent', 'live agent', '/\\bare you (?:open|closed|available)\\b/', 'live chat', 'customer service', 'customer care', 'contact you', 'contact support', 'contact your', 'get in touch', 'your phone number', 'a phone number', 'support phone number', 'number i can call', 'call you', 'by phone', 'callback', 'call back', 'support hours', 'opening hours', 'business hours', 'account manager', 'sales team',
+      '/\\b(?:talk|speak|chat)\\s+(?:to|with)\\s+(?:a|an|some|the|your)?\\s*(?:one|someone|somebody|person|human|agent|manager|supervisor|representative|rep)\\b/',
+      'complaint', 'complain', 'complaining', 'not happy with', 'unhappy with', 'disappointed with', 'disappointed in', 'poor service', 'bad service', 'terrible service', 'feedback', 'compliment', 'leave a review', 'write a review', 'post a review',
+      'beschweren', 'beschwerde', 'mit einem menschen', 'mitarbeiter sprechen', 'kundenservice', 'kundendienst', 'telefonnummer', 'rückruf', 'rückmeldung',
+      'hablar con', 'queja', 'quejarme', 'reclamación', 'reclamo', 'opinión', 'reseña', 'atención al cliente', 'número de teléfono', 'contactar',
+      'parler à', 'parler avec', 'réclamation', 'plainte', 'mon avis', 'votre avis', 'laisser un avis', 'service client', 'contacter', 'numéro de téléphone',
+      'falar com', 'reclamação', 'reclamar', 'opinião', 'deixar uma avaliação', 'contato', 'atendimento', 'atendente', 'número de telefone',
+      '/担当者|オペレーター|話したい|苦情|クレーム|問い合わせ先|電話で|フィードバック|レビュー/',
+    ],
+  },
+  // Newsletters and marketing mail: a subject of its own, whatever the verb ("sign up", "cancel").
+  {
+    id: 'newsletter',
+    category: 'other',
+    weight: 3.5,
+    label: 'newsletter or marketing mail',
+    match: [
+      'newsletter', 'newsletters', 'mailing list', 'marketing emails', 'marketing e-mails', 'promotional emails', 'promo emails', 'unsubscribe', 'opt out of emails',
+      'boletín', 'lettre d\'information', 'e-mails marketing', 'werbe-e-mails', 'werbemails', 'e-mails de marketing', 'descadastrar',
+      '/ニュースレター|メルマガ|メールマガジン|配信停止/',
+    ],
   },
   // Low-priority words.
   {

@@ -65,6 +65,16 @@ for (const p of PHRASES) {
 }
 for (const list of BY_FIRST.values()) list.sort((a, b) => b.length - a.length);
 
+/**
+ * "no" + "worked" is not an acknowledgement but a report ("não funcionou", "no resuelto"): a
+ * negation right before a resolved-word makes the message a request.
+ */
+const NEGATIONS = new Set(['no', 'not', 'nope', 'não', 'non', 'nein', 'nicht', 'pas', 'ainda', 'todavía', 'aún', 'still']);
+const RESOLVED = new Set([
+  'worked', 'works', 'working', 'fixed', 'solved', 'resolved', 'sorted', 'done', 'funcionou', 'funciona', 'resolvido', 'resuelto', 'solucionado',
+  'listo', 'résolu', 'gelöst', 'erledigt', 'funktioniert', 'geht', 'marche', 'fonctionne',
+]);
+
 const MENTION_RE = /<[@#!][^>\s]*>|(?<![\w])@[\w.-]+/g;
 const EMOJI_CODE_RE = /:[a-z0-9_+-]+:/gi;
 const TOKEN_RE = /[\p{L}\p{N}][\p{L}\p{N}']*/gu;
@@ -81,6 +91,7 @@ export function isChitChat(text: string): boolean {
   if (toks.length > 20) return false;
   let i = 0;
   outer: while (i < toks.length) {
+    if (NEGATIONS.has(toks[i]!) && RESOLVED.has(toks[i + 1] ?? '')) return false;
     for (const phrase of BY_FIRST.get(toks[i]!) ?? []) {
       if (phrase.every((w, k) => toks[i + k] === w)) {
         i += phrase.length;

@@ -73,8 +73,11 @@ export const MAX_TRAINING_EXAMPLES = 50_000;
 export const RULE_EVIDENCE = 1000;
 /** Soft priority hints ("typo" → P4) count fully untrained, half after this many priority examples. */
 export const PRIORITY_RULE_EVIDENCE = 300;
-/** Subject categories that a how-to is about (a how-to about a bug or an idea stays a question). */
-const TOPICS = new Set(['access', 'billing', 'data', 'security', 'performance', 'outage']);
+/**
+ * Subject categories that a how-to is about (a how-to about a bug or an idea stays a question);
+ * `other` is matched only by its own rule (contact, feedback, newsletters).
+ */
+const TOPICS = new Set(['access', 'billing', 'data', 'security', 'performance', 'outage', 'other']);
 /** Below this probability a learner-chosen priority is shown as "low confidence". */
 export const LOW_CONFIDENCE = 0.5;
 /** Strength of a soft priority hint, in log-odds. */
@@ -153,7 +156,8 @@ export class Triage {
     const tags = new Set<string>();
     for (const h of hits) if (h.rule.tag) tags.add(h.rule.tag);
     // One customer's team unable to log in is P1 (a customer blocked); a service down for all is P0.
-    const wide = tags.has('outage') && (tags.has('broad') || tags.has('prod'));
+    // A core flow (checkout, payments, login) failing for many users is an outage too.
+    const wide = (tags.has('outage') && (tags.has('broad') || tags.has('prod'))) || (tags.has('failing') && tags.has('broad'));
     const { bonus, shown, impact } = this.categoryBonus(hits, wide);
     const anyCategoryRule = shown.length > 0;
     for (const { hit, w } of shown)
@@ -171,6 +175,7 @@ export class Triage {
       signals.push({ kind: 'category', label: 'no rule matched, nothing learned yet', source: 'default', value: category });
     } else {
       for (let c = 0; c < k; c++) scores[c] = scores[c]! + bonus[c]!;
+      this.topicOverPhrasing(scores, shown);
       const probs = softmax(scores);
       const c = argmax(probs);
       category = this.categories[c]!;
@@ -296,6 +301,23 @@ export class Triage {
     }
     if (!impact && wideOutage && this.catIndex.has('outage')) impact = { category: 'outage', wideOutage: true, w: 0 };
     return { bonus, shown, impact: impact && !config ? { category: impact.category, wideOutage: impact.wideOutage } : null };
+  }
+
+  /**
+   * Topic over phrasing in the learner too: while the learner knows little of this desk (built-in
+   * hints count at least half, see `ruleFade`), a how-to that a topic rule recognises ("how can
+   * I get my money back?") is not `question` just because it is phrased as one: the question
+   * score is capped just below the best matched topic. A desk's own history lifts the cap.
+   */
+  private topicOverPhrasing(scores: Float64Array, shown: { hit: RuleHit; w: number }[]): void {
+    const q = this.catIndex.get('question');
+    if (q === undefined || this.ruleFade() < 0.5) return;
+    let best = Number.NEGATIVE_INFINITY;
+    for (const { hit } of shown) {
+      const c = hit.rule.category === undefined || !TOPICS.has(hit.rule.category) ? undefined : this.catIndex.get(hit.rule.category);
+      if (c !== undefined && scores[c]! > best) best = scores[c]!;
+    }
+    if (best > Number.NEGATIVE_INFINITY && scores[q]! >= best) scores[q] = best - 0.01;
   }
 
   /**

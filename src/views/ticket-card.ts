@@ -56,6 +56,18 @@ export const PRIORITY_LABEL: Record<Ticket['priority'], string> = {
   P4: 'P4 · trivial',
 };
 
+/**
+ * The priority as shown on a card: "P2 · low confidence" when triage chose it unsure (its
+ * `confidence` signal names the current priority) and no person has set it since; otherwise
+ * the usual label ("P2 · normal").
+ * @example priorityLabel('P2', [{ kind: 'priority', source: 'confidence', value: 'P2', label: '…' }]) // 'P2 · low confidence'
+ */
+export function priorityLabel(priority: Ticket['priority'], signals: Signal[]): string {
+  const unsure = signals.some((s) => s.kind === 'priority' && s.source === 'confidence' && s.value === priority);
+  const setByPerson = signals.some((s) => s.kind === 'priority' && s.source === 'agent' && s.value === priority);
+  return unsure && !setByPerson ? `${priority} · low confidence` : PRIORITY_LABEL[priority];
+}
+
 /** "outage: matched "down", "all users"" style reason lines: triage's reasons, never a person's change. */
 export function reasonsFor(signals: Signal[], kind: Signal['kind']): string {
   const labels = [...new Set(signals.filter((s) => s.kind === kind && s.source !== 'agent').map((s) => s.label))];
@@ -134,7 +146,7 @@ export function ticketCard(t: Ticket, opts: CardOptions): MessageView {
     {
       type: 'fields',
       fields: [
-        { label: 'Priority', value: `**${PRIORITY_LABEL[t.priority]}** — ${priority.reason}` },
+        { label: 'Priority', value: `**${priorityLabel(t.priority, t.signals)}** — ${priority.reason}` },
         { label: 'Category', value: `**${t.category}** — ${category.reason}` },
         { label: 'Owner', value: t.ownerId ? mention(t.ownerId) : `_unassigned_ (team ${plain(t.team)})` },
         { label: 'Status', value: STATUS_LABEL[t.status] + (!open && opts.deflected ? ' · deflected' : '') + (t.incidentKey ? ` · incident ${plain(t.incidentKey)}` : '') },

@@ -36,3 +36,13 @@ describe('isChitChat', () => {
     expect(isChitChat(text)).toBe(false);
   });
 });
+
+describe('a negated "it worked" is a report', () => {
+  it.each(['Não funcionou', 'no resuelto', 'non résolu', 'nein, erledigt ist das nicht', 'no, not fixed'])('%j is a request', (text) => {
+    expect(isChitChat(text)).toBe(false);
+  });
+
+  it.each(['no problem, it works now', 'Obrigado, funcionou!', 'no worries, fixed', 'ya funciona, gracias'])('%j is still chit-chat', (text) => {
+    expect(isChitChat(text)).toBe(true);
+  });
+});

@@ -1,7 +1,7 @@
 /** The rule layer: phrase matching (word-bounded, case-insensitive, /regex/) and config rules. */
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
-import { compileMatchers, compileRules, matchRules, phraseHeads } from '../../src/triage/rules.js';
+import { compileMatchers, compileRules, matchRules, phraseHeads, requiredLiterals } from '../../src/triage/rules.js';
 
 describe('compileMatchers', () => {
   it('matches phrases case-insensitively on word boundaries, any whitespace between words', () => {
@@ -91,5 +91,34 @@ describe('phrase pre-filter', () => {
     expect(ids('the (alpha) sdk fails')).toContain('beta');
     expect(ids('ALL   Users are affected')).toContain('broad-impact');
     expect(ids('nothing relevant here')).not.toContain('beta');
+  });
+});
+
+describe('fast matching', () => {
+  it('finds the literals any match of a regular expression needs', () => {
+    expect(requiredLiterals('\\b(?:is|was)\\s+(?:completely\\s+)?down\\b')).toEqual(['down']);
+    expect(requiredLiterals('\\b(?:leaked|stolen)\\s+(?:\\w+\\s+)?(?:credentials|passwords?)\\b')).toEqual(['credentials', 'password']);
+    expect(requiredLiterals('証明書.{0,15}(?:期限切れ|失効)')).toEqual(['証明書']);
+    // an optional part is never required; a branch without a literal makes the whole unknown
+    expect(requiredLiterals('(?:foo)?bar')).toEqual(['bar']);
+    expect(requiredLiterals('foo|\\d+')).toBeNull();
+    expect(requiredLiterals('[a-z]+')).toBeNull();
+  });
+
+  it('matches phrases word by word with the same separators as written', () => {
+    const rules = compileRules(parseConfig({ triage: { builtInRules: false, rules: [{ id: 'x', match: ['company-wide', "can't   sign in", 'sso'], category: 'bug' }] } }));
+    const phrase = (text: string) => matchRules(rules, text)[0]?.phrase ?? null;
+    expect(phrase('an outage, Company-Wide.')).toBe('company-wide');
+    expect(phrase('company wide')).toBeNull();
+    expect(phrase("I CAN'T\tsign   in")).toBe("can't sign in");
+    expect(phrase("can'tsign in")).toBeNull();
+    expect(phrase('ssologin')).toBeNull();
+    expect(phrase('sign in with SSO!')).toBe('sso');
+  });
+
+  it('reports the earliest match, the longest entry at one position', () => {
+    const rules = compileRules(parseConfig({ triage: { builtInRules: false, rules: [{ id: 'x', match: ['down', 'down for everyone', 'offline'], category: 'bug' }] } }));
+    expect(matchRules(rules, 'offline and down for everyone')[0]!.phrase).toBe('offline');
+    expect(matchRules(rules, 'it is down for everyone')[0]!.phrase).toBe('down for everyone');
   });
 });
