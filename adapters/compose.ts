@@ -69,9 +69,10 @@ export interface ServerApp {
  * @example const app = await composeServer(process.env, { logger, clock: playgroundClock(['local']) });
  */
 export async function composeServer(env: NodeJS.ProcessEnv, opts: { logger: Logger; clock?: Clock | undefined; loaded?: LoadedConfig }): Promise<ServerApp> {
-  const [{ installAi }, { trackersConfigured }, { installHandoff }, { fromTrackers }, { installKnowledge }, { createTrackers }] = await Promise.all([
+  const [{ installAi }, { trackersConfigured }, { installHearBack }, { installHandoff }, { fromTrackers }, { installKnowledge }, { createTrackers }] = await Promise.all([
     import('../src/ai/install.js'),
     import('../src/handoff/configured.js'),
+    import('../src/handoff/hear-back.js'),
     import('../src/handoff/install.js'),
     import('../src/handoff/targets.js'),
     import('../src/knowledge/install.js'),
@@ -89,7 +90,9 @@ export async function composeServer(env: NodeJS.ProcessEnv, opts: { logger: Logg
   // The engineering hand-off (GitHub Issues, Jira, Linear): a configured tracker without its
   // token stops start-up here, naming the missing variable.
   const trackers = trackersConfigured(config) ? createTrackers(config, env, { source: source ?? undefined }) : null;
-  installHandoff(core, { trackers: trackers ? fromTrackers(config, trackers) : null, escalations: sla.escalations });
+  installHandoff(core, { trackers: trackers ? fromTrackers(config, trackers) : null, escalations: sla.escalations, schedule: true });
+  // Hearing back: POST /webhooks/github|jira|linear and the 'tracker-poll' job (webhooks answer 404 "not set up" without trackers).
+  installHearBack(core, trackers ?? { ports: new Map(), webhooks: new Map(), secrets: new Map() });
   // Known answers: offered before agents are paged, suggested on cards, gaps in the digest.
   installKnowledge(core);
   return { core, config, source: source ?? null, dbPath, ai, sla, trackers: trackers ? [...trackers.ports.keys()] : null };

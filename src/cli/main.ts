@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { FrontdeskError } from '../domain/errors.js';
 import { CliContext } from './context.js';
+import { registerCopyDbCommand } from './copy-db.js';
 import { registerDigestCommand } from './digest-command.js';
 import { registerKnowledgeCommands } from './knowledge-commands.js';
 import { registerTicketsCommands } from './tickets-commands.js';
@@ -50,6 +51,7 @@ export function buildProgram(ctx: CliContext, more: readonly RegisterCommands[] 
   registerDigestCommand(program, ctx);
   for (const register of more) register(program, ctx);
   registerKnowledgeCommands(program, ctx);
+  registerCopyDbCommand(program, ctx);
   return program;
 }
 

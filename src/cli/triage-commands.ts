@@ -173,7 +173,7 @@ export function registerTriageCommands(program: Command, ctx: TriageCliContext):
     .option('--folds <k>', 'k-fold cross-validation on <file> with a fresh learner per fold (nothing is stored)')
     .option('--no-rules', 'with --train/--folds: the learner alone, without the phrase rules')
     .option('--explain', 'also list every wrong answer with the top signals behind it')
-    .option('--json', 'print one JSON object {"n","category","priority","by_language"} (+ "misses" with --explain)')
+    .option('--json', 'print one JSON object {"n","category","priority","by_language"} (+ "priority_confidence" when lines have a priority, + "misses" with --explain)')
     .action(async (path: string, o: { train?: string; folds?: string; rules: boolean; json?: boolean; explain?: boolean }) => {
       if (o.train && o.folds) throw new InputInvalidError('use either --train or --folds, not both');
       let folds: number | null = null;
@@ -208,6 +208,14 @@ export function registerTriageCommands(program: Command, ctx: TriageCliContext):
         category: report.category && roundPart(report.category),
         priority: report.priority && roundPart(report.priority),
         by_language,
+        ...(report.priority_confidence
+          ? {
+              priority_confidence: {
+                low: { n: report.priority_confidence.low.n, accuracy: r4(report.priority_confidence.low.accuracy) },
+                confident: { n: report.priority_confidence.confident.n, accuracy: r4(report.priority_confidence.confident.accuracy) },
+              },
+            }
+          : {}),
         ...(report.misses ? { misses: report.misses } : {}),
       };
       if (o.json) {
@@ -221,6 +229,11 @@ export function registerTriageCommands(program: Command, ctx: TriageCliContext):
       ctx.out(`  ${pad('lang', 6)}${pad('n', 7)}${pad('category', 10)}priority`);
       const f = (x: number | null) => (x === null ? '-' : x.toFixed(3));
       for (const [l, s] of Object.entries(by_language)) ctx.out(`  ${pad(l, 6)}${pad(String(s.n), 7)}${pad(f(s.category_accuracy), 10)}${f(s.priority_accuracy)}`);
+      if (out.priority_confidence) {
+        const { low, confident } = out.priority_confidence;
+        const f3 = (x: number | null) => (x === null ? '-' : x.toFixed(3));
+        ctx.out(`priority marked "low confidence": ${low.n} line(s), accuracy ${f3(low.accuracy)}; the other ${confident.n}: accuracy ${f3(confident.accuracy)}`);
+      }
       if (report.misses) {
         ctx.out(`wrong answers (${report.misses.length}):`);
         for (const m of report.misses) {

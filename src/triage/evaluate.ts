@@ -34,11 +34,22 @@ export interface EvalMiss {
   signals: string[];
 }
 
+/** Priority accuracy of the answers triage marked "low confidence" and of the others. */
+export interface ConfidenceScore {
+  low: { n: number; accuracy: number | null };
+  confident: { n: number; accuracy: number | null };
+}
+
 export interface EvalReport {
   n: number;
   category: PartScore | null;
   priority: PartScore | null;
   by_language: Record<string, LanguageScore>;
+  /**
+   * Whether "low confidence" on the card means something: priority accuracy with and without
+   * it (lines with a priority label only; absent when none has one).
+   */
+  priority_confidence?: ConfidenceScore;
   /** Wrong answers with their signals (only when asked for). */
   misses?: EvalMiss[];
 }
@@ -57,7 +68,7 @@ export interface FreshOptions {
   explain?: boolean;
 }
 
-type Prediction = { category: string; priority: string; signals?: Signal[] };
+type Prediction = { category: string; priority: string; signals?: Signal[]; lowConfidence?: boolean };
 type Predict = (text: string) => Prediction;
 
 /** How many signals `--explain` shows per wrong field of a wrong answer. */
@@ -74,6 +85,7 @@ export function scoreLines(lines: readonly EvalLine[], predict: Predict, categor
   const pp: string[] = [];
   const langs: Record<string, { n: number; c: number; cn: number; p: number; pn: number }> = {};
   const misses: EvalMiss[] = [];
+  const conf = { low: 0, lowRight: 0, sure: 0, sureRight: 0 };
   lines.forEach((l, i) => {
     const r = predict(l.text);
     const lang = l.lang ?? guessLanguage(l.text);
@@ -92,8 +104,16 @@ export function scoreLines(lines: readonly EvalLine[], predict: Predict, categor
       pg.push(l.priority);
       pp.push(r.priority);
       s.pn++;
-      if (l.priority === r.priority) s.p++;
+      const right = l.priority === r.priority;
+      if (right) s.p++;
       else wrong = true;
+      if (r.lowConfidence) {
+        conf.low++;
+        if (right) conf.lowRight++;
+      } else {
+        conf.sure++;
+        if (right) conf.sureRight++;
+      }
     }
     if (explain && wrong) {
       const gold: EvalMiss['gold'] = {};
@@ -113,6 +133,11 @@ export function scoreLines(lines: readonly EvalLine[], predict: Predict, categor
     priority: pg.length ? scorePart(pg, pp, PRIORITIES) : null,
     by_language,
   };
+  if (pg.length)
+    report.priority_confidence = {
+      low: { n: conf.low, accuracy: conf.low ? conf.lowRight / conf.low : null },
+      confident: { n: conf.sure, accuracy: conf.sure ? conf.sureRight / conf.sure : null },
+    };
   if (explain) report.misses = misses;
   return report;
 }
@@ -165,7 +190,7 @@ export function freshTriage(config: FrontdeskConfig, train: readonly EvalLine[],
   const seenPri = PRIORITIES.filter((p) => train.some((l) => l.priority === p));
   return (text) => {
     const r = triage.classify({ text });
-    return { category: r.category, priority: seenPri.length ? clamp(r.priority, seenPri) : r.priority, signals: r.signals };
+    return { category: r.category, priority: seenPri.length ? clamp(r.priority, seenPri) : r.priority, signals: r.signals, lowConfidence: r.lowConfidence };
   };
 }
 

@@ -44,7 +44,7 @@ export const DEFAULT_FEATURES: FeatureOptions = {
   charMax: 5,
   maxChars: 6000,
   maxWordLength: 24,
-  titleWeight: 0,
+  titleWeight: 0.5,
   titleChars: 200,
   structureWeight: 0.5,
 };
@@ -88,6 +88,18 @@ function mix2(a: number, b: number): number {
   h = Math.imul(h, 0x2c1b3c6d);
   h ^= h >>> 12;
   return h >>> 0;
+}
+
+/** Han, Hiragana and Katakana (incl. half-width): scripts written without spaces between words. */
+export const CJK_RE = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]/;
+
+/** Whether `s` has a non-space character at or after `from`. */
+function hasTextFrom(s: string, from: number): boolean {
+  for (let i = from; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 32 && c !== 160) return true;
+  }
+  return false;
 }
 
 /**
@@ -136,20 +148,24 @@ export class FeatureExtractor {
     if (this.opts.charWeight > 0) {
       const { charMin, charMax, maxWordLength } = this.opts;
       for (const w of toks) {
-        if (w.length > maxWordLength) continue;
+        // A run of Chinese or Japanese script is a whole clause, not a word: no length limit,
+        // and character pairs too (most words there are two characters: 請求, 障害, 停止).
+        const cjk = CJK_RE.test(w);
+        if (w.length > maxWordLength && !cjk) continue;
         const p = ` ${w} `;
-        for (let len = charMin; len <= charMax; len++) {
-          for (let i = 0; i + len <= p.length; i++) n = this.bump(hashRange(p, i, i + len, SEED_CHAR + len) & this.mask, n);
+        for (let len = cjk ? Math.min(2, charMin) : charMin; len <= charMax; len++) {
+          for (let i = 0; i + len <= p.length; i++) n = this.bump(this.charBucket(p, i, len), n);
         }
       }
       this.flush(n, idx, val);
     }
     const split2 = idx.length;
 
-    // Title: the first line's words, apart from the body.
-    if (this.opts.titleWeight > 0) {
-      const nl = text.indexOf('\n');
-      const first = nl < 0 ? text : text.slice(0, nl);
+    // Title: the first line's words, apart from the body (only when there is a body: a one-line
+    // chat message is all title, and doubling its words would only shift weight off the n-grams).
+    const nl = text.indexOf('\n');
+    if (this.opts.titleWeight > 0 && nl >= 0 && hasTextFrom(text, nl)) {
+      const first = text.slice(0, nl);
       const tt = words(first, this.opts.titleChars);
       n = 0;
       prev = -1;
@@ -173,6 +189,11 @@ export class FeatureExtractor {
     if (unigrams) out.unigrams = unigrams;
     this.normalize(out, this.idf);
     return out;
+  }
+
+  /** Bucket of the character n-gram p[i, i + len) (p is a word padded with spaces). */
+  charBucket(p: string, i: number, len: number): number {
+    return hashRange(p, i, i + len, SEED_CHAR + len) & this.mask;
   }
 
   private bump(b: number, n: number): number {

@@ -69,6 +69,12 @@ export class LinearModel {
    * rare classes are predicted as often as cross-validation says pays off. Zero by default.
    */
   readonly offsets: Float64Array;
+  /**
+   * Logits are divided by this before the softmax (temperature scaling, set by `tuneOffsets`
+   * from out-of-fold answers so that an answer given with 60% is right about 60% of the time).
+   * It never changes which class wins. 1 = as trained.
+   */
+  temperature = 1;
 
   constructor(labels: readonly string[], dim: number, opts: Partial<LinearModelOptions> = {}) {
     this.labels = labels;
@@ -95,13 +101,14 @@ export class LinearModel {
     this.bias.fill(0);
     this.counts.fill(0);
     this.offsets.fill(0);
+    this.temperature = 1;
     this.scale = 1;
   }
 
   /** Class probabilities for x (a new array). */
   predict(x: SparseVector): Float64Array {
     const p = new Float64Array(this.k);
-    this.probs(x, p, this.offsets);
+    this.probs(x, p, this.offsets, this.temperature);
     return p;
   }
 
@@ -110,7 +117,7 @@ export class LinearModel {
     return (this.v[b * this.k + c] ?? 0) * this.scale;
   }
 
-  private probs(x: SparseVector, out: Float64Array, offsets?: Float64Array): void {
+  private probs(x: SparseVector, out: Float64Array, offsets?: Float64Array, temperature = 1): void {
     const { k, v, scale } = this;
     for (let c = 0; c < k; c++) out[c] = 0;
     const { idx, val } = x;
@@ -121,7 +128,7 @@ export class LinearModel {
     }
     let max = Number.NEGATIVE_INFINITY;
     for (let c = 0; c < k; c++) {
-      const s = out[c]! * scale + this.bias[c]! + (offsets ? offsets[c]! : 0);
+      const s = (out[c]! * scale + this.bias[c]! + (offsets ? offsets[c]! : 0)) / temperature;
       out[c] = s;
       if (s > max) max = s;
     }

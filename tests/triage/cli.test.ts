@@ -167,11 +167,16 @@ describe('frontdesk eval', () => {
       de: { n: 1, category_accuracy: 1, priority_accuracy: 1 },
       en: { n: 2, category_accuracy: 0.5, priority_accuracy: 0.5 },
     });
+    // Every line has a priority: the report says how right the "low confidence" answers were.
+    const pc = out.priority_confidence;
+    expect(pc.low.n + pc.confident.n).toBe(3);
+    expect(pc.confident.accuracy).toBeCloseTo((2 - (pc.low.n ? pc.low.n * pc.low.accuracy : 0)) / pc.confident.n, 4);
     expect(out.misses).toHaveLength(1);
     expect(out.misses[0]).toMatchObject({ line: 3, lang: 'en', gold: { category: 'billing', priority: 'P3' }, predicted: { category: 'outage', priority: 'P0' } });
     expect(out.misses[0].signals.join('\n')).toMatch(/priority=P0: outage affecting many users \[rule:outage-wide\]/);
     const text = run('eval', '--explain', multi);
     expect(text.stdout).toMatch(/by language/);
+    expect(text.stdout).toMatch(/priority marked "low confidence": \d+ line\(s\), accuracy/);
     expect(text.stdout).toMatch(/line 3 \[en\] expected billing\/P3, got outage\/P0/);
     expect(run('eval', '--json', multi).stdout).not.toMatch(/misses/);
   });

@@ -2,6 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { roundPart, scorePart, stratifiedFolds } from '../../src/triage/eval.js';
+import { scoreLines } from '../../src/triage/evaluate.js';
 import { guessLanguage } from '../../src/triage/language.js';
 
 describe('scorePart', () => {
@@ -86,5 +87,27 @@ describe('guessLanguage', () => {
     ['12345', 'und'],
   ])('%j → %s', (text, lang) => {
     expect(guessLanguage(text)).toBe(lang);
+  });
+});
+
+describe('scoreLines: priority confidence', () => {
+  it('scores the answers marked "low confidence" apart from the others', () => {
+    const lines = [
+      { text: 'a', priority: 'P2' },
+      { text: 'b', priority: 'P2' },
+      { text: 'c', priority: 'P3' },
+      { text: 'd', priority: 'P1' },
+      { text: 'e', category: 'bug' },
+    ];
+    const answers: Record<string, { priority: string; lowConfidence: boolean }> = {
+      a: { priority: 'P2', lowConfidence: false },
+      b: { priority: 'P3', lowConfidence: true },
+      c: { priority: 'P3', lowConfidence: true },
+      d: { priority: 'P2', lowConfidence: true },
+      e: { priority: 'P2', lowConfidence: true },
+    };
+    const r = scoreLines(lines, (text) => ({ category: 'bug', ...answers[text]! }));
+    expect(r.priority_confidence).toEqual({ low: { n: 3, accuracy: 1 / 3 }, confident: { n: 1, accuracy: 1 } });
+    expect(scoreLines([{ text: 'e', category: 'bug' }], () => ({ category: 'bug', priority: 'P2' })).priority_confidence).toBeUndefined();
   });
 });

@@ -46,6 +46,58 @@ describe('features', () => {
   });
 });
 
+describe('title block', () => {
+  it('is there only when a first line has a body under it, with the title weight', () => {
+    const fx = new FeatureExtractor({ bits: 12 });
+    for (const text of ['Production is down', 'Production is down\n', 'Production is down\n  \n ']) {
+      const x = fx.extract(text);
+      expect(x.split3 - x.split2).toBe(0);
+    }
+    const r = fx.extract('Export crashes\n\nWhen I click export the app closes.');
+    let t2 = 0;
+    for (let i = r.split2; i < r.split3; i++) t2 += r.val[i]! ** 2;
+    expect(r.split3 - r.split2).toBeGreaterThan(0);
+    expect(Math.sqrt(t2)).toBeCloseTo(DEFAULT_FEATURES.titleWeight, 5);
+    expect(DEFAULT_FEATURES.titleWeight).toBeGreaterThan(0);
+  });
+});
+
+describe('Chinese and Japanese script', () => {
+  it('gets character n-grams, pairs included, however long the clause', () => {
+    const fx = new FeatureExtractor({ bits: 14 });
+    // One 30-character clause: a single "word" longer than maxWordLength.
+    const clause = 'サーバーがダウンして全てのユーザーが管理画面にログインできない';
+    expect(clause.length).toBeGreaterThan(DEFAULT_FEATURES.maxWordLength);
+    const x = fx.extract(clause);
+    expect(x.split2 - x.split).toBeGreaterThan(50);
+    // A Latin token that long (a hash, a path) still gets none.
+    const h = fx.extract('a3f9c0d2e1b4a5f6c7d8e9f0a1b2c3d4');
+    expect(h.split2 - h.split).toBe(0);
+    // Two-character words count: the pair "請求" is a feature of its own.
+    const two = fx.extract('請求');
+    expect([...two.idx.subarray(two.split, two.split2)]).toContain(fx.charBucket(' 請求 ', 1, 2));
+    expect([...fx.extract('invoice').idx]).not.toContain(fx.charBucket(' invoice ', 1, 2));
+  });
+
+  it('explains a Japanese prediction with the n-grams behind it, not grammar', () => {
+    const l = new Learner(['billing', 'performance']);
+    l.train([
+      { text: '請求書の金額が違います', category: 'billing' },
+      { text: '請求が二重になっています', category: 'billing' },
+      { text: '今月の請求について質問です', category: 'billing' },
+      { text: '画面の表示がとても遅いです', category: 'performance' },
+      { text: '検索が遅くて使えません', category: 'performance' },
+      { text: 'ページの読み込みが遅いです', category: 'performance' },
+    ]);
+    const p = l.predict('先月の請求金額を確認したいです');
+    expect(p.category?.label).toBe('billing');
+    const words = l.explain(l.category, p.x, 0);
+    expect(words.length).toBeGreaterThan(0);
+    expect(words.some((w) => w.includes('請求'))).toBe(true);
+    for (const w of words) expect(w).not.toMatch(/^[\u3040-\u309f]+$/);
+  });
+});
+
 describe('relevance weights', () => {
   it('raise a feature that marks one category more than one spread over both, leave unseen ones alone', () => {
     // 2 categories × 3 buckets: bucket 0 only in category 0 (6 docs), bucket 1 in 3 docs of each, bucket 2 in none.
@@ -120,3 +172,4 @@ describe('Learner', () => {
     for (let i = 0; i < s.length; i++) expect(s[i]).toBeCloseTo(c[i]!, 5);
   });
 });
+
