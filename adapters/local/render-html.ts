@@ -70,6 +70,8 @@ const EMOJI: Record<string, string> = {
   lock: '🔒',
   moneybag: '💰',
   bulb: '💡',
+  hammer_and_wrench: '🛠️',
+  arrow_right: '➡️',
 };
 
 /** The emoji for a short code name (without colons), or null when unknown. */

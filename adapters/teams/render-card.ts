@@ -101,6 +101,8 @@ const EMOJI: Record<string, string> = {
   pushpin: '📌',
   busts_in_silhouette: '👥',
   bulb: '💡',
+  hammer_and_wrench: '🛠️',
+  arrow_right: '➡️',
   arrow_up: '⬆️',
   arrow_right: '➡️',
   link: '🔗',
