@@ -115,7 +115,8 @@ interface PendingCreate {
   edits?: { title: string; body: string; target: string };
 }
 
-type StoredPreview = PreviewState & { ref?: string; pending?: PendingCreate };
+/** `createdBefore`: the issues created for the ticket when the preview was opened (absent in previews saved before it was recorded). */
+type StoredPreview = PreviewState & { ref?: string; pending?: PendingCreate; createdBefore?: string[] };
 
 /** Default {@link HandoffDeps.answerWithinMs}: inside Slack's 3 s and Teams' few seconds. */
 export const ANSWER_WITHIN_MS = 1_500;
@@ -298,7 +299,7 @@ export class HandoffService {
     if (!choices.some((c) => choiceValue(c) === choiceValue(routed))) choices.unshift(routed);
     const stateKey = kept?.key ?? `ho-${t.id}-${this.d.tickets.clock.now()}-${Math.random().toString(36).slice(2, 10)}`;
     if (!kept)
-      this.repo.savePreview(stateKey, { ticket: t.key, similar: similar.map((s) => s.key), escalationId: o.escalationId ?? null, prompt: o.escalationId ? (o.prompt ?? null) : null, routed, by: actor, ref: newHandoffRef() } satisfies StoredPreview, this.d.tickets.clock.now());
+      this.repo.savePreview(stateKey, { ticket: t.key, similar: similar.map((s) => s.key), escalationId: o.escalationId ?? null, prompt: o.escalationId ? (o.prompt ?? null) : null, routed, by: actor, ref: newHandoffRef(), createdBefore: this.createdIssues(t.id) } satisfies StoredPreview, this.d.tickets.clock.now());
     return previewForm({
       stateKey,
       ticket: t,
@@ -309,6 +310,15 @@ export class HandoffService {
       similar: similar.map((s) => s.key),
       linkSimilar: o.linkSimilar ?? Boolean(o.escalationId && related?.length),
     });
+  }
+
+  /** The ticket's `tracker_linked` events of issues created for it (not linked existing ones). */
+  private createdEvents(ticketId: number) {
+    return this.d.tickets.repo.events(ticketId).filter((e) => e.type === 'tracker_linked' && e.data.created === true);
+  }
+
+  private createdIssues(ticketId: number): string[] {
+    return this.createdEvents(ticketId).map((e) => String(e.data.key));
   }
 
   /**
@@ -338,6 +348,14 @@ export class HandoffService {
     if (!choice) throw new InputInvalidError(HANDOFF_REPLY.badTarget(chosen.slice(0, 60)));
     const t = this.d.tickets.require(st.ticket);
     this.port(choice.tracker);
+    // Two previews of one ticket (the command run twice, two agents): once one has created an
+    // issue, the other does not silently create a second one; opening a new preview does.
+    const before = st.createdBefore;
+    const meanwhile = before ? this.createdEvents(t.id).find((e) => !before.includes(String(e.data.key))) : undefined;
+    if (meanwhile) {
+      this.repo.movePreview(stateKey, 'open', 'created', this.d.tickets.clock.now(), String(meanwhile.data.key));
+      return HANDOFF_REPLY.createdMeanwhile(t.key, { tracker: meanwhile.data.tracker as TrackerKind, key: String(meanwhile.data.key), url: String(meanwhile.data.url ?? '') }, meanwhile.actor);
+    }
     const pending: PendingCreate = {
       ref: st.pending?.ref ?? st.ref ?? newHandoffRef(),
       at: this.d.tickets.clock.now(),
@@ -382,7 +400,7 @@ export class HandoffService {
         const where = `${TRACKER_NAME[p.tracker]} ${p.target.project}`;
         // No clear answer (timeout, network): the issue may exist after all; the retry finds it by its ref.
         const unsure = !(e instanceof TrackerError) || e.code === 'unavailable';
-        const retry = p.followUp ? 'click **Create issue** on the plan again to retry' : 'your edits are kept: click **Escalate to engineering** again to retry';
+        const retry = p.followUp ? 'click Create issue on the plan again to retry' : 'your edits are kept: click Escalate to engineering again to retry';
         this.trackerFailure(e, p.followUp ? `create the follow-up issue in ${where}` : `create the issue in ${where}`, unsure ? `${retry} (if it was created after all, the retry links it instead of creating another)` : retry);
       }
       const linked = this.finishCreate(stateKey, p, issue);

@@ -22,7 +22,7 @@ export interface InstallHandoffOptions {
   trackers?: HandoffTrackers | null;
   /** The escalation prompts' store (cluster prompts' related tickets); default: a reader on the core's database. */
   escalations?: Escalations;
-  /** Absolute base URL for the playground's relative links (default FRONTDESK_PUBLIC_URL, else http://localhost:<port>/). */
+  /** Absolute base URL for the playground's relative links (default FRONTDESK_PUBLIC_URL, else http://localhost:<PORT or server.port>/). */
   publicBase?: string;
   /** How long a tracker call in a click waits before answering "Creating the issue…" (default ANSWER_WITHIN_MS). */
   answerWithinMs?: number;
@@ -68,7 +68,8 @@ export function installHandoff(core: Core, opts: InstallHandoffOptions = {}): Ha
     tickets,
     trackers: opts.trackers ?? null,
     logger,
-    publicBase: opts.publicBase ?? core.env.FRONTDESK_PUBLIC_URL ?? `http://localhost:${config.server.port}/`,
+    // The port `npm start` listens on: PORT wins over server.port (as in adapters/main.ts).
+    publicBase: opts.publicBase ?? core.env.FRONTDESK_PUBLIC_URL ?? `http://localhost:${core.env.PORT || config.server.port}/`,
     ...(opts.answerWithinMs !== undefined ? { answerWithinMs: opts.answerWithinMs } : {}),
     promptRelated: (ticketId, escalationId) => {
       const row = escalations.get(escalationId);

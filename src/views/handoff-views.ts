@@ -155,7 +155,11 @@ export const HANDOFF_REPLY = {
   linked: (issue: TrackerIssue, keys: readonly string[]) => notice(`Linked ${keys.join(', ')} to ${issueLink(issue)}, with a comment on the issue.`),
   alreadyLinked: (issue: TrackerIssue, keys: readonly string[]) => notice(`${keys.join(', ')} ${keys.length === 1 ? 'is' : 'are'} already linked to ${issueLink(issue)}.`),
   alreadyCreated: (issueKey: string | undefined) => notice(issueKey ? `This preview was already submitted: the issue is ${plain(issueKey)}.` : 'This preview is being submitted already.'),
-  expired: 'This preview is no longer available. Click **Escalate to engineering** on the card again.',
+  createdMeanwhile: (key: string, issue: Pick<TrackerIssue, 'tracker' | 'key' | 'url'>, by: string) =>
+    notice(
+      `Nothing was created: ${key} got ${/^https?:\/\//.test(issue.url) ? `[${plain(issueName(issue))}](${issue.url})` : plain(issueName(issue))} from another preview (by ${mention(by)}) after this one was opened. To add a second issue anyway, click Escalate to engineering again.`,
+    ),
+  expired: 'This preview is no longer available. Click Escalate to engineering on the card again.',
   needTitle: 'Give the issue a title.',
   needBody: 'The issue body is empty: say what the engineer should know.',
   badTarget: (v: string) => `"${v}" is not a tracker I can create issues in. Pick one from the list.`,

@@ -219,7 +219,7 @@ describe('a slow tracker', () => {
     release();
     await expect.poll(() => outboxRows(d.db, 'handoff-result:').length).toBe(1);
     const failed = viewOf(outboxRows(d.db, 'handoff-result:')[0]!.payload);
-    expect(viewText(failed)).toMatch(/Could not create the follow-up issue in GitHub acme\/app: .*click \*\*Create issue\*\* on the plan again to retry/);
+    expect(viewText(failed)).toMatch(/Could not create the follow-up issue in GitHub acme\/app: .*click Create issue on the plan again to retry/);
     const retry = actionsOf(failed).find((x) => x.label === 'Retry: create issue')!;
     expect(retry).toMatchObject({ actionId: create.actionId, value: create.value });
     expect(gh.issues).toHaveLength(0);
