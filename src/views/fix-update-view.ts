@@ -70,6 +70,9 @@ function firstName(name: string | null | undefined): string | null {
   return /^[\p{L}][\p{L}'’-]{0,40}$/u.test(n) ? n : null;
 }
 
+/** A redaction placeholder (src/ai/redact.ts, `ai.redactPatterns`, names scrubbed for trackers). */
+const REDACTED = /\[(email|phone|card|api_key|token|jwt|password|secret|iban|redacted|name)\]/;
+
 /**
  * The drafted customer update when a linked issue is closed: "the fix is live" when it was
  * completed, an honest "not planned" otherwise. Built only from the ticket's own request (its
@@ -78,18 +81,19 @@ function firstName(name: string | null | undefined): string | null {
  */
 export function fixUpdateDraft(t: Pick<Ticket, 'requesterName' | 'title'>, reason: CloseReason): string {
   const hi = firstName(t.requesterName) ? `Hi ${firstName(t.requesterName)},` : 'Hi there,';
-  const about = shorten(t.title.trim(), 120);
+  // The title is stored redacted: quoting "[email]" back to the customer reads like a glitch, so such a title is left out.
+  const about = REDACTED.test(t.title) ? null : shorten(t.title.trim(), 120);
   if (reason === 'not_planned')
     return [
       hi,
       '',
-      `An update on your request ("${about}"): our engineering team looked into it and has decided not to change this for now.`,
+      `An update on your request${about ? ` ("${about}")` : ''}: our engineering team looked into it and has decided not to change this for now.`,
       'We know that is not the answer you were hoping for. If it is still getting in your way, reply here and we will look at what else we can do for you.',
     ].join('\n');
   return [
     hi,
     '',
-    `Good news — the fix for the problem you reported ("${about}") is now live.`,
+    `Good news — the fix for the problem you reported${about ? ` ("${about}")` : ''} is now live.`,
     'Could you try again and let us know whether everything works as expected? If anything still looks wrong, just reply here and we will pick it up right away.',
   ].join('\n');
 }

@@ -9,8 +9,9 @@ import { runCommand } from '../../src/commands/ticket-commands.js';
 import { installHandoff } from '../../src/handoff/install.js';
 import { fromTrackers, handoffTrackers } from '../../src/handoff/targets.js';
 import type { FormView, MessageView } from '../../src/ports/message-view.js';
-import { createTrackers } from '../../src/trackers/index.js';
 import { GithubTracker } from '../../src/trackers/github.js';
+import { createTrackers } from '../../src/trackers/index.js';
+import { fixUpdateDraft } from '../../src/views/fix-update-view.js';
 import { FakeGithub } from '../fakes/fake-github.js';
 import { call, type RunningPlayground, startPlayground, waitFor } from '../local/playground-harness.js';
 import { type Desk, makeDesk, OWNER, TRIAGE, viewText } from '../sla-watcher/helpers.js';
@@ -90,5 +91,19 @@ describe('a new user following the GitHub set-up', () => {
     const form = await handoff.preview(t.key, 'dana');
     const body = form.fields.find((f) => f.id === 'body') as { initial: string };
     expect(body.initial).toContain(`(http://localhost:3916/#msg/triage/${card})`);
+  });
+});
+
+describe('the drafted customer update after a close', () => {
+  it('does not quote a title with redaction placeholders back to the customer; a plain title is quoted', () => {
+    const redacted = { requesterName: 'Alex Rivera', title: 'Hi, I am Alex ([email], [phone]). Exports to CSV time out' };
+    for (const reason of ['completed', 'not_planned'] as const) {
+      const draft = fixUpdateDraft(redacted, reason);
+      expect(draft).not.toMatch(/\[(email|phone)\]/);
+      expect(draft).toMatch(/^Hi Alex,/);
+    }
+    expect(fixUpdateDraft(redacted, 'completed')).toContain('Good news — the fix for the problem you reported is now live.');
+    expect(fixUpdateDraft(redacted, 'not_planned')).toContain('An update on your request: our engineering team looked into it');
+    expect(fixUpdateDraft({ requesterName: 'Priya Nair', title: 'The CSV export gives us an error page' }, 'completed')).toContain('the problem you reported ("The CSV export gives us an error page") is now live.');
   });
 });
