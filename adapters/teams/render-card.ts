@@ -102,7 +102,6 @@ const EMOJI: Record<string, string> = {
   busts_in_silhouette: '👥',
   bulb: '💡',
   hammer_and_wrench: '🛠️',
-  arrow_right: '➡️',
   arrow_up: '⬆️',
   arrow_right: '➡️',
   link: '🔗',
