@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withReference } from '../../src/config/config-reference.js';
 
@@ -29,5 +30,23 @@ describe('what a new user checks first', () => {
     const license = readFileSync('LICENSE', 'utf8');
     expect(license).toMatch(/^MIT License/);
     expect(license).toContain('frontdesk contributors');
+  });
+});
+
+describe('environment variables', () => {
+  function sources(dir: string): string[] {
+    return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  }
+
+  it('every variable frontdesk reads from the environment is named in the README', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const read = new Set<string>();
+    for (const file of [...sources('src'), ...sources('adapters')]) {
+      for (const m of readFileSync(file, 'utf8').matchAll(/\benv\??\.([A-Z][A-Z0-9_]{2,})\b/g)) read.add(m[1]!);
+    }
+    for (const internal of ['NODE_ENV', 'VITEST']) read.delete(internal);
+    expect([...read]).toEqual(expect.arrayContaining(['PORT', 'GITHUB_TOKEN', 'FRONTDESK_PUBLIC_URL']));
+    const missing = [...read].filter((v) => !new RegExp(`\\b${v}\\b`).test(readme));
+    expect(missing, 'document these in the README (Environment variables)').toEqual([]);
   });
 });
