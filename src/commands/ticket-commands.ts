@@ -187,6 +187,9 @@ export function registerTicketCommands(reg: CommandRegistry, svc: TicketService)
       const t = needTicket(svc, id);
       // The engineering hand-off (src/handoff/install.ts) takes this word over when a tracker is configured.
       if (reason.length === 1 && reason[0]!.toLowerCase() === 'engineering') throw new InputInvalidError(NO_TRACKER);
+      // A misspelt `engineering` would otherwise escalate to the next tier with it as the reason.
+      if (reason.length === 1 && nearlyEngineering(reason[0]!))
+        throw new InputInvalidError(`"${reason[0]}" is not \`engineering\`: nothing was escalated. For the engineering issue preview: \`escalate ${t.key} engineering\`; for the next tier with a reason, write the reason in a few words.`);
       const target = nextTier(svc, t);
       svc.escalate(t.key, ctx.userId, target, reason.join(' ') || undefined);
       return eph(notice(`${t.key} escalated to ${plain(target.name)}.`));
@@ -239,4 +242,19 @@ export async function runCommand(reg: CommandRegistry, svc: TicketService, raw: 
     if (e instanceof FrontdeskError) return eph(errorView(e.message, e instanceof InputInvalidError ? spec.usage : undefined));
     throw e;
   }
+}
+
+/** A one-word escalation reason that is `engineering` misspelt (at most two edits, or with punctuation). */
+function nearlyEngineering(word: string): boolean {
+  const w = word.toLowerCase().replace(/[^a-z]/g, '');
+  const target = 'engineering';
+  if (word.toLowerCase() === target || Math.abs(w.length - target.length) > 2) return false;
+  // Levenshtein distance, one row at a time.
+  let prev = Array.from({ length: target.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= w.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= target.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (w[i - 1] === target[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[target.length]! <= 2;
 }

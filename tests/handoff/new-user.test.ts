@@ -63,6 +63,20 @@ describe('a new user following the GitHub set-up', () => {
     expect(gh.issues).toHaveLength(2);
   });
 
+  it('`/ticket escalate T-… enginering` (misspelt) escalates nothing and says what to type; a real reason still escalates', async () => {
+    const { desk, gh } = await githubDesk();
+    const t = desk.open('Exports to CSV time out with a 504', { priority: 'P2' });
+    for (const typo of ['enginering', 'engineerign', 'Engineering.']) {
+      const res = await runCommand(desk.core.commands, desk.core.tickets, `escalate ${t.key} ${typo}`, ctx);
+      expect(res.form).toBeUndefined();
+      expect(viewText(res.view).replace(/\\(.)/g, '$1')).toContain(`nothing was escalated. For the engineering issue preview: \`escalate ${t.key} engineering\``);
+    }
+    expect(desk.core.tickets.repo.events(t.id).some((e) => e.type === 'escalated')).toBe(false);
+    expect(viewText((await runCommand(desk.core.commands, desk.core.tickets, `escalate ${t.key} customer is blocked`, ctx)).view)).toContain('escalated to');
+    expect(desk.core.tickets.repo.events(t.id).some((e) => e.type === 'escalated')).toBe(true);
+    expect(gh.issues).toHaveLength(0);
+  });
+
   it('a refused token: the agent reads what to fix and how to retry as plain words (no literal markdown)', async () => {
     const { desk, gh } = await githubDesk('ghp_wrong');
     const t = desk.open('Exports to CSV time out with a 504', { priority: 'P2' });
