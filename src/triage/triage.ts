@@ -65,11 +65,15 @@ export interface TriageOptions {
   ruleEvidence?: number;
   /** How many examples built-in soft priority hints are worth (see `ruleFade`). */
   priorityEvidence?: number;
+  /** How many examples of the desk's own history built-in category hints are worth (see `ruleFade`). */
+  ownRuleEvidence?: number;
+  /** How many examples of the desk's own history built-in priority hints are worth (see `ruleFade`). */
+  ownPriorityEvidence?: number;
   /**
-   * How many of the learner's priority examples are the shipped seed examples (they do not
-   * count as the desk's own history for softening built-in floors).
+   * How many of the learner's examples per head are the shipped seed examples: they count as the
+   * rules' companions, not as the desk's own history (see `ruleFade`, `softFloors`).
    */
-  shippedPriorityExamples?: number;
+  shipped?: { category: number; priority: number };
 }
 
 /** Sample weight of an agent's correction (imports and seeds weigh 1). */
@@ -80,6 +84,14 @@ export const MAX_TRAINING_EXAMPLES = 50_000;
 export const RULE_EVIDENCE = 1000;
 /** Soft priority hints ("typo" → P4) count fully untrained, half after this many priority examples. */
 export const PRIORITY_RULE_EVIDENCE = 300;
+/**
+ * A desk's own history (anything but the shipped seeds) outweighs the built-in category hints
+ * faster: they count half again after this many of its own examples. 5-fold CV on NLBSE issues
+ * (no seeds), mean of 3 fold seeds: macro-F1 0.781 with 1000 (the seeds' rate), 0.793 with 250.
+ */
+export const OWN_RULE_EVIDENCE = 250;
+/** The same for soft priority hints. */
+export const OWN_PRIORITY_EVIDENCE = 300;
 /**
  * Subject categories that a how-to is about (a how-to about a bug or an idea stays a question);
  * `other` is matched only by its own rule (contact, feedback, newsletters).
@@ -124,7 +136,8 @@ export class Triage {
   private readonly vipChannels: Set<string>;
   private readonly ruleEvidence: number;
   private readonly priorityEvidence: number;
-  private readonly shippedPriority: number;
+  private readonly ownEvidence: { category: number; priority: number };
+  private readonly shipped: { category: number; priority: number };
 
   constructor(config: FrontdeskConfig, opts: TriageOptions = {}) {
     this.config = config;
@@ -136,7 +149,8 @@ export class Triage {
     this.vipChannels = new Set(config.channels.filter((c) => c.vip).map((c) => c.id));
     this.ruleEvidence = opts.ruleEvidence ?? RULE_EVIDENCE;
     this.priorityEvidence = opts.priorityEvidence ?? PRIORITY_RULE_EVIDENCE;
-    this.shippedPriority = opts.shippedPriorityExamples ?? 0;
+    this.ownEvidence = { category: opts.ownRuleEvidence ?? OWN_RULE_EVIDENCE, priority: opts.ownPriorityEvidence ?? OWN_PRIORITY_EVIDENCE };
+    this.shipped = opts.shipped ?? { category: 0, priority: 0 };
   }
 
   /** Classify one message. Never throws on odd text. */
@@ -334,11 +348,6 @@ export class Triage {
   }
 
   /**
-   * How much built-in category hints count, between 0 and 1: they are worth about
-   * RULE_EVIDENCE examples, so they fade as the learner learns from more of this desk's
-   * own history (which knows its customers' wording better than generic phrases).
-   */
-  /**
    * Soft priority evidence from rule hits, in log-odds per priority: "low" hints ("typo" → P4)
    * fading as the learner learns (`ruleFade`), and — once the desk has FLOOR_EVIDENCE priority
    * examples of its own (`softFloors`) — the built-in floors below P0 as hints for their
@@ -371,14 +380,24 @@ export class Triage {
    */
   private softFloors(): boolean {
     const seen = this.learner?.priority.seen ?? 0;
-    return seen - this.shippedPriority >= FLOOR_EVIDENCE;
+    return seen - this.shipped.priority >= FLOOR_EVIDENCE;
   }
 
+  /**
+   * How much built-in hints count, between 0 and 1. The shipped seed examples are worth
+   * RULE_EVIDENCE (PRIORITY_RULE_EVIDENCE) examples' fade; the desk's own history (imports,
+   * corrections — it knows its customers' wording better than generic phrases) fades them
+   * faster, by OWN_RULE_EVIDENCE / (OWN_RULE_EVIDENCE + own examples) on top.
+   */
   private ruleFade(head: 'category' | 'priority' = 'category'): number {
     const seen = this.learner?.[head].seen ?? 0;
+    const shipped = Math.min(seen, this.shipped[head]);
+    const own = seen - shipped;
     const evidence = head === 'priority' ? this.priorityEvidence : this.ruleEvidence;
-    return evidence / (evidence + seen);
+    const ownEvidence = this.ownEvidence[head];
+    return (evidence / (evidence + shipped)) * (ownEvidence / (ownEvidence + own));
   }
+
 
   /**
    * Record a labelled example (correction or import) and learn from it right away.
@@ -472,7 +491,9 @@ export function seedExamples(): LabelledExample[] {
 export function createTriage(config: FrontdeskConfig, db?: Db): Triage {
   const repo = db ? new TrainingRepo(db) : null;
   const learner = config.triage.learner ? new Learner(config.categories) : null;
-  const triage = new Triage(config, { learner, shippedPriorityExamples: learner ? seedExamples().filter((e) => e.priority).length : 0 });
+  const seeds = learner ? seedExamples() : [];
+  const shipped = { category: seeds.filter((e) => e.category).length, priority: seeds.filter((e) => e.priority).length };
+  const triage = new Triage(config, { learner, shipped });
   if (learner) {
     const stored = repo ? repo.recent(MAX_TRAINING_EXAMPLES) : [];
     learner.train(

@@ -5,7 +5,7 @@ import { InputInvalidError } from '../../src/domain/errors.js';
 import { openDatabase } from '../../src/store/db.js';
 import { TrainingRepo } from '../../src/store/training-repo.js';
 import { Learner } from '../../src/triage/learner.js';
-import { FLOOR_EVIDENCE, Triage, createTriage, seedExamples } from '../../src/triage/triage.js';
+import { FLOOR_EVIDENCE, OWN_RULE_EVIDENCE, RULE_EVIDENCE, Triage, createTriage, seedExamples } from '../../src/triage/triage.js';
 
 const config = parseConfig({
   customerTiers: { UENT: 'enterprise', UFREE: 'free' },
@@ -102,6 +102,22 @@ describe('customers', () => {
     expect(triage.classify({ text: low, channelId: 'CPLAIN', vipChannel: true })).toMatchObject({ priority: 'P2' });
     // never lowers: an outage stays P0
     expect(triage.classify({ text: 'Production is down for all users', requesterId: 'UVIP' }).priority).toBe('P0');
+  });
+});
+
+describe('built-in hints fade', () => {
+  it("faster with the desk's own history than with the shipped seed examples", () => {
+    const learner = new Learner(config.categories);
+    learner.train(Array.from({ length: 200 }, (_, i) => ({ text: `where do I find report number ${i}?`, category: 'question' })));
+    const n = learner.category.seen;
+    const hint = (t: Triage) =>
+      t.classify({ text: 'would be nice to have a calendar view' }).signals.find((s) => s.source === 'rule:feature-request')?.weight;
+    // The same 200 examples, once as shipped seeds and once as the desk's own history.
+    const asSeeds = hint(new Triage(config, { learner, shipped: { category: n, priority: 0 } }));
+    const asOwn = hint(new Triage(config, { learner }));
+    expect(asSeeds).toBeCloseTo(2.5 * (RULE_EVIDENCE / (RULE_EVIDENCE + n)), 2);
+    expect(asOwn).toBeCloseTo(2.5 * (OWN_RULE_EVIDENCE / (OWN_RULE_EVIDENCE + n)), 2);
+    expect(asOwn!).toBeLessThan(asSeeds!);
   });
 });
 
