@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Checks once whether PostgreSQL is reachable for the store's second engine (tests/store/pg.ts).
+    globalSetup: ['tests/store/pg-global-setup.ts'],
   },
 });

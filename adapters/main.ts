@@ -7,6 +7,7 @@ import { installAi } from '../src/ai/install.js';
 import { describeModes } from '../src/audience/placement.js';
 import { installSlaAndDigest } from '../src/escalation/install.js';
 import { trackersConfigured } from '../src/handoff/configured.js';
+import { installHearBack } from '../src/handoff/hear-back.js';
 import { installHandoff } from '../src/handoff/install.js';
 import { fromTrackers } from '../src/handoff/targets.js';
 import { installKnowledge } from '../src/knowledge/install.js';
@@ -38,7 +39,9 @@ async function main(): Promise<void> {
   // The engineering hand-off (GitHub Issues, Jira, Linear): a configured tracker without its
   // token stops start-up here, naming the missing variable.
   const trackers = trackersConfigured(config) ? createTrackers(config, env, { source: source ?? undefined }) : null;
-  installHandoff(core, { trackers: trackers ? fromTrackers(config, trackers) : null, escalations: sla.escalations });
+  installHandoff(core, { trackers: trackers ? fromTrackers(config, trackers) : null, escalations: sla.escalations, schedule: true });
+  // Hearing back: POST /webhooks/github|jira|linear and the 'tracker-poll' job (webhooks answer 404 "not set up" without trackers).
+  installHearBack(core, trackers ?? { ports: new Map(), webhooks: new Map(), secrets: new Map() });
   // Known answers: offered before agents are paged, suggested on cards, gaps in the digest.
   installKnowledge(core);
   for (const a of active) a.validateEnv?.(env);

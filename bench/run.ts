@@ -14,6 +14,7 @@ const SUITES: [string, string, string][] = [
   ['sla + digest', './sla.bench.ts', 'runSlaBench'],
   ['outbox', './outbox.bench.ts', 'runOutboxBench'],
   ['metrics', './metrics.bench.ts', 'runMetricsBench'],
+  ['hear-back', './hear-back.bench.ts', 'runHearBackBench'],
 ];
 
 const only = process.argv.slice(2);

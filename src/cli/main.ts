@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { FrontdeskError } from '../domain/errors.js';
 import { CliContext } from './context.js';
+import { registerCopyDbCommand } from './copy-db.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerDigestCommand } from './digest-command.js';
 import { registerKnowledgeCommands } from './knowledge-commands.js';
@@ -44,6 +45,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerDigestCommand(program, ctx);
   registerDemoCommand(program, ctx);
   registerKnowledgeCommands(program, ctx);
+  registerCopyDbCommand(program, ctx);
   return program;
 }
 

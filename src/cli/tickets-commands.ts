@@ -7,6 +7,7 @@ import { InputInvalidError } from '../domain/errors.js';
 import { STATUSES, type TicketStatus } from '../domain/types.js';
 import { slaState } from '../sla/policy.js';
 import { migrate, openDatabase } from '../store/db.js';
+import { isPostgresUrl, openStore } from '../store/kysely/open-store.js';
 import { TicketRepo } from '../store/ticket-repo.js';
 import { toPlainText } from '../views/message-view.js';
 import { ticketDetailView } from '../views/ticket-views.js';
@@ -85,7 +86,20 @@ export function registerTicketsCommands(program: Command, ctx: CliContext): void
   program
     .command('migrate')
     .description('apply pending database migrations')
-    .action(() => {
+    .option('--database-url <url>', 'migrate this PostgreSQL database instead (postgres://…; the bot itself still runs on SQLite, see README "Storage engines")')
+    .option('--schema <name>', 'with --database-url: the PostgreSQL schema (default: the search_path, usually public)')
+    .action(async (o: { databaseUrl?: string; schema?: string }) => {
+      if (o.databaseUrl) {
+        if (!isPostgresUrl(o.databaseUrl)) throw new InputInvalidError(`--database-url takes a PostgreSQL URL (postgres://user@host:5432/db), got "${o.databaseUrl}"`);
+        const store = await openStore(o.databaseUrl, o.schema ? { schema: o.schema } : {});
+        try {
+          const v = await store.schemaVersion();
+          ctx.out(store.migrated.length ? `applied migrations ${store.migrated.join(', ')}; schema version ${v}` : `database is up to date (schema version ${v})`);
+        } finally {
+          await store.close();
+        }
+        return;
+      }
       const db = openDatabase(ctx.dbPath, { migrate: false });
       try {
         const applied = migrate(db);

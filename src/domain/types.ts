@@ -166,6 +166,16 @@ export const EVENT_TYPES = [
   'tracker_linked',
   /** An engineering issue link was removed. Internal. */
   'tracker_unlinked',
+  /** Hear back: a linked tracker issue changed state (webhook or polling). */
+  'tracker_state',
+  /** Hear back: an engineer commented on a linked tracker issue. */
+  'tracker_comment',
+  /** Hear back: a linked issue was closed and agents were prompted with a drafted customer update. */
+  'fix_update_prompted',
+  /** The drafted customer update was sent (the reply itself is a `replied` event). */
+  'fix_update_sent',
+  /** The drafted customer update was dismissed: the customer was not told. */
+  'fix_update_dismissed',
 ] as const;
 export type TicketEventType = (typeof EVENT_TYPES)[number];
 

@@ -14,7 +14,7 @@ import type { HandlingPlan } from '../ai/handling-plan.js';
 import { createRedactor, type Redactor } from '../ai/redact.js';
 import type { FrontdeskConfig } from '../config/schema.js';
 import { FrontdeskError, InputInvalidError } from '../domain/errors.js';
-import type { Ticket } from '../domain/types.js';
+import type { Priority, Ticket } from '../domain/types.js';
 import { distinctiveWords, isSimilar } from '../escalation/similarity.js';
 import type { IssueTarget, TrackerIssue, TrackerKind, TrackerPort } from '../ports/tracker-port.js';
 import { TrackerError } from '../ports/tracker-port.js';
@@ -38,7 +38,8 @@ import {
   searchResultsView,
   TRACKER_NAME,
 } from '../views/handoff-views.js';
-import { followUpDraft, type ImpactTicket, issueDraft, scrub } from './issue-body.js';
+import { followUpDraft, type ImpactTicket, issueDraft, newHandoffRef, scrub, withHandoffRef } from './issue-body.js';
+import { ACTIONS } from '../views/action-ids.js';
 
 /** One place an issue can be created: a tracker and its project/repo/team with labels. */
 export interface TrackerChoice {
@@ -70,6 +71,8 @@ export interface HandoffDeps {
    * the prompt message is known, show the decision on it in place. Call inside a transaction.
    */
   promptActed?: (ticketId: number, escalationId: number, by: string, decided: string, prompt: PromptMessage | null) => void;
+  /** How long a click or submit that calls a tracker waits for it before answering "Creating the issue…" (default ANSWER_WITHIN_MS). */
+  answerWithinMs?: number;
 }
 
 /** The prompt message a button was clicked on (to update it in place). */
@@ -85,6 +88,53 @@ interface PreviewState {
   prompt?: PromptMessage | null;
   routed: TrackerChoice;
   by: string;
+}
+
+/**
+ * What is about to be sent to the tracker, stored with the "creating" mark before the call (see
+ * TrackerRepo.beginCreate): enough to find the issue by its ref and link it after a crash.
+ */
+interface PendingCreate {
+  /** The hand-off id written into the issue body. */
+  ref: string;
+  /** When the create was started (epoch ms). */
+  at: number;
+  tracker: TrackerKind;
+  target: IssueTarget;
+  title: string;
+  body: string;
+  priority: Priority;
+  /** The tickets to link, the first being the one escalated. */
+  keys: string[];
+  via: string;
+  by: string;
+  escalationId?: number | null;
+  prompt?: PromptMessage | null;
+  followUp?: { planId: number; index: number };
+  /** The agent's form values, kept for a retry. */
+  edits?: { title: string; body: string; target: string };
+}
+
+type StoredPreview = PreviewState & { ref?: string; pending?: PendingCreate };
+
+/** Default {@link HandoffDeps.answerWithinMs}: inside Slack's 3 s and Teams' few seconds. */
+export const ANSWER_WITHIN_MS = 1_500;
+
+/** A create whose issue is not found by its ref this long after it started goes back to "open". */
+export const RECOVER_GIVE_UP_MS = 10 * 60_000;
+
+/** The value of `p` if it settles within `ms`, else `{ done: false }` (p keeps running). */
+async function within<T>(p: Promise<T>, ms: number): Promise<{ done: true; value: T } | { done: false }> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<{ done: false }>((resolve) => {
+    timer = setTimeout(() => resolve({ done: false }), ms);
+    timer.unref?.();
+  });
+  try {
+    return await Promise.race([p.then((value) => ({ done: true as const, value })), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Similar open tickets considered for a cluster link. */
@@ -117,6 +167,8 @@ export class HandoffService {
   readonly repo: TrackerRepo;
   private readonly ai: AiRepo;
   private readonly redactor: Redactor;
+  /** Previews whose tracker call runs in this process now (not to be recovered meanwhile). */
+  private readonly inFlight = new Set<string>();
 
   constructor(private readonly d: HandoffDeps) {
     this.repo = new TrackerRepo(d.tickets.repo.db);
@@ -246,7 +298,7 @@ export class HandoffService {
     if (!choices.some((c) => choiceValue(c) === choiceValue(routed))) choices.unshift(routed);
     const stateKey = kept?.key ?? `ho-${t.id}-${this.d.tickets.clock.now()}-${Math.random().toString(36).slice(2, 10)}`;
     if (!kept)
-      this.repo.savePreview(stateKey, { ticket: t.key, similar: similar.map((s) => s.key), escalationId: o.escalationId ?? null, prompt: o.escalationId ? (o.prompt ?? null) : null, routed, by: actor } satisfies PreviewState, this.d.tickets.clock.now());
+      this.repo.savePreview(stateKey, { ticket: t.key, similar: similar.map((s) => s.key), escalationId: o.escalationId ?? null, prompt: o.escalationId ? (o.prompt ?? null) : null, routed, by: actor, ref: newHandoffRef() } satisfies StoredPreview, this.d.tickets.clock.now());
     return previewForm({
       stateKey,
       ticket: t,
@@ -259,12 +311,24 @@ export class HandoffService {
     });
   }
 
-  /** Submit a preview: create the issue, then link and announce in one transaction. */
+  /**
+   * Submit a preview: durably mark it "creating" with a hand-off ref (also written into the issue
+   * body), create the issue, then link and announce in one transaction. A preview found
+   * "creating" (frontdesk stopped mid-way) or tried before first looks for its issue by the ref
+   * and adopts it, so an issue is never lost nor created twice. Answers within `answerWithinMs`;
+   * a slower tracker's result follows as a private message to the agent.
+   */
   async submitPreview(stateKey: string, values: Record<string, string>, actor: string): Promise<MessageView> {
     const trackers = this.trackers();
-    const st = this.repo.preview<PreviewState>(stateKey);
+    const st = this.repo.preview<StoredPreview>(stateKey);
     if (!st) throw new InputInvalidError(HANDOFF_REPLY.expired);
-    if (st.status !== 'open') return HANDOFF_REPLY.alreadyCreated(st.issueKey);
+    if (st.status === 'created') return HANDOFF_REPLY.alreadyCreated(st.issueKey);
+    if (st.status === 'creating') {
+      // Left "creating" by a stop between the tracker and the database: find and adopt, else create.
+      if (this.inFlight.has(stateKey) || !st.pending) return HANDOFF_REPLY.alreadyCreated(undefined);
+      const pending = st.pending;
+      return this.answer(this.createPending(stateKey, pending, true), this.d.tickets.require(pending.keys[0]!), actor, pending, stateKey);
+    }
     const title = (values.title ?? '').replace(/\s+/g, ' ').trim();
     const body = (values.body ?? '').trim();
     if (!title) throw new InputInvalidError(HANDOFF_REPLY.needTitle);
@@ -273,27 +337,188 @@ export class HandoffService {
     const choice = [st.routed, ...trackers.choices()].find((c) => choiceValue(c) === chosen);
     if (!choice) throw new InputInvalidError(HANDOFF_REPLY.badTarget(chosen.slice(0, 60)));
     const t = this.d.tickets.require(st.ticket);
-    const port = this.port(choice.tracker);
-    const now = () => this.d.tickets.clock.now();
-    if (!this.repo.movePreview(stateKey, 'open', 'creating', now())) return HANDOFF_REPLY.alreadyCreated(this.repo.preview(stateKey)?.issueKey);
-    let issue: TrackerIssue;
-    try {
+    this.port(choice.tracker);
+    const pending: PendingCreate = {
+      ref: st.pending?.ref ?? st.ref ?? newHandoffRef(),
+      at: this.d.tickets.clock.now(),
+      tracker: choice.tracker,
+      target: choice.target,
       // The agent approved this text; redact once more in case they pasted a secret while editing.
-      issue = await port.createIssue({ target: choice.target, title: this.redactor(title).text, body: this.redactor(body).text, priority: t.priority });
-    } catch (e) {
-      this.repo.movePreview(stateKey, 'creating', 'open', now());
-      this.repo.keepPreviewEdits(stateKey, { title, body, target: chosen }, now());
-      this.trackerFailure(e, `create the issue in ${TRACKER_NAME[choice.tracker]} ${choice.target.project}`, 'your edits are kept: click **Escalate to engineering** again to retry');
+      title: this.redactor(title).text,
+      body: this.redactor(body).text,
+      priority: t.priority,
+      keys: [t.key, ...(values.similar === 'all' ? st.similar.filter((k) => k !== t.key) : [])],
+      via: st.escalationId ? 'escalation_prompt' : 'preview',
+      by: actor,
+      escalationId: st.escalationId,
+      prompt: st.prompt ?? null,
+      edits: { title, body, target: chosen },
+    };
+    // Tried before (the tracker failed or did not answer): the issue may exist, so look first.
+    const triedBefore = Boolean(st.pending);
+    if (!this.repo.beginCreate(stateKey, pending, pending.at)) return HANDOFF_REPLY.alreadyCreated(this.repo.preview(stateKey)?.issueKey);
+    return this.answer(this.createPending(stateKey, pending, triedBefore), t, actor, pending, stateKey);
+  }
+
+  /**
+   * The tracker part of a "creating" preview: look for its issue by the ref when it may exist
+   * (`lookFirst`), else create it; then link in one transaction. A tracker failure puts the
+   * preview back to "open" (edits and ref kept: the retry looks first).
+   */
+  private async createPending(stateKey: string, p: PendingCreate, lookFirst: boolean): Promise<MessageView> {
+    const port = this.port(p.tracker);
+    const now = () => this.d.tickets.clock.now();
+    this.inFlight.add(stateKey);
+    try {
+      let issue: TrackerIssue;
+      let adopted = false;
+      try {
+        const found = lookFirst ? await this.findByRef(port, p) : null;
+        adopted = found !== null;
+        issue = found ?? (await port.createIssue({ target: p.target, title: p.title, body: withHandoffRef(p.tracker, p.body, p.ref), priority: p.priority }));
+      } catch (e) {
+        this.repo.movePreview(stateKey, 'creating', 'open', now());
+        if (p.edits) this.repo.keepPreviewEdits(stateKey, p.edits, now());
+        const where = `${TRACKER_NAME[p.tracker]} ${p.target.project}`;
+        // No clear answer (timeout, network): the issue may exist after all; the retry finds it by its ref.
+        const unsure = !(e instanceof TrackerError) || e.code === 'unavailable';
+        const retry = p.followUp ? 'click **Create issue** on the plan again to retry' : 'your edits are kept: click **Escalate to engineering** again to retry';
+        this.trackerFailure(e, p.followUp ? `create the follow-up issue in ${where}` : `create the issue in ${where}`, unsure ? `${retry} (if it was created after all, the retry links it instead of creating another)` : retry);
+      }
+      const linked = this.finishCreate(stateKey, p, issue);
+      if (adopted) this.d.logger?.info({ issue: issue.key, ref: p.ref }, 'engineering hand-off: found the issue of an interrupted create and linked it');
+      return p.followUp ? HANDOFF_REPLY.followUpCreated(issue, p.keys[0]!) : HANDOFF_REPLY.created(issue, linked.length ? linked : [p.keys[0]!]);
+    } finally {
+      this.inFlight.delete(stateKey);
     }
-    const keys = [t.key, ...(values.similar === 'all' ? st.similar.filter((k) => k !== t.key) : [])];
-    const linked = this.d.tickets.repo.db.transaction(() => {
-      const stored = this.repo.upsert(issue, now(), actor);
-      const done = this.linkInTransaction(keys, stored, actor, { created: true, via: st.escalationId ? 'escalation_prompt' : 'preview' });
-      this.repo.movePreview(stateKey, 'creating', 'created', now(), issue.key);
-      if (st.escalationId) this.d.promptActed?.(t.id, st.escalationId, actor, escalatedLine(actor, issue), st.prompt ?? null);
+  }
+
+  /** The issue carrying this create's ref (exactly where the tracker can say; else a search hit with its title), or null. */
+  private async findByRef(port: TrackerPort, p: PendingCreate): Promise<TrackerIssue | null> {
+    if (port.findByMarker) return port.findByMarker(`frontdesk ref: ${p.ref}`, { project: p.target.project });
+    const hits = await port.searchIssues(p.ref, { project: p.target.project, limit: 5 });
+    const norm = (x: string) => x.replace(/\s+/g, ' ').replace(/…$/, '').trim().toLowerCase();
+    const want = norm(p.title);
+    return hits.find((h) => norm(h.title) === want || (norm(h.title).length >= 40 && want.startsWith(norm(h.title)))) ?? null;
+  }
+
+  /** Store and link a created (or found) issue, close the preview, and mark the prompt: one transaction. */
+  private finishCreate(stateKey: string, p: PendingCreate, issue: TrackerIssue): string[] {
+    const now = this.d.tickets.clock.now();
+    return this.d.tickets.repo.db.transaction(() => {
+      const stored = this.repo.upsert(issue, now, p.by);
+      const done = this.linkInTransaction(p.keys, stored, p.by, { created: true, via: p.via, ...(p.followUp ? { followUp: p.followUp } : {}) });
+      this.repo.movePreview(stateKey, 'creating', 'created', now, issue.key);
+      const t = this.d.tickets.repo.getByKey(p.keys[0]!);
+      if (p.escalationId && t) this.d.promptActed?.(t.id, p.escalationId, p.by, escalatedLine(p.by, issue), p.prompt ?? null);
       return done;
     })();
-    return HANDOFF_REPLY.created(issue, linked.length ? linked : [t.key]);
+  }
+
+  /**
+   * The answer to a click or submit that calls a tracker: its result when the tracker answers
+   * within `answerWithinMs` (Slack wants an answer within 3 s, Teams within a few), else
+   * "Creating the issue…" at once and the result later, privately to the agent — with a Retry
+   * button when it failed.
+   */
+  private answer(work: Promise<MessageView>, t: Ticket, actor: string, p: PendingCreate, stateKey: string): Promise<MessageView> {
+    const retry = p.followUp
+      ? { actionId: ACTIONS.followUpIssue, label: 'Retry: create issue', value: `${p.followUp.planId}|${p.followUp.index}` }
+      : { actionId: ACTIONS.handoffEscalate, label: 'Retry: escalate to engineering', value: t.key };
+    return this.inTime(work, t, actor, HANDOFF_REPLY.creating(`${TRACKER_NAME[p.tracker]} ${p.target.project}`, t.key), `handoff-result:${stateKey}:${p.at}`, retry);
+  }
+
+  /**
+   * `work`'s answer when it settles within `answerWithinMs`; else `waiting` at once, and the
+   * answer (or the error, with a `retry` button) later as a private message to `actor` about `t`.
+   */
+  private async inTime(work: Promise<MessageView>, t: Ticket, actor: string, waiting: MessageView, key: string, retry: { actionId: string; label: string; value: string } | null): Promise<MessageView> {
+    const r = await within(work, this.d.answerWithinMs ?? ANSWER_WITHIN_MS);
+    if (r.done) return r.value;
+    void work.then(
+      (view) => this.d.tickets.messenger.sendToAgent(t, view, actor, key),
+      (e: unknown) => {
+        if (!(e instanceof FrontdeskError)) this.d.logger?.error({ err: e, ticket: t.key }, 'engineering hand-off: finishing a tracker call failed');
+        const message = e instanceof FrontdeskError ? e.message : HANDOFF_REPLY.unfinished(t.key);
+        try {
+          this.d.tickets.messenger.sendToAgent(t, HANDOFF_REPLY.failed(message, retry), actor, key);
+        } catch (err) {
+          this.d.logger?.error({ err, ticket: t.key }, 'engineering hand-off: could not tell the agent how a tracker call ended');
+        }
+      },
+    );
+    return waiting;
+  }
+
+  /**
+   * Settle previews left "creating" (frontdesk stopped between the tracker and the database, or
+   * the tracker did not answer): the issue found by its ref is linked; one still not found
+   * `giveUpMs` after its create started goes back to "open" (edits and ref kept) and the agent is
+   * told to retry. Runs at start-up and every few minutes. Returns the issues adopted and the
+   * previews reopened.
+   */
+  async recoverInterrupted(o: { minAgeMs?: number; giveUpMs?: number } = {}): Promise<{ adopted: string[]; reopened: string[] }> {
+    const out = { adopted: [] as string[], reopened: [] as string[] };
+    if (!this.enabled) return out;
+    for (const c of this.repo.creatingPreviews<StoredPreview>(this.d.tickets.clock.now() - (o.minAgeMs ?? 0), 50)) {
+      const r = await this.settle(c.key, c.state, o.giveUpMs ?? RECOVER_GIVE_UP_MS);
+      if (r.issue) out.adopted.push(r.issue.key);
+      else if (r.reopened) out.reopened.push(c.key);
+    }
+    return out;
+  }
+
+  /** Settle one "creating" preview: link the issue found by its ref, or reopen it after `giveUpMs`. */
+  private async settle(key: string, st: StoredPreview, giveUpMs: number, tell = true): Promise<{ issue?: TrackerIssue; reopened?: boolean }> {
+    const now = () => this.d.tickets.clock.now();
+    if (this.inFlight.has(key)) return {};
+    const p = st.pending;
+    if (!p) {
+      // From before hand-off refs: nothing to look for; let the agent retry.
+      return { reopened: this.repo.movePreview(key, 'creating', 'open', now()) };
+    }
+    const port = this.d.trackers?.port(p.tracker);
+    if (!port) return {};
+    this.inFlight.add(key);
+    try {
+      const found = await this.findByRef(port, p);
+      if (found) {
+        this.finishCreate(key, p, found);
+        this.d.logger?.info({ issue: found.key, ref: p.ref }, 'engineering hand-off: linked the issue of an interrupted create');
+        return { issue: found };
+      }
+      if (now() - p.at < giveUpMs) {
+        this.repo.touchCreating(key, now());
+        return {};
+      }
+      this.repo.movePreview(key, 'creating', 'open', now());
+      if (p.edits) this.repo.keepPreviewEdits(key, p.edits, now());
+      const t = this.d.tickets.repo.getByKey(p.keys[0]!);
+      if (t && tell) this.d.tickets.messenger.sendToAgent(t, HANDOFF_REPLY.notCreated(t.key, Boolean(p.followUp)), p.by, `handoff-reopened:${key}:${p.at}`);
+      return { reopened: true };
+    } catch (e) {
+      this.d.logger?.warn({ err: e instanceof TrackerError ? { code: e.code, message: e.message } : String(e), preview: key }, 'engineering hand-off: checking an interrupted create failed; will try again');
+      return {};
+    } finally {
+      this.inFlight.delete(key);
+    }
+  }
+
+  /**
+   * "Escalate to engineering": the preview form — unless an earlier create for this ticket was
+   * interrupted (frontdesk stopped mid-way): its issue, found by its ref, is linked and named
+   * instead; not found, the preview reopens with the agent's edits (and looks again on submit).
+   */
+  async escalate(ref: string, actor: string, o: Parameters<HandoffService['preview']>[2] = {}): Promise<{ form?: FormView; ephemeral?: MessageView }> {
+    const t = this.d.tickets.require(ref);
+    this.trackers();
+    for (const c of this.repo.creatingPreviews<StoredPreview>(this.d.tickets.clock.now())) {
+      if (!c.key.startsWith(`ho-${t.id}-`)) continue;
+      if (this.inFlight.has(c.key)) return { ephemeral: HANDOFF_REPLY.alreadyCreated(undefined) };
+      const r = await this.settle(c.key, c.state, 0, false);
+      if (r.issue) return { ephemeral: HANDOFF_REPLY.recovered(r.issue, t.key) };
+    }
+    return { form: await this.preview(t.key, actor, o) };
   }
 
   /**
@@ -336,11 +561,17 @@ export class HandoffService {
   }
 
   /** Search the routed tracker (or resolve a typed key/URL) and list the results with Link buttons. */
-  async search(ref: string, query: string): Promise<MessageView> {
+  async search(ref: string, query: string, actor?: string): Promise<MessageView> {
     const trackers = this.trackers();
     const t = this.d.tickets.require(ref);
     const q = this.redactor(query.replace(/\s+/g, ' ').trim()).text;
     if (!q) throw new InputInvalidError(HANDOFF_REPLY.needQuery);
+    const work = this.runSearch(trackers, t, q);
+    if (!actor) return work;
+    return this.inTime(work, t, actor, HANDOFF_REPLY.searching(q, t.key), `handoff-search:${t.id}:${actor}:${this.d.tickets.clock.now()}`, { actionId: ACTIONS.handoffLink, label: 'Search again', value: t.key });
+  }
+
+  private async runSearch(trackers: HandoffTrackers, t: Ticket, q: string): Promise<MessageView> {
     const routed = trackers.route(t);
     const asRef = parseIssueRef(q);
     const results: TrackerIssue[] = [];
@@ -372,6 +603,11 @@ export class HandoffService {
    */
   async linkExisting(keys: readonly string[], ref: { tracker: TrackerKind; key: string }, actor: string, via: string): Promise<MessageView> {
     const port = this.port(ref.tracker);
+    const t = this.d.tickets.require(keys[0]!);
+    return this.inTime(this.runLink(port, keys, ref, actor, via), t, actor, HANDOFF_REPLY.linking(ref.key, keys), `handoff-link:${t.id}:${ref.key}:${actor}:${this.d.tickets.clock.now()}`, null);
+  }
+
+  private async runLink(port: TrackerPort, keys: readonly string[], ref: { tracker: TrackerKind; key: string }, actor: string, via: string): Promise<MessageView> {
     let issue: TrackerIssue;
     try {
       issue = await port.getIssue(ref.key);
@@ -410,7 +646,7 @@ export class HandoffService {
     const similar = related
       ? related.filter((k) => k !== t.key && isOpen(this.d.tickets.repo.getByKey(k)?.status ?? 'closed'))
       : this.similarOpen(t, issue?.id ?? null).map((s) => s.key);
-    if (!issue) return { form: await this.preview(t.key, actor, { escalationId, linkSimilar: true, similar, prompt }) };
+    if (!issue) return this.escalate(t.key, actor, { escalationId, linkSimilar: true, similar, prompt });
     if (similar.length === 0) return { ephemeral: HANDOFF_REPLY.alreadyLinked(issue, [t.key]) };
     return { ephemeral: await this.linkExisting([t.key, ...similar], issue, actor, 'cluster') };
   }
@@ -442,7 +678,7 @@ export class HandoffService {
 
   // ---------------------------------------------------------------- plan follow-ups
 
-  /** A handling plan's follow-up as an issue, in one click (idempotent per plan and item). */
+  /** A handling plan's follow-up as an issue, in one click (idempotent per plan and item; answered within `answerWithinMs`). */
   async createFromFollowUp(planId: number, index: number, actor: string): Promise<MessageView> {
     const trackers = this.trackers();
     const stored = this.ai.getPlan<HandlingPlan>(planId);
@@ -450,26 +686,34 @@ export class HandoffService {
     if (!stored || !followUp) throw new InputInvalidError('That follow-up is no longer available. Run `/ticket plan ID` again for a fresh plan.');
     const source = this.d.tickets.require(stored.ticketId);
     const stateKey = `fu-${planId}-${index}`;
-    const prior = this.repo.preview<object>(stateKey);
-    if (prior && prior.status !== 'open') return prior.issueKey ? HANDOFF_REPLY.followUpExists(prior.issueKey, source.key) : HANDOFF_REPLY.alreadyCreated(undefined);
-    const now = () => this.d.tickets.clock.now();
-    if (!prior) this.repo.savePreview(stateKey, { ticket: source.key }, now());
-    if (!this.repo.movePreview(stateKey, 'open', 'creating', now())) return HANDOFF_REPLY.alreadyCreated(this.repo.preview(stateKey)?.issueKey);
-    const choice = trackers.route(source);
-    const draft = followUpDraft({ ticket: source, followUp, internalLink: await this.internalLink(source), people: this.people([source]), redactor: this.redactor });
-    let issue: TrackerIssue;
-    try {
-      issue = await this.port(choice.tracker).createIssue({ target: choice.target, title: draft.title, body: draft.body, priority: source.priority });
-    } catch (e) {
-      this.repo.movePreview(stateKey, 'creating', 'open', now());
-      this.trackerFailure(e, `create the follow-up issue in ${TRACKER_NAME[choice.tracker]} ${choice.target.project}`);
+    const prior = this.repo.preview<StoredPreview>(stateKey);
+    if (prior?.status === 'created') return prior.issueKey ? HANDOFF_REPLY.followUpExists(prior.issueKey, source.key) : HANDOFF_REPLY.alreadyCreated(undefined);
+    if (prior?.status === 'creating') {
+      // Left "creating" by a stop between the tracker and the database: find and adopt, else create.
+      if (this.inFlight.has(stateKey) || !prior.pending) return HANDOFF_REPLY.alreadyCreated(undefined);
+      return this.answer(this.createPending(stateKey, prior.pending, true), source, actor, prior.pending, stateKey);
     }
-    this.d.tickets.repo.db.transaction(() => {
-      const s = this.repo.upsert(issue, now(), actor);
-      this.linkInTransaction([source.key], s, actor, { created: true, via: 'plan_follow_up', followUp: { planId, index } });
-      this.repo.movePreview(stateKey, 'creating', 'created', now(), issue.key);
-    })();
-    return HANDOFF_REPLY.followUpCreated(issue, source.key);
+    const now = this.d.tickets.clock.now();
+    const ref = prior?.pending?.ref ?? prior?.ref ?? newHandoffRef();
+    if (!prior) this.repo.savePreview(stateKey, { ticket: source.key, ref }, now);
+    const choice = trackers.route(source);
+    this.port(choice.tracker);
+    const draft = followUpDraft({ ticket: source, followUp, internalLink: await this.internalLink(source), people: this.people([source]), redactor: this.redactor });
+    const pending: PendingCreate = {
+      ref,
+      at: now,
+      tracker: choice.tracker,
+      target: choice.target,
+      title: draft.title,
+      body: draft.body,
+      priority: source.priority,
+      keys: [source.key],
+      via: 'plan_follow_up',
+      by: actor,
+      followUp: { planId, index },
+    };
+    if (!this.repo.beginCreate(stateKey, pending, now)) return HANDOFF_REPLY.alreadyCreated(this.repo.preview(stateKey)?.issueKey);
+    return this.answer(this.createPending(stateKey, pending, Boolean(prior?.pending)), source, actor, pending, stateKey);
   }
 
   // ---------------------------------------------------------------- card and detail

@@ -24,6 +24,22 @@ export interface InstallHandoffOptions {
   escalations?: Escalations;
   /** Absolute base URL for the playground's relative links (default FRONTDESK_PUBLIC_URL, else http://localhost:<port>/). */
   publicBase?: string;
+  /** How long a tracker call in a click waits before answering "Creating the issue…" (default ANSWER_WITHIN_MS). */
+  answerWithinMs?: number;
+  /** Check every few minutes for creates interrupted by a stop or an unanswered tracker call (the server sets this). */
+  schedule?: boolean;
+}
+
+/** How often the interrupted-create check runs, and how old a "creating" preview must be to be checked. */
+export const RECOVER_CRON = '*/5 * * * *';
+export const RECOVER_MIN_AGE_MS = 2 * 60_000;
+
+/** The start-up check of each installed core (tests await it). */
+const startupChecks = new WeakMap<HandoffService, Promise<unknown>>();
+
+/** The start-up check for creates interrupted by the last stop (resolves when it is done). */
+export function startupCheck(svc: HandoffService): Promise<unknown> {
+  return startupChecks.get(svc) ?? Promise.resolve();
 }
 
 const installed = new WeakMap<Core, HandoffService>();
@@ -53,6 +69,7 @@ export function installHandoff(core: Core, opts: InstallHandoffOptions = {}): Ha
     trackers: opts.trackers ?? null,
     logger,
     publicBase: opts.publicBase ?? core.env.FRONTDESK_PUBLIC_URL ?? `http://localhost:${config.server.port}/`,
+    ...(opts.answerWithinMs !== undefined ? { answerWithinMs: opts.answerWithinMs } : {}),
     promptRelated: (ticketId, escalationId) => {
       const row = escalations.get(escalationId);
       return row && row.ticketId === ticketId ? row.related : null;
@@ -78,6 +95,17 @@ export function installHandoff(core: Core, opts: InstallHandoffOptions = {}): Ha
   });
   installed.set(core, svc);
 
+  // A create interrupted by the last stop (tracker called, link not stored): find its issue and link it.
+  const recover = (minAgeMs: number) =>
+    svc.recoverInterrupted({ minAgeMs }).then((r) => {
+      if (r.adopted.length || r.reopened.length) logger.info({ adopted: r.adopted, reopened: r.reopened }, 'engineering hand-off: interrupted creates settled');
+    });
+  startupChecks.set(
+    svc,
+    recover(0).catch((e: unknown) => logger.warn({ err: e }, 'engineering hand-off: the start-up check of interrupted creates failed')),
+  );
+  if (opts.schedule && svc.enabled) core.scheduler.add('handoff-recover', RECOVER_CRON, () => recover(RECOVER_MIN_AGE_MS));
+
   tickets.addCardSection((t) => svc.cardSection(t));
   tickets.addDetailSection((t) => svc.detailSection(t));
 
@@ -89,7 +117,9 @@ export function installHandoff(core: Core, opts: InstallHandoffOptions = {}): Ha
       run: async (args, ctx, raw) => {
         if (args.length === 2 && args[1]!.toLowerCase() === 'engineering' && svc.enabled) {
           const t = tickets.require(args[0]!);
-          return { view: notice(`Preview of the engineering issue for ${t.key}: check it, then **Create issue**.`), visibility: 'ephemeral', form: await svc.preview(t.key, ctx.userId) };
+          const r = await svc.escalate(t.key, ctx.userId);
+          if (!r.form) return { view: r.ephemeral!, visibility: 'ephemeral' };
+          return { view: notice(`Preview of the engineering issue for ${t.key}: check it, then **Create issue**.`), visibility: 'ephemeral', form: r.form };
         }
         return escalate.run(args, ctx, raw);
       },
@@ -110,11 +140,11 @@ export function installHandoff(core: Core, opts: InstallHandoffOptions = {}): Ha
   const promptOf = (ctx: InteractionContext): PromptMessage | null => (ctx.channelId && ctx.messageId ? { channelId: ctx.channelId, messageId: ctx.messageId } : null);
   interactions.onAction(ACTIONS.handoffEscalate, async (value, ctx) => {
     const [key, escalationId] = keyAndEscalation(value);
-    return { form: await svc.preview(key, ctx.userId, { escalationId, prompt: promptOf(ctx) }) };
+    return svc.escalate(key, ctx.userId, { escalationId, prompt: promptOf(ctx) });
   });
   interactions.onForm(FORMS.handoffPreview, async (state, values, ctx) => ({ ephemeral: await svc.submitPreview(state, values, ctx.userId) }));
   interactions.onAction(ACTIONS.handoffLink, (key) => ({ form: svc.searchForm(key) }));
-  interactions.onForm(FORMS.handoffSearch, async (key, values) => ({ ephemeral: await svc.search(key, values.query ?? '') }));
+  interactions.onForm(FORMS.handoffSearch, async (key, values, ctx) => ({ ephemeral: await svc.search(key, values.query ?? '', ctx.userId) }));
   interactions.onAction(ACTIONS.handoffPick, async (value, ctx) => {
     const [key, rest] = splitValue(value);
     const [kind, issueKey] = splitValue(rest);

@@ -7,6 +7,7 @@
  * cards, keys, configured patterns) and scrubbed of the names and ids of the people involved;
  * the requester appears only as a tier. The agent sees and may edit all of it before it is sent.
  */
+import { randomBytes } from 'node:crypto';
 import { groundingNote } from '../ai/case-data.js';
 import { createRedactor, type Redactor } from '../ai/redact.js';
 import type { Priority } from '../domain/types.js';
@@ -316,4 +317,23 @@ export function followUpDraft(input: FollowUpBodyInput): IssueDraft {
     ? `## Internal thread\n[${t.key} in frontdesk](${input.internalLink})`
     : `## Internal thread\nfrontdesk ticket ${t.key} (\`/ticket show ${t.key}\`)`;
   return { title, body: assemble(sections, footer, redactor) };
+}
+
+/**
+ * A new hand-off id, written into the issue body so the issue can be found again when frontdesk
+ * stopped between "created in the tracker" and "linked in the database". One word of letters and
+ * digits so every tracker's search finds it whole.
+ * @example newHandoffRef() // "fdh3a9c0e12b7e4"
+ */
+export function newHandoffRef(): string {
+  return `fdh${randomBytes(6).toString('hex')}`;
+}
+
+/**
+ * The body with its hand-off id: an invisible HTML comment on GitHub (like its `<!-- frontdesk -->`
+ * marker); a last plain line on Jira and Linear, whose editors drop HTML comments.
+ * @example withHandoffRef('jira', 'Body', 'fdh3a9c0e12b7e4') // "Body\n\nfrontdesk ref: fdh3a9c0e12b7e4"
+ */
+export function withHandoffRef(tracker: 'github' | 'jira' | 'linear', body: string, ref: string): string {
+  return tracker === 'github' ? `${body}\n\n<!-- frontdesk ref: ${ref} -->` : `${body}\n\nfrontdesk ref: ${ref}`;
 }

@@ -82,6 +82,12 @@ export interface TrackerPort {
   addLink(key: string, link: { url: string; title: string }): Promise<void>;
   /** Comments newer than `since` (epoch ms), oldest first (polling fallback). */
   commentsSince(key: string, since: number): Promise<TrackerComment[]>;
+  /**
+   * Optional: the issue whose body contains `marker` (a hand-off ref, see src/handoff/), found
+   * exactly and without waiting for a search index; null when none. Without it the hand-off
+   * searches for the ref and checks the title.
+   */
+  findByMarker?(marker: string, opts?: { project?: string }): Promise<TrackerIssue | null>;
 }
 
 /** Verifies and reads one vendor's webhook deliveries (HTTP layer stays in the core). */

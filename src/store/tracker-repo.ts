@@ -189,4 +189,36 @@ export class TrackerRepo {
         .run(to, issueKey ?? null, at, key, from).changes > 0
     );
   }
+
+  /**
+   * Durably mark an open preview "creating" with what is about to be sent to the tracker (its
+   * hand-off ref is in the issue body), before the tracker call: after a crash the issue is found
+   * by that ref and adopted instead of created twice. False when it was not open.
+   */
+  beginCreate(key: string, pending: object, at: number): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE conversation_refs SET reference = json_set(reference, '$.status', 'creating', '$.pending', json(?)), updated_at = ?
+           WHERE platform = 'handoff-preview' AND key = ? AND json_extract(reference, '$.status') = 'open'`,
+        )
+        .run(JSON.stringify(pending), at, key).changes > 0
+    );
+  }
+
+  /** Previews left "creating" (a crash or an unsure tracker answer), last touched at or before `before`, oldest first. */
+  creatingPreviews<T extends object>(before: number, limit = 20): { key: string; updatedAt: number; state: T }[] {
+    return this.db
+      .prepare<[number, number], { key: string; reference: string; updated_at: number }>(
+        `SELECT key, reference, updated_at FROM conversation_refs WHERE platform = 'handoff-preview'
+         AND json_extract(reference, '$.status') = 'creating' AND updated_at <= ? ORDER BY updated_at LIMIT ?`,
+      )
+      .all(before, limit)
+      .map((r) => ({ key: r.key, updatedAt: r.updated_at, state: JSON.parse(r.reference) as T }));
+  }
+
+  /** Touch a "creating" preview (a recovery check found nothing yet), so the next check waits its turn. */
+  touchCreating(key: string, at: number): void {
+    this.db.prepare("UPDATE conversation_refs SET updated_at = ? WHERE platform = 'handoff-preview' AND key = ? AND json_extract(reference, '$.status') = 'creating'").run(at, key);
+  }
 }

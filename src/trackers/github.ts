@@ -157,6 +157,23 @@ export class GithubTracker implements TrackerPort {
     return res.data.items.map((i) => githubIssue(i, repo));
   }
 
+  /**
+   * The issue whose body contains `marker`: among the repository's 50 newest issues (read
+   * directly, so a just-created issue is there before the search index has it), else by search
+   * (bodies checked, not just matched).
+   */
+  async findByMarker(marker: string, opts: { project?: string } = {}): Promise<TrackerIssue | null> {
+    const repo = opts.project ?? this.cfg.repo;
+    const { owner, repo: name } = splitRepo(repo);
+    const newest = await this.call({ repo }, () => this.octokit.rest.issues.listForRepo({ owner, repo: name, state: 'all', sort: 'created', direction: 'desc', per_page: 50 }));
+    const hit = newest.data.find((i) => !i.pull_request && (i.body ?? '').includes(marker));
+    if (hit) return githubIssue(hit, repo);
+    const words = marker.replace(/["\\:]/g, ' ').split(/\s+/).filter(Boolean);
+    const res = await this.call({ repo }, () => this.octokit.rest.search.issuesAndPullRequests({ q: [`repo:${repo}`, 'is:issue', ...words].join(' '), per_page: 10 }));
+    const found = res.data.items.find((i) => (i.body ?? '').includes(marker));
+    return found ? githubIssue(found, repo) : null;
+  }
+
   async addComment(key: string, body: string): Promise<TrackerComment> {
     const r = parseKey(key);
     const res = await this.call({ key }, () =>
@@ -217,13 +234,18 @@ export function githubError(err: unknown, what: { repo?: string; key?: string },
   if (status === 404) {
     return what.key
       ? new TrackerError('github', 'not_found', `issue ${what.key} not found, or repository ${repo} is not visible to the token`)
-      : new TrackerError('github', 'not_found', `repository ${repo} not found or the token cannot see it`);
+      : new TrackerError('github', 'not_found', `repository ${repo} not found or the token cannot see it (check trackers.github.repo or the route's project, and the token's repository access)`);
   }
   if (status === 410) return new TrackerError('github', 'not_found', `issue ${what.key ?? ''} was deleted or issues are disabled on ${repo}`);
   if (status === 422) {
     const errors = (e?.response?.data?.errors ?? []).map((x: Json) => x?.message ?? `${x?.field} ${x?.code}`).join('; ');
-    if (/cannot be searched/.test(errors)) return new TrackerError('github', 'not_found', `repository ${repo} not found or the token cannot see it`);
+    if (/cannot be searched/.test(errors)) return new TrackerError('github', 'not_found', `repository ${repo} not found or the token cannot see it (check trackers.github.repo or the route's project, and the token's repository access)`);
     return new TrackerError('github', 'invalid', `GitHub rejected the request on ${repo}: ${detail}${errors ? ` (${errors})` : ''}`);
+  }
+  if (!e?.response) {
+    // No HTTP answer at all (Octokit reports it as status 500): the network, the host or GITHUB_API_URL.
+    const cause = e?.cause?.cause?.code ?? e?.cause?.code ?? e?.cause?.message;
+    return new TrackerError('github', 'unavailable', `GitHub could not be reached (${cause ? `${detail}: ${cause}` : detail}); check the network, and GITHUB_API_URL for GitHub Enterprise`);
   }
   return new TrackerError('github', 'unavailable', `GitHub did not answer properly${status ? ` (HTTP ${status})` : ''}: ${detail}`);
 }

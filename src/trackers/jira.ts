@@ -233,7 +233,7 @@ export function jiraError(err: unknown, what: { key?: string; project?: string; 
   const status: number | undefined = typeof e?.status === 'number' && e?.response ? e.status : e?.response?.status;
   const data = e?.response?.data ?? {};
   const fieldErrors: Record<string, string> = data?.errors ?? {};
-  const detail = [...(data?.errorMessages ?? []), ...Object.entries(fieldErrors).map(([k, v]) => `${k}: ${v}`)].join('; ') || e?.message || String(err);
+  const detail = ([...(data?.errorMessages ?? []), ...Object.entries(fieldErrors).map(([k, v]) => `${k}: ${v}`)].join('; ') || e?.message || String(err)).replace(/\.+$/, '');
   if (status === 401) return new TrackerError('jira', 'auth', `JIRA_API_TOKEN (for JIRA_EMAIL) was refused by ${site}: ${detail}. Create an API token at id.atlassian.com for that account and set both variables.`);
   if (status === 403) return new TrackerError('jira', 'auth', `The JIRA_EMAIL account may not do this on ${site}: ${detail}. It needs Browse, Create issues and Add comments in ${what.project ?? 'the project'}.`);
   if (status === 404) {

@@ -60,6 +60,7 @@ export const LINEAR_OPERATIONS = {
   issue: `query FrontdeskIssue($id: String!) { issue(id: $id) { ${ISSUE} } }`,
   create: `mutation FrontdeskIssueCreate($input: IssueCreateInput!) { issueCreate(input: $input) { success issue { ${ISSUE} } } }`,
   search: `query FrontdeskSearchIssues($term: String!, $teamId: String, $first: Int) { searchIssues(term: $term, teamId: $teamId, first: $first) { nodes { ${ISSUE} } } }`,
+  byMarker: `query FrontdeskFindByMarker($teamId: ID!, $marker: String!) { issues(first: 5, filter: { team: { id: { eq: $teamId } }, description: { contains: $marker } }) { nodes { ${ISSUE} } } }`,
   comment: `mutation FrontdeskCommentCreate($input: CommentCreateInput!) { commentCreate(input: $input) { success comment { ${COMMENT} } } }`,
   comments: `query FrontdeskComments($id: String!, $since: DateTimeOrDuration!, $after: String) {
   issue(id: $id) { comments(first: 100, after: $after, filter: { createdAt: { gt: $since } }) { nodes { ${COMMENT} } pageInfo { hasNextPage endCursor } } }
@@ -167,6 +168,14 @@ export class LinearTracker implements TrackerPort {
     return data.searchIssues.nodes.map(linearIssue);
   }
 
+  /** The team's issue whose description contains `marker` (an exact filter, not the search index), or null. */
+  async findByMarker(marker: string, opts: { project?: string } = {}): Promise<TrackerIssue | null> {
+    const team = await this.team(opts.project ?? this.cfg.team);
+    const data = await this.request<{ issues: { nodes: Json[] } }>(LINEAR_OPERATIONS.byMarker, { teamId: team.id, marker }, { team: team.key });
+    const hit = data.issues.nodes[0];
+    return hit ? linearIssue(hit) : null;
+  }
+
   async addComment(key: string, body: string): Promise<TrackerComment> {
     checkKey(key);
     const vars: { input: LinearDocument.CommentCreateInput } = { input: { issueId: key, body } };
@@ -264,7 +273,11 @@ const notFound = (key: string) => new TrackerError('linear', 'not_found', `Linea
 
 export function linearError(err: unknown, what: { key?: string; team?: string }, clock: Clock): TrackerError {
   if (err instanceof TrackerError) return err;
-  if (!(err instanceof LinearError)) return new TrackerError('linear', 'unavailable', `Linear did not answer: ${(err as Error)?.message ?? String(err)}`);
+  if (!(err instanceof LinearError)) {
+    const e = err as Error & { cause?: { code?: string; message?: string } };
+    const cause = e?.cause?.code ?? e?.cause?.message;
+    return new TrackerError('linear', 'unavailable', `Linear could not be reached (${e?.message ?? String(err)}${cause ? `: ${cause}` : ''}); check the network, and LINEAR_API_URL if set`);
+  }
   const detail = err.errors?.[0]?.message ?? err.message;
   switch (err.type) {
     case LinearErrorType.AuthenticationError:

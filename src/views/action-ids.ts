@@ -61,6 +61,12 @@ export const ACTIONS = {
   handoffLinkSimilar: 'handoff.link_similar',
   /** A plan follow-up's "Create issue": value `<planId>|<index>`. */
   followUpIssue: 'plan.follow_up_issue',
+  /** Hear back from trackers: send the drafted "the fix is live" update to the customer, value `T-1042|<prompt>`. */
+  fixUpdateSend: 'fix_update.send',
+  /** Open the fix-update form pre-filled with the draft. */
+  fixUpdateEdit: 'fix_update.edit',
+  /** Do not tell the customer (recorded on the timeline). */
+  fixUpdateDismiss: 'fix_update.dismiss',
 } as const;
 
 export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
@@ -77,6 +83,8 @@ export const FORMS = {
   handoffPreview: 'form.handoff_preview',
   /** "Link to existing issue": the search box. */
   handoffSearch: 'form.handoff_search',
+  /** The edited "the fix is live" customer update (hear back from trackers). */
+  fixUpdate: 'form.fix_update',
 } as const;
 
 export type FormId = (typeof FORMS)[keyof typeof FORMS];

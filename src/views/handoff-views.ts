@@ -15,7 +15,7 @@ const STATE_TEXT: Record<IssueState, string> = { open: 'open', in_progress: 'in 
 
 /** What the README calls the set-up, for answers when no tracker is configured. */
 export const NO_TRACKER =
-  'No issue tracker is configured, so tickets cannot be handed to engineering yet: add a `trackers:` block (GitHub, Jira or Linear) to frontdesk.config.yaml — see README "Engineering hand-off".';
+  'No issue tracker is configured, so tickets cannot be handed to engineering yet: add a `trackers:` block (GitHub, Jira or Linear) to frontdesk.config.yaml — see README "Engineering hand-off: GitHub Issues, Jira, Linear" → "Trackers: set-up".';
 
 /** "GitHub acme/app#12". */
 export function issueName(i: Pick<TrackerIssue, 'tracker' | 'key'>): string {
@@ -163,4 +163,24 @@ export const HANDOFF_REPLY = {
   unlinked: (issue: TrackerIssue, key: string) => notice(`${key} is no longer linked to ${issueName(issue)} (the issue itself is unchanged).`),
   followUpCreated: (issue: TrackerIssue, source: string) => notice(`Created ${issueLink(issue)} for the follow-up of ${source}; it is linked to ${source}.`),
   followUpExists: (issueKey: string, source: string) => notice(`That follow-up of ${source} is already ${plain(issueKey)}.`),
+  creating: (where: string, key: string) => notice(`Creating the issue for ${key} in ${where}… I will tell you here when it is there.`),
+  searching: (query: string, key: string) => notice(`Searching the tracker for “${plain(truncate(query, 60, '…'))}” for ${key}… the results will appear here.`),
+  linking: (issueKey: string, keys: readonly string[]) => notice(`Linking ${keys.join(', ')} to ${plain(issueKey)}… I will confirm here.`),
+  failed: (message: string, retry: { actionId: string; label: string; value: string } | null): MessageView => ({
+    text: message,
+    blocks: [
+      { type: 'text', text: `:warning: ${message}` },
+      ...(retry ? [{ type: 'actions' as const, blockId: 'handoff-retry', elements: [{ type: 'button' as const, actionId: retry.actionId, label: retry.label, value: retry.value }] }] : []),
+    ],
+  }),
+  unfinished: (key: string) =>
+    `The issue for ${key} may have been created, but frontdesk could not link it. It looks for it again every few minutes; or click Retry, which finds it before creating anything.`,
+  notCreated: (key: string, followUp: boolean) =>
+    notice(
+      followUp
+        ? `The follow-up issue of ${key} was not created (frontdesk stopped or the tracker did not answer). Click **Create issue** on the plan again.`
+        : `The engineering issue for ${key} was not created (frontdesk stopped or the tracker did not answer). Click **Escalate to engineering** again: your edits are kept.`,
+    ),
+  recovered: (issue: TrackerIssue, key: string) =>
+    notice(`${key} was already handed to engineering: ${issueLink(issue)} (created just before frontdesk stopped) is now linked. Nothing new was created.`),
 } as const;

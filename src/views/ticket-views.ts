@@ -77,6 +77,11 @@ const EVENT_TEXT: Partial<Record<TicketEvent['type'], (e: TicketEvent) => string
   csat_asked: () => 'customer asked to rate the resolution',
   tracker_linked: (e) => `${e.data.created ? 'issue created and linked' : 'linked to issue'}: ${plain(String(e.data.key))}${e.data.followUp ? ' (plan follow-up)' : ''}`,
   tracker_unlinked: (e) => `issue unlinked: ${plain(String(e.data.key))}`,
+  tracker_state: (e) => `issue ${plain(String(e.data.issue))}: ${plain(String(e.data.from))} → ${plain(String(e.data.to))}${e.data.by ? ` by @${plain(String(e.data.by))}` : ''} (${String(e.data.via)})`,
+  tracker_comment: (e) => `comment on ${plain(String(e.data.issue))} by @${plain(String(e.data.author))}`,
+  fix_update_prompted: (e) => `issue ${plain(String(e.data.issue))} closed: customer update drafted`,
+  fix_update_sent: (e) => `customer update sent${e.data.edited ? ' (edited)' : ''}`,
+  fix_update_dismissed: () => 'customer update dismissed',
   csat_rated: (e) => `customer rated ${CSAT_FACES[Number(e.data.rating) - 1] ?? ''} ${String(e.data.rating)}/5${e.data.previous ? ` (was ${String(e.data.previous)}/5)` : ''}`,
 };
 

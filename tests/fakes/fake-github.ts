@@ -3,6 +3,7 @@
  * (GITHUB_API_URL = `fake.url`). It serves just what src/trackers/github.ts calls:
  *   GET  /user                                  the token's identity
  *   POST /repos/:owner/:repo/issues             create
+ *   GET  /repos/:owner/:repo/issues             list (state, newest first by number, per_page)
  *   GET  /repos/:owner/:repo/issues/:n          read
  *   GET  /repos/:owner/:repo/issues/:n/comments list (`since` = updated since, paginated)
  *   POST /repos/:owner/:repo/issues/:n/comments comment
@@ -78,6 +79,11 @@ export class FakeGithub {
   }
   failNext(...args: Parameters<FakeHttp['failNext']>): void {
     this.http.failNext(...args);
+  }
+
+  /** Hold the next matching request until released (a slow GitHub). */
+  holdNext(path: RegExp): () => void {
+    return this.http.holdNext(path);
   }
   close(): Promise<void> {
     return this.http.close();
@@ -182,7 +188,9 @@ export class FakeGithub {
     let m = matchPath('/repos/:owner/:repo/issues', req.path);
     if (m) {
       const repo = `${m.owner}/${m.repo}`;
-      if (!this.repos.has(repo) || req.method !== 'POST') return notFound;
+      if (!this.repos.has(repo)) return notFound;
+      if (req.method === 'GET') return this.list(repo, req.query);
+      if (req.method !== 'POST') return notFound;
       const at = this.iso();
       const i: GhIssue = {
         number: this.issues.filter((x) => x.repo === repo).length + 1,
@@ -227,6 +235,16 @@ export class FakeGithub {
       return { status: 200, headers, body: slice };
     }
     return notFound;
+  }
+
+  /** GET /repos/:owner/:repo/issues: state (open|closed|all), sort=created, direction, per_page. */
+  private list(repo: string, q: Record<string, string>): Reply {
+    const state = q.state ?? 'open';
+    const hits = this.issues
+      .filter((i) => i.repo === repo && (state === 'all' || i.state === state))
+      .sort((a, b) => (q.direction === 'asc' ? a.number - b.number : b.number - a.number))
+      .slice(0, Number(q.per_page ?? 30));
+    return { status: 200, body: hits.map((i) => this.issueJson(i)) };
   }
 
   private search(q: string, perPage: number): Reply {

@@ -36,6 +36,7 @@ export type Router = (req: RecordedRequest) => Reply;
 export class FakeHttp {
   readonly requests: RecordedRequest[] = [];
   private readonly failures: ScriptedFailure[] = [];
+  private readonly holds: { path: RegExp; gate: Promise<void> }[] = [];
 
   private constructor(
     private readonly server: Server,
@@ -61,6 +62,19 @@ export class FakeHttp {
     for (let i = 0; i < times; i++) this.failures.push(failure);
   }
 
+  /**
+   * Hold the next request matching `path` (a slow tracker): it is answered normally once the
+   * returned `release` is called.
+   */
+  holdNext(path: RegExp): () => void {
+    let release = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    this.holds.push({ path, gate });
+    return () => release();
+  }
+
   async close(): Promise<void> {
     this.server.closeAllConnections();
     await new Promise<void>((r) => this.server.close(() => r()));
@@ -83,6 +97,8 @@ export class FakeHttp {
     }
     const recorded: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), headers, body };
     this.requests.push(recorded);
+    const h = this.holds.findIndex((x) => x.path.test(recorded.path));
+    if (h >= 0) await this.holds.splice(h, 1)[0]!.gate;
     const i = this.failures.findIndex((f) => !f.path || f.path.test(recorded.path));
     let reply: Reply;
     if (i >= 0) {

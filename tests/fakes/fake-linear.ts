@@ -237,6 +237,11 @@ export class FakeLinear {
           .slice(0, v.first ?? 50);
         return ok({ searchIssues: { nodes: hits.map((i) => this.issueJson(i)) } });
       }
+      case 'FrontdeskFindByMarker': {
+        const marker = String(v.marker ?? '');
+        const hits = this.issues.filter((i) => i.teamId === v.teamId && marker !== '' && i.description.includes(marker)).slice(0, 5);
+        return ok({ issues: { nodes: hits.map((i) => this.issueJson(i)) } });
+      }
       case 'FrontdeskCommentCreate': {
         const i = this.issues.find((x) => x.identifier === v.input?.issueId || x.id === v.input?.issueId);
         if (!i) return gqlError('invalid input', 'Entity not found: Issue');

@@ -123,7 +123,9 @@ describe('engineering hand-off on Slack with GitHub', () => {
     expect(create.body.title).toBe('Checkout: blank page after payment (TypeError in renderSummary)');
     expect(create.body.labels).toContain('from-support');
     const wire: string = create.body.body;
-    expect(wire).toBe(previewBody);
+    // What the agent approved, and the invisible hand-off ref that finds the issue after a crash.
+    expect(wire).toMatch(/\n\n<!-- frontdesk ref: fdh[0-9a-f]{12} -->$/);
+    expect(wire.replace(/\n\n<!-- frontdesk ref: fdh[0-9a-f]{12} -->$/, '')).toBe(previewBody);
     for (const s of ['**Reports:**', 'Steps to reproduce', '## Logs and errors (redacted)', '502 Bad Gateway', `archives/${TRIAGE}/p`]) expect(wire).toContain(s);
     for (const secret of ['maria.lopez', 'bigcorp', 'Maria', 'Lopez', '1234 5678', CUSTOMER, `archives/${CHANNEL}`]) expect(wire).not.toContain(secret);
 
@@ -199,7 +201,7 @@ describe('engineering hand-off on Slack with GitHub', () => {
     await sendCommand(bare, `escalate ${t2.key} engineering`, { user: AGENT, channel: TRIAGE, responseId: 'bare' });
     const answer = await bare.fake.waitFor((c) => c.method === 'response_url' && String(c.args.url).includes('/bare'));
     expect(blockText(answer.args.blocks)).toContain('No issue tracker is configured');
-    expect(blockText(answer.args.blocks)).toContain('README "Engineering hand-off"');
+    expect(blockText(answer.args.blocks)).toContain('README "Engineering hand-off: GitHub Issues, Jira, Linear" → "Trackers: set-up"');
     // Without a tracker the card has no hand-off buttons.
     const cardTs = await until(() => bare.core.tickets.repo.get(t2.id)?.cardMessageId, 'card');
     await settle(bare);

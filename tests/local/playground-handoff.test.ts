@@ -64,7 +64,8 @@ describe('engineering hand-off in the playground', () => {
     expect(textOf(submitted.notice ?? '')).toContain('Created GitHub acme/app#1');
     expect(fake.issues).toHaveLength(1);
     const wire = fake.requests.find((r) => r.method === 'POST' && r.path === '/repos/acme/app/issues')!.body.body as string;
-    expect(wire).toBe(body);
+    expect(wire.replace(/\n\n<!-- frontdesk ref: fdh[0-9a-f]{12} -->$/, '')).toBe(body);
+    expect(wire).toMatch(/<!-- frontdesk ref: fdh[0-9a-f]{12} -->$/);
     for (const secret of ['alex', 'Alex', 'Rivera', 'acme.example', `#msg/support`]) expect(wire).not.toContain(secret);
 
     // The card in #triage shows the issue; the internal thread has the line.

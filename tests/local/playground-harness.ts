@@ -36,11 +36,11 @@ export function tempDir(prefix = 'frontdesk-local-'): { dir: string; cleanup(): 
  * control can still jump it).
  */
 export async function startPlayground(
-  opts: { dbPath?: string; config?: Record<string, unknown>; start?: number; speed?: number; playground?: PlaygroundOptions; ai?: boolean } = {},
+  opts: { dbPath?: string; config?: Record<string, unknown>; start?: number; speed?: number; playground?: PlaygroundOptions; ai?: boolean; env?: Record<string, string> } = {},
 ): Promise<RunningPlayground> {
   const clock = new ManualClock(opts.start ?? T0, opts.speed ?? 0);
   const db = openDatabase(opts.dbPath ?? ':memory:');
-  const core = createCore({ config: parseConfig(opts.config ?? {}), db, clock, env: { LOG_LEVEL: 'silent' }, logger: createLogger({ LOG_LEVEL: 'silent' }) });
+  const core = createCore({ config: parseConfig(opts.config ?? {}), db, clock, env: { LOG_LEVEL: 'silent', ...opts.env }, logger: createLogger({ LOG_LEVEL: 'silent' }) });
   // Suggested replies as `npm start` wires them (offline templates: no API key here).
   if (opts.ai) installAi(core);
   // Inline mode unless a test asks for the default #triage channel (`playground: { triage: true }`).

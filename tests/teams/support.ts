@@ -55,7 +55,7 @@ let seq = 0;
 export const nextId = (): string => `1650000000${String(++seq).padStart(3, '0')}`;
 
 /** Start the fake connector, a core and the Teams adapter (insecure local mode) on 127.0.0.1. */
-export async function startHarness(opts: { config?: Record<string, unknown>; dbPath?: string } = {}): Promise<Harness> {
+export async function startHarness(opts: { config?: Record<string, unknown>; dbPath?: string; env?: Record<string, string> } = {}): Promise<Harness> {
   const fake = await startFakeConnector();
   const clock = new ManualClock(T0);
   const timer = new ManualClock(T0);
@@ -64,7 +64,7 @@ export async function startHarness(opts: { config?: Record<string, unknown>; dbP
     teams: [{ id: 'support', members: [AGENT.aadObjectId, AGENT2.aadObjectId], routing: 'none' }],
     ...(opts.config ?? {}),
   });
-  const env = { FRONTDESK_TEAMS_INSECURE_LOCAL: '1' };
+  const env = { FRONTDESK_TEAMS_INSECURE_LOCAL: '1', ...opts.env };
   const core = createCore({ config, db: openDatabase(opts.dbPath ?? ':memory:'), clock, outboxTimer: timer, env, logger: createLogger({ LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
   const teams = createTeamsAdapter(core, env);
   const { port } = await core.listen(0, '127.0.0.1');

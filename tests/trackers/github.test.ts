@@ -83,8 +83,8 @@ describe('GitHub tracker specifics', () => {
 
   it('an unknown repository says so; a rate limit says when to retry', async () => {
     const err = await env.port.createIssue({ target: { project: 'acme/nope', labels: [] }, title: 't', body: 'b', priority: 'P2' }).catch((e) => e);
-    expect(err).toMatchObject({ code: 'not_found', message: 'repository acme/nope not found or the token cannot see it' });
-    expect(await env.port.searchIssues('crash', { project: 'acme/nope' }).catch((e) => e)).toMatchObject({ code: 'not_found', message: 'repository acme/nope not found or the token cannot see it' });
+    expect(err).toMatchObject({ code: 'not_found', message: "repository acme/nope not found or the token cannot see it (check trackers.github.repo or the route's project, and the token's repository access)" });
+    expect(await env.port.searchIssues('crash', { project: 'acme/nope' }).catch((e) => e)).toMatchObject({ code: 'not_found', message: "repository acme/nope not found or the token cannot see it (check trackers.github.repo or the route's project, and the token's repository access)" });
     const reset = Math.floor(env.clock.now() / 1000) + 120;
     env.fake.failNext({ status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) }, body: { message: 'API rate limit exceeded' } });
     const limited = await env.port.getIssue('acme/app#1').catch((e) => e);

@@ -1,0 +1,169 @@
+/**
+ * Kysely table types for the tables the store port reads and writes (the same columns on both
+ * engines; see src/store/migrations and src/store/migrations-pg). Epoch-ms BIGINTs come back as
+ * JS numbers (the pg pool parses int8), flags are INTEGER 0/1 on both engines. JSON columns are
+ * TEXT on SQLite and JSONB on PostgreSQL: written as JSON text, read back as text or as a parsed
+ * value, so rows go through `fromJson`.
+ */
+import type { ColumnType, Generated } from 'kysely';
+
+/** A JSON column: written as JSON text; read as text (SQLite) or already parsed (PostgreSQL JSONB). */
+export type Json = ColumnType<unknown, string, string>;
+
+export interface TicketsTable {
+  id: Generated<number>;
+  key: string;
+  platform: string;
+  channel_id: string;
+  source_message_id: string | null;
+  thread_id: string | null;
+  card_message_id: string | null;
+  requester_id: string;
+  requester_name: string | null;
+  title: string;
+  text: string;
+  category: string;
+  priority: string;
+  status: string;
+  owner_id: string | null;
+  team: string;
+  signals: Json;
+  attachments: Json;
+  sla: Json;
+  created_at: number;
+  updated_at: number;
+  first_response_at: number | null;
+  resolved_at: number | null;
+  closed_at: number | null;
+  paused_ms: Generated<number>;
+  paused_since: number | null;
+  snoozed_until: number | null;
+  incident_key: string | null;
+  deleted: Generated<number>;
+  next_sla_check_at: number | null;
+  reopened_count: Generated<number>;
+  triage_channel_id: string | null;
+  source_link: string | null;
+  ack_message_id: string | null;
+}
+
+export interface TicketEventsTable {
+  id: Generated<number>;
+  ticket_id: number;
+  type: string;
+  actor: string;
+  at: number;
+  data: Json;
+}
+
+export interface MessagesTable {
+  id: Generated<number>;
+  ticket_id: number;
+  platform: string;
+  channel_id: string;
+  message_id: string;
+  author_id: string;
+  author_role: string;
+  text: string;
+  at: number;
+  edited_at: number | null;
+  deleted: Generated<number>;
+}
+
+export interface InboundEventsTable {
+  platform: string;
+  event_id: string;
+  at: number;
+}
+
+export interface InboxTable {
+  id: Generated<number>;
+  platform: string;
+  delivery_id: string;
+  payload: string;
+  retry_num: Generated<number>;
+  received_at: number;
+  status: Generated<string>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  processed_at: number | null;
+  result: string | null;
+}
+
+export interface SeenRequestsTable {
+  platform: string;
+  key: string;
+  at: number;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  idempotency_key: string;
+  platform: string;
+  channel_id: string;
+  kind: string;
+  payload: string;
+  ticket_id: number | null;
+  status: Generated<string>;
+  attempts: Generated<number>;
+  next_attempt_at: number;
+  created_at: number;
+  sent_at: number | null;
+  result: string | null;
+  last_error: string | null;
+  first_attempt_at: number | null;
+  unsure: Generated<number>;
+}
+
+export interface TrackerIssuesTable {
+  id: Generated<number>;
+  tracker: string;
+  issue_key: string;
+  url: string;
+  title: string;
+  state: string;
+  state_label: string;
+  close_reason: string | null;
+  assignee: string | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+  polled_at: number | null;
+}
+
+export interface TicketIssueLinksTable {
+  ticket_id: number;
+  issue_id: number;
+  linked_by: string;
+  linked_at: number;
+}
+
+export interface CountersTable {
+  name: string;
+  value: number;
+}
+
+export interface SchemaMigrationsTable {
+  version: number;
+  name: string;
+  applied_at: number;
+}
+
+export interface StoreDb {
+  tickets: TicketsTable;
+  ticket_events: TicketEventsTable;
+  messages: MessagesTable;
+  inbound_events: InboundEventsTable;
+  inbox: InboxTable;
+  seen_requests: SeenRequestsTable;
+  outbox: OutboxTable;
+  tracker_issues: TrackerIssuesTable;
+  ticket_issue_links: TicketIssueLinksTable;
+  counters: CountersTable;
+  schema_migrations: SchemaMigrationsTable;
+}
+
+/** Parse a JSON column read from either engine. */
+export function fromJson<T>(v: unknown): T {
+  return (typeof v === 'string' ? JSON.parse(v) : v) as T;
+}
