@@ -43,6 +43,13 @@ module.exports = {
       to: { path: '^adapters/slack/' },
     },
     {
+      name: 'not-to-entry-points',
+      comment: 'adapters/main.ts (npm start) and adapters/cli.ts (frontdesk) run when imported: build on the composition root, adapters/compose.ts, instead.',
+      severity: 'error',
+      from: {},
+      to: { path: '^adapters/(main|cli)[.](ts|js)$' },
+    },
+    {
       name: 'no-circular',
       comment: 'No import cycles (type-only imports count: they tie the modules together just the same).',
       severity: 'error',

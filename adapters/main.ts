@@ -1,49 +1,25 @@
 /**
- * The composition root: load config, open the database, build the core, start whichever
- * chat adapters are configured (Slack, Teams; the local playground when neither is), listen.
- * `npm start` runs this file.
+ * The server's entry point (`npm start`): load config, have the composition root
+ * (adapters/compose.ts) build the core with its features, start whichever chat adapters are
+ * configured (Slack, Teams; the local playground when neither is), listen.
  */
-import { installAi } from '../src/ai/install.js';
 import { describeModes } from '../src/audience/placement.js';
-import { installSlaAndDigest } from '../src/escalation/install.js';
-import { trackersConfigured } from '../src/handoff/configured.js';
-import { installHearBack } from '../src/handoff/hear-back.js';
-import { installHandoff } from '../src/handoff/install.js';
-import { fromTrackers } from '../src/handoff/targets.js';
-import { installKnowledge } from '../src/knowledge/install.js';
-import { createTrackers } from '../src/trackers/index.js';
-import { createCore } from '../src/app.js';
 import { loadConfig } from '../src/config/load-config.js';
+import { describeSupportChannels } from '../src/config/support-channels.js';
 import { FrontdeskError } from '../src/domain/errors.js';
 import { createLogger } from '../src/logger.js';
-import { describeSupportChannels } from '../src/demo/playground-defaults.js';
-import { databasePath, openDatabase } from '../src/store/db.js';
+import { composeServer } from './compose.js';
 import { playgroundClock } from './local/index.js';
 import { ADAPTERS } from './registry.js';
 
 async function main(): Promise<void> {
   const env = process.env;
   const logger = createLogger(env);
-  const { config, source } = loadConfig(env);
+  const loaded = loadConfig(env);
   const shutdownMs = shutdownTimeoutMs(env);
-  const dbPath = databasePath(env);
-  const db = openDatabase(dbPath);
   const active = ADAPTERS.filter((a) => a.enabled(env));
   // The playground's clock control needs a movable clock; every other setup uses the system clock.
-  const core = createCore({ config, db, env, logger, clock: playgroundClock(active.map((a) => a.name)) });
-  core.metrics.collectProcessMetrics();
-  // Suggested replies, handling plans, AI triage; a broken persona file stops start-up here.
-  const aiFeatures = installAi(core);
-  // The SLA watcher, escalation prompts and the leads' digest (scheduled node-cron jobs).
-  const sla = installSlaAndDigest(core);
-  // The engineering hand-off (GitHub Issues, Jira, Linear): a configured tracker without its
-  // token stops start-up here, naming the missing variable.
-  const trackers = trackersConfigured(config) ? createTrackers(config, env, { source: source ?? undefined }) : null;
-  installHandoff(core, { trackers: trackers ? fromTrackers(config, trackers) : null, escalations: sla.escalations, schedule: true });
-  // Hearing back: POST /webhooks/github|jira|linear and the 'tracker-poll' job (webhooks answer 404 "not set up" without trackers).
-  installHearBack(core, trackers ?? { ports: new Map(), webhooks: new Map(), secrets: new Map() });
-  // Known answers: offered before agents are paged, suggested on cards, gaps in the digest.
-  installKnowledge(core);
+  const { core, config, source, dbPath, ai, trackers } = await composeServer(env, { logger, loaded, clock: playgroundClock(active.map((a) => a.name)) });
   for (const a of active) a.validateEnv?.(env);
   for (const a of active) await a.start(core);
   core.outbox.start(config.scheduler.outboxPollMs);
@@ -58,8 +34,8 @@ async function main(): Promise<void> {
       `  config:   ${source ?? 'built-in defaults (no frontdesk.config.yaml)'}`,
       `  database: ${dbPath}`,
       `  support channels: ${describeSupportChannels(config)}`,
-      `  trackers: ${trackers ? [...trackers.ports.keys()].join(', ') : 'none (engineering hand-off off: see README "Engineering hand-off")'}`,
-      `  AI:       ${aiFeatures.ai.enabled ? `Claude (${aiFeatures.ai.model})` : (aiFeatures.ai.disabledReason ?? 'off')}`,
+      `  trackers: ${trackers ? trackers.join(', ') : 'none (engineering hand-off off: see README "Engineering hand-off")'}`,
+      `  AI:       ${ai.ai.enabled ? `Claude (${ai.ai.model})` : (ai.ai.disabledReason ?? 'off')}`,
       `  adapters: ${names.length ? '' : 'none'}`,
       ...names.map((n) => `    - ${n}`),
       '  modes (who sees what):',

@@ -6,7 +6,7 @@
  * browser only receives what its person may see (ephemerals and DMs go to one person).
  */
 import type { Response } from 'express';
-import { type LocalForm, type LocalMessage, PlaygroundStore } from '../../src/demo/playground-store.js';
+import { type LocalForm, type LocalMessage, PlaygroundStore } from './playground-store.js';
 
 export interface LiveClient {
   userId: string;

@@ -5,7 +5,7 @@
  * write to the browsers that may see it. The ChatPort contract suite runs against it.
  */
 import { ChatDeliveryError } from '../../src/domain/errors.js';
-import { PlaygroundChatPort, type PlaygroundChatPortOptions } from '../../src/demo/playground-chat-port.js';
+import { PlaygroundChatPort, type PlaygroundChatPortOptions } from './playground-chat-port.js';
 
 export type LocalFailure = 'rate_limit' | 'server_error' | 'permanent';
 

@@ -10,9 +10,9 @@
  * apply as on every other platform; headers, quotes and labels are plain text.
  */
 import escapeHtml from 'escape-html';
-import type { LocalMessage } from '../../src/demo/playground-store.js';
-import type { ActionElement, Block, FormField, FormView, MarkdownToken, MessageView } from '../../src/views/message-view.js';
-import { tokenize } from '../../src/views/message-view.js';
+import type { LocalMessage } from './playground-store.js';
+import type { ActionElement, Block, FormField, FormView, MarkdownToken, MessageView } from '../../src/ports/message-view.js';
+import { tokenize } from '../../src/ports/message-view.js';
 
 export interface RenderContext {
   /** Display name of a user id (mentions, authors). */

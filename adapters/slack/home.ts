@@ -4,7 +4,7 @@
  * everyone else only their own requests, without agent actions (src/commands/home.ts). Published with views.publish.
  */
 import { homeFor } from '../../src/commands/home.js';
-import type { MessageView } from '../../src/views/message-view.js';
+import type { MessageView } from '../../src/ports/message-view.js';
 import { renderHome } from './render-blocks.js';
 import type { SlackDeps } from './slack-deps.js';
 

@@ -7,8 +7,8 @@
  * surplus blocks are replaced by a note, so Slack never rejects a message for its size.
  */
 import type { types } from '@slack/bolt';
-import type { ActionElement, Block, FormField, FormView, MessageView } from '../../src/views/message-view.js';
-import { tokenize } from '../../src/views/message-view.js';
+import type { ActionElement, Block, FormField, FormView, MessageView } from '../../src/ports/message-view.js';
+import { tokenize } from '../../src/ports/message-view.js';
 // Text about to be cut is redacted first, so half a card number or e-mail never reaches Slack.
 import { redactBeforeCut, shorten } from '../../src/util/text.js';
 

@@ -13,7 +13,7 @@
 import { webApi } from '@slack/bolt';
 import { ChatDeliveryError } from '../../src/domain/errors.js';
 import type { ChatPort, DeliveryTag, FindDeliveredRequest, PostResult, Sender } from '../../src/ports/chat-port.js';
-import type { FormView, MessageView } from '../../src/views/message-view.js';
+import type { FormView, MessageView } from '../../src/ports/message-view.js';
 import { renderMessage, renderModal } from './render-blocks.js';
 
 type WebClient = InstanceType<typeof webApi.WebClient>;

@@ -12,7 +12,7 @@
  *   msg:<activityId>           where a message the bot sent lives and what it showed
  */
 import type { Db } from '../../src/store/db.js';
-import type { MessageView } from '../../src/views/message-view.js';
+import type { MessageView } from '../../src/ports/message-view.js';
 import type { TeamsConversationType } from './teams-ids.js';
 
 const PLATFORM = 'teams';

@@ -7,7 +7,7 @@
  * person typed is escaped so it can never format, link or mention.
  */
 import { shorten } from '../../src/util/text.js';
-import { type Block, type FormView, type MessageView, type SelectElement, type ButtonElement, tokenize } from '../../src/views/message-view.js';
+import { type Block, type FormView, type MessageView, type SelectElement, type ButtonElement, tokenize } from '../../src/ports/message-view.js';
 
 export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 export const CARD_VERSION = '1.5';

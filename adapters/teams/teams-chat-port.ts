@@ -11,8 +11,8 @@
 import type { Logger } from 'pino';
 import { ChatDeliveryError } from '../../src/domain/errors.js';
 import type { ChatPort, PostResult, Sender } from '../../src/ports/chat-port.js';
-import type { FormView, MessageView } from '../../src/views/message-view.js';
-import { mention, plain } from '../../src/views/message-view.js';
+import type { FormView, MessageView } from '../../src/ports/message-view.js';
+import { mention, plain } from '../../src/ports/message-view.js';
 import type { BotConnector } from './bot-connector.js';
 import type { ConversationStore, StoredConversation, StoredReference } from './conversation-store.js';
 import { CARD_CONTENT_TYPE, type MentionResolver, renderFormCard, renderMessage } from './render-card.js';

@@ -7,7 +7,7 @@
  */
 import type { Logger } from 'pino';
 import type { CommandContext, CommandReply } from '../commands/command-registry.js';
-import type { InteractionContext, InteractionResult } from '../commands/interactions.js';
+import type { InteractionContext, InteractionResult } from '../commands/interaction-types.js';
 import type { AudienceGuard } from './placement.js';
 
 /**

@@ -14,7 +14,7 @@
 import type { FrontdeskConfig } from '../config/schema.js';
 import { FrontdeskError } from '../domain/errors.js';
 import type { Ticket } from '../domain/types.js';
-import { type MessageView, audienceOf } from '../views/message-view.js';
+import { type MessageView, audienceOf } from '../ports/message-view.js';
 
 export type ChannelMode = 'triage' | 'inline';
 

@@ -9,7 +9,7 @@ import type { Ticket } from '../domain/types.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { Sender } from '../ports/chat-port.js';
 import type { Directory } from '../routing/directory.js';
-import type { MessageView } from '../views/message-view.js';
+import type { MessageView } from '../ports/message-view.js';
 import { placeFor, type Purpose } from './placement.js';
 
 /** A private message in inline mode reaches at most this many agents. */

@@ -2,15 +2,26 @@
  * Shared state for CLI commands: config, database and core, opened lazily and closed at exit.
  * Commands run on the playground's clock: when the local playground moved its clock ahead
  * (remembered in the database), `tickets show` and friends see the same time it does.
+ * What only the composition root knows — every migration folder of the app, and how to read
+ * the playground's clock offset — comes in as a CliApp (adapters/compose.ts: createCliContext).
  */
 import { type Core, createCore } from '../app.js';
 import { loadConfig } from '../config/load-config.js';
 import type { FrontdeskConfig } from '../config/schema.js';
 import { createLogger } from '../logger.js';
-import { playgroundAheadMs } from '../demo/playground-defaults.js';
-import { PlaygroundStore } from '../demo/playground-store.js';
 import { type Clock, systemClock } from '../ports/clock.js';
-import { type Db, databasePath, openDatabase } from '../store/db.js';
+import { CORE_MIGRATIONS_DIR, type Db, databasePath, openDatabase } from '../store/db.js';
+
+/** What the composition root tells the CLI about the app it is part of. */
+export interface CliApp {
+  /** Every migration folder of the app (the core's and the adapters'), for opening and migrating the database. */
+  migrationDirs: readonly string[];
+  /** How far a playground moved the bot's clock ahead of real time in this database (ms; 0 when it never did). */
+  clockAheadMs(db: Db): number;
+}
+
+/** The core alone: its own migrations, no playground clock. */
+export const CORE_ONLY: CliApp = { migrationDirs: [CORE_MIGRATIONS_DIR], clockAheadMs: () => 0 };
 
 export class CliContext {
   private _config: FrontdeskConfig | null = null;
@@ -23,6 +34,7 @@ export class CliContext {
     readonly out: (s: string) => void = (s) => process.stdout.write(`${s}\n`),
     /** The wall clock (tests pass a fixed one); commands use `clock`, which adds the playground's offset. */
     readonly wallClock: Clock = systemClock,
+    readonly app: CliApp = CORE_ONLY,
   ) {}
 
   /**
@@ -37,7 +49,7 @@ export class CliContext {
 
   /** How far the playground's clock runs ahead of real time in this database (read once). */
   playgroundAheadMs(): number {
-    this._aheadMs ??= playgroundAheadMs(new PlaygroundStore(this.getDb()));
+    this._aheadMs ??= this.app.clockAheadMs(this.getDb());
     return this._aheadMs;
   }
 
@@ -51,7 +63,7 @@ export class CliContext {
   }
 
   getDb = (): Db => {
-    this._db ??= openDatabase(this.dbPath);
+    this._db ??= openDatabase(this.dbPath, { migrationDirs: this.app.migrationDirs });
     return this._db;
   };
 

@@ -23,6 +23,8 @@ export interface CopyDbOptions {
   schema?: string;
   /** Progress lines. */
   log?: (line: string) => void;
+  /** The app's migration folders, for upgrading the source in place (default: the core's). */
+  migrationDirs?: readonly string[];
 }
 
 export interface CopyDbReport {
@@ -88,7 +90,7 @@ export async function copyDb(o: CopyDbOptions): Promise<CopyDbReport> {
   if (!isPostgresUrl(o.to)) throw new DatabaseError('frontdesk_copy_invalid', `copy-db copies TO PostgreSQL: --to postgres://user@host:5432/db (got "${o.to}")`);
   if (path === ':memory:' || !existsSync(path)) throw new DatabaseError('frontdesk_copy_invalid', `no SQLite database at ${path}: check --from (e.g. sqlite:./data/frontdesk.db)`);
 
-  const src = openDatabase(path);
+  const src = openDatabase(path, o.migrationDirs ? { migrationDirs: o.migrationDirs } : {});
   try {
     const srcVersions = new Set(src.prepare<[], { version: number }>('SELECT version FROM schema_migrations').all().map((r) => r.version));
     const pgVersions = new Set(listPgMigrations().map((m) => m.version));
@@ -193,7 +195,7 @@ async function copyInto(src: Db, client: pg.PoolClient, log: (line: string) => v
  * Register `frontdesk copy-db`.
  * @example frontdesk copy-db --from sqlite:./data/frontdesk.db --to postgres://postgres@127.0.0.1:5432/frontdesk
  */
-export function registerCopyDbCommand(program: Command, ctx: Pick<CliContext, 'out'>): void {
+export function registerCopyDbCommand(program: Command, ctx: Pick<CliContext, 'out' | 'app'>): void {
   program
     .command('copy-db')
     .description('copy a SQLite desk (tickets, timelines, outbox, everything) into an empty PostgreSQL database')
@@ -201,7 +203,7 @@ export function registerCopyDbCommand(program: Command, ctx: Pick<CliContext, 'o
     .requiredOption('--to <url>', 'the PostgreSQL database, e.g. postgres://user@host:5432/frontdesk')
     .option('--schema <name>', 'PostgreSQL schema to fill (default: the search_path, usually public)')
     .action(async (o: { from: string; to: string; schema?: string }) => {
-      const report = await copyDb({ from: o.from, to: o.to, ...(o.schema ? { schema: o.schema } : {}) });
+      const report = await copyDb({ from: o.from, to: o.to, migrationDirs: ctx.app.migrationDirs, ...(o.schema ? { schema: o.schema } : {}) });
       for (const t of report.tables) ctx.out(`${t.table.padEnd(24)} ${String(t.rows).padStart(8)}`);
       ctx.out(`copied ${report.total} rows in ${report.tables.length} tables to ${redactUrl(o.to)}`);
     });

@@ -4,7 +4,7 @@ import { buildDigest } from '../digest/build-digest.js';
 import { digestZone, parseDigestChannel } from '../digest/digest-job.js';
 import { digestPeriod, localDate } from '../digest/period.js';
 import { digestView } from '../views/digest-view.js';
-import { type MessageView, toPlainText } from '../views/message-view.js';
+import { type MessageView, toPlainText } from '../ports/message-view.js';
 import type { CliContext } from './context.js';
 
 /** Plain-text rendering of a MessageView for a terminal (links as "label (url)", buttons listed). */

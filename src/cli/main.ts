@@ -8,7 +8,6 @@ import { Command, CommanderError } from 'commander';
 import { FrontdeskError } from '../domain/errors.js';
 import { CliContext } from './context.js';
 import { registerCopyDbCommand } from './copy-db.js';
-import { registerDemoCommand } from './demo-command.js';
 import { registerDigestCommand } from './digest-command.js';
 import { registerKnowledgeCommands } from './knowledge-commands.js';
 import { registerTicketsCommands } from './tickets-commands.js';
@@ -32,7 +31,14 @@ export function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
   });
 }
 
-export function buildProgram(ctx: CliContext): Command {
+/** Adds commands to the program (the composition root passes the adapters' commands, e.g. `demo`). */
+export type RegisterCommands = (program: Command, ctx: CliContext) => void;
+
+/**
+ * The program with the core's commands; `more` (from the composition root) come after `digest`.
+ * @example buildProgram(createCliContext(), CLI_COMMANDS)
+ */
+export function buildProgram(ctx: CliContext, more: readonly RegisterCommands[] = []): Command {
   const program = new Command();
   program
     .name('frontdesk')
@@ -43,15 +49,19 @@ export function buildProgram(ctx: CliContext): Command {
   registerTriageCommands(program, { getDb: ctx.getDb, config: ctx.config, out: ctx.out, getCore: ctx.getCore });
   registerTicketsCommands(program, ctx);
   registerDigestCommand(program, ctx);
-  registerDemoCommand(program, ctx);
+  for (const register of more) register(program, ctx);
   registerKnowledgeCommands(program, ctx);
   registerCopyDbCommand(program, ctx);
   return program;
 }
 
-export async function runCli(argv: string[], ctx = new CliContext()): Promise<number> {
+/**
+ * Run one command line; resolves with the exit code. The entry point is adapters/cli.ts (the
+ * composition root gives it the context and the adapters' commands).
+ */
+export async function runCli(argv: string[], ctx = new CliContext(), more: readonly RegisterCommands[] = []): Promise<number> {
   try {
-    const program = buildProgram(ctx);
+    const program = buildProgram(ctx, more);
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (e) {
@@ -66,7 +76,3 @@ export async function runCli(argv: string[], ctx = new CliContext()): Promise<nu
     await ctx.close();
   }
 }
-
-exitQuietlyOnClosedPipe(process.stdout);
-const code = await runCli(process.argv.slice(2));
-process.exitCode = code;

@@ -9,7 +9,7 @@ import { slaState } from '../sla/policy.js';
 import { migrate, openDatabase } from '../store/db.js';
 import { isPostgresUrl, openStore } from '../store/kysely/open-store.js';
 import { TicketRepo } from '../store/ticket-repo.js';
-import { toPlainText } from '../views/message-view.js';
+import { toPlainText } from '../ports/message-view.js';
 import { ticketDetailView } from '../views/ticket-views.js';
 import type { CliContext } from './context.js';
 
@@ -100,9 +100,9 @@ export function registerTicketsCommands(program: Command, ctx: CliContext): void
         }
         return;
       }
-      const db = openDatabase(ctx.dbPath, { migrate: false });
+      const db = openDatabase(ctx.dbPath, { migrate: false, migrationDirs: ctx.app.migrationDirs });
       try {
-        const applied = migrate(db);
+        const applied = migrate(db, ctx.app.migrationDirs);
         const v = db.pragma('user_version', { simple: true });
         ctx.out(applied.length ? `applied migrations ${applied.join(', ')}; schema version ${v}` : `database is up to date (schema version ${v})`);
       } finally {

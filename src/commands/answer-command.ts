@@ -9,8 +9,8 @@ import { InputInvalidError } from '../domain/errors.js';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import type { Answer } from '../knowledge/knowledge-repo.js';
 import type { TicketService } from '../tickets/ticket-service.js';
-import type { Block, MessageView } from '../views/message-view.js';
-import { plain } from '../views/message-view.js';
+import type { Block, MessageView } from '../ports/message-view.js';
+import { plain } from '../ports/message-view.js';
 import { notice } from '../views/ticket-views.js';
 import type { CommandRegistry } from './command-registry.js';
 

@@ -4,7 +4,7 @@
  * later features (digest, plan) add theirs without touching the parser.
  */
 import type { Platform } from '../domain/types.js';
-import type { FormView, MessageView } from '../views/message-view.js';
+import type { FormView, MessageView } from '../ports/message-view.js';
 
 export interface CommandContext {
   platform: Platform;

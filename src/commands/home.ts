@@ -5,8 +5,8 @@
  */
 import type { TicketService } from '../tickets/ticket-service.js';
 import { customerHomeView } from '../views/customer-home-view.js';
-import type { MessageView } from '../views/message-view.js';
-import { queueView } from './ticket-commands.js';
+import type { MessageView } from '../ports/message-view.js';
+import { queueView } from './queue.js';
 
 const DAY = 86_400_000;
 

@@ -5,48 +5,25 @@
  */
 import { guardInteractionResult } from '../audience/guard-answers.js';
 import { FrontdeskError, InputInvalidError } from '../domain/errors.js';
-import { PRIORITIES, type Platform, type Priority } from '../domain/types.js';
+import { PRIORITIES, type Priority } from '../domain/types.js';
 import { isOthersTicket, recordResolutionNote, resolveAndAskForNote } from '../tickets/csat.js';
 import type { TicketService } from '../tickets/ticket-service.js';
 import { ACTIONS, FORMS } from '../views/action-ids.js';
 import { confirmOthersTicketView } from '../views/csat-view.js';
 import { replyToCustomerForm } from '../views/customer-views.js';
-import { type FormView, type MessageView, mention } from '../views/message-view.js';
+import { type FormView, mention } from '../ports/message-view.js';
 import { errorView, notice } from '../views/ticket-views.js';
-import { nextTier } from './ticket-commands.js';
+import type { ActionHandler, FormHandler, InteractionContext, InteractionRegistry, InteractionResult } from './interaction-types.js';
+import { nextTier } from './queue.js';
 
-export interface InteractionContext {
-  platform: Platform;
-  userId: string;
-  channelId?: string;
-  /** The message the button was on. */
-  messageId?: string;
-  threadId?: string | null;
-  /** Platform handle for opening a form. */
-  trigger?: string;
-}
-
-export interface InteractionResult {
-  /** Shown only to the person who clicked. */
-  ephemeral?: MessageView;
-  /** A form to open. */
-  form?: FormView;
-  /**
-   * Replaces the message the button was on, for the person who clicked (e.g. a suggested reply
-   * that was sent loses its buttons). Adapters that cannot change that message ignore it.
-   */
-  replace?: MessageView;
-}
-
-export type ActionHandler = (value: string, ctx: InteractionContext) => InteractionResult | Promise<InteractionResult>;
-export type FormHandler = (state: string, values: Record<string, string>, ctx: InteractionContext) => InteractionResult | Promise<InteractionResult>;
+export type { ActionHandler, FormHandler, InteractionContext, InteractionRegistry, InteractionResult } from './interaction-types.js';
 
 interface Registered<H> {
   handler: H;
   agentOnly: boolean;
 }
 
-export class Interactions {
+export class Interactions implements InteractionRegistry {
   private readonly actions = new Map<string, Registered<ActionHandler>>();
   private readonly forms = new Map<string, Registered<FormHandler>>();
 

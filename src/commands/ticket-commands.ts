@@ -6,19 +6,18 @@
 import { FrontdeskError, InputInvalidError } from '../domain/errors.js';
 import { PRIORITIES, type Priority, STATUSES, type Ticket, type TicketStatus } from '../domain/types.js';
 import { guardCommandReply } from '../audience/guard-answers.js';
-import { resolveTarget } from '../routing/escalation.js';
-import { slaState } from '../sla/policy.js';
 import { isOthersTicket, recordResolutionNote } from '../tickets/csat.js';
 import type { TicketService } from '../tickets/ticket-service.js';
 import { ACTIONS } from '../views/action-ids.js';
 import { confirmOthersTicketView, resolutionNoteForm } from '../views/csat-view.js';
 import { NO_TRACKER } from '../views/handoff-views.js';
 import { customerTicketView } from '../views/customer-home-view.js';
-import type { Block, MessageView } from '../views/message-view.js';
-import { mention, plain } from '../views/message-view.js';
-import { errorView, notice, slaView, ticketDetailView, ticketLine, ticketListView, ticketRowActions } from '../views/ticket-views.js';
+import type { MessageView } from '../ports/message-view.js';
+import { mention, plain } from '../ports/message-view.js';
+import { errorView, notice, slaView, ticketDetailView, ticketListView } from '../views/ticket-views.js';
 import { type CommandContext, type CommandReply, type CommandRegistry, tokenizeCommand } from './command-registry.js';
 import { customerHome } from './home.js';
+import { listTickets, nextTier } from './queue.js';
 import { resolvePerson } from './resolve-person.js';
 
 const eph = (view: MessageView): CommandReply => ({ view, visibility: 'ephemeral' });
@@ -28,57 +27,6 @@ class UsageError extends InputInvalidError {}
 function needTicket(svc: TicketService, ref: string | undefined): Ticket {
   if (!ref) throw new UsageError('Which ticket? Give its id, e.g. T-1042.');
   return svc.require(ref);
-}
-
-/** The next tier on the escalation ladder for a ticket (tier2 → tier3 → executive). */
-export function nextTier(svc: TicketService, t: Ticket): { id: string; name: string; members: string[] } {
-  const tiers = svc.config.escalation.tiers;
-  const done = svc.repo.events(t.id).filter((e) => e.type === 'escalated').length;
-  const tier = tiers[Math.min(done, tiers.length - 1)];
-  return tier ? resolveTarget(svc.config, tier.id) : { id: 'leads', name: 'Leads', members: svc.config.leads };
-}
-
-/** Ticket lists for `list` and queue views. */
-export function listTickets(svc: TicketService, which: string, userId: string): { title: string; tickets: Ticket[] } {
-  const now = svc.clock.now();
-  switch (which) {
-    case 'mine':
-      return { title: 'Your open tickets', tickets: svc.repo.list({ open: true, ownerId: userId }) };
-    case 'unassigned':
-      return { title: 'Unassigned open tickets', tickets: svc.repo.list({ open: true, ownerId: null }) };
-    case 'breaching': {
-      const horizon = 4 * 3_600_000;
-      const tickets = svc.repo.list({ open: true, limit: 10_000 }).filter((t) => {
-        const s = slaState(t, now);
-        return [s.firstResponse, s.resolution].some((c) => c.state === 'breached' || (c.state === 'running' && c.remainingMs <= horizon));
-      });
-      return { title: 'Breached or breaching within 4h', tickets };
-    }
-    default:
-      return { title: 'Open tickets', tickets: svc.repo.list({ open: true }) };
-  }
-}
-
-/** My tickets, the team queue by priority, and at-risk tickets (App Home, playground queue). */
-export function queueView(svc: TicketService, userId: string): MessageView {
-  const now = svc.clock.now();
-  const blocks: Block[] = [{ type: 'header', text: 'frontdesk · your support queue' }];
-  const section = (title: string, tickets: Ticket[], empty: string) => {
-    blocks.push({ type: 'text', text: `**${title}** (${tickets.length})` });
-    if (tickets.length === 0) blocks.push({ type: 'context', elements: [empty] });
-    for (const t of tickets.slice(0, 8)) {
-      blocks.push({ type: 'text', text: ticketLine(t, now) });
-      blocks.push(ticketRowActions(t));
-    }
-    blocks.push({ type: 'divider' });
-  };
-  section('My open tickets', svc.repo.list({ open: true, ownerId: userId }), 'Nothing assigned to you.');
-  const open = svc.repo.list({ open: true, limit: 10_000 });
-  const byPriority = PRIORITIES.map((p) => `${p}: ${open.filter((t) => t.priority === p).length}`).join(' · ');
-  blocks.push({ type: 'text', text: `**Team queue by priority** — ${byPriority}` });
-  section('Unassigned, most urgent first', open.filter((t) => !t.ownerId), 'Every open ticket has an owner.');
-  section('At risk: breaching in the next 4 hours', listTickets(svc, 'breaching', userId).tickets, 'Nothing at risk.');
-  return { text: 'Your support queue', blocks: blocks.slice(0, 95) };
 }
 
 /** Register the built-in subcommands. */

@@ -17,7 +17,7 @@ import type { SlaClockName } from '../sla/policy.js';
 import type { Db } from '../store/db.js';
 import type { TicketService } from '../tickets/ticket-service.js';
 import { DECISION_TEXT, REASON_TEXT, breachPromptView, triagePromptView } from '../views/escalation-prompt.js';
-import type { MessageView } from '../views/message-view.js';
+import type { MessageView } from '../ports/message-view.js';
 import { trackersConfigured } from '../handoff/configured.js';
 import { distinctiveWords, isSimilar } from './similarity.js';
 import { isChitChat } from '../triage/chit-chat.js';

@@ -25,7 +25,7 @@ import {
   reassignForm,
   triagePromptView,
 } from '../views/escalation-prompt.js';
-import { type MessageView, mention } from '../views/message-view.js';
+import { type MessageView, mention } from '../ports/message-view.js';
 import { notice } from '../views/ticket-views.js';
 import type { EscalationRow, Escalations } from './escalations.js';
 

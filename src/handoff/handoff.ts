@@ -20,9 +20,9 @@ import type { IssueTarget, TrackerIssue, TrackerKind, TrackerPort } from '../por
 import { TrackerError } from '../ports/tracker-port.js';
 import type { StoredIssue } from '../store/tracker-repo.js';
 import { TrackerRepo } from '../store/tracker-repo.js';
-import { isOpen } from '../tickets/lifecycle.js';
+import { isOpen } from '../domain/lifecycle.js';
 import type { TicketService } from '../tickets/ticket-service.js';
-import type { Block, FormView, MessageView } from '../views/message-view.js';
+import type { Block, FormView, MessageView } from '../ports/message-view.js';
 import {
   anotherReportComment,
   engineeringSection,

@@ -7,10 +7,10 @@ import { InputInvalidError } from '../domain/errors.js';
 import type { Interactions } from '../commands/interactions.js';
 import { splitValue } from '../commands/interactions.js';
 import type { TicketService } from '../tickets/ticket-service.js';
-import { isOpen } from '../tickets/lifecycle.js';
+import { isOpen } from '../domain/lifecycle.js';
 import { ACTIONS, FORMS } from '../views/action-ids.js';
 import { saveAnswerForm } from '../views/knowledge-views.js';
-import { plain } from '../views/message-view.js';
+import { plain } from '../ports/message-view.js';
 import { notice } from '../views/ticket-views.js';
 import type { KnowledgeOffers } from './offers.js';
 

@@ -23,7 +23,7 @@ import type { ChatPort, PostResult, Sender } from '../ports/chat-port.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import type { DeliveryResult, Metrics } from '../metrics.js';
 import type { Db } from '../store/db.js';
-import type { MessageView } from '../views/message-view.js';
+import type { MessageView } from '../ports/message-view.js';
 
 export type OutboxPayload =
   /**

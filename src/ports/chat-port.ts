@@ -12,7 +12,7 @@
  * adopted instead of posted again. Platforms that cannot look (Teams) leave it out and get
  * at-least-once delivery for those rare cases.
  */
-import type { FormView, MessageView } from '../views/message-view.js';
+import type { FormView, MessageView } from './message-view.js';
 
 export interface PostResult {
   /** Platform id of the new message (Slack ts, Teams activity id, local id). */

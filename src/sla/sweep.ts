@@ -22,7 +22,7 @@ import type { Directory } from '../routing/directory.js';
 import type { Router } from '../routing/routing.js';
 import type { Db } from '../store/db.js';
 import { rowToTicket, type TicketRepo } from '../store/ticket-repo.js';
-import { isOpen } from '../tickets/lifecycle.js';
+import { isOpen } from '../domain/lifecycle.js';
 import { type SlaPingInput, slaDmView, slaPingView } from '../views/escalation-prompt.js';
 import { isWithinBusinessHours } from './business-hours.js';
 import { type SlaClockName, type SlaTicket, nextSlaCheckAt, reachedThresholds, slaState } from './policy.js';

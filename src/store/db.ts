@@ -1,37 +1,58 @@
 /**
  * Opens the SQLite database: refuses corrupt files and newer schemas without touching them,
- * then applies numbered migrations (src/store/migrations/NNNN_name.sql) in order, each in its
- * own transaction, recorded in schema_migrations and PRAGMA user_version.
+ * then applies numbered migrations (NNNN_name.sql) in order, each in its own transaction,
+ * recorded in schema_migrations and PRAGMA user_version.
+ *
+ * Migrations come from more than one folder: the core's (src/store/migrations) and those of
+ * adapters that keep tables of their own (the local playground's, adapters/local/migrations).
+ * The composition root (adapters/compose.ts) passes the full list; the folders are merged into
+ * one sequence by version number, so the order and the schema_migrations record are the same
+ * as when they all lived in one folder. A version may appear in only one folder.
  */
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { DatabaseError } from '../domain/errors.js';
 
 export type Db = Database.Database;
 
-const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
+/** The core's migrations. */
+export const CORE_MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 
-interface Migration {
+export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** The file it was read from. */
+  file: string;
 }
 
-/** The migrations shipped with this build, in order. */
-export function listMigrations(): Migration[] {
-  return readdirSync(MIGRATIONS_DIR)
-    .filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f))
-    .sort()
-    .map((f) => ({ version: Number(f.slice(0, 4)), name: f.slice(5, -4), sql: readFileSync(MIGRATIONS_DIR + f, 'utf8') }));
+/**
+ * The migrations in these folders (default: the core's), merged in version order.
+ * @example listMigrations([CORE_MIGRATIONS_DIR, LOCAL_MIGRATIONS_DIR]).map((m) => m.version) // [1, 2, 3, 4, 6, …]
+ */
+export function listMigrations(dirs: readonly string[] = [CORE_MIGRATIONS_DIR]): Migration[] {
+  const all = dirs.flatMap((dir) =>
+    readdirSync(dir)
+      .filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f))
+      .map((f) => {
+        const file = join(dir, f);
+        return { version: Number(f.slice(0, 4)), name: f.slice(5, -4), sql: readFileSync(file, 'utf8'), file };
+      }),
+  );
+  all.sort((a, b) => a.version - b.version);
+  for (let i = 1; i < all.length; i++)
+    if (all[i]!.version === all[i - 1]!.version)
+      throw new DatabaseError('frontdesk_db_error', `two migrations have version ${all[i]!.version}: ${all[i - 1]!.file} and ${all[i]!.file}. Give one of them a number no other migration uses.`);
+  return all;
 }
 
-export const LATEST_SCHEMA_VERSION = (): number => listMigrations().at(-1)?.version ?? 0;
+export const LATEST_SCHEMA_VERSION = (dirs?: readonly string[]): number => listMigrations(dirs).at(-1)?.version ?? 0;
 
 const SQLITE_HEADER = 'SQLite format 3\u0000';
 
-function checkExistingFile(path: string): void {
+function checkExistingFile(path: string, dirs: readonly string[] | undefined): void {
   const size = statSync(path).size;
   if (size === 0) return;
   const fd = openSync(path, 'r');
@@ -52,7 +73,7 @@ function checkExistingFile(path: string): void {
     ro.pragma('busy_timeout = 5000');
     const version = ro.pragma('user_version', { simple: true }) as number;
     ro.prepare('SELECT count(*) FROM sqlite_master').get();
-    const latest = LATEST_SCHEMA_VERSION();
+    const latest = LATEST_SCHEMA_VERSION(dirs);
     if (version > latest)
       throw new DatabaseError(
         'frontdesk_db_too_new',
@@ -82,6 +103,8 @@ export function describeSqliteError(e: unknown, path: string): DatabaseError {
 export interface OpenOptions {
   /** Apply pending migrations (default true). `frontdesk migrate` runs them explicitly. */
   migrate?: boolean;
+  /** Folders of migrations (default: the core's only). The composition root passes every folder the app has. */
+  migrationDirs?: readonly string[];
 }
 
 /**
@@ -91,7 +114,7 @@ export interface OpenOptions {
 export function openDatabase(path: string, opts: OpenOptions = {}): Db {
   const memory = path === ':memory:';
   if (!memory) {
-    if (existsSync(path)) checkExistingFile(path);
+    if (existsSync(path)) checkExistingFile(path, opts.migrationDirs);
     else mkdirSync(dirname(path), { recursive: true });
   }
   let db: Db;
@@ -109,7 +132,7 @@ export function openDatabase(path: string, opts: OpenOptions = {}): Db {
   cachePreparedStatements(db);
   if (opts.migrate !== false) {
     try {
-      migrate(db);
+      migrate(db, opts.migrationDirs);
     } catch (e) {
       db.close();
       throw e instanceof DatabaseError ? e : describeSqliteError(e, path);
@@ -139,12 +162,12 @@ function cachePreparedStatements(db: Db): void {
  * Apply pending migrations; returns the versions applied. A migration counts as applied when
  * schema_migrations records it, so one added with a lower number than the newest still runs.
  */
-export function migrate(db: Db): number[] {
+export function migrate(db: Db, dirs?: readonly string[]): number[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
   const done = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
   const applied: number[] = [];
-  for (const m of listMigrations()) {
+  for (const m of listMigrations(dirs)) {
     if (done.has(m.version)) continue;
     db.transaction(() => {
       db.exec(m.sql);

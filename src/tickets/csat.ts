@@ -17,7 +17,7 @@
  */
 import { InputInvalidError } from '../domain/errors.js';
 import type { Ticket } from '../domain/types.js';
-import type { InteractionResult, Interactions } from '../commands/interactions.js';
+import type { InteractionRegistry, InteractionResult } from '../commands/interaction-types.js';
 import { CsatRepo } from '../store/csat-repo.js';
 import { cleanText } from '../util/text.js';
 import { ACTIONS, FORMS } from '../views/action-ids.js';
@@ -33,9 +33,9 @@ import {
   resolutionNotePromptView,
   stillBrokenView,
 } from '../views/csat-view.js';
-import type { MessageView } from '../views/message-view.js';
+import type { MessageView } from '../ports/message-view.js';
 import { notice } from '../views/ticket-views.js';
-import { isOpen } from './lifecycle.js';
+import { isOpen } from '../domain/lifecycle.js';
 import { resolvedByDeflection } from './resolution-outcome.js';
 import type { TicketService } from './ticket-service.js';
 
@@ -145,7 +145,7 @@ export function promptForResolutionNote(svc: TicketService, t: Ticket, userId: s
  * Wire resolution notes and CSAT: the question on every resolution (in its transaction), the
  * customer's buttons (open to everyone; the core checks who the requester is) and the note form.
  */
-export function installCsat(svc: TicketService, ix: Interactions): CsatService {
+export function installCsat(svc: TicketService, ix: InteractionRegistry): CsatService {
   const csat = new CsatService(svc);
   svc.onChangedInTransaction((before, after) => {
     // The change's events are on the timeline already: a deflection is not asked (one rule).

@@ -12,7 +12,7 @@
  * offered known answer solved it ("✅ That solved it"). Every other resolution is an agent's.
  */
 import type { TicketEvent, TicketStatus } from '../domain/types.js';
-import { isOpen } from './lifecycle.js';
+import { isOpen } from '../domain/lifecycle.js';
 
 /** The `outcome` a deflecting status change carries. */
 export const DEFLECTED = 'deflected';

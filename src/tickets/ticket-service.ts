@@ -32,9 +32,9 @@ import type { Triage } from '../triage/triage.js';
 import { cleanText, extractLinks, titleOf } from '../util/text.js';
 import { acknowledgementView, agentReplyMirror, agentReplyView, customerMessageMirror } from '../views/customer-views.js';
 import { createRedactor, type Redactor } from '../ai/redact.js';
-import { type Block, type MessageView, mention, plain } from '../views/message-view.js';
+import { type Block, type MessageView, mention, plain } from '../ports/message-view.js';
 import { ticketCard } from '../views/ticket-card.js';
-import { assertTransition, isOpen } from './lifecycle.js';
+import { assertTransition, isOpen } from '../domain/lifecycle.js';
 import { resolvedByDeflection } from './resolution-outcome.js';
 
 export interface OpenTicketInput {

@@ -44,6 +44,14 @@ export function shorten(text: string, max: number, marker = '…', redactor: Red
   return head + marker;
 }
 
+/**
+ * Truncate to `max` characters with a visible marker. Text that must be cut is redacted first
+ * (see `shorten`). For text shown in a MessageView (cards, prompts, digests)., so a card number or e-mail is never shown cut in half.
+ */
+export function truncate(s: string, max: number, marker = '… (truncated)'): string {
+  return shorten(s, max, marker);
+}
+
 // C0 controls except tab/newline/carriage return, DEL, C1 controls, and bidi overrides.
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 

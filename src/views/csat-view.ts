@@ -8,7 +8,7 @@
 import { DateTime } from 'luxon';
 import type { Ticket } from '../domain/types.js';
 import { ACTIONS, FORMS } from './action-ids.js';
-import { type FormView, type MessageView, mention } from './message-view.js';
+import { type FormView, type MessageView, mention } from '../ports/message-view.js';
 
 /** The five answers, worst to best: emoji and the number they stand for. */
 export const CSAT_FACES = ['😞', '🙁', '😐', '🙂', '😀'] as const;

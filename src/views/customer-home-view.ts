@@ -6,7 +6,8 @@
  */
 import { DateTime } from 'luxon';
 import type { Ticket } from '../domain/types.js';
-import { type Block, type MessageView, plain, truncate } from './message-view.js';
+import { type Block, type MessageView, plain } from '../ports/message-view.js';
+import { truncate } from '../util/text.js';
 
 const CUSTOMER_STATUS: Record<Ticket['status'], string> = {
   new: 'received — an agent will pick it up',

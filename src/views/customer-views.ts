@@ -9,7 +9,8 @@ import type { BusinessHoursSnapshot, Ticket } from '../domain/types.js';
 import { slaState } from '../sla/policy.js';
 import { ACTIONS, FORMS } from './action-ids.js';
 import { sentReplyView } from './draft-view.js';
-import { type FormView, type MessageView, mention, plain, truncate } from './message-view.js';
+import { type FormView, type MessageView, mention, plain } from '../ports/message-view.js';
+import { truncate } from '../util/text.js';
 
 const DAY_NAMES = ['', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 

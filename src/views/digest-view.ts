@@ -14,7 +14,8 @@ import { ACTIONS } from './action-ids.js';
 import { CLOCK_TEXT, ticketLink } from './escalation-prompt.js';
 import { engineeringDigestBlocks } from './engineering-digest-view.js';
 import { knowledgeDigestBlocks } from './knowledge-digest-view.js';
-import { type Block, type MessageView, mention, plain, truncate } from './message-view.js';
+import { type Block, type MessageView, mention, plain } from '../ports/message-view.js';
+import { truncate } from '../util/text.js';
 
 /** Snooze offered on at-risk tickets, minutes. */
 export const DIGEST_SNOOZE_MINUTES = 60;

@@ -7,9 +7,10 @@ import { DateTime } from 'luxon';
 import type { Ticket } from '../domain/types.js';
 import type { StoredDraft } from '../store/ai-repo.js';
 import { FORMS } from './action-ids.js';
-import type { Block, FormView, MessageView } from './message-view.js';
-import { mention, plain, toPlainText, truncate } from './message-view.js';
-import { notice } from './ticket-views.js';
+import type { Block, FormView, MessageView } from '../ports/message-view.js';
+import { mention, plain, toPlainText } from '../ports/message-view.js';
+import { truncate } from '../util/text.js';
+import { notice } from './notice.js';
 
 /** Longest text block the renderers take comfortably (Slack sections stop at 3,000). */
 const BLOCK_CHARS = 2_800;

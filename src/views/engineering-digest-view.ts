@@ -8,7 +8,7 @@ import type { TrackerKind } from '../ports/tracker-port.js';
 import { formatDuration } from '../util/duration.js';
 import { ticketLink } from './escalation-prompt.js';
 import { TRACKER_NAME } from './handoff-views.js';
-import { type Block, plain } from './message-view.js';
+import { type Block, plain } from '../ports/message-view.js';
 
 /**
  * Blocks for the digest (empty when no ticket waits on engineering).

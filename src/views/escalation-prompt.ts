@@ -7,7 +7,8 @@ import type { Priority, Ticket } from '../domain/types.js';
 import type { SlaClockName } from '../sla/policy.js';
 import { formatDuration } from '../util/duration.js';
 import { ACTIONS, FORMS } from './action-ids.js';
-import { type ActionElement, type Block, type FormView, type MessageView, mention, plain, truncate } from './message-view.js';
+import { type ActionElement, type Block, type FormView, type MessageView, mention, plain } from '../ports/message-view.js';
+import { truncate } from '../util/text.js';
 
 /** A link to a ticket's thread as a stable anchor; adapters turn `#ticket/T-1042` into a permalink. */
 export function ticketLink(key: string): string {

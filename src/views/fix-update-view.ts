@@ -9,7 +9,7 @@ import type { Ticket } from '../domain/types.js';
 import type { CloseReason, IssueRef, TrackerKind } from '../ports/tracker-port.js';
 import { shorten } from '../util/text.js';
 import { ACTIONS, FORMS } from './action-ids.js';
-import { type Block, type FormView, type MessageView, mention, plain, toPlainText } from './message-view.js';
+import { type Block, type FormView, type MessageView, mention, plain, toPlainText } from '../ports/message-view.js';
 
 /** Longest engineer comment shown in a ticket's internal thread (the rest is on the tracker). */
 export const COMMENT_MAX_CHARS = 500;

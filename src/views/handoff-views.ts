@@ -6,7 +6,8 @@
 import type { IssueState, TrackerIssue, TrackerKind } from '../ports/tracker-port.js';
 import type { Ticket } from '../domain/types.js';
 import { ACTIONS, FORMS } from './action-ids.js';
-import { type ActionElement, type Block, type FormView, type MessageView, mention, plain, truncate } from './message-view.js';
+import { type ActionElement, type Block, type FormView, type MessageView, mention, plain } from '../ports/message-view.js';
+import { truncate } from '../util/text.js';
 import { notice } from './ticket-views.js';
 
 export const TRACKER_NAME: Record<TrackerKind, string> = { github: 'GitHub', jira: 'Jira', linear: 'Linear' };

@@ -7,7 +7,8 @@
 import type { KnowledgeFigures } from '../digest/knowledge-figures.js';
 import { ACTIONS } from './action-ids.js';
 import { ticketLink } from './escalation-prompt.js';
-import { type Block, plain, truncate } from './message-view.js';
+import { type Block, plain } from '../ports/message-view.js';
+import { truncate } from '../util/text.js';
 
 /** At most this many gap clusters get a "Write an answer" button. */
 const MAX_GAPS = 3;

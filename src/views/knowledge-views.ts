@@ -10,7 +10,8 @@ import type { Answer } from '../knowledge/knowledge-repo.js';
 import type { Offer } from '../knowledge/offers-repo.js';
 import { formatDuration } from '../util/duration.js';
 import { ACTIONS, FORMS } from './action-ids.js';
-import { type Block, type FormView, type MessageView, mention, plain, toPlainText, truncate } from './message-view.js';
+import { type Block, type FormView, type MessageView, mention, plain, toPlainText } from '../ports/message-view.js';
+import { truncate } from '../util/text.js';
 
 /** Max characters of an answer's body shown to a customer. */
 export const MAX_OFFER_BODY = 2800;

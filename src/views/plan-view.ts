@@ -8,8 +8,9 @@ import type { HandlingPlan, PlanStage } from '../ai/handling-plan.js';
 import type { FollowUp } from '../ai/playbook.js';
 import type { Ticket } from '../domain/types.js';
 import { ACTIONS } from './action-ids.js';
-import type { Block, MessageView } from './message-view.js';
-import { mention, plain, truncate } from './message-view.js';
+import type { Block, MessageView } from '../ports/message-view.js';
+import { mention, plain } from '../ports/message-view.js';
+import { truncate } from '../util/text.js';
 import { notice } from './ticket-views.js';
 
 const QUOTE_CHARS = 2_800;

@@ -6,7 +6,8 @@ import { PRIORITIES, type Signal, type Ticket } from '../domain/types.js';
 import { describeClock, describeElapsed, describeVerdict, slaState } from '../sla/policy.js';
 import { ACTIONS } from './action-ids.js';
 import { replyToCustomerButton } from './customer-views.js';
-import { type Block, type MessageView, mention, plain, truncate } from './message-view.js';
+import { type Block, type MessageView, mention, plain } from '../ports/message-view.js';
+import { truncate } from '../util/text.js';
 
 export interface DraftSlot {
   id: number;

@@ -4,15 +4,13 @@ import type { Ticket, TicketEvent } from '../domain/types.js';
 import { describeClock, slaState } from '../sla/policy.js';
 import { ACTIONS } from './action-ids.js';
 import { CSAT_FACES } from './csat-view.js';
-import type { Block, MessageView } from './message-view.js';
-import { mention, plain, truncate } from './message-view.js';
+import type { Block, MessageView } from '../ports/message-view.js';
+import { mention, plain } from '../ports/message-view.js';
+import { truncate } from '../util/text.js';
 import { clockLines, PRIORITY_LABEL, statusLabel } from './ticket-card.js';
 import { resolvedByDeflection } from '../tickets/resolution-outcome.js';
 
-/** A one-block notice (errors, confirmations). */
-export function notice(text: string): MessageView {
-  return { text: text.replace(/\*\*/g, ''), blocks: [{ type: 'text', text }] };
-}
+export { notice } from './notice.js';
 
 /**
  * An error the person can fix. `code spans` in the message stay code (they name what to

@@ -12,7 +12,7 @@ import { createLogger } from '../../src/logger.js';
 import type { OutboxPayload } from '../../src/outbox/outbox.js';
 import { ManualClock } from '../../src/ports/clock.js';
 import { openDatabase } from '../../src/store/db.js';
-import type { Block, MessageView } from '../../src/views/message-view.js';
+import type { Block, MessageView } from '../../src/ports/message-view.js';
 
 export const PROMPTS_DIR = fileURLToPath(new URL('../../prompts/', import.meta.url));
 /** Mon 23 Nov 2026 10:00 UTC. */

@@ -8,7 +8,7 @@ import { MAX_MESSAGE_CHARS, MAX_THREAD_MESSAGE_CHARS } from '../../src/ai/case-d
 import { draftReply } from '../../src/ai/draft-reply.js';
 import { renderFallback, renderQuote } from '../../adapters/slack/render-blocks.js';
 import { cleanText, shorten, titleOf } from '../../src/util/text.js';
-import { truncate } from '../../src/views/message-view.js';
+import { truncate } from '../../src/util/text.js';
 import { FakeAnthropic, reply } from '../fakes/fake-anthropic.js';
 import { makeTestCore } from '../helpers/core.js';
 import { harness, insertTicket, persona, userText } from './helpers.js';

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ChatDeliveryError } from '../../src/domain/errors.js';
 import type { ChatPort } from '../../src/ports/chat-port.js';
-import type { FormView, MessageView } from '../../src/views/message-view.js';
+import type { FormView, MessageView } from '../../src/ports/message-view.js';
 
 /** One operation as the fake platform saw it, normalised. */
 export interface WireOp {

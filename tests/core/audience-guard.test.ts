@@ -10,7 +10,7 @@ import type { Core } from '../../src/app.js';
 import { AudienceViolationError } from '../../src/audience/placement.js';
 import { runCommand } from '../../src/commands/ticket-commands.js';
 import type { Ticket } from '../../src/domain/types.js';
-import type { MessageView } from '../../src/views/message-view.js';
+import type { MessageView } from '../../src/ports/message-view.js';
 import { makeTestCore } from '../helpers/core.js';
 import { ScriptedPort } from '../helpers/scripted-port.js';
 

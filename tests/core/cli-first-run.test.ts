@@ -9,13 +9,12 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCore } from '../../src/app.js';
-import { CliContext } from '../../src/cli/context.js';
 import { registerTicketsCommands } from '../../src/cli/tickets-commands.js';
 import { parseConfig } from '../../src/config/load-config.js';
-import { CLOCK_AHEAD_SETTING } from '../../src/demo/playground-defaults.js';
-import { PlaygroundStore } from '../../src/demo/playground-store.js';
+import { CLOCK_AHEAD_SETTING } from '../../adapters/local/playground-defaults.js';
+import { PlaygroundStore } from '../../adapters/local/playground-store.js';
 import { ManualClock } from '../../src/ports/clock.js';
-import { openDatabase } from '../../src/store/db.js';
+import { createCliContext, openAppDatabase } from '../../adapters/compose.js';
 
 const CHILD_ENV = { ...process.env, FRONTDESK_CONFIG: '', VITEST: '', LOG_LEVEL: 'silent' };
 const T0 = Date.parse('2026-11-20T10:00:00Z');
@@ -26,7 +25,7 @@ describe('frontdesk CLI for a new user', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'frontdesk-cli-first-'));
     db = join(dir, 'fd.db');
-    const core = createCore({ config: parseConfig({ agents: ['U_A'] }), db: openDatabase(db), clock: new ManualClock(T0), env: { LOG_LEVEL: 'silent' } });
+    const core = createCore({ config: parseConfig({ agents: ['U_A'] }), db: openAppDatabase(db), clock: new ManualClock(T0), env: { LOG_LEVEL: 'silent' } });
     // A P0 (first response due in 1 h) among a few more rows of output.
     core.tickets.open({ platform: 'cli', channelId: 'C1', requesterId: 'U_C', text: 'Production is down for all users, every request fails', force: true });
     for (let i = 0; i < 5; i++) core.tickets.open({ platform: 'cli', channelId: 'C1', requesterId: 'U_C', text: `How do I export invoices number ${i} to CSV?`, force: true });
@@ -65,11 +64,11 @@ describe('frontdesk CLI for a new user', () => {
 
   it('runs on the playground’s clock when the playground moved it ahead', async () => {
     const out: string[] = [];
-    const store = new PlaygroundStore(openDatabase(db));
+    const store = new PlaygroundStore(openAppDatabase(db));
     // 30 minutes after the ticket was opened (real time), with the playground 2 hours ahead.
     store.setSetting(CLOCK_AHEAD_SETTING, String(2 * 3_600_000));
     store.db.close();
-    const ctx = new CliContext({ FRONTDESK_DB: db, FRONTDESK_CONFIG: '', LOG_LEVEL: 'silent' }, (s) => out.push(s), new ManualClock(T0 + 30 * 60_000));
+    const ctx = createCliContext({ FRONTDESK_DB: db, FRONTDESK_CONFIG: '', LOG_LEVEL: 'silent' }, (s) => out.push(s), new ManualClock(T0 + 30 * 60_000));
     const program = new Command().exitOverride();
     registerTicketsCommands(program, ctx);
     try {
@@ -81,7 +80,7 @@ describe('frontdesk CLI for a new user', () => {
     // Real time says "due in 30m"; the playground (and so the timeline's breach lines) says overdue.
     expect(text).toMatch(/First response:\s+first response overdue by 1h 30m/);
     expect(text).not.toContain('first response due in');
-    const fresh = openDatabase(db);
+    const fresh = openAppDatabase(db);
     new PlaygroundStore(fresh).setSetting(CLOCK_AHEAD_SETTING, '0');
     fresh.close();
   });

@@ -8,8 +8,8 @@ import { type RenderContext, renderMessageView } from '../../adapters/local/rend
 import { renderMessage as renderSlack } from '../../adapters/slack/render-blocks.js';
 import { renderCard } from '../../adapters/teams/render-card.js';
 import { runCommand } from '../../src/commands/ticket-commands.js';
-import { registerDemoPeople } from '../../src/demo/people.js';
-import type { MessageView } from '../../src/views/message-view.js';
+import { registerDemoPeople } from '../../adapters/local/people.js';
+import type { MessageView } from '../../src/ports/message-view.js';
 import { type TestCore, makeTestCore } from '../helpers/core.js';
 
 const flat = (v: MessageView) => JSON.stringify(v.blocks);

@@ -3,7 +3,7 @@ import { tokenizeCommand } from '../../src/commands/command-registry.js';
 import { runCommand } from '../../src/commands/ticket-commands.js';
 import { handleMessage, handleReaction } from '../../src/inbound/inbound.js';
 import { ACTIONS } from '../../src/views/action-ids.js';
-import type { MessageView } from '../../src/views/message-view.js';
+import type { MessageView } from '../../src/ports/message-view.js';
 import { type TestCore, makeTestCore } from '../helpers/core.js';
 
 const flat = (v: MessageView) => JSON.stringify(v.blocks);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { plain, toPlainText, tokenize, truncate } from '../../src/views/message-view.js';
+import { plain, toPlainText, tokenize } from '../../src/ports/message-view.js';
+import { truncate } from '../../src/util/text.js';
 
 describe('neutral markdown', () => {
   it('tokenises bold, italic, code, links and mentions', () => {

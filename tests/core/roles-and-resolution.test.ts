@@ -8,7 +8,7 @@ import { homeFor } from '../../src/commands/home.js';
 import { runCommand } from '../../src/commands/ticket-commands.js';
 import { handleMessage, handleReaction } from '../../src/inbound/inbound.js';
 import { ACTIONS } from '../../src/views/action-ids.js';
-import type { MessageView } from '../../src/views/message-view.js';
+import type { MessageView } from '../../src/ports/message-view.js';
 import { type TestCore, makeTestCore } from '../helpers/core.js';
 
 const flat = (v: MessageView | undefined) => JSON.stringify(v?.blocks ?? []);

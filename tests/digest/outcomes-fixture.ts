@@ -18,7 +18,7 @@
  */
 import type { Ticket } from '../../src/domain/types.js';
 import { ACTIONS } from '../../src/views/action-ids.js';
-import type { MessageView } from '../../src/views/message-view.js';
+import type { MessageView } from '../../src/ports/message-view.js';
 import { AGENT2, CHANNEL, CUSTOMER, type Desk, OWNER } from '../sla-watcher/helpers.js';
 
 export interface OutcomeFixture {

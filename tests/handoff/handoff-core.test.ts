@@ -18,7 +18,7 @@ import type { TrackerPort } from '../../src/ports/tracker-port.js';
 import { GithubTracker } from '../../src/trackers/github.js';
 import { JiraTracker } from '../../src/trackers/jira.js';
 import { LinearTracker } from '../../src/trackers/linear.js';
-import type { FormView, MessageView } from '../../src/views/message-view.js';
+import type { FormView, MessageView } from '../../src/ports/message-view.js';
 import { FakeGithub } from '../fakes/fake-github.js';
 import { adfTexts, FakeJira } from '../fakes/fake-jira.js';
 import { FakeLinear } from '../fakes/fake-linear.js';

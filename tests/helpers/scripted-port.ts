@@ -5,7 +5,7 @@
  */
 import { ChatDeliveryError } from '../../src/domain/errors.js';
 import type { ChatPort, PostResult } from '../../src/ports/chat-port.js';
-import type { FormView, MessageView } from '../../src/views/message-view.js';
+import type { FormView, MessageView } from '../../src/ports/message-view.js';
 
 export interface ScriptedCall {
   op: 'post' | 'update' | 'ephemeral' | 'dm' | 'form';

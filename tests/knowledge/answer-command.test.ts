@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCommand } from '../../src/commands/ticket-commands.js';
 import { installKnowledge } from '../../src/knowledge/install.js';
-import type { MessageView } from '../../src/views/message-view.js';
+import type { MessageView } from '../../src/ports/message-view.js';
 import { type TestCore, makeTestCore } from '../helpers/core.js';
 import { scratchFolder } from './helpers.js';
 

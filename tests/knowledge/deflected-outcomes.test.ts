@@ -17,7 +17,7 @@ import type { Ticket } from '../../src/domain/types.js';
 import { installSlaAndDigest } from '../../src/escalation/install.js';
 import { installKnowledge } from '../../src/knowledge/install.js';
 import { CsatRepo } from '../../src/store/csat-repo.js';
-import type { MessageView } from '../../src/views/message-view.js';
+import type { MessageView } from '../../src/ports/message-view.js';
 import { ticketDetailView } from '../../src/views/ticket-views.js';
 import { type TestCore, makeTestCore } from '../helpers/core.js';
 import { FIXTURE_DIR } from './helpers.js';

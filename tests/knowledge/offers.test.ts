@@ -11,7 +11,7 @@ import type { Ticket } from '../../src/domain/types.js';
 import { type InstalledKnowledge, installKnowledge } from '../../src/knowledge/install.js';
 import { slaState } from '../../src/sla/policy.js';
 import type { OutboxPayload } from '../../src/outbox/outbox.js';
-import type { Block, MessageView } from '../../src/views/message-view.js';
+import type { Block, MessageView } from '../../src/ports/message-view.js';
 import { type TestCore, makeTestCore } from '../helpers/core.js';
 import { FIXTURE_DIR } from './helpers.js';
 

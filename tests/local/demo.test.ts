@@ -7,12 +7,11 @@
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { registerDemoCommand } from '../../src/cli/demo-command.js';
-import { CliContext } from '../../src/cli/context.js';
-import { PlaygroundStore } from '../../src/demo/playground-store.js';
-import { loadDemoSteps } from '../../src/demo/seed-demo.js';
+import { createCliContext, openAppDatabase } from '../../adapters/compose.js';
+import { registerDemoCommand } from '../../adapters/local/demo/demo-command.js';
+import { PlaygroundStore } from '../../adapters/local/playground-store.js';
+import { loadDemoSteps } from '../../adapters/local/demo/seed-demo.js';
 import { ManualClock } from '../../src/ports/clock.js';
-import { openDatabase } from '../../src/store/db.js';
 import { TicketRepo } from '../../src/store/ticket-repo.js';
 import { parseDuration } from '../../src/util/duration.js';
 import { type RunningPlayground, call, startPlayground, tempDir, textOf } from './playground-harness.js';
@@ -75,7 +74,7 @@ describe('frontdesk demo', () => {
   }
   async function runDemoAt(now: number, env: NodeJS.ProcessEnv, ...args: string[]): Promise<string> {
     const out: string[] = [];
-    const ctx = new CliContext(env, (s) => out.push(s), new ManualClock(now, 0));
+    const ctx = createCliContext(env, (s) => out.push(s), new ManualClock(now, 0));
     const program = new Command().exitOverride();
     registerDemoCommand(program, ctx);
     try {
@@ -95,7 +94,7 @@ describe('frontdesk demo', () => {
     const out = await runDemo(env);
     expect(out).toMatch(/Seeded the local playground in .*frontdesk\.db:\n {2}\d+ messages over the last \dh/);
 
-    const db = openDatabase(dbPath);
+    const db = openAppDatabase(dbPath);
     try {
       const store = new PlaygroundStore(db);
       const repo = new TicketRepo(db);
@@ -149,7 +148,7 @@ describe('frontdesk demo', () => {
     const dbPath = `${tmp.dir}/frontdesk.db`;
     writeFileSync(`${tmp.dir}/config.json`, '{}');
     await runDemoAt(Date.parse(iso), { FRONTDESK_DB: dbPath, FRONTDESK_CONFIG: `${tmp.dir}/config.json`, LOG_LEVEL: 'silent' });
-    const db = openDatabase(dbPath);
+    const db = openAppDatabase(dbPath);
     try {
       const digest = new PlaygroundStore(db).allMessages('leads').filter((m) => m.isBot);
       expect(digest).toHaveLength(kinds.length);

@@ -5,14 +5,15 @@
  * in-place updates, persistence and the outbox retrying through the fault hook.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { openAppDatabase } from '../../adapters/compose.js';
 import { LocalChatPort, LocalFaults } from '../../adapters/local/local-chat-port.js';
 import { renderMessageView } from '../../adapters/local/render-html.js';
-import { type LocalMessage, PlaygroundStore, dmChannelId } from '../../src/demo/playground-store.js';
+import { type LocalMessage, PlaygroundStore, dmChannelId } from '../../adapters/local/playground-store.js';
 import { ChatDeliveryError } from '../../src/domain/errors.js';
 import { Outbox } from '../../src/outbox/outbox.js';
 import { ManualClock } from '../../src/ports/clock.js';
-import { type Db, openDatabase } from '../../src/store/db.js';
-import type { MessageView } from '../../src/views/message-view.js';
+import type { Db } from '../../src/store/db.js';
+import type { MessageView } from '../../src/ports/message-view.js';
 import { type ContractHarness, chatPortContract, type WireOp } from '../contract/chat-port-contract.js';
 import { T0, tempDir, textOf } from './playground-harness.js';
 
@@ -23,7 +24,7 @@ function flatten(m: LocalMessage): string {
 }
 
 async function makeHarness(): Promise<ContractHarness & { store: PlaygroundStore; db: Db }> {
-  const db = openDatabase(':memory:');
+  const db = openAppDatabase(':memory:');
   const store = new PlaygroundStore(db);
   const faults = new LocalFaults();
   const port = new LocalChatPort({ store, clock: new ManualClock(T0, 0), faults });
@@ -118,8 +119,8 @@ describe('LocalChatPort specifics', () => {
   it('reports writes after a revision, including those of another connection to the same file', async () => {
     const tmp = tempDir();
     const path = `${tmp.dir}/pg.db`;
-    const a = openDatabase(path);
-    const b = openDatabase(path);
+    const a = openAppDatabase(path);
+    const b = openAppDatabase(path);
     try {
       const storeA = new PlaygroundStore(a);
       const storeB = new PlaygroundStore(b);

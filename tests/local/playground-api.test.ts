@@ -6,9 +6,9 @@
  */
 import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CliContext } from '../../src/cli/context.js';
+import { createCliContext } from '../../adapters/compose.js';
 import { registerTicketsCommands } from '../../src/cli/tickets-commands.js';
-import type { LocalMessage } from '../../src/demo/playground-store.js';
+import type { LocalMessage } from '../../adapters/local/playground-store.js';
 import type { Ticket } from '../../src/domain/types.js';
 import { type RunningPlayground, T0, call, openStream, startPlayground, tempDir, textOf, waitFor } from './playground-harness.js';
 
@@ -426,7 +426,7 @@ describe('one database', () => {
       await pg.close();
 
       const out: string[] = [];
-      const ctx = new CliContext({ FRONTDESK_DB: dbPath, LOG_LEVEL: 'silent' }, (s) => out.push(s));
+      const ctx = createCliContext({ FRONTDESK_DB: dbPath, LOG_LEVEL: 'silent' }, (s) => out.push(s));
       const program = new Command().exitOverride();
       registerTicketsCommands(program, ctx);
       await program.parseAsync(['tickets', 'list'], { from: 'user' });

@@ -12,7 +12,7 @@ import { type Core, createCore } from '../../src/app.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import { createLogger } from '../../src/logger.js';
 import { ManualClock } from '../../src/ports/clock.js';
-import { openDatabase } from '../../src/store/db.js';
+import { openAppDatabase } from '../../adapters/compose.js';
 
 /** Tuesday 24 Nov 2026, 10:00 UTC: a working day, so business-hours rules behave plainly. */
 export const T0 = Date.UTC(2026, 10, 24, 10, 0, 0);
@@ -39,7 +39,7 @@ export async function startPlayground(
   opts: { dbPath?: string; config?: Record<string, unknown>; start?: number; speed?: number; playground?: PlaygroundOptions; ai?: boolean; env?: Record<string, string> } = {},
 ): Promise<RunningPlayground> {
   const clock = new ManualClock(opts.start ?? T0, opts.speed ?? 0);
-  const db = openDatabase(opts.dbPath ?? ':memory:');
+  const db = openAppDatabase(opts.dbPath ?? ':memory:');
   const core = createCore({ config: parseConfig(opts.config ?? {}), db, clock, env: { LOG_LEVEL: 'silent', ...opts.env }, logger: createLogger({ LOG_LEVEL: 'silent' }) });
   // Suggested replies as `npm start` wires them (offline templates: no API key here).
   if (opts.ai) installAi(core);

@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { renderBlock, renderForm, renderMarkdown, renderMessage, renderMessageView, renderPersonText } from '../../adapters/local/render-html.js';
-import type { LocalMessage } from '../../src/demo/playground-store.js';
-import { type Block, type FormView, type MessageView, plain } from '../../src/views/message-view.js';
+import type { LocalMessage } from '../../adapters/local/playground-store.js';
+import { type Block, type FormView, type MessageView, plain } from '../../src/ports/message-view.js';
 
 const names: Record<string, string> = { dana: 'Dana Whitfield', evil: '<b>Mallory</b>' };
 const ctx = { nameOf: (id: string) => names[id] ?? id, people: [{ id: 'dana', name: 'Dana Whitfield' }, { id: 'sam', name: 'Sam "the man" Okafor' }] };

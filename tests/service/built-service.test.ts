@@ -92,12 +92,12 @@ afterAll(() => {
 
 describe('the built output', () => {
   it('has compiled JavaScript and the files the code reads at run time', () => {
-    for (const f of ['adapters/main.js', 'src/cli/main.js', 'src/store/migrations/0001_initial.sql', 'adapters/local/public/index.html', 'prompts/analyst.md', 'src/demo/demo-messages.jsonl', 'package.json'])
+    for (const f of ['adapters/main.js', 'adapters/cli.js', 'src/store/migrations/0001_initial.sql', 'adapters/local/migrations/0003_local_playground.sql', 'adapters/local/public/index.html', 'prompts/analyst.md', 'adapters/local/demo/demo-messages.jsonl', 'package.json'])
       expect(existsSync(join(OUT, f)), f).toBe(true);
   });
 
   it('runs the CLI under plain node: --version', () => {
-    const version = execFileSync(process.execPath, [join(OUT, 'src', 'cli', 'main.js'), '--version'], { env: cleanEnv({}), encoding: 'utf8' }).trim();
+    const version = execFileSync(process.execPath, [join(OUT, 'adapters', 'cli.js'), '--version'], { env: cleanEnv({}), encoding: 'utf8' }).trim();
     expect(version).toBe((JSON.parse(execFileSync(process.execPath, ['-p', 'JSON.stringify(require("./package.json"))'], { cwd: ROOT, encoding: 'utf8' })) as { version: string }).version);
   });
 

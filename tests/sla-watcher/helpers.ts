@@ -14,7 +14,7 @@ import { createLogger } from '../../src/logger.js';
 import type { OutboxPayload, OutboxRow } from '../../src/outbox/outbox.js';
 import { ManualClock } from '../../src/ports/clock.js';
 import { type Db, openDatabase } from '../../src/store/db.js';
-import type { Block, MessageView } from '../../src/views/message-view.js';
+import type { Block, MessageView } from '../../src/ports/message-view.js';
 
 export const MIN = 60_000;
 export const H = 3_600_000;

@@ -17,7 +17,7 @@ import {
   renderQuote,
 } from '../../adapters/slack/render-blocks.js';
 import { slackCommandText, slackToPlain, toInboundMessage } from '../../adapters/slack/slack-inbound.js';
-import { type Block, plain } from '../../src/views/message-view.js';
+import { type Block, plain } from '../../src/ports/message-view.js';
 
 describe('neutral markdown → mrkdwn', () => {
   it('renders bold, italic, code, links and mentions', () => {

@@ -11,9 +11,10 @@ import Database from 'better-sqlite3';
 import { Command } from 'commander';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CliContext } from '../../src/cli/context.js';
+import { createCliContext } from '../../adapters/compose.js';
+import { registerDemoCommand } from '../../adapters/local/demo/demo-command.js';
+import type { CliContext } from '../../src/cli/context.js';
 import { copyDb, registerCopyDbCommand } from '../../src/cli/copy-db.js';
-import { registerDemoCommand } from '../../src/cli/demo-command.js';
 import { registerTicketsCommands } from '../../src/cli/tickets-commands.js';
 import { ManualClock } from '../../src/ports/clock.js';
 import { openStore } from '../../src/store/kysely/open-store.js';
@@ -24,7 +25,7 @@ const WEDNESDAY = Date.parse('2026-11-25T15:00:00Z');
 
 async function run(register: (p: Command, ctx: CliContext) => void, env: NodeJS.ProcessEnv, args: string[]): Promise<string> {
   const out: string[] = [];
-  const ctx = new CliContext(env, (s) => out.push(s), new ManualClock(WEDNESDAY, 0));
+  const ctx = createCliContext(env, (s) => out.push(s), new ManualClock(WEDNESDAY, 0));
   const program = new Command().exitOverride();
   register(program, ctx);
   try {

@@ -1,23 +1,25 @@
 /**
- * Both engines have the same schema: every SQLite migration has a PostgreSQL one with the same
+ * Both engines have the same schema: every SQLite migration (the core's and the local
+ * playground's, as the composition root applies them) has a PostgreSQL one with the same
  * number and name, and after migrating, every table has the same columns in the same order
  * with the same NOT NULL rules (types differ by design: INTEGER ms → BIGINT, TEXT JSON → JSONB).
  */
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { listMigrations, openDatabase } from '../../src/store/db.js';
+import { APP_MIGRATION_DIRS, openAppDatabase } from '../../adapters/compose.js';
+import { listMigrations } from '../../src/store/db.js';
 import { listPgMigrations } from '../../src/store/kysely/pg-migrate.js';
 import { openStore } from '../../src/store/kysely/open-store.js';
 import { createTestSchema, pgAvailable } from './pg.js';
 
 describe('schema parity between SQLite and PostgreSQL', () => {
   it('has a PostgreSQL migration for every SQLite migration (add src/store/migrations-pg/NNNN_name.sql with the same number and name)', () => {
-    expect(listPgMigrations().map((m) => `${m.version}_${m.name}`)).toEqual(listMigrations().map((m) => `${m.version}_${m.name}`));
+    expect(listPgMigrations().map((m) => `${m.version}_${m.name}`)).toEqual(listMigrations(APP_MIGRATION_DIRS).map((m) => `${m.version}_${m.name}`));
   });
 
   if (pgAvailable())
     it('migrates to the same tables and columns on both engines', async () => {
-      const lite = openDatabase(':memory:');
+      const lite = openAppDatabase(':memory:');
       const tables = lite
         .prepare<[], { name: string; sql: string }>("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
         .all()

@@ -15,7 +15,8 @@ import {
   renderMessage,
 } from '../../adapters/teams/render-card.js';
 import { createTicketForm } from '../../src/commands/interactions.js';
-import { helpView, queueView } from '../../src/commands/ticket-commands.js';
+import { queueView } from '../../src/commands/queue.js';
+import { helpView } from '../../src/commands/ticket-commands.js';
 import { createCore } from '../../src/app.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import { buildDigest } from '../../src/digest/build-digest.js';
@@ -27,7 +28,7 @@ import { openDatabase } from '../../src/store/db.js';
 import { digestView } from '../../src/views/digest-view.js';
 import { editDraftForm, sentReplyView } from '../../src/views/draft-view.js';
 import { addNoteForm, breachPromptView, reassignForm, slaDmView, slaPingView, triagePromptView } from '../../src/views/escalation-prompt.js';
-import { type FormView, type MessageView, plain } from '../../src/views/message-view.js';
+import { type FormView, type MessageView, plain } from '../../src/ports/message-view.js';
 import { draftView } from '../../src/views/ticket-card.js';
 import { errorView, notice, slaView, ticketDetailView, ticketListView } from '../../src/views/ticket-views.js';
 import { cardProblems, executeActions, flatText, T0 } from './support.js';

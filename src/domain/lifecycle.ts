@@ -2,8 +2,8 @@
  * The ticket lifecycle: new → triaged → acknowledged → in_progress → waiting_on_customer →
  * resolved → closed, plus reopen. Anything else is a TransitionInvalidError.
  */
-import { TransitionInvalidError } from '../domain/errors.js';
-import type { TicketStatus } from '../domain/types.js';
+import { TransitionInvalidError } from './errors.js';
+import type { TicketStatus } from './types.js';
 
 export const TRANSITIONS: Record<TicketStatus, readonly TicketStatus[]> = {
   new: ['triaged', 'acknowledged', 'in_progress', 'resolved', 'closed'],

@@ -7,8 +7,7 @@
  * when the configuration names no knowledge folders, and the bot time the playground shows.
  */
 import { existsSync } from 'node:fs';
-import type { Core } from '../app.js';
-import type { FrontdeskConfig } from '../config/schema.js';
+import type { Core } from '../../src/app.js';
 import { registerDemoPeople } from './people.js';
 import type { PlaygroundStore } from './playground-store.js';
 
@@ -53,16 +52,6 @@ export function applyPlaygroundDefaults(core: Core, store: PlaygroundStore, opts
   const chans = core.config.channels;
   if (chans.length > 0 && !chans.some((c) => c.id === PLAYGROUND_SUPPORT_CHANNEL || store.channel(c.id)?.kind === 'channel'))
     chans.push({ id: PLAYGROUND_SUPPORT_CHANNEL, team: core.config.routing.defaultTeam, vip: false });
-}
-
-/**
- * Which channels turn requests into tickets, in words (the start-up banner, the playground's
- * explanation when someone posts elsewhere).
- * @example describeSupportChannels(config) // 'every channel the bot is in (config `channels` is empty)'
- */
-export function describeSupportChannels(config: FrontdeskConfig): string {
-  if (config.channels.length === 0) return 'every channel the bot is in (config `channels` is empty)';
-  return config.channels.map((c) => (/^[a-z0-9_-]+$/.test(c.id) ? `#${c.id}` : c.id)).join(', ');
 }
 
 /** How far the playground's clock was moved ahead of real time (never negative). */

@@ -7,7 +7,6 @@
  * Anything typed by a person must go through {@link plain} before it is placed in such text,
  * so customer text can never inject formatting, links or mentions.
  */
-import { shorten } from '../util/text.js';
 
 export interface ButtonElement {
   type: 'button';
@@ -94,14 +93,6 @@ export function plain(s: string): string {
 /** A mention token in neutral markdown. */
 export function mention(userId: string): string {
   return `<@${userId}>`;
-}
-
-/**
- * Truncate to `max` characters with a visible marker. Text that must be cut is redacted first
- * (see `shorten`), so a card number or e-mail is never shown cut in half.
- */
-export function truncate(s: string, max: number, marker = '… (truncated)'): string {
-  return shorten(s, max, marker);
 }
 
 export type MarkdownToken =

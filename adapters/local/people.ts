@@ -3,7 +3,7 @@
  * lead. They exist only in the playground (registered in the core's Directory when it runs);
  * real deployments take agents and leads from the configuration.
  */
-import type { Directory } from '../routing/directory.js';
+import type { Directory } from '../../src/routing/directory.js';
 
 export type DemoRole = 'customer' | 'agent' | 'lead';
 

@@ -1,5 +1,5 @@
 /**
- * `frontdesk demo`'s engine: replay a scripted stream of support traffic (src/demo/demo-messages.jsonl)
+ * `frontdesk demo`'s engine: replay a scripted stream of support traffic (adapters/local/demo/demo-messages.jsonl)
  * into the local playground over simulated hours before "now", through the real core — messages
  * are triaged into tickets, agents reply, react, click card buttons and run /ticket commands,
  * and the SLA watcher sweeps every few simulated minutes — so a newcomer opens the playground
@@ -15,22 +15,22 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import type { Core } from '../app.js';
-import { runCommand } from '../commands/ticket-commands.js';
-import { digestZone, parseDigestChannel } from '../digest/digest-job.js';
-import { localDate } from '../digest/period.js';
-import { InputInvalidError } from '../domain/errors.js';
-import type { SlaAndDigest } from '../escalation/install.js';
-import { handleMessage, handleReaction, ticketForMessage } from '../inbound/inbound.js';
-import type { ChatPort } from '../ports/chat-port.js';
-import type { ManualClock } from '../ports/clock.js';
-import { parseDuration } from '../util/duration.js';
-import { ACTIONS } from '../views/action-ids.js';
-import { digestView } from '../views/digest-view.js';
-import type { MessageView } from '../views/message-view.js';
-import { demoPerson } from './people.js';
-import { PLAYGROUND_DIGEST_CHANNEL } from './playground-defaults.js';
-import type { PlaygroundStore } from './playground-store.js';
+import type { Core } from '../../../src/app.js';
+import { runCommand } from '../../../src/commands/ticket-commands.js';
+import { digestZone, parseDigestChannel } from '../../../src/digest/digest-job.js';
+import { localDate } from '../../../src/digest/period.js';
+import { InputInvalidError } from '../../../src/domain/errors.js';
+import type { SlaAndDigest } from '../../../src/escalation/install.js';
+import { handleMessage, handleReaction, ticketForMessage } from '../../../src/inbound/inbound.js';
+import type { ChatPort } from '../../../src/ports/chat-port.js';
+import type { ManualClock } from '../../../src/ports/clock.js';
+import { parseDuration } from '../../../src/util/duration.js';
+import { ACTIONS } from '../../../src/views/action-ids.js';
+import { digestView } from '../../../src/views/digest-view.js';
+import type { MessageView } from '../../../src/ports/message-view.js';
+import { demoPerson } from '../people.js';
+import { PLAYGROUND_DIGEST_CHANNEL } from '../playground-defaults.js';
+import type { PlaygroundStore } from '../playground-store.js';
 
 /** The demo stream shipped with frontdesk. */
 export const DEFAULT_DEMO_FILE = fileURLToPath(new URL('./demo-messages.jsonl', import.meta.url));
@@ -38,7 +38,7 @@ export const DEFAULT_DEMO_FILE = fileURLToPath(new URL('./demo-messages.jsonl', 
 const stepSchema = z
   .object({
     ago: z.string().refine((s) => parseDuration(s) !== null, 'expected a duration like "2h10m"'),
-    as: z.string().refine((id) => demoPerson(id) !== undefined, 'not one of the demo people (src/demo/people.ts)'),
+    as: z.string().refine((id) => demoPerson(id) !== undefined, 'not one of the demo people (adapters/local/people.ts)'),
     say: z.string().min(1).optional(),
     reply: z.string().optional(),
     react: z.string().regex(/^[a-z0-9_+-]+$/).optional(),

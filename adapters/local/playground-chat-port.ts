@@ -1,12 +1,12 @@
 /**
  * PlaygroundChatPort: the ChatPort operations of the local playground, written into the
  * PlaygroundStore. The local adapter's LocalChatPort (adapters/local/local-chat-port.ts)
- * extends it with its test hook and is what `npm start` registers; `frontdesk demo` uses
- * this base directly (src/ may not import adapters/), so both write the same rows.
+ * extends it with its test hook and is what `npm start` registers; `frontdesk demo`
+ * (adapters/local/demo) uses this base directly, so both write the same rows.
  */
-import type { ChatPort, DeliveryTag, FindDeliveredRequest, PostResult, Sender } from '../ports/chat-port.js';
-import type { Clock } from '../ports/clock.js';
-import type { FormView, MessageView } from '../views/message-view.js';
+import type { ChatPort, DeliveryTag, FindDeliveredRequest, PostResult, Sender } from '../../src/ports/chat-port.js';
+import type { Clock } from '../../src/ports/clock.js';
+import type { FormView, MessageView } from '../../src/ports/message-view.js';
 import { dmChannelId, type PlaygroundStore } from './playground-store.js';
 
 export interface PlaygroundChatPortOptions {

@@ -1,15 +1,20 @@
 /**
  * PlaygroundStore: the local playground's "chat platform" — channels, messages, threads,
- * reactions, ephemerals and forms — kept in SQLite (migration 0003) next to the tickets.
+ * reactions, ephemerals and forms — kept in SQLite next to the tickets, in tables of the
+ * playground's own migration (adapters/local/migrations/0003_local_playground.sql, applied with
+ * the core's by the composition root, adapters/compose.ts).
  *
- * It lives in src/ (not adapters/local) because two callers share it: the local adapter
- * (adapters/local: LocalChatPort, the HTTP/SSE server, the HTML renderer) and the
- * `frontdesk demo` CLI command, which seeds the same tables and may not import adapters/.
- * It stores MessageViews as data; turning them into HTML is the adapter's job.
+ * Two callers share it: the local adapter (LocalChatPort, the HTTP/SSE server, the HTML
+ * renderer) and `frontdesk demo` (adapters/local/demo), which seeds the same tables.
+ * It stores MessageViews as data; turning them into HTML is render-html.ts's job.
  */
-import { ChatDeliveryError, InputInvalidError } from '../domain/errors.js';
-import type { Db } from '../store/db.js';
-import type { FormView, MessageView } from '../views/message-view.js';
+import { fileURLToPath } from 'node:url';
+import { ChatDeliveryError, InputInvalidError } from '../../src/domain/errors.js';
+import type { Db } from '../../src/store/db.js';
+import type { FormView, MessageView } from '../../src/ports/message-view.js';
+
+/** The playground's migrations (its tables live in the desk's database; versions share one sequence with the core's). */
+export const LOCAL_MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 
 export type LocalMessageKind = 'message' | 'ephemeral' | 'dm';
 

@@ -5,17 +5,17 @@
  * and a leads' digest — in the same database `npm start` serves.
  */
 import type { Command } from 'commander';
-import { createCore } from '../app.js';
-import { PlaygroundChatPort } from '../demo/playground-chat-port.js';
-import { applyPlaygroundDefaults } from '../demo/playground-defaults.js';
-import { PlaygroundStore } from '../demo/playground-store.js';
-import { DEFAULT_DEMO_FILE, loadDemoSteps, seedDemo } from '../demo/seed-demo.js';
-import { InputInvalidError } from '../domain/errors.js';
-import { installSlaAndDigest } from '../escalation/install.js';
-import { createLogger } from '../logger.js';
-import { ManualClock } from '../ports/clock.js';
-import { formatDuration } from '../util/duration.js';
-import type { CliContext } from './context.js';
+import { createCore } from '../../../src/app.js';
+import { PlaygroundChatPort } from '../playground-chat-port.js';
+import { applyPlaygroundDefaults } from '../playground-defaults.js';
+import { PlaygroundStore } from '../playground-store.js';
+import { DEFAULT_DEMO_FILE, loadDemoSteps, seedDemo } from './seed-demo.js';
+import { InputInvalidError } from '../../../src/domain/errors.js';
+import { installSlaAndDigest } from '../../../src/escalation/install.js';
+import { createLogger } from '../../../src/logger.js';
+import { ManualClock } from '../../../src/ports/clock.js';
+import { formatDuration } from '../../../src/util/duration.js';
+import type { CliContext } from '../../../src/cli/context.js';
 
 const SEEDED_SETTING = 'demo.seededAt';
 
@@ -30,7 +30,7 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
       'seed the local playground with ~50 support messages over the last few hours (a busy queue, SLA breaches, a digest); then run `npm start` and open the playground',
     )
     .option('--force', 'seed another round even if the demo was seeded before')
-    .option('--file <path>', 'a JSON Lines file of demo steps (see src/demo/seed-demo.ts for the format)', DEFAULT_DEMO_FILE)
+    .option('--file <path>', 'a JSON Lines file of demo steps (see adapters/local/demo/seed-demo.ts for the format)', DEFAULT_DEMO_FILE)
     .action(async (o: { force?: boolean; file: string }) => {
       const steps = loadDemoSteps(o.file);
       const db = ctx.getDb();
