@@ -62,6 +62,10 @@ export interface FreshOptions {
   ruleEvidence?: number;
   /** Override PRIORITY_RULE_EVIDENCE (for experiments). */
   priorityEvidence?: number;
+  /** Override OWN_RULE_EVIDENCE (for experiments; the training lines are the desk's own history). */
+  ownRuleEvidence?: number;
+  /** Override OWN_PRIORITY_EVIDENCE (for experiments). */
+  ownPriorityEvidence?: number;
   /** Override learner options (for experiments). */
   learner?: Partial<LearnerOptions>;
   /** List wrong answers with their top signals. */
@@ -186,6 +190,8 @@ export function freshTriage(config: FrontdeskConfig, train: readonly EvalLine[],
   const topts: TriageOptions = { learner };
   if (opts.ruleEvidence !== undefined) topts.ruleEvidence = opts.ruleEvidence;
   if (opts.priorityEvidence !== undefined) topts.priorityEvidence = opts.priorityEvidence;
+  if (opts.ownRuleEvidence !== undefined) topts.ownRuleEvidence = opts.ownRuleEvidence;
+  if (opts.ownPriorityEvidence !== undefined) topts.ownPriorityEvidence = opts.ownPriorityEvidence;
   const triage = new Triage(cfg, topts);
   const seenPri = PRIORITIES.filter((p) => train.some((l) => l.priority === p));
   return (text) => {

@@ -5,7 +5,7 @@ import { InputInvalidError } from '../../src/domain/errors.js';
 import { openDatabase } from '../../src/store/db.js';
 import { TrainingRepo } from '../../src/store/training-repo.js';
 import { Learner } from '../../src/triage/learner.js';
-import { Triage, createTriage, seedExamples } from '../../src/triage/triage.js';
+import { FLOOR_EVIDENCE, OWN_RULE_EVIDENCE, RULE_EVIDENCE, Triage, createTriage, seedExamples } from '../../src/triage/triage.js';
 
 const config = parseConfig({
   customerTiers: { UENT: 'enterprise', UFREE: 'free' },
@@ -105,6 +105,22 @@ describe('customers', () => {
   });
 });
 
+describe('built-in hints fade', () => {
+  it("faster with the desk's own history than with the shipped seed examples", () => {
+    const learner = new Learner(config.categories);
+    learner.train(Array.from({ length: 200 }, (_, i) => ({ text: `where do I find report number ${i}?`, category: 'question' })));
+    const n = learner.category.seen;
+    const hint = (t: Triage) =>
+      t.classify({ text: 'would be nice to have a calendar view' }).signals.find((s) => s.source === 'rule:feature-request')?.weight;
+    // The same 200 examples, once as shipped seeds and once as the desk's own history.
+    const asSeeds = hint(new Triage(config, { learner, shipped: { category: n, priority: 0 } }));
+    const asOwn = hint(new Triage(config, { learner }));
+    expect(asSeeds).toBeCloseTo(2.5 * (RULE_EVIDENCE / (RULE_EVIDENCE + n)), 2);
+    expect(asOwn).toBeCloseTo(2.5 * (OWN_RULE_EVIDENCE / (OWN_RULE_EVIDENCE + n)), 2);
+    expect(asOwn!).toBeLessThan(asSeeds!);
+  });
+});
+
 describe('rules that mark P0', () => {
   it('are never overridden downward by the learner, however it was trained', () => {
     const learner = new Learner(config.categories);
@@ -116,6 +132,33 @@ describe('rules that mark P0', () => {
       expect(learner.predict(text).priority?.label, text).toBe('P4');
       expect(r.priority, text).toBe('P0');
     }
+  });
+
+  it('stay floors however much history a desk has; floors below P0 become hints once it has its own', () => {
+    const topics = ['docs', 'readme', 'changelog', 'help page', 'tooltip text'];
+    const own = (n: number) =>
+      Array.from({ length: n }, (_, i) =>
+        i % 4 === 3
+          ? { text: `the export job fails with an error on report ${i}`, category: 'bug', priority: 'P1' as const }
+          : { text: `urgent: please reword the ${topics[i % topics.length]} section ${i}`, category: 'question', priority: 'P3' as const },
+      );
+    const wordy = 'urgent: please reword the docs section about exports';
+    const withHistory = (n: number) => {
+      const learner = new Learner(config.categories);
+      learner.train([...own(n), ...Array.from({ length: 40 }, (_, i) => ({ text: `production is down for all users ${i}`, category: 'outage', priority: 'P4' as const }))]);
+      return new Triage(config, { learner });
+    };
+    // Little history of its own: "urgent" is still a P1 floor.
+    expect(withHistory(FLOOR_EVIDENCE - 100).classify({ text: wordy }).priority).toBe('P1');
+    // Enough: this desk's "urgent" on a wording request is P3, and the card still names the hint.
+    const t = withHistory(FLOOR_EVIDENCE + 100);
+    const r = t.classify({ text: wordy });
+    expect(r.priority).toBe('P3');
+    expect(r.signals).toContainEqual(expect.objectContaining({ kind: 'priority', source: 'rule:urgent', value: 'P1', weight: 1.5 }));
+    // P0 floors are never lowered, even by a history that labelled the very phrase P4.
+    expect(t.classify({ text: 'production is down for all users' }).priority).toBe('P0');
+    // The shipped seed examples are not a desk's own history: zero-shot, "urgent" is a floor.
+    expect(triage.classify({ text: wordy }).priority).toBe('P1');
   });
 
   it('include config rules, which also set priorities and categories', () => {
