@@ -124,6 +124,15 @@ const ENV_NAMES =
 const VERSION = /\b(?:v(?:ersion)?\s*)\d+\.\d+(?:\.\d+)?\b/i;
 
 /**
+ * A long prose line (a chat message is often one paragraph) cut into its sentences, so an
+ * environment or error excerpt is the sentence that has it, not the whole message again.
+ */
+function sentencesOf(line: string): string[] {
+  if (line.length <= 160) return [line];
+  return line.split(/(?<=[.!?])\s+(?=[A-Z0-9"'(])/).map((x) => x.trim()).filter(Boolean);
+}
+
+/**
  * Environment lines: `browser: …`/`OS: …`/`version: …` lines, and lines naming a browser, OS or
  * device with a version number ("Chrome 120 on macOS 14.2").
  * @example environmentLines('Browser: Firefox 121\nit fails') // ['Browser: Firefox 121']
@@ -138,7 +147,7 @@ export function environmentLines(text: string): string[] {
       out.push(`${k[1]!.charAt(0).toUpperCase()}${k[1]!.slice(1)}: ${k[2]!.trim()}`);
       continue;
     }
-    if (ENV_NAMES.test(line) || (VERSION.test(line) && line.length <= 160)) out.push(line.replace(/^[-*•]\s*/, ''));
+    for (const part of sentencesOf(line)) if (ENV_NAMES.test(part) || (VERSION.test(part) && part.length <= 160)) out.push(part.replace(/^[-*•]\s*/, ''));
   }
   return [...new Set(out)];
 }
@@ -166,7 +175,8 @@ export function logExcerpts(text: string): string[] {
       if (line.trim()) out.push(line.replace(/\s+$/, ''));
       continue;
     }
-    if (STACK.test(line) || ERROR_LINE.test(line) || ERROR_CODE.test(line)) out.push(line.trim());
+    if (STACK.test(line)) out.push(line.trim());
+    else for (const part of sentencesOf(line.trim())) if (ERROR_LINE.test(part) || ERROR_CODE.test(part)) out.push(part);
   }
   return [...new Set(out)];
 }

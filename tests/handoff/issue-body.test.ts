@@ -119,6 +119,15 @@ describe('extractors', () => {
     expect(logExcerpts('all good, thanks')).toEqual([]);
   });
 
+  it('a one-paragraph chat message: environment and errors are the sentences that have them, not the whole message again', () => {
+    const msg =
+      'Hi, I am writing because exports to CSV have been timing out since this morning for the whole finance team. We open Reports, click Export CSV and wait. Expected a file, actual: Error 504 Gateway Timeout. Chrome 120 on macOS 14.';
+    expect(environmentLines(msg)).toEqual(['Chrome 120 on macOS 14.']);
+    expect(logExcerpts(msg)).toEqual(['Expected a file, actual: Error 504 Gateway Timeout.']);
+    // Short lines stay whole.
+    expect(environmentLines('It fails. Chrome 120 on macOS 14.')).toEqual(['It fails. Chrome 120 on macOS 14.']);
+  });
+
   it('scrub: names, mentions, greetings and sign-offs', () => {
     expect(scrub('Hi Dana, <@U0CUST> says it fails.\nBest regards,\nSam Okafor', ['U0CUST'])).toBe('Hi [name], [name] says it fails.\nBest regards');
   });
