@@ -24,17 +24,3 @@ export class BackgroundWork {
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
   }
 }
-
-/** The value of `p` if it settles within `ms`, else `{ done: false }` (p keeps running). */
-export async function within<T>(p: Promise<T>, ms: number): Promise<{ done: true; value: T } | { done: false }> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<{ done: false }>((resolve) => {
-    timer = setTimeout(() => resolve({ done: false }), ms);
-    timer.unref?.();
-  });
-  try {
-    return await Promise.race([p.then((value) => ({ done: true as const, value })), late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}

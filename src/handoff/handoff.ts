@@ -8,6 +8,7 @@
  * on the issue; a cluster of similar tickets links at once; a handling plan's follow-ups become
  * issues with one click. Everything here is internal: nothing reaches a customer.
  */
+import { within } from '../util/within.js';
 import type { Logger } from 'pino';
 import { AiRepo } from '../store/ai-repo.js';
 import type { HandlingPlan } from '../ai/handling-plan.js';
@@ -124,19 +125,6 @@ export const ANSWER_WITHIN_MS = 1_500;
 /** A create whose issue is not found by its ref this long after it started goes back to "open". */
 export const RECOVER_GIVE_UP_MS = 10 * 60_000;
 
-/** The value of `p` if it settles within `ms`, else `{ done: false }` (p keeps running). */
-async function within<T>(p: Promise<T>, ms: number): Promise<{ done: true; value: T } | { done: false }> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<{ done: false }>((resolve) => {
-    timer = setTimeout(() => resolve({ done: false }), ms);
-    timer.unref?.();
-  });
-  try {
-    return await Promise.race([p.then((value) => ({ done: true as const, value })), late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Similar open tickets considered for a cluster link. */
 const MAX_SIMILAR = 10;

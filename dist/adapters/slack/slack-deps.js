@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=slack-deps.js.map
