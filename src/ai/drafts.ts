@@ -29,7 +29,7 @@ import {
 import { type DraftSlot, draftView } from '../views/ticket-card.js';
 import type { Logger } from 'pino';
 import type { AiClient } from './anthropic-client.js';
-import { type BackgroundWork } from './background.js';
+import type { BackgroundWork } from './background.js';
 import { within } from '../util/within.js';
 import type { CaseLookup } from './case-lookup.js';
 import { draftReply } from './draft-reply.js';

@@ -16,7 +16,7 @@ import type { Db } from '../store/db.js';
 import type { TicketService } from '../tickets/ticket-service.js';
 import { planComingNotice, planPostedNotice, planView } from '../views/plan-view.js';
 import type { AiClient } from './anthropic-client.js';
-import { type BackgroundWork } from './background.js';
+import type { BackgroundWork } from './background.js';
 import { within } from '../util/within.js';
 import type { CaseLookup } from './case-lookup.js';
 import { type HandlingPlan, handlingPlan } from './handling-plan.js';
