@@ -88,9 +88,10 @@ export async function composeServer(env: NodeJS.ProcessEnv, opts: { logger: Logg
   // The SLA watcher, escalation prompts and the leads' digest (scheduled node-cron jobs).
   const sla = installSlaAndDigest(core);
   // The engineering hand-off (GitHub Issues, Jira, Linear): a configured tracker without its
-  // token stops start-up here, naming the missing variable.
+  // token stops start-up here, naming the missing variable; a refused token or an unknown
+  // repository/project/team is logged as a warning soon after (checked in the background).
   const trackers = trackersConfigured(config) ? createTrackers(config, env, { source: source ?? undefined }) : null;
-  installHandoff(core, { trackers: trackers ? fromTrackers(config, trackers) : null, escalations: sla.escalations, schedule: true });
+  installHandoff(core, { trackers: trackers ? fromTrackers(config, trackers) : null, escalations: sla.escalations, schedule: true, checkTrackers: true });
   // Hearing back: POST /webhooks/github|jira|linear and the 'tracker-poll' job (webhooks answer 404 "not set up" without trackers).
   installHearBack(core, trackers ?? { ports: new Map(), webhooks: new Map(), secrets: new Map() });
   // Known answers: offered before agents are paged, suggested on cards, gaps in the digest.

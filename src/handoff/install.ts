@@ -15,6 +15,7 @@ import { ACTIONS, FORMS } from '../views/action-ids.js';
 import { notice } from '../views/ticket-views.js';
 import { resolveTarget } from '../routing/escalation.js';
 import { triagePromptView } from '../views/escalation-prompt.js';
+import { checkTrackers, type TrackerCheckResult } from './check-trackers.js';
 import { type HandoffTrackers, HandoffService, type PromptMessage } from './handoff.js';
 
 export interface InstallHandoffOptions {
@@ -28,6 +29,8 @@ export interface InstallHandoffOptions {
   answerWithinMs?: number;
   /** Check every few minutes for creates interrupted by a stop or an unanswered tracker call (the server sets this). */
   schedule?: boolean;
+  /** Read each configured tracker's repository / project / team once, in the background, and log what to fix (the server sets this). */
+  checkTrackers?: boolean;
 }
 
 /** How often the interrupted-create check runs, and how old a "creating" preview must be to be checked. */
@@ -36,6 +39,12 @@ export const RECOVER_MIN_AGE_MS = 2 * 60_000;
 
 /** The start-up check of each installed core (tests await it). */
 const startupChecks = new WeakMap<HandoffService, Promise<unknown>>();
+const trackerChecks = new WeakMap<HandoffService, Promise<TrackerCheckResult[]>>();
+
+/** The start-up probe of the configured trackers (opts.checkTrackers); [] when none ran. */
+export function trackerCheck(svc: HandoffService): Promise<TrackerCheckResult[]> {
+  return trackerChecks.get(svc) ?? Promise.resolve([]);
+}
 
 /** The start-up check for creates interrupted by the last stop (resolves when it is done). */
 export function startupCheck(svc: HandoffService): Promise<unknown> {
@@ -105,6 +114,8 @@ export function installHandoff(core: Core, opts: InstallHandoffOptions = {}): Ha
     svc,
     recover(0).catch((e: unknown) => logger.warn({ err: e }, 'engineering hand-off: the start-up check of interrupted creates failed')),
   );
+  // A refused token or a typo'd repository/project/team: a warning at start, not at the first Create.
+  if (opts.checkTrackers && opts.trackers) trackerChecks.set(svc, checkTrackers(config, opts.trackers, logger));
   if (opts.schedule && svc.enabled) core.scheduler.add('handoff-recover', RECOVER_CRON, () => recover(RECOVER_MIN_AGE_MS));
 
   tickets.addCardSection((t) => svc.cardSection(t));

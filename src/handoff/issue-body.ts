@@ -74,9 +74,42 @@ const NUMBERED = /^\s*(?:step\s*)?(\d{1,2})[.):]\s+(.+)$/i;
 const BULLET = /^\s*[-*•]\s+(.+)$/;
 const EXPECTED = /^\s*(expected|actual)(?:\s+(?:result|behaviou?r))?\s*[:—-]\s*(.+)$/i;
 
+/** A steps label inside a line ("…fails. Steps: 1. open settings 2. click save"); the colon is required. */
+const INLINE_HEADING = /(?<!\bnext\s)\b(?:steps?(?:\s+to\s+reproduce)?|to\s+reproduce|repro(?:duction)?(?:\s+steps)?|how\s+to\s+reproduce)\s*:\s*(.*)$/i;
+/** "1. " / "2) " inside a line, after its start or a space. */
+const INLINE_NUMBER = /(?:^|\s)(\d{1,2})[.)]\s+/g;
+/** ", then " / "; " / " -> " / " → " between steps written in one sentence. */
+const THEN = /\s*(?:[,;]\s*(?:and\s+)?then\b|\band\s+then\b|\bthen\b|;|->|→|=>)\s*/i;
+
+/**
+ * One line's steps written inline: "1. open settings 2. click save 3. see error" (numbers in
+ * sequence) → three steps; with `sentence`, also "open X, then click Y, then Z" → three steps.
+ * Null when the line is one step.
+ */
+function inlineSteps(text: string, sentence: boolean): string[] | null {
+  const marks: { at: number; end: number }[] = [];
+  let expect = 0;
+  for (const m of text.matchAll(INLINE_NUMBER)) {
+    const n = Number(m[1]);
+    if (marks.length === 0 ? n === 1 || m.index === 0 : n === expect) {
+      marks.push({ at: m.index!, end: m.index! + m[0].length });
+      expect = n + 1;
+    }
+  }
+  if (marks.length >= 2) {
+    const parts = marks.map((k, i) => text.slice(k.end, marks[i + 1]?.at ?? text.length).trim().replace(/[,;]$/, '').trim());
+    return parts.filter(Boolean);
+  }
+  if (!sentence) return null;
+  const parts = text.split(new RegExp(THEN.source, 'gi')).map((p) => p.trim().replace(/[.,;]$/, '').trim()).filter(Boolean);
+  return parts.length >= 2 ? parts : null;
+}
+
 /**
  * Reproduction steps from a text: numbered lines, the lines under a "steps to reproduce"
- * heading, and "expected:"/"actual:" lines. In the order they appear, without duplicates.
+ * heading, steps written in one line after a label ("Steps: 1. open settings 2. click save",
+ * "to reproduce: open X, then click Y, then Z"), and "expected:"/"actual:" lines. In the order
+ * they appear, without duplicates.
  * @example reproSteps('1. open /checkout\n2. pay with card') // ['open /checkout', 'pay with card']
  */
 export function reproSteps(text: string): { steps: string[]; expected: string[] } {
@@ -90,10 +123,14 @@ export function reproSteps(text: string): { steps: string[]; expected: string[] 
       continue;
     }
     if (inCode) continue;
-    const h = STEP_HEADING.exec(line);
+    const h = STEP_HEADING.exec(line) ?? INLINE_HEADING.exec(line);
     if (h) {
-      under = true;
-      if (h[1]?.trim()) steps.push(h[1].trim());
+      const rest = h[1]?.trim() ?? '';
+      const inline = rest ? inlineSteps(rest, true) : null;
+      if (inline) steps.push(...inline);
+      else if (rest) steps.push(rest);
+      // A list written in the line is complete; a bare label (or one step) heads the lines below.
+      under = !inline;
       continue;
     }
     const e = EXPECTED.exec(line);
@@ -103,7 +140,7 @@ export function reproSteps(text: string): { steps: string[]; expected: string[] 
     }
     const n = NUMBERED.exec(line);
     if (n) {
-      steps.push(n[2]!.trim());
+      steps.push(...(inlineSteps(line.trim(), false) ?? [n[2]!.trim()]));
       continue;
     }
     if (under) {
@@ -272,6 +309,13 @@ function openingOf(text: string): string {
   const out: string[] = [];
   for (const line of text.split('\n')) {
     if (!line.trim() || /^\s*```/.test(line) || STEP_HEADING.test(line) || NUMBERED.test(line) || BULLET.test(line) || EXPECTED.test(line)) break;
+    // "…fails when saving. Steps: 1. …": the opening ends where the steps start.
+    const inline = INLINE_HEADING.exec(line);
+    if (inline) {
+      const before = line.slice(0, inline.index).trim();
+      if (before) out.push(before);
+      break;
+    }
     out.push(line.trim());
   }
   return out.join(' ');

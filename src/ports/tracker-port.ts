@@ -88,6 +88,12 @@ export interface TrackerPort {
    * searches for the ref and checks the title.
    */
   findByMarker?(marker: string, opts?: { project?: string }): Promise<TrackerIssue | null>;
+  /**
+   * Optional: one cheap authenticated read of `project` (repository, project key, team), made
+   * once after start so a refused token or a typo'd project is found before the first Create.
+   * Resolves when the token may read it; otherwise throws a TrackerError saying what to fix.
+   */
+  check?(project: string): Promise<void>;
 }
 
 /** Verifies and reads one vendor's webhook deliveries (HTTP layer stays in the core). */

@@ -125,6 +125,12 @@ export class GithubTracker implements TrackerPort {
     return githubIssue(res.data, `${owner}/${repo}`);
   }
 
+  /** Start-up probe: list one issue of the repository (needs Issues: read, as every other call). */
+  async check(project: string): Promise<void> {
+    const { owner, repo } = splitRepo(project);
+    await this.call({ repo: `${owner}/${repo}` }, () => this.octokit.rest.issues.listForRepo({ owner, repo, state: 'all', per_page: 1 }));
+  }
+
   async getIssue(key: string): Promise<TrackerIssue> {
     const r = parseKey(key);
     const res = await this.call({ key }, () => this.octokit.rest.issues.get({ owner: r.owner, repo: r.repo, issue_number: r.number }));

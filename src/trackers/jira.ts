@@ -152,6 +152,12 @@ export class JiraTracker implements TrackerPort {
     return jiraIssue(json, this.cfg.site);
   }
 
+  /** Start-up probe: a one-result search in the project (401 = bad token, 400 = unknown project). */
+  async check(project: string): Promise<void> {
+    const jql = `project = ${jqlString(project)} ORDER BY updated DESC`;
+    await this.call({ project }, () => this.client.issueSearch.searchForIssuesUsingJqlEnhancedSearch({ jql, maxResults: 1, fields: ['summary'] }));
+  }
+
   async searchIssues(query: string, opts: { project?: string; limit?: number } = {}): Promise<TrackerIssue[]> {
     const project = opts.project ?? this.cfg.project;
     // A pasted key ("OPS-12") or browse URL finds that issue.

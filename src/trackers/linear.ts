@@ -131,6 +131,12 @@ export class LinearTracker implements TrackerPort {
     return this.self.id;
   }
 
+  /** Start-up probe: the team list (refetched), in which the team key must be. */
+  async check(project: string): Promise<void> {
+    this.teams = null;
+    await this.team(project);
+  }
+
   async createIssue(input: NewIssue): Promise<TrackerIssue> {
     const team = await this.team(input.target.project);
     const labelIds = await this.labelIds(team, input.target.labels);

@@ -104,6 +104,29 @@ describe('extractors', () => {
     expect(reproSteps('it is broken')).toEqual({ steps: [], expected: [] });
   });
 
+  it('reproSteps: steps written in one line after a label, numbered or joined by "then", become separate steps', () => {
+    expect(reproSteps('Steps: 1. open settings 2. click save 3. see error').steps).toEqual(['open settings', 'click save', 'see error']);
+    expect(reproSteps('to reproduce: open X, then click Y, then Z').steps).toEqual(['open X', 'click Y', 'Z']);
+    expect(reproSteps('Exports fail since Monday. Steps: 1) open Reports 2) pick CSV 3) click Export\nThanks for looking').steps).toEqual(['open Reports', 'pick CSV', 'click Export']);
+    expect(reproSteps('Steps to reproduce: open the app; tap login -> crash').steps).toEqual(['open the app', 'tap login', 'crash']);
+    // A numbered line holding the whole list.
+    expect(reproSteps('1. open settings 2. click save 3. see error').steps).toEqual(['open settings', 'click save', 'see error']);
+    // Not steps: numbers out of sequence stay in their step; "next steps:" is not a reproduction.
+    expect(reproSteps('1. upgrade to v2. 3. nothing').steps).toEqual(['upgrade to v2. 3. nothing']);
+    expect(reproSteps('Next steps: we will call you').steps).toEqual([]);
+    // A label with one step still heads the lines below it.
+    expect(reproSteps('Steps to reproduce: open app\n- tap login').steps).toEqual(['open app', 'tap login']);
+  });
+
+  it('a one-line message with inline steps: numbered Steps section, and the summary stops where the steps start', () => {
+    const { body } = base({
+      ticket: { key: 'T-7', title: 'Saving settings fails', text: 'Saving settings fails for everyone. Steps: 1. open settings 2. click save 3. see error 500', category: 'bug', priority: 'P2' },
+      thread: [],
+    });
+    expect(body).toMatch(/^## Summary\nSaving settings fails for everyone\.\n/);
+    expect(body).toContain('## Steps to reproduce\n1. open settings\n2. click save\n3. see error 500\n');
+  });
+
   it('environmentLines: key lines and browser/OS names with versions', () => {
     expect(environmentLines('OS: Windows 11\nusing Safari 17.1 on iPhone\nwe tried twice\nversion 2.3.0 of the app')).toEqual(['OS: Windows 11', 'using Safari 17.1 on iPhone', 'version 2.3.0 of the app']);
     expect(environmentLines('chrome is nice')).toEqual([]);

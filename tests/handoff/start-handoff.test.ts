@@ -1,6 +1,6 @@
 /**
  * `npm start` with the engineering hand-off: a configured tracker without its token stops
- * start-up naming the variable; with it the banner lists the tracker (no request is made at start).
+ * start-up naming the variable; with it the banner lists the tracker (the token is then checked in the background; see tracker-check.test.ts).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
