@@ -3,6 +3,7 @@
  * processed from here) and the replay-protection record of signed requests already seen.
  * Synchronous (better-sqlite3); `insertMany` is one transaction for a whole group commit.
  */
+import type { NewInboxItem, SeenKey } from '../ports/store.js';
 import type Database from 'better-sqlite3';
 import type { Db } from './db.js';
 
@@ -22,24 +23,8 @@ export interface InboxRow {
   result: string | null;
 }
 
-/** A delivery to store. */
-export interface NewInboxItem {
-  platform: string;
-  deliveryId: string;
-  payload: string;
-  retryNum?: number;
-  receivedAt: number;
-  /** Replay keys (e.g. the request signature) recorded in the same commit; see SeenKey. */
-  seen?: SeenKey[];
-}
-
-/** A key of a signed request remembered for the replay window. */
-export interface SeenKey {
-  platform: string;
-  key: string;
-  /** The request's own timestamp (ms): entries are pruned once it is outside the window. */
-  at: number;
-}
+// The shapes of a delivery and a replay key are the store port's (src/ports/store.ts).
+export type { NewInboxItem, SeenKey } from '../ports/store.js';
 
 /** What storing one item found. */
 export type InsertOutcome = 'stored' | 'duplicate' | 'replayed';

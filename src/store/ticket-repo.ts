@@ -2,6 +2,7 @@
  * TicketRepo: tickets, their append-only timeline, their messages, and inbound idempotency.
  * Synchronous (better-sqlite3); callers group writes that belong together in `db.transaction`.
  */
+import type { NewTicket, TicketPatch } from '../ports/store.js';
 import type { Attachment, Platform, Priority, Signal, SlaSnapshot, Ticket, TicketEvent, TicketEventType, TicketStatus } from '../domain/types.js';
 import type Database from 'better-sqlite3';
 import type { Db } from './db.js';
@@ -80,37 +81,8 @@ export function rowToTicket(r: TicketRow): Ticket {
   };
 }
 
-export type NewTicket = Omit<Ticket, 'id' | 'key' | 'deleted'> & { nextSlaCheckAt: number | null };
-
-/** Fields a use case may change. */
-export type TicketPatch = Partial<
-  Pick<
-    Ticket,
-    | 'threadId'
-    | 'cardMessageId'
-    | 'title'
-    | 'text'
-    | 'category'
-    | 'priority'
-    | 'status'
-    | 'ownerId'
-    | 'team'
-    | 'signals'
-    | 'attachments'
-    | 'sla'
-    | 'firstResponseAt'
-    | 'resolvedAt'
-    | 'closedAt'
-    | 'pausedMs'
-    | 'pausedSince'
-    | 'snoozedUntil'
-    | 'incidentKey'
-    | 'deleted'
-    | 'triageChannelId'
-    | 'sourceLink'
-    | 'ackMessageId'
-  >
-> & { nextSlaCheckAt?: number | null; reopenedCount?: number };
+// The shapes of a new ticket and a change are the store port's (src/ports/store.ts).
+export type { NewTicket, TicketPatch } from '../ports/store.js';
 
 const PATCH_COLUMNS: Record<string, string> = {
   threadId: 'thread_id',
