@@ -45,17 +45,12 @@ function promptOf(svc: TicketService, key: string, prompt: string): PromptState 
 function replaceCopies(svc: TicketService, t: Ticket, prompt: string, decided: FixUpdateDecision, issue: PromptState['issue']): void {
   if (t.platform === 'cli') return;
   const key = `fix-update:${t.id}:${prompt}`;
-  const rows = svc.repo.db
-    .prepare<[string, string], { id: number; result: string | null }>("SELECT id, result FROM outbox WHERE (idempotency_key = ? OR idempotency_key LIKE ?) AND status = 'sent'")
-    .all(key, `${key}:to:%`);
   const view = fixUpdateDecidedView(t, issue, decided);
-  for (const r of rows) {
-    const posted = r.result ? (JSON.parse(r.result) as { messageId?: string; channelId?: string } | null) : null;
-    if (!posted?.messageId || !posted.channelId) continue;
+  for (const posted of svc.outbox.sentPosts(key)) {
     svc.outbox.enqueue({
       platform: t.platform,
       ticketId: t.id,
-      idempotencyKey: `fix-update-decided:${t.id}:${prompt}:${r.id}`,
+      idempotencyKey: `fix-update-decided:${t.id}:${prompt}:${posted.id}`,
       payload: { kind: 'update', channelId: posted.channelId, messageId: posted.messageId, view, purpose: 'work' },
     });
   }

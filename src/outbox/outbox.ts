@@ -225,6 +225,23 @@ export class Outbox {
     return info.changes > 0;
   }
 
+  /**
+   * Where the sent rows with this key (or with keys `key:to:…`, one per private recipient) were
+   * posted: the row id and the message it became. Rows not sent yet, or without a message id, are left out.
+   */
+  sentPosts(key: string): { id: number; channelId: string; messageId: string }[] {
+    const prefix = `${key}:to:`;
+    return this.db
+      .prepare<[string, number, string], { id: number; result: string | null }>(
+        "SELECT id, result FROM outbox WHERE (idempotency_key = ? OR substr(idempotency_key, 1, ?) = ?) AND status = 'sent' ORDER BY id",
+      )
+      .all(key, prefix.length, prefix)
+      .flatMap((r) => {
+        const posted = r.result ? (JSON.parse(r.result) as { messageId?: string; channelId?: string } | null) : null;
+        return posted?.messageId && posted.channelId ? [{ id: r.id, channelId: posted.channelId, messageId: posted.messageId }] : [];
+      });
+  }
+
   /** Queue a refresh of a ticket's card unless one is already waiting (it renders at send time). */
   enqueueCardUpdate(platform: string, ticketId: number, channelId: string): boolean {
     const waiting = this.db
