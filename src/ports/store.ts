@@ -11,6 +11,7 @@
  * src/store/*.ts; the switch-over moves the use cases onto this port.
  */
 import type { Attachment, Platform, Priority, Signal, SlaSnapshot, Ticket, TicketEvent, TicketEventType, TicketStatus } from '../domain/types.js';
+import type { AiRepository, AiTaskRepository, TrainingRepository } from './store-ai.js';
 import type { IssueRef, TrackerIssue } from './tracker-port.js';
 
 // ─── tickets ──────────────────────────────────────────────────────────────────────────────────
@@ -294,6 +295,9 @@ export interface Repos {
   inbox: InboxRepository;
   outbox: OutboxRepository;
   trackers: TrackerRepository;
+  ai: AiRepository;
+  training: TrainingRepository;
+  aiTasks: AiTaskRepository;
 }
 
 export interface PruneCutoffs {

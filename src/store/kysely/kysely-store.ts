@@ -5,6 +5,7 @@
  */
 import { type Kysely, sql } from 'kysely';
 import type { LeaderResult, PruneCounts, PruneCutoffs, Repos, Store, StoreEngine } from '../../ports/store.js';
+import { KyselyAiRepository, KyselyAiTaskRepository, KyselyTrainingRepository } from './ai.js';
 import { changed, KyselyInboxRepository } from './inbox.js';
 import { KyselyOutboxRepository } from './outbox.js';
 import { LOCK_LEADER } from './pg-migrate.js';
@@ -19,6 +20,9 @@ function makeRepos(db: Kysely<StoreDb>, engine: StoreEngine, inTx: <T>(fn: (db: 
     inbox: new KyselyInboxRepository(db, inTx),
     outbox: new KyselyOutboxRepository(db, engine),
     trackers: new KyselyTrackerRepository(db),
+    ai: new KyselyAiRepository(db, inTx),
+    training: new KyselyTrainingRepository(db, inTx),
+    aiTasks: new KyselyAiTaskRepository(db, engine),
   };
 }
 
@@ -31,6 +35,9 @@ export class KyselyStore implements Store {
   readonly inbox;
   readonly outbox;
   readonly trackers;
+  readonly ai;
+  readonly training;
+  readonly aiTasks;
   private closed = false;
 
   /**
@@ -49,6 +56,9 @@ export class KyselyStore implements Store {
     this.inbox = repos.inbox;
     this.outbox = repos.outbox;
     this.trackers = repos.trackers;
+    this.ai = repos.ai;
+    this.training = repos.training;
+    this.aiTasks = repos.aiTasks;
   }
 
   tx<T>(fn: (repos: Repos) => Promise<T>): Promise<T> {

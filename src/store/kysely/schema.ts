@@ -149,6 +149,71 @@ export interface SchemaMigrationsTable {
   applied_at: number;
 }
 
+// ─── AI domain (src/ports/store-ai.ts): model calls, drafts, plans, training examples, AI tasks ───
+
+export interface AiCallsTable {
+  id: Generated<number>;
+  at: number;
+  purpose: string;
+  model: string;
+  ticket_id: number | null;
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  latency_ms: number;
+  outcome: string;
+}
+
+export interface DraftsTable {
+  id: Generated<number>;
+  ticket_id: number;
+  persona: string;
+  text: string;
+  sources: string;
+  suggestions: string;
+  path: string;
+  status: Generated<string>;
+  created_at: number;
+  decided_by: string | null;
+  decided_at: number | null;
+}
+
+export interface PlansTable {
+  id: Generated<number>;
+  ticket_id: number;
+  stages: string;
+  path: string;
+  created_at: number;
+  created_by: string;
+}
+
+export interface TrainingExamplesTable {
+  id: Generated<number>;
+  text: string;
+  category: string | null;
+  priority: string | null;
+  source: string;
+  ticket_id: number | null;
+  created_at: number;
+}
+
+export interface AiTasksTable {
+  id: Generated<number>;
+  kind: string;
+  ticket_id: number | null;
+  idempotency_key: string;
+  payload: Generated<string>;
+  status: Generated<string>;
+  attempts: Generated<number>;
+  next_attempt_at: number;
+  token: Generated<number>;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+  done_at: number | null;
+}
+
 export interface StoreDb {
   tickets: TicketsTable;
   ticket_events: TicketEventsTable;
@@ -161,6 +226,12 @@ export interface StoreDb {
   ticket_issue_links: TicketIssueLinksTable;
   counters: CountersTable;
   schema_migrations: SchemaMigrationsTable;
+  // AI domain
+  ai_calls: AiCallsTable;
+  drafts: DraftsTable;
+  plans: PlansTable;
+  training_examples: TrainingExamplesTable;
+  ai_tasks: AiTasksTable;
 }
 
 /** Parse a JSON column read from either engine. */
