@@ -13,7 +13,6 @@ import type { Ticket } from '../domain/types.js';
 import type { Clock } from '../ports/clock.js';
 import type { MessageView } from '../ports/message-view.js';
 import type { Directory } from '../routing/directory.js';
-import type { Db } from '../store/db.js';
 import type { AiRepo, StoredDraft } from '../store/ai-repo.js';
 import type { TicketService } from '../tickets/ticket-service.js';
 import {
@@ -41,7 +40,6 @@ export const MAX_DRAFT_RECIPIENTS = 5;
 
 export interface DraftsDeps {
   config: FrontdeskConfig;
-  db: Db;
   clock: Clock;
   logger: Logger;
   tickets: TicketService;
@@ -150,36 +148,27 @@ export class Drafts {
 
   /** Post the approved text in the thread as the bot, mark the first response, record who approved it. */
   send(t: Ticket, draft: StoredDraft, text: string, userId: string): InteractionResult {
-    const { db, repo, clock, tickets } = this.d;
+    const { repo, clock, tickets } = this.d;
     const clean = text.trim();
     if (!clean) throw new InputInvalidError(emptyReplyError());
     const edited = clean !== draft.text.trim();
-    let decided = true;
-    db.transaction(() => {
-      if (!repo.decideDraft(draft.id, 'sent', userId, clock.now())) {
-        decided = false;
-        return;
-      }
+    // Decided once, and the reply queued in the same transaction.
+    const decided = repo.decideDraftThen(draft.id, 'sent', userId, clock.now(), () => {
       // Posted in the customer's thread in the approving agent's name; counts as their response.
       tickets.replyToCustomer(t.id, userId, clean, 'suggested_reply', `draft-sent:${draft.id}`, [
         { type: 'reply_sent', data: { draftId: draft.id, path: draft.path, edited, approvedBy: userId, text: clean } },
       ]);
-    })();
+    });
     if (!decided) return this.alreadyDecided(t, draft);
     return { ephemeral: replySentNotice(t, edited), replace: this.decidedCopy(t, repo.getDraft(draft.id) ?? draft) };
   }
 
   /** Discard the draft (once), recorded on the timeline. */
   discard(t: Ticket, draft: StoredDraft, userId: string): InteractionResult {
-    const { db, repo, clock, tickets } = this.d;
-    let decided = true;
-    db.transaction(() => {
-      if (!repo.decideDraft(draft.id, 'discarded', userId, clock.now())) {
-        decided = false;
-        return;
-      }
+    const { repo, clock, tickets } = this.d;
+    const decided = repo.decideDraftThen(draft.id, 'discarded', userId, clock.now(), () => {
       tickets.change(t.id, userId, () => ({ patch: {}, events: [{ type: 'reply_discarded', data: { draftId: draft.id, path: draft.path } }] }));
-    })();
+    });
     if (!decided) return this.alreadyDecided(t, draft);
     return { ephemeral: replyDiscardedNotice(t), replace: this.decidedCopy(t, repo.getDraft(draft.id) ?? draft) };
   }

@@ -3,7 +3,10 @@
  * file stops it, naming the file and field; persona-setup.ts). After a ticket is created — never
  * blocking creation — AI triage may adjust category/priority under the fixed combine rules
  * (triage-merge.ts), then a suggested reply is drafted in the channel's persona, stored, announced
- * on the card ("ready") and delivered privately to the owner or the team (drafts.ts). The buttons,
+ * on the card ("ready") and delivered privately to the owner or the team (drafts.ts). That work is
+ * durable: a task row enqueued in the ticket's creation transaction, run by a worker that claims
+ * due tasks with a lease (after-create.ts, task-worker.ts), so a crash after the ticket's commit
+ * does not lose it and several replicas never run it twice at once. The buttons,
  * form and `/ticket plan` command are in handlers.ts; plans in plans.ts, their follow-up tickets in
  * follow-ups.ts. The model only proposes text and fields: every action is taken by a person or by
  * deterministic code. Without an API key everything runs on the offline path.
@@ -11,6 +14,7 @@
 import type { Core } from '../app.js';
 import type { Ticket } from '../domain/types.js';
 import { AiRepo, type StoredDraft } from '../store/ai-repo.js';
+import { runAfterCreateTask, triageTask } from './after-create.js';
 import { type AiClient, type AiLogger, createAiClient } from './anthropic-client.js';
 import { BackgroundWork } from './background.js';
 import { CaseLookup } from './case-lookup.js';
@@ -21,7 +25,7 @@ import type { HandlingPlan } from './handling-plan.js';
 import { loadAndCheckPersonas, personaFor, personasDirFor } from './persona-setup.js';
 import type { Persona } from './personas.js';
 import { Plans } from './plans.js';
-import { applyAiTriage } from './triage-merge.js';
+import { AiTaskWorker } from './task-worker.js';
 
 export { MAX_DRAFT_RECIPIENTS } from './drafts.js';
 export { loadAndCheckPersonas, personasDirFor, SHIPPED_PERSONAS_DIR } from './persona-setup.js';
@@ -37,7 +41,11 @@ export interface AiFeatures {
   draft(ref: string | number, actor?: string): Promise<StoredDraft | null>;
   /** Build, store and post the handling plan of a ticket. */
   plan(ref: string | number, actor: string): Promise<{ planId: number; plan: HandlingPlan }>;
-  /** Resolves once all background work started so far (AI triage, drafts, plans) has finished. */
+  /**
+   * Resolves once nothing runnable now is still running: AI tasks due now (AI triage and the
+   * first draft after creation), drafts and plans started so far. Tasks waiting out a retry
+   * backoff, or held under another process's live lease, are not waited for.
+   */
   idle(): Promise<void>;
 }
 
@@ -50,6 +58,12 @@ export interface InstallAiOptions {
    * is posted in the thread, a draft is sent privately to whoever asked. Default 2,500 ms.
    */
   answerWithinMs?: number;
+  /**
+   * Durable AI tasks: how long a claimed task is this process's before another may take it over
+   * (default 10 minutes, longer than a model call with its retries), how many run at once
+   * (default 4) and the poll interval for retries and taken-over tasks (default 5 s; 0 = none).
+   */
+  tasks?: { leaseMs?: number; concurrency?: number; pollMs?: number };
 }
 
 /** Default for {@link InstallAiOptions.answerWithinMs}. */
@@ -79,37 +93,36 @@ export function installAi(core: Core, opts: InstallAiOptions = {}): AiFeatures {
   else logger.info({ reason: ai.disabledReason }, 'AI features offline: suggested replies and plans use the persona templates');
 
   const work = new BackgroundWork();
-  core.onClose(() => {
-    work.closed = true;
-  });
   const personaOf = (t: Ticket): Persona => personaFor(config, personas, t);
   const cases = new CaseLookup({ config, clock, tickets, directory, redactor: ai.redactor });
-  const drafts = new Drafts({ config, db, clock, logger, tickets, directory, ai, repo, cases, work, personaFor: personaOf, answerWithinMs });
-  const plans = new Plans({ config, db, clock, logger, tickets, directory, ai, repo, personas, cases, work, answerWithinMs });
+  const drafts = new Drafts({ config, clock, logger, tickets, directory, ai, repo, cases, work, personaFor: personaOf, answerWithinMs });
+  const plans = new Plans({ config, clock, logger, tickets, directory, ai, repo, personas, cases, work, answerWithinMs });
   const followUps = new FollowUps({ tickets, repo });
 
-  // After creation: AI triage, then a suggested reply for the owner or the team.
-  async function afterCreate(t: Ticket, suggestReply: boolean): Promise<void> {
-    try {
-      await applyAiTriage({ ai, config, tickets, work }, t);
-    } catch (e) {
-      logger.error({ err: e, ticket: t.key }, 'AI triage after creation failed; the offline triage stands');
-    }
-    if (!suggestReply || work.closed) return;
-    const d = await drafts.draft(t.id);
-    if (!d || work.closed) return;
-    const cur = tickets.repo.get(t.id);
-    if (cur) drafts.deliver(cur, d, drafts.recipients(cur));
-  }
+  // After creation: AI triage, then a suggested reply for the owner or the team — durable tasks
+  // claimed through the store port (the worker) and run in this process or any replica.
+  const worker = new AiTaskWorker({
+    store: core.store,
+    clock,
+    logger,
+    work,
+    run: (task) => runAfterCreateTask({ ai, config, store: core.store, tickets, drafts, work, logger }, task),
+    ...opts.tasks,
+  });
+  core.onClose(() => {
+    work.closed = true;
+    worker.stop();
+  });
+  // In the creation transaction: the ticket and its AI work commit together or not at all.
+  // A plan's follow-up is internal work: no suggested reply.
+  tickets.onCreatedInTransaction((t) => {
+    repo.enqueueTask(triageTask(t, !followUps.opening));
+  });
 
   tickets.onChange((c) => {
     if (work.closed) return;
     if (c.kind === 'created') {
-      // A plan's follow-up is internal work: no suggested reply.
-      const suggestReply = !followUps.opening;
-      void work.track(afterCreate(c.ticket, suggestReply)).catch((e: unknown) => {
-        if (!work.closed) logger.error({ err: e, ticket: c.ticket.key }, 'suggested reply after creation failed');
-      });
+      worker.kick();
       return;
     }
     // An agent took the ticket while a draft is pending: they get it privately too.
@@ -118,6 +131,8 @@ export function installAi(core: Core, opts: InstallAiOptions = {}): AiFeatures {
       if (d?.status === 'pending') drafts.deliver(c.ticket, d, [c.ticket.ownerId]);
     }
   });
+  // Tasks a stopped process left behind (pending, or running under a lease that ran out) run now.
+  worker.start();
 
   registerAiHandlers(interactions, commands, { drafts, plans, followUps });
 

@@ -12,7 +12,6 @@ import type { Clock } from '../ports/clock.js';
 import type { MessageView } from '../ports/message-view.js';
 import type { Directory } from '../routing/directory.js';
 import type { AiRepo } from '../store/ai-repo.js';
-import type { Db } from '../store/db.js';
 import type { TicketService } from '../tickets/ticket-service.js';
 import { planComingNotice, planPostedNotice, planView } from '../views/plan-view.js';
 import type { AiClient } from './anthropic-client.js';
@@ -27,7 +26,6 @@ export type StoredPlanBody = HandlingPlan;
 
 export interface PlansDeps {
   config: FrontdeskConfig;
-  db: Db;
   clock: Clock;
   logger: Logger;
   tickets: TicketService;
@@ -51,7 +49,7 @@ export class Plans {
   }
 
   private async buildAndPost(t: Ticket, actor: string): Promise<{ planId: number; plan: HandlingPlan }> {
-    const { ai, personas, cases, directory, db, tickets, repo, clock, config } = this.d;
+    const { ai, personas, cases, directory, tickets, repo, clock, config } = this.d;
     const ownerName = t.ownerId ? directory.nameOf(t.ownerId) : null;
     const due = cases.firstResponseDue(t);
     const built = await handlingPlan(
@@ -67,9 +65,9 @@ export class Plans {
       },
     );
     if (this.d.work.closed) throw new FrontdeskError('frontdesk_shutting_down', `The handling plan for ${t.key} was not posted: frontdesk is shutting down.`);
-    const planId = db.transaction(() => {
+    // Stored, on the timeline and posted in one transaction (a gone ticket rolls it all back).
+    const planId = repo.savePlanThen(t.id, built satisfies StoredPlanBody, actor, clock.now(), (id) => {
       const cur = tickets.require(t.id);
-      const id = repo.savePlan(cur.id, built satisfies StoredPlanBody, actor, clock.now());
       tickets.change(cur.id, actor, () => ({
         patch: {},
         events: [{ type: 'plan_created', data: { planId: id, path: built.path, reason: built.reason ?? null, followUps: built.followUps.length } }],
@@ -80,8 +78,7 @@ export class Plans {
         key: `plan-post:${id}`,
         ...(directory.isAgent(actor) ? { to: [actor] } : {}),
       });
-      return id;
-    })();
+    });
     return { planId, plan: built };
   }
 

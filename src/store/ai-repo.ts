@@ -1,69 +1,26 @@
 /**
- * AI repository: one row per model call in `ai_calls` (cost, cache and outcome accounting),
- * suggested reply drafts in `drafts` and handling plans in `plans`.
+ * AI repository (synchronous, better-sqlite3): one row per model call in `ai_calls` (cost, cache
+ * and outcome accounting), suggested reply drafts in `drafts`, handling plans in `plans`, and the
+ * enqueue of durable AI tasks from inside a ticket's creation transaction. The async store port
+ * (src/ports/store-ai.ts, src/store/kysely/ai.ts) has the same queries for both engines; this
+ * one serves the callers still inside synchronous transactions (issue #13's next step).
  */
 import type { Database } from 'better-sqlite3';
 
-/** How a model call ended. `over_budget` rows record calls that were never made. */
-export const AI_OUTCOMES = ['ok', 'invalid_output', 'error', 'timeout', 'rate_limited', 'over_budget'] as const;
-export type AiOutcome = (typeof AI_OUTCOMES)[number];
+import {
+  AI_OUTCOMES,
+  type AiCallRecord,
+  type AiOutcome,
+  type AiTaskEnqueue,
+  type AiUsage,
+  type DraftStatus,
+  type NewDraft,
+  type StoredDraft,
+  type StoredPlan,
+} from '../ports/store-ai.js';
 
-export interface AiCallRecord {
-  /** Epoch ms the call started. */
-  at: number;
-  /** What the call was for: 'triage', 'draft_reply', 'plan:analyst', ... */
-  purpose: string;
-  model: string;
-  ticketId: number | null;
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  latencyMs: number;
-  outcome: AiOutcome;
-}
-
-export interface AiUsage {
-  calls: number;
-  /** Calls per outcome (every outcome present, 0 when none). */
-  byOutcome: Record<AiOutcome, number>;
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  /** input + output + cache read + cache write: what counts against the daily budget. */
-  totalTokens: number;
-  /** Share of prompt tokens served from the cache: cacheRead / (input + cacheRead + cacheWrite); 0 when no prompt tokens. */
-  cacheHitRate: number;
-  /** Mean latency of calls that reached the API (outcome other than over_budget), ms; 0 when none. */
-  avgLatencyMs: number;
-}
-
-export type DraftStatus = 'pending' | 'sent' | 'discarded' | 'superseded';
-
-export interface StoredDraft {
-  id: number;
-  ticketId: number;
-  persona: string;
-  text: string;
-  sources: string[];
-  suggestions: string[];
-  path: 'ai' | 'offline';
-  status: DraftStatus;
-  createdAt: number;
-  decidedBy: string | null;
-  decidedAt: number | null;
-}
-
-export interface StoredPlan<T = unknown> {
-  id: number;
-  ticketId: number;
-  /** The whole plan as it was built (JSON). */
-  plan: T;
-  path: string;
-  createdAt: number;
-  createdBy: string;
-}
+export { AI_OUTCOMES };
+export type { AiCallRecord, AiOutcome, AiUsage, DraftStatus, StoredDraft, StoredPlan };
 
 interface DraftRow {
   id: number;
@@ -195,11 +152,7 @@ export class AiRepo {
   }
 
   /** Store a suggested reply (status pending); earlier pending drafts of the ticket become superseded. */
-  saveDraft(
-    ticketId: number,
-    draft: { persona: string; text: string; sources: string[]; suggestions: string[]; path: 'ai' | 'offline' },
-    at: number,
-  ): number {
+  saveDraft(ticketId: number, draft: NewDraft, at: number): number {
     return this.db.transaction(() => {
       this.db.prepare(`UPDATE drafts SET status = 'superseded' WHERE ticket_id = ? AND status = 'pending'`).run(ticketId);
       const info = this.db
@@ -225,6 +178,42 @@ export class AiRepo {
     const info = this.db
       .prepare(`UPDATE drafts SET status = ?, decided_by = ?, decided_at = ? WHERE id = ? AND status = 'pending'`)
       .run(status, by, at, id);
+    return info.changes === 1;
+  }
+
+  /**
+   * Decide a pending draft and, only if this call decided it, run `then` in the same transaction
+   * (the reply or the timeline entry that goes with the decision). False when it was decided
+   * already (by anyone); nothing is written then.
+   */
+  decideDraftThen(id: number, status: 'sent' | 'discarded', by: string, at: number, then: () => void): boolean {
+    return this.db.transaction(() => {
+      if (!this.decideDraft(id, status, by, at)) return false;
+      then();
+      return true;
+    })();
+  }
+
+  /** Store a handling plan and run `then(planId)` in the same transaction (its timeline entry and post). */
+  savePlanThen(ticketId: number, plan: { path: string }, createdBy: string, at: number, then: (planId: number) => void): number {
+    return this.db.transaction(() => {
+      const id = this.savePlan(ticketId, plan, createdBy, at);
+      then(id);
+      return id;
+    })();
+  }
+
+  /**
+   * Enqueue a durable AI task (synchronously, so a ticket-creation hook commits it with the
+   * ticket); false when the idempotency key is there already (nothing changes).
+   */
+  enqueueTask(req: AiTaskEnqueue): boolean {
+    const info = this.db
+      .prepare(
+        `INSERT INTO ai_tasks (kind, ticket_id, idempotency_key, payload, next_attempt_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING`,
+      )
+      .run(req.kind, req.ticketId, req.idempotencyKey, req.payload, req.notBefore ?? req.createdAt, req.createdAt, req.createdAt);
     return info.changes === 1;
   }
 

@@ -4,27 +4,9 @@
  */
 import type { Db as Database } from './db.js';
 import type { Priority } from '../domain/types.js';
+import type { TrainingExample, TrainingExampleInput } from '../ports/store-ai.js';
 
-/** A labelled example to store. At least one of category/priority should be set. */
-export interface TrainingExampleInput {
-  text: string;
-  category?: string | null;
-  priority?: Priority | null;
-  /** Where it came from: 'import', 'correction', ... */
-  source: string;
-  ticketId?: number | null;
-}
-
-/** A stored example. */
-export interface TrainingExample {
-  id: number;
-  text: string;
-  category: string | null;
-  priority: Priority | null;
-  source: string;
-  ticketId: number | null;
-  createdAt: number;
-}
+export type { TrainingExample, TrainingExampleInput };
 
 interface Row {
   id: number;
