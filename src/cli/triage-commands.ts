@@ -9,7 +9,7 @@ import type { FrontdeskConfig } from '../config/schema.js';
 import { InputInvalidError } from '../domain/errors.js';
 import { PRIORITIES } from '../domain/types.js';
 import type { Db } from '../store/db.js';
-import { TrainingRepo } from '../store/training-repo.js';
+import { storeOnDatabase } from '../store/kysely/open-store.js';
 import { type PartScore, roundPart } from '../triage/eval.js';
 import { type EvalReport, crossValidate, evaluateTriage, trainAndEvaluate } from '../triage/evaluate.js';
 import { type BadLine, type LabelledFile, describeLabels, readLabelledFile, unknownLabels } from '../triage/labelled-file.js';
@@ -28,6 +28,8 @@ export interface TriageCliContext {
 /** Files with more lines than this get a progress bar (on a terminal). */
 const PROGRESS_MIN_BYTES = 1_000_000;
 const MAX_BAD_LINES_SHOWN = 20;
+/** Examples stored per step of `frontdesk import` (the progress bar moves per step). */
+const IMPORT_BATCH = 1000;
 
 function pad(s: string, n: number): string {
   return s.length >= n ? `${s} ` : s + ' '.repeat(n - s.length);
@@ -144,17 +146,30 @@ export function registerTriageCommands(program: Command, ctx: TriageCliContext):
       const file = await readFile(path, ctx, 'file');
       checkLabels(file, ctx.config.categories, path);
       const db = ctx.getDb();
-      const repo = new TrainingRepo(db);
+      const store = storeOnDatabase(db);
       const showBar = Boolean(process.stdout.isTTY) && file.lines.length >= 5000;
       const bar = showBar ? progressBar('storing') : null;
       bar?.start(file.lines.length, 0);
-      const n = repo.addMany(
-        file.lines.map((l) => ({ text: l.text, category: l.category ?? null, priority: (l.priority as (typeof PRIORITIES)[number] | undefined) ?? null, source: 'import' })),
-        Date.now(),
-        (done) => bar?.update(done),
-      );
+      const examples = file.lines.map((l) => ({
+        text: l.text,
+        category: l.category ?? null,
+        priority: (l.priority as (typeof PRIORITIES)[number] | undefined) ?? null,
+        source: 'import',
+      }));
+      const at = Date.now();
+      // All or nothing: one transaction, stored in batches so the bar can move.
+      const n = await store.tx(async (r) => {
+        let done = 0;
+        for (let i = 0; i < examples.length; i += IMPORT_BATCH) {
+          done += await r.training.addMany(examples.slice(i, i + IMPORT_BATCH), at);
+          bar?.update(done);
+        }
+        return done;
+      });
       bar?.stop();
-      ctx.out(`imported ${n} example(s) from ${path}${file.bad.length ? ` (${file.bad.length} bad line(s) skipped)` : ''}; ${repo.count()} stored in total.`);
+      const total = await store.training.count();
+      await store.close();
+      ctx.out(`imported ${n} example(s) from ${path}${file.bad.length ? ` (${file.bad.length} bad line(s) skipped)` : ''}; ${total} stored in total.`);
       if (ctx.config.triage.learner) {
         ctx.out('training the learner…');
         const triage = createTriage(ctx.config, db);
