@@ -53,7 +53,7 @@ if (pgAvailable()) {
           const sqlite = order(kb.repo.search(terms, 1000));
           const pg = order(await store.answerSearch.search(terms, 1000));
           expect(pg.map((h) => h.id), text).toEqual(sqlite.map((h) => h.id));
-          pg.forEach((h, i) => expect(h.bm25, `${text}: ${h.id}`).toBeCloseTo(sqlite[i]!.bm25, 9));
+          for (const [i, h] of pg.entries()) expect(h.bm25, `${text}: ${h.id}`).toBeCloseTo(sqlite[i]!.bm25, 9);
           compared += sqlite.length;
         }
         expect(compared).toBeGreaterThan(requests.length);
