@@ -12,6 +12,7 @@
  */
 import type { Attachment, Platform, Priority, Signal, SlaSnapshot, Ticket, TicketEvent, TicketEventType, TicketStatus } from '../domain/types.js';
 import type { IssueRef, TrackerIssue } from './tracker-port.js';
+import type { AnswerSearch, CsatRepository, KnowledgeRepository, OfferRepository } from './store-knowledge.js';
 
 // ─── tickets ──────────────────────────────────────────────────────────────────────────────────
 
@@ -300,6 +301,10 @@ export interface Repos {
   inbox: InboxRepository;
   outbox: OutboxRepository;
   trackers: TrackerRepository;
+  knowledge: KnowledgeRepository;
+  answerSearch: AnswerSearch;
+  offers: OfferRepository;
+  csat: CsatRepository;
 }
 
 export interface PruneCutoffs {
