@@ -118,7 +118,7 @@ export function createCore(opts: CoreOptions): Core {
   const router = new Router(config, db, directory);
   const triage = createTriage(config, db);
   const metrics = opts.metrics ?? new Metrics();
-  const outbox = new Outbox(db, { logger, timer: opts.outboxTimer, metrics });
+  const outbox = new Outbox(db, store, { logger, timer: opts.outboxTimer, metrics });
   metrics.bindStore(metricsStore(db, () => (opts.outboxTimer ?? systemClock).now()));
   const tickets = new TicketService({ config, db, clock, outbox, triage, router, directory, logger });
   const commands = new CommandRegistry();

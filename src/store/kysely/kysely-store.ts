@@ -12,6 +12,7 @@ import { LOCK_LEADER } from './pg-migrate.js';
 import type { StoreDb } from './schema.js';
 import { KyselySimilarTickets, KyselyTicketRepository } from './tickets.js';
 import { KyselyTrackerRepository } from './trackers.js';
+import { KyselyAnswerSearch, KyselyCsatRepository, KyselyKnowledgeRepository, KyselyOfferRepository } from './knowledge.js';
 
 function makeRepos(db: Kysely<StoreDb>, engine: StoreEngine, inTx: <T>(fn: (db: Kysely<StoreDb>) => Promise<T>) => Promise<T>): Repos {
   return {
@@ -23,6 +24,10 @@ function makeRepos(db: Kysely<StoreDb>, engine: StoreEngine, inTx: <T>(fn: (db: 
     ai: new KyselyAiRepository(db, inTx),
     training: new KyselyTrainingRepository(db, inTx),
     aiTasks: new KyselyAiTaskRepository(db, engine),
+    knowledge: new KyselyKnowledgeRepository(db, inTx),
+    answerSearch: new KyselyAnswerSearch(db, engine),
+    offers: new KyselyOfferRepository(db),
+    csat: new KyselyCsatRepository(db),
   };
 }
 
@@ -38,6 +43,10 @@ export class KyselyStore implements Store {
   readonly ai;
   readonly training;
   readonly aiTasks;
+  readonly knowledge;
+  readonly answerSearch;
+  readonly offers;
+  readonly csat;
   private closed = false;
 
   /**
@@ -59,6 +68,10 @@ export class KyselyStore implements Store {
     this.ai = repos.ai;
     this.training = repos.training;
     this.aiTasks = repos.aiTasks;
+    this.knowledge = repos.knowledge;
+    this.answerSearch = repos.answerSearch;
+    this.offers = repos.offers;
+    this.csat = repos.csat;
   }
 
   tx<T>(fn: (repos: Repos) => Promise<T>): Promise<T> {
