@@ -12,6 +12,8 @@
  */
 import type { Attachment, Platform, Priority, Signal, SlaSnapshot, Ticket, TicketEvent, TicketEventType, TicketStatus } from '../domain/types.js';
 import type { IssueRef, TrackerIssue } from './tracker-port.js';
+import type { RateLimitRepository } from './rate-limiter.js';
+import type { ConversationRefRepository, DirectoryRepository, RoutingRepository } from './store-routing.js';
 
 // ─── tickets ──────────────────────────────────────────────────────────────────────────────────
 
@@ -294,6 +296,10 @@ export interface Repos {
   inbox: InboxRepository;
   outbox: OutboxRepository;
   trackers: TrackerRepository;
+  routing: RoutingRepository;
+  directory: DirectoryRepository;
+  conversationRefs: ConversationRefRepository;
+  rateLimits: RateLimitRepository;
 }
 
 export interface PruneCutoffs {

@@ -11,6 +11,8 @@ import { LOCK_LEADER } from './pg-migrate.js';
 import type { StoreDb } from './schema.js';
 import { KyselySimilarTickets, KyselyTicketRepository } from './tickets.js';
 import { KyselyTrackerRepository } from './trackers.js';
+import { KyselyConversationRefRepository, KyselyDirectoryRepository, KyselyRoutingRepository } from './routing.js';
+import { KyselyRateLimitRepository } from './rate-limits.js';
 
 function makeRepos(db: Kysely<StoreDb>, engine: StoreEngine, inTx: <T>(fn: (db: Kysely<StoreDb>) => Promise<T>) => Promise<T>): Repos {
   return {
@@ -19,6 +21,10 @@ function makeRepos(db: Kysely<StoreDb>, engine: StoreEngine, inTx: <T>(fn: (db: 
     inbox: new KyselyInboxRepository(db, inTx),
     outbox: new KyselyOutboxRepository(db, engine),
     trackers: new KyselyTrackerRepository(db),
+    routing: new KyselyRoutingRepository(db),
+    directory: new KyselyDirectoryRepository(db, inTx),
+    conversationRefs: new KyselyConversationRefRepository(db, engine),
+    rateLimits: new KyselyRateLimitRepository(db, engine),
   };
 }
 
@@ -31,6 +37,10 @@ export class KyselyStore implements Store {
   readonly inbox;
   readonly outbox;
   readonly trackers;
+  readonly routing;
+  readonly directory;
+  readonly conversationRefs;
+  readonly rateLimits;
   private closed = false;
 
   /**
@@ -49,6 +59,10 @@ export class KyselyStore implements Store {
     this.inbox = repos.inbox;
     this.outbox = repos.outbox;
     this.trackers = repos.trackers;
+    this.routing = repos.routing;
+    this.directory = repos.directory;
+    this.conversationRefs = repos.conversationRefs;
+    this.rateLimits = repos.rateLimits;
   }
 
   tx<T>(fn: (repos: Repos) => Promise<T>): Promise<T> {

@@ -149,6 +149,33 @@ export interface SchemaMigrationsTable {
   applied_at: number;
 }
 
+// ─── routing, directory, conversation references, rate limits ───
+
+export interface RoutingStateTable {
+  team: string;
+  last_member: string | null;
+  updated_at: number;
+  picks: Generated<number>;
+}
+
+export interface DirectoryGroupMembersTable {
+  grp: string;
+  user_id: string;
+  updated_at: number;
+}
+
+export interface ConversationRefsTable {
+  platform: string;
+  key: string;
+  reference: string;
+  updated_at: number;
+}
+
+export interface RateLimitsTable {
+  key: string;
+  tat: number;
+}
+
 export interface StoreDb {
   tickets: TicketsTable;
   ticket_events: TicketEventsTable;
@@ -161,6 +188,11 @@ export interface StoreDb {
   ticket_issue_links: TicketIssueLinksTable;
   counters: CountersTable;
   schema_migrations: SchemaMigrationsTable;
+  // routing, directory, conversation references, rate limits (migrations 0001 and 0018)
+  routing_state: RoutingStateTable;
+  directory_group_members: DirectoryGroupMembersTable;
+  conversation_refs: ConversationRefsTable;
+  rate_limits: RateLimitsTable;
 }
 
 /** Parse a JSON column read from either engine. */
