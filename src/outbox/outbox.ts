@@ -24,6 +24,8 @@ import { type Clock, systemClock } from '../ports/clock.js';
 import type { DeliveryResult, Metrics } from '../metrics.js';
 import type { Db } from '../store/db.js';
 import type { MessageView } from '../ports/message-view.js';
+import type { RateLimiter } from '../ports/rate-limiter.js';
+import { LocalRateLimiter } from './rate-limiter.js';
 
 export type OutboxPayload =
   /**
@@ -121,6 +123,11 @@ export interface OutboxOptions {
   random?: () => number;
   /** Counts delivery results (frontdesk_outbox_deliveries_total). */
   metrics?: Pick<Metrics, 'delivered'>;
+  /**
+   * Paces each channel to its platform's rate (ChatPort.ratePerChannelPerSec). Default: a token
+   * bucket in this process; with several replicas, one shared through the store (StoreRateLimiter).
+   */
+  limiter?: RateLimiter;
 }
 
 export interface DrainStats {
@@ -151,7 +158,7 @@ type Outcome = keyof DrainStats;
 
 export class Outbox {
   private readonly ports = new Map<string, ChatPort>();
-  private readonly pacers = new Map<string, { tokens: number; at: number }>();
+  private readonly limiter: RateLimiter;
   private readonly channels = new Map<string, ChannelState>();
   /** Channels with a send loop running, by `platform \0 channel`. */
   private readonly lanes = new Map<string, Promise<void>>();
@@ -162,7 +169,7 @@ export class Outbox {
   private wake: { at: number; handle: NodeJS.Timeout } | null = null;
   private readonly t: Clock;
   private readonly log: Logger | undefined;
-  private readonly opts: Required<Omit<OutboxOptions, 'logger' | 'timer' | 'metrics'>>;
+  private readonly opts: Required<Omit<OutboxOptions, 'logger' | 'timer' | 'metrics' | 'limiter'>>;
   private readonly metrics: OutboxOptions['metrics'];
   private closed = false;
   private kickPending = false;
@@ -174,6 +181,7 @@ export class Outbox {
     this.t = options.timer ?? systemClock;
     this.log = options.logger;
     this.metrics = options.metrics;
+    this.limiter = options.limiter ?? new LocalRateLimiter();
     this.opts = {
       maxAgeMs: options.maxAgeMs ?? 24 * 3_600_000,
       baseDelayMs: options.baseDelayMs ?? 1000,
@@ -368,19 +376,12 @@ export class Outbox {
     return head && head.status === 'pending' && head.next_attempt_at <= this.t.now() ? head : undefined;
   }
 
-  /** Token bucket per channel on the timer: ms to wait before the next send (0 = go). */
-  private pace(key: string, ratePerSec: number): number {
-    const now = this.t.now();
-    const cap = Math.max(1, Math.floor(ratePerSec));
-    const b = this.pacers.get(key) ?? { tokens: cap, at: now };
-    b.tokens = Math.min(cap, b.tokens + ((now - b.at) * ratePerSec) / 1000);
-    b.at = now;
-    this.pacers.set(key, b);
-    if (b.tokens >= 1) {
-      b.tokens -= 1;
-      return 0;
-    }
-    return Math.max(1, Math.ceil(((1 - b.tokens) * 1000) / ratePerSec));
+  /**
+   * A turn for this channel from the rate limiter, on the timer: ms to wait before the next
+   * send (0 = go). The in-process limiter answers at once (no await, no extra turn of the loop).
+   */
+  private pace(row: OutboxRow, ratePerSec: number): number | Promise<number> {
+    return this.limiter.take(`${row.platform}/${row.channel_id}`, ratePerSec, this.t.now());
   }
 
   /** Kick again after `ms` (one timer, the earliest wins). */
@@ -400,7 +401,8 @@ export class Outbox {
     const port = this.ports.get(row.platform);
     if (!port) return 'retried';
     const key = `${row.platform}\u0000${row.channel_id}`;
-    const wait = this.pace(key, port.ratePerChannelPerSec);
+    const turn = this.pace(row, port.ratePerChannelPerSec);
+    const wait = typeof turn === 'number' ? turn : await turn;
     if (wait > 0) {
       this.db.prepare('UPDATE outbox SET next_attempt_at = ? WHERE id = ?').run(this.t.now() + wait, row.id);
       this.wakeIn(wait);
