@@ -12,6 +12,7 @@ import { TrackerError, type TrackerEvent, type TrackerKind, type TrackerPort } f
 import type { StoredIssue } from '../store/tracker-repo.js';
 import { TRACKER_NAMES } from '../views/fix-update-view.js';
 import type { ApplyReport, HearBack } from './hear-back-apply.js';
+import { syncTx } from '../store/sync-tx.js';
 
 /** Issues read per run (the least recently polled first, so all get their turn). */
 export const POLL_BATCH = 200;
@@ -99,10 +100,10 @@ export class TrackerPoller {
       { id: `poll:${issue.tracker}:${issue.key}@${fresh.updatedAt}`, kind: 'state', issue: { ...fresh, tracker: issue.tracker, key: issue.key }, actor: null },
     ];
     const db = this.d.hearBack.db;
-    return db.transaction(() => {
+    return syncTx(db, () => {
       const r = this.d.hearBack.apply(events, 'poll');
       this.d.hearBack.repo.markPolled(issue.id, startedAt);
       return r;
-    })();
+    });
   }
 }
