@@ -127,7 +127,7 @@ export function createCore(opts: CoreOptions): Core {
   const commands = new CommandRegistry();
   registerTicketCommands(commands, tickets);
   const interactions = new Interactions(tickets);
-  registerTicketInteractions(interactions, tickets);
+  registerTicketInteractions(interactions, tickets, store.conversationRefs);
   installCsat(tickets, interactions);
   const scheduler = new Scheduler(logger);
   const closers: (() => void | Promise<void>)[] = [];
