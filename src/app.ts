@@ -121,7 +121,7 @@ export function createCore(opts: CoreOptions): Core {
   const metrics = opts.metrics ?? new Metrics();
   // Channel pacing: in this process on SQLite (one process); shared through the store when the
   // store is PostgreSQL (several replicas must together stay within a channel's rate).
-  const outbox = new Outbox(db, { logger, timer: opts.outboxTimer, metrics, ...(store.engine === 'postgres' ? { limiter: new StoreRateLimiter(store.rateLimits) } : {}) });
+  const outbox = new Outbox(db, store, { logger, timer: opts.outboxTimer, metrics, ...(store.engine === 'postgres' ? { limiter: new StoreRateLimiter(store.rateLimits) } : {}) });
   metrics.bindStore(metricsStore(db, () => (opts.outboxTimer ?? systemClock).now()));
   const tickets = new TicketService({ config, db, clock, outbox, triage, router, directory, logger });
   const commands = new CommandRegistry();

@@ -21,6 +21,18 @@ export class LocalRateLimiter implements RateLimiter {
     }
     return Math.max(1, Math.ceil(((1 - b.tokens) * 1000) / ratePerSec));
   }
+
+  peek(key: string, ratePerSec: number, now: number): number {
+    const b = this.buckets.get(key);
+    if (!b) return 0;
+    const cap = Math.max(1, Math.floor(ratePerSec));
+    const tokens = Math.min(cap, b.tokens + (Math.max(0, now - b.at) * ratePerSec) / 1000);
+    if (tokens >= cap) {
+      this.buckets.delete(key); // full again: forget the key until it is used
+      return 0;
+    }
+    return tokens >= 1 ? 0 : Math.max(1, Math.ceil(((1 - tokens) * 1000) / ratePerSec));
+  }
 }
 
 export class StoreRateLimiter implements RateLimiter {
@@ -28,5 +40,9 @@ export class StoreRateLimiter implements RateLimiter {
 
   take(key: string, ratePerSec: number, now: number): Promise<number> {
     return this.repo.take(key, Math.ceil(1000 / ratePerSec), Math.max(1, Math.floor(ratePerSec)), now);
+  }
+
+  peek(key: string, ratePerSec: number, now: number): Promise<number> {
+    return this.repo.peek(key, Math.ceil(1000 / ratePerSec), Math.max(1, Math.floor(ratePerSec)), now);
   }
 }

@@ -11,6 +11,8 @@ export interface RateLimiter {
    * The in-process limiter answers synchronously; a shared one asks the store.
    */
   take(key: string, ratePerSec: number, now: number): number | Promise<number>;
+  /** The ms until `take` would answer 0, without taking anything (0 = a turn is free now). */
+  peek(key: string, ratePerSec: number, now: number): number | Promise<number>;
 }
 
 /**
@@ -24,6 +26,8 @@ export interface RateLimitRepository {
    * `burst` calls. Returns 0 when taken, else the ms until a turn is free (nothing taken).
    */
   take(key: string, intervalMs: number, burst: number, now: number): Promise<number>;
+  /** The ms until `take` would succeed, without taking a turn. */
+  peek(key: string, intervalMs: number, burst: number, now: number): Promise<number>;
   /** Forget keys whose turns are all free again before `before` (they behave as new). */
   prune(before: number): Promise<number>;
 }

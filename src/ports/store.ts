@@ -14,6 +14,7 @@ import type { Attachment, Platform, Priority, Signal, SlaSnapshot, Ticket, Ticke
 import type { IssueRef, TrackerIssue } from './tracker-port.js';
 import type { RateLimitRepository } from './rate-limiter.js';
 import type { ConversationRefRepository, DirectoryRepository, RoutingRepository } from './store-routing.js';
+import type { AnswerSearch, CsatRepository, KnowledgeRepository, OfferRepository } from './store-knowledge.js';
 
 // ─── tickets ──────────────────────────────────────────────────────────────────────────────────
 
@@ -226,6 +227,10 @@ export interface ClaimOptions {
   leaseMs: number;
   /** Only these platforms (those with a registered port). Default: all. */
   platforms?: readonly string[];
+  /** Only this channel's head (a sender going on with the channel it is working through). */
+  channel?: { platform: string; channelId: string };
+  /** Leave these channels alone (e.g. ones this sender must pace). */
+  exclude?: readonly { platform: string; channelId: string }[];
 }
 
 export interface OutboxRepository {
@@ -260,8 +265,10 @@ export interface OutboxRepository {
   /**
    * Rows left 'sending' whose lease expired before `now` go back to pending, unsure (their
    * sender crashed). Rows under a live lease are never touched: another replica is sending them.
+   * `everyLease` (SQLite: one process per database file, so every lease is a previous run's):
+   * every 'sending' row goes back, due at `now`.
    */
-  recoverExpired(now: number): Promise<number>;
+  recoverExpired(now: number, opts?: { everyLease?: boolean }): Promise<number>;
   get(id: number): Promise<OutboxItem | null>;
   stats(): Promise<Partial<Record<OutboxStatus, number>>>;
 }
@@ -300,6 +307,10 @@ export interface Repos {
   directory: DirectoryRepository;
   conversationRefs: ConversationRefRepository;
   rateLimits: RateLimitRepository;
+  knowledge: KnowledgeRepository;
+  answerSearch: AnswerSearch;
+  offers: OfferRepository;
+  csat: CsatRepository;
 }
 
 export interface PruneCutoffs {

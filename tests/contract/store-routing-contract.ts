@@ -160,7 +160,10 @@ export function storeRoutingContract(name: string, open: () => Promise<RoutingHa
         const r = store.rateLimits;
         expect(await r.take('slack:C1', 1000, 1, T0)).toBe(0);
         expect(await r.take('slack:C1', 1000, 1, T0)).toBe(1000);
+        expect(await r.peek('slack:C1', 1000, 1, T0 + 400)).toBe(600);
+        expect(await r.peek('slack:C9', 1000, 1, T0 + 400)).toBe(0);
         expect(await r.take('slack:C1', 1000, 1, T0 + 999)).toBe(1);
+        expect(await r.peek('slack:C1', 1000, 1, T0 + 1000)).toBe(0);
         expect(await r.take('slack:C1', 1000, 1, T0 + 1000)).toBe(0);
         expect(await r.take('slack:C2', 1000, 1, T0 + 1000)).toBe(0);
         // Idle for a long time: no credit piles up beyond the burst.

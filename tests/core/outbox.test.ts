@@ -1,3 +1,4 @@
+import { storeOnDatabase } from '../../src/store/kysely/open-store.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Outbox } from '../../src/outbox/outbox.js';
 import { ManualClock } from '../../src/ports/clock.js';
@@ -17,7 +18,7 @@ describe('Outbox', () => {
     db = openDatabase(':memory:');
     timer = new ManualClock(1_000_000);
     port = new ScriptedPort();
-    ob = new Outbox(db, { timer, random: () => 1 });
+    ob = new Outbox(db, storeOnDatabase(db), { timer, random: () => 1 });
     ob.registerPort(port);
   });
   afterEach(() => db.close());
@@ -92,7 +93,7 @@ describe('Outbox', () => {
   it('sends again what a crash left half-sent (at-least-once, never lost)', async () => {
     post('z');
     db.prepare("UPDATE outbox SET status = 'sending'").run();
-    const after = new Outbox(db, { timer });
+    const after = new Outbox(db, storeOnDatabase(db), { timer });
     after.registerPort(port);
     await after.drain();
     expect(port.calls.map((c) => c.view?.text)).toEqual(['z']);
@@ -107,7 +108,7 @@ describe('Outbox', () => {
 
   it('respects the per-channel rate limit', async () => {
     port.ratePerChannelPerSec = 1;
-    const slow = new Outbox(db, { timer });
+    const slow = new Outbox(db, storeOnDatabase(db), { timer });
     slow.registerPort(port);
     for (let i = 0; i < 3; i++) slow.enqueue({ platform: 'local', idempotencyKey: `r${i}`, payload: { kind: 'post', channelId: 'C9', view: view(`r${i}`) } });
     await slow.drain();
@@ -118,11 +119,12 @@ describe('Outbox', () => {
 
   it('paces a channel through a shared limiter: two senders together stay within its rate', async () => {
     port.ratePerChannelPerSec = 1;
+    // Two senders with their own rows (two replicas' claims) and one shared limiter.
     const shared = await openStore(':memory:');
-    const other = openDatabase(':memory:');
+    const dbs = [openDatabase(':memory:'), openDatabase(':memory:')];
     try {
       const limiter = new StoreRateLimiter(shared.rateLimits);
-      const senders = [new Outbox(db, { timer, limiter }), new Outbox(other, { timer, limiter })];
+      const senders = dbs.map((d) => new Outbox(d, storeOnDatabase(d), { timer, limiter }));
       senders.forEach((o, n) => {
         o.registerPort(port);
         for (let i = 0; i < 3; i++) o.enqueue({ platform: 'local', idempotencyKey: `s${n}-${i}`, payload: { kind: 'post', channelId: 'C9', view: view(`s${n}-${i}`) } });
@@ -133,7 +135,7 @@ describe('Outbox', () => {
       await Promise.all(senders.map((o) => o.drain()));
       expect(port.calls).toHaveLength(2);
     } finally {
-      other.close();
+      for (const d of dbs) d.close();
       await shared.close();
     }
   });

@@ -13,6 +13,7 @@ import { KyselySimilarTickets, KyselyTicketRepository } from './tickets.js';
 import { KyselyTrackerRepository } from './trackers.js';
 import { KyselyConversationRefRepository, KyselyDirectoryRepository, KyselyRoutingRepository } from './routing.js';
 import { KyselyRateLimitRepository } from './rate-limits.js';
+import { KyselyAnswerSearch, KyselyCsatRepository, KyselyKnowledgeRepository, KyselyOfferRepository } from './knowledge.js';
 
 function makeRepos(db: Kysely<StoreDb>, engine: StoreEngine, inTx: <T>(fn: (db: Kysely<StoreDb>) => Promise<T>) => Promise<T>): Repos {
   return {
@@ -25,6 +26,10 @@ function makeRepos(db: Kysely<StoreDb>, engine: StoreEngine, inTx: <T>(fn: (db: 
     directory: new KyselyDirectoryRepository(db, inTx),
     conversationRefs: new KyselyConversationRefRepository(db, engine),
     rateLimits: new KyselyRateLimitRepository(db, engine),
+    knowledge: new KyselyKnowledgeRepository(db, inTx),
+    answerSearch: new KyselyAnswerSearch(db, engine),
+    offers: new KyselyOfferRepository(db),
+    csat: new KyselyCsatRepository(db),
   };
 }
 
@@ -41,6 +46,10 @@ export class KyselyStore implements Store {
   readonly directory;
   readonly conversationRefs;
   readonly rateLimits;
+  readonly knowledge;
+  readonly answerSearch;
+  readonly offers;
+  readonly csat;
   private closed = false;
 
   /**
@@ -63,6 +72,10 @@ export class KyselyStore implements Store {
     this.directory = repos.directory;
     this.conversationRefs = repos.conversationRefs;
     this.rateLimits = repos.rateLimits;
+    this.knowledge = repos.knowledge;
+    this.answerSearch = repos.answerSearch;
+    this.offers = repos.offers;
+    this.csat = repos.csat;
   }
 
   tx<T>(fn: (repos: Repos) => Promise<T>): Promise<T> {

@@ -33,6 +33,13 @@ export class KyselyRateLimitRepository implements RateLimitRepository {
     return r ? Math.max(1, Number(r.tat) - tolerance - now) : 1;
   }
 
+  async peek(key: string, intervalMs: number, burst: number, now: number): Promise<number> {
+    const interval = Math.max(1, Math.ceil(intervalMs));
+    const tolerance = (Math.max(1, Math.floor(burst)) - 1) * interval;
+    const r = await this.db.selectFrom('rate_limits').select('tat').where('key', '=', key).executeTakeFirst();
+    return r ? Math.max(0, Number(r.tat) - tolerance - now) : 0;
+  }
+
   async prune(before: number): Promise<number> {
     return changed(await this.db.deleteFrom('rate_limits').where('tat', '<', before).executeTakeFirst());
   }
