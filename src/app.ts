@@ -242,10 +242,10 @@ export function createCore(opts: CoreOptions): Core {
       return { finishedInTime: (await closeBy(deadline)) && inTime };
     },
   };
-  http.get('/healthz', (_req, res) => {
+  http.get('/healthz', async (_req, res) => {
     let dbOk = true;
     try {
-      db.prepare('SELECT 1').get();
+      await store.schemaVersion();
     } catch {
       dbOk = false;
     }

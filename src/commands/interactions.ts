@@ -167,6 +167,8 @@ export interface CreateTicketState {
 
 /** Where form state lives in the store's conversation references (one namespace). */
 export const FORM_STATE = 'form-state';
+/** How long an open "Create ticket" form can still be submitted. */
+export const FORM_STATE_TTL_MS = 7 * 86_400_000;
 
 /**
  * The form the "Create ticket" message shortcut opens. The message itself is stashed in the
@@ -177,6 +179,8 @@ export async function createTicketForm(svc: TicketService, forms: ConversationRe
   const tri = svc.triage.classify({ text: state.text, requesterId: state.requesterId, channelId: state.channelId });
   const key = `ct-${svc.clock.now()}-${Math.random().toString(36).slice(2, 10)}`;
   await forms.put(FORM_STATE, key, state, svc.clock.now());
+  // Retention: forms never submitted are forgotten after a week.
+  await forms.prune(FORM_STATE, 'ct-', svc.clock.now() - FORM_STATE_TTL_MS);
   return {
     formId: FORMS.createTicket,
     title: 'Create ticket',

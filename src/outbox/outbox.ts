@@ -31,7 +31,7 @@ import type { DeliveryResult, Metrics } from '../metrics.js';
 import type { Db } from '../store/db.js';
 import { OutboxQueue } from '../store/outbox-repo.js';
 import type { MessageView } from '../ports/message-view.js';
-import type { ClaimedOutboxItem, OutboxClaim, Store } from '../ports/store.js';
+import type { ClaimedOutboxItem, OutboxClaim, Repos, Store } from '../ports/store.js';
 import type { RateLimiter } from '../ports/rate-limiter.js';
 import { LocalRateLimiter } from './rate-limiter.js';
 
@@ -185,7 +185,8 @@ export class Outbox {
   private readonly metrics: OutboxOptions['metrics'];
   private closed = false;
   private kickPending = false;
-  private readonly queue: OutboxQueue;
+  /** Synchronous enqueueing into the SQLite file (null: the store only, e.g. on PostgreSQL). */
+  private readonly queue: OutboxQueue | null;
   /** Rows a previous run left 'sending', put back before the first claim. */
   private readonly recovered: Promise<void>;
   /** A pump is running; `again`: another was asked for meanwhile. */
@@ -193,15 +194,16 @@ export class Outbox {
   private again = false;
 
   /**
-   * @param db the SQLite database messages are enqueued into (inside the callers' transactions).
+   * @param db the SQLite database messages are enqueued into (inside the callers' transactions);
+   *   null for a sender on the store alone (PostgreSQL: enqueue with `enqueueAsync`).
    * @param store the store port over the same database: rows are claimed and marked through it.
    */
   constructor(
-    db: Db,
+    db: Db | null,
     private readonly store: Store,
     options: OutboxOptions = {},
   ) {
-    this.queue = new OutboxQueue(db);
+    this.queue = db ? new OutboxQueue(db) : null;
     this.t = options.timer ?? systemClock;
     this.log = options.logger;
     this.metrics = options.metrics;
@@ -255,7 +257,7 @@ export class Outbox {
    */
   enqueue(req: EnqueueRequest): boolean {
     const now = this.t.now();
-    const added = this.queue.enqueue({
+    const added = this.sync('enqueue').enqueue({
       idempotencyKey: req.idempotencyKey,
       platform: req.platform,
       channelId: channelKey(req.payload),
@@ -270,11 +272,42 @@ export class Outbox {
   }
 
   /**
+   * Add a message through the store port (any engine). Inside a `store.tx`, pass its repositories
+   * so the message commits with the change it reports.
+   */
+  async enqueueAsync(req: EnqueueRequest, repos: Pick<Repos, 'outbox'> = this.store): Promise<boolean> {
+    const now = this.t.now();
+    const added = await repos.outbox.enqueue({
+      idempotencyKey: req.idempotencyKey,
+      platform: req.platform,
+      channelId: channelKey(req.payload),
+      kind: req.payload.kind,
+      payload: JSON.stringify(req.payload),
+      ticketId: req.ticketId ?? null,
+      notBefore: req.notBefore ?? now,
+      createdAt: now,
+    });
+    if (added) this.kickSoon();
+    return added;
+  }
+
+  /** The synchronous queue, or a clear error where there is none. */
+  private sync(what: string): OutboxQueue {
+    if (!this.queue) throw new Error(`outbox.${what} is synchronous and needs the SQLite database; on the store alone use the async methods`);
+    return this.queue;
+  }
+
+  /** Not closed, and the database (if any) still open. */
+  private get usable(): boolean {
+    return !this.closed && (this.queue ? this.queue.open : true);
+  }
+
+  /**
    * Where the sent rows with this key (or with keys `key:to:…`, one per private recipient) were
    * posted: the row id and the message it became. Rows not sent yet, or without a message id, are left out.
    */
   sentPosts(key: string): { id: number; channelId: string; messageId: string }[] {
-    return this.queue.sentWithKey(key).flatMap((r) => {
+    return this.sync('sentPosts').sentWithKey(key).flatMap((r) => {
         const posted = r.result ? (JSON.parse(r.result) as { messageId?: string; channelId?: string } | null) : null;
         return posted?.messageId && posted.channelId ? [{ id: r.id, channelId: posted.channelId, messageId: posted.messageId }] : [];
       });
@@ -282,7 +315,7 @@ export class Outbox {
 
   /** Queue a refresh of a ticket's card unless one is already waiting (it renders at send time). */
   enqueueCardUpdate(platform: string, ticketId: number, channelId: string): boolean {
-    if (this.queue.hasPendingCardUpdate(ticketId)) return false;
+    if (this.sync('enqueueCardUpdate').hasPendingCardUpdate(ticketId)) return false;
     return this.enqueue({
       platform,
       ticketId,
@@ -324,7 +357,7 @@ export class Outbox {
 
   /** Start a lane for every channel with a due head row (never waits for anything). */
   kick(): void {
-    if (!this.queue.open || this.closed) return;
+    if (!this.usable) return;
     void this.pump();
   }
 
@@ -338,7 +371,7 @@ export class Outbox {
     this.collectors.add(total);
     try {
       for (;;) {
-        if (!this.queue.open || this.closed) break;
+        if (!this.usable) break;
         await this.pump();
         if (this.lanes.size === 0) break;
         await Promise.race(this.lanes.values());
@@ -364,7 +397,7 @@ export class Outbox {
       do {
         this.again = false;
         await this.pumpOnce();
-      } while (this.again && this.queue.open && !this.closed);
+      } while (this.again && this.usable);
     };
     this.pumping = run()
       .catch((e: unknown) => this.log?.error({ err: e }, 'outbox: could not claim due rows'))
@@ -377,7 +410,7 @@ export class Outbox {
   private async pumpOnce(): Promise<void> {
     const free = this.opts.maxLanes - this.lanes.size;
     const platforms = [...this.ports.keys()];
-    if (free <= 0 || platforms.length === 0 || !this.queue.open || this.closed) return;
+    if (free <= 0 || platforms.length === 0 || !this.usable) return;
     // Channels that must wait for their rate limit are not claimed (a claim is an attempt).
     const exclude: { platform: string; channelId: string }[] = [];
     let soonest = Number.POSITIVE_INFINITY;
@@ -411,10 +444,10 @@ export class Outbox {
   /** One channel: send its due rows in order until none is due or the channel must wait. */
   private async runLane(first: ClaimedOutboxItem): Promise<void> {
     let row: ClaimedOutboxItem | undefined = first;
-    while (row && this.queue.open && !this.closed) {
+    while (row && this.usable) {
       const outcome = await this.sendOne(row);
       for (const c of this.collectors) c[outcome] += 1;
-      if (outcome === 'retried' || !this.queue.open || this.closed) break;
+      if (outcome === 'retried' || !this.usable) break;
       const key = `${row.platform}\u0000${row.channelId}`;
       const w = this.paceWait(key, this.ports.get(row.platform)?.ratePerChannelPerSec ?? 1);
       const wait = typeof w === 'number' ? w : await w;
@@ -669,6 +702,6 @@ export class Outbox {
 
   /** Counts by status (for health and tests). */
   stats(): Record<string, number> {
-    return this.queue.stats();
+    return this.queue ? this.queue.stats() : {};
   }
 }
