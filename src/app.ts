@@ -14,6 +14,7 @@ import { Interactions, registerTicketInteractions } from './commands/interaction
 import { registerTicketCommands } from './commands/ticket-commands.js';
 import { createLogger } from './logger.js';
 import { Metrics } from './metrics.js';
+import { StoreRateLimiter } from './outbox/rate-limiter.js';
 import { Outbox } from './outbox/outbox.js';
 import type { ChatPort } from './ports/chat-port.js';
 import { type Clock, systemClock } from './ports/clock.js';
@@ -118,13 +119,15 @@ export function createCore(opts: CoreOptions): Core {
   const router = new Router(config, db, directory);
   const triage = createTriage(config, db);
   const metrics = opts.metrics ?? new Metrics();
-  const outbox = new Outbox(db, store, { logger, timer: opts.outboxTimer, metrics });
+  // Channel pacing: in this process on SQLite (one process); shared through the store when the
+  // store is PostgreSQL (several replicas must together stay within a channel's rate).
+  const outbox = new Outbox(db, store, { logger, timer: opts.outboxTimer, metrics, ...(store.engine === 'postgres' ? { limiter: new StoreRateLimiter(store.rateLimits) } : {}) });
   metrics.bindStore(metricsStore(db, () => (opts.outboxTimer ?? systemClock).now()));
   const tickets = new TicketService({ config, db, clock, outbox, triage, router, directory, logger });
   const commands = new CommandRegistry();
   registerTicketCommands(commands, tickets);
   const interactions = new Interactions(tickets);
-  registerTicketInteractions(interactions, tickets);
+  registerTicketInteractions(interactions, tickets, store.conversationRefs);
   installCsat(tickets, interactions);
   const scheduler = new Scheduler(logger);
   const closers: (() => void | Promise<void>)[] = [];

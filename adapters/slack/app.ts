@@ -14,6 +14,7 @@ import type { Core } from '../../src/app.js';
 import { FrontdeskError } from '../../src/domain/errors.js';
 import { Inbox } from '../../src/inbound/inbox.js';
 import { InboxRepo } from '../../src/store/inbox-repo.js';
+import { refreshAgentGroups, replaceAgentGroup } from '../../src/routing/agent-groups.js';
 import { IngestQueue, type InboxHandle } from './ingest-queue.js';
 import { registerListeners } from './listeners/register.js';
 import { createSlackClient, SlackChatPort } from './slack-chat-port.js';
@@ -68,14 +69,17 @@ async function identify(client: WebClient, s: SlackSettings): Promise<{ userId: 
   }
 }
 
-/** Resolve config.agentGroups (Slack user groups) to their members and register them as agents. */
+/**
+ * Resolve config.agentGroups (Slack user groups) to their members and store them as agents
+ * (every replica reads them back from the store each minute: 'agent-groups-refresh').
+ */
 async function loadAgentGroups(core: Core, client: WebClient): Promise<number> {
   let n = 0;
   for (const group of core.config.agentGroups) {
+    let users: string[];
     try {
       const res = await client.usergroups.users.list({ usergroup: group });
-      const users = res.users ?? [];
-      core.directory.addAgents(users);
+      users = res.users ?? [];
       n += users.length;
     } catch (e) {
       const code = (e as { data?: { error?: string } }).data?.error ?? (e as Error).message;
@@ -84,7 +88,10 @@ async function loadAgentGroups(core: Core, client: WebClient): Promise<number> {
         `Slack: could not read the members of user group ${group} from agentGroups (${code}). Check the group id (S…) in the config and that the app has the usergroups:read scope (reinstall it after adding scopes).`,
       );
     }
+    await replaceAgentGroup(core, group, users);
   }
+  if (core.config.agentGroups.length > 0 && !core.scheduler.jobs().some((j) => j.name === 'agent-groups-refresh'))
+    core.scheduler.add('agent-groups-refresh', '* * * * *', () => refreshAgentGroups(core));
   return n;
 }
 

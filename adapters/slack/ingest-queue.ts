@@ -10,6 +10,7 @@
 import type { Inbox } from '../../src/inbound/inbox.js';
 import type { Logger } from '../../src/logger.js';
 import type { Db } from '../../src/store/db.js';
+import { syncTx } from '../../src/store/sync-tx.js';
 
 export interface IngestItem {
   /** For logs when the item fails. */
@@ -83,21 +84,21 @@ export class IngestQueue {
       let done = 0;
       const started = performance.now();
       try {
-        this.db.transaction(() => {
+        syncTx(this.db, () => {
           while (done < this.items.length && done < this.maxBatch && (done === 0 || performance.now() - started < this.budgetMs)) {
             const item = this.items[done]!;
             done += 1;
             try {
-              this.db.transaction(() => {
+              syncTx(this.db, () => {
                 item.run();
                 if (item.inboxId !== undefined) this.inbox?.repo.markDone(item.inboxId, this.now());
-              })();
+              });
             } catch (err) {
               this.logger.error({ err, ...item.label }, 'slack: could not handle an event');
               if (item.inboxId !== undefined) this.inbox?.repo.markFailed(item.inboxId, this.now(), err instanceof Error ? err.message : String(err));
             }
           }
-        })();
+        });
       } catch (err) {
         this.logger.error({ err, events: done }, 'slack: a batch of events could not be committed (their inbox rows stay pending and are processed at the next start)');
       }

@@ -315,7 +315,7 @@ export class TeamsBot {
   private async onInvoke(ctx: TurnContext, where: Where): Promise<void> {
     const a = ctx.activity;
     if (a.name === 'composeExtension/fetchTask' || a.name === 'composeExtension/submitAction') {
-      const body = a.name === 'composeExtension/fetchTask' ? this.createTicketDialog(a, where) : await this.submitDialog(a, where);
+      const body = a.name === 'composeExtension/fetchTask' ? await this.createTicketDialog(a, where) : await this.submitDialog(a, where);
       await ctx.sendActivity({ type: 'invokeResponse', value: { status: 200, body } });
       return;
     }
@@ -388,7 +388,7 @@ export class TeamsBot {
   // ------------------------------------------------------------ "Create ticket" message action
 
   /** The "Create ticket" action on a message: a dialog with the create-ticket form (agents only). */
-  private createTicketDialog(a: Activity, where: Where): DialogResponse {
+  private async createTicketDialog(a: Activity, where: Where): Promise<DialogResponse> {
     const v = (a.value ?? {}) as { commandId?: string; messagePayload?: MessagePayload };
     const m = v.messagePayload;
     if (v.commandId !== CREATE_TICKET_COMMAND || !m?.id) return dialogMessage('That action is not one I know.');
@@ -400,7 +400,7 @@ export class TeamsBot {
     const text = teamsTextToPlain(m.body?.content ?? '');
     if (!text) return dialogMessage('That message has no text to make a ticket from.');
     const user = m.from?.user;
-    const form = createTicketForm(svc, {
+    const form = await createTicketForm(svc, this.core.store.conversationRefs, {
       channelId: where.base,
       messageId: m.id,
       threadId: m.replyToId ?? where.rootId ?? m.id,

@@ -1,7 +1,8 @@
 /**
  * Teams conversation references and what frontdesk learned about people and messages, kept
- * in SQLite (the `conversation_refs` table, platform 'teams') — never only in memory, so SLA
- * pings, DMs and the digest still reach Teams after a restart.
+ * in the store (the `conversation_refs` table, platform 'teams') — never only in memory, so SLA
+ * pings, DMs and the digest still reach Teams after a restart and from every replica. Read
+ * synchronously (ConversationRefRepo): mentions are resolved while a card renders.
  *
  * Keys:
  *   conv:<baseConversationId>  the conversation (channel, group chat, personal chat)
@@ -11,6 +12,7 @@
  *                              the bot has not heard from yet, e.g. a configured digest channel)
  *   msg:<activityId>           where a message the bot sent lives and what it showed
  */
+import { ConversationRefRepo } from '../../src/store/conversation-ref-repo.js';
 import type { Db } from '../../src/store/db.js';
 import type { MessageView } from '../../src/ports/message-view.js';
 import type { TeamsConversationType } from './teams-ids.js';
@@ -60,26 +62,23 @@ const DAY = 86_400_000;
 
 export class ConversationStore {
   private lastPrune = 0;
+  private readonly refs: ConversationRefRepo;
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly now: () => number,
     /** Forget sent-message records after this long (default 60 days). */
     private readonly messageTtlMs = 60 * DAY,
-  ) {}
+  ) {
+    this.refs = new ConversationRefRepo(db);
+  }
 
   private put(key: string, value: unknown): void {
-    this.db
-      .prepare(
-        `INSERT INTO conversation_refs (platform, key, reference, updated_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (platform, key) DO UPDATE SET reference = excluded.reference, updated_at = excluded.updated_at`,
-      )
-      .run(PLATFORM, key, JSON.stringify(value), this.now());
+    this.refs.put(PLATFORM, key, value, this.now());
   }
 
   private get<T>(key: string): T | null {
-    const row = this.db.prepare<[string, string], { reference: string }>('SELECT reference FROM conversation_refs WHERE platform = ? AND key = ?').get(PLATFORM, key);
-    return row ? (JSON.parse(row.reference) as T) : null;
+    return this.refs.get<T>(PLATFORM, key);
   }
 
   /** Remember a conversation by its base id. */
@@ -109,12 +108,8 @@ export class ConversationStore {
 
   /** Find a member by their Teams id (29:…), e.g. from a mention entity. */
   memberByTeamsId(teamsId: string): { userId: string; member: StoredMember } | null {
-    const row = this.db
-      .prepare<[string, string], { key: string; reference: string }>(
-        "SELECT key, reference FROM conversation_refs WHERE platform = ? AND key LIKE 'member:%' AND reference ->> '$.teamsId' = ? ORDER BY updated_at DESC LIMIT 1",
-      )
-      .get(PLATFORM, teamsId);
-    return row ? { userId: row.key.slice('member:'.length), member: JSON.parse(row.reference) as StoredMember } : null;
+    const hit = this.refs.findByField<StoredMember>(PLATFORM, 'member:', 'teamsId', teamsId);
+    return hit ? { userId: hit.key.slice('member:'.length), member: hit.value } : null;
   }
 
   saveService(s: StoredService): void {
@@ -139,6 +134,6 @@ export class ConversationStore {
     const now = this.now();
     if (now - this.lastPrune < 3_600_000) return;
     this.lastPrune = now;
-    this.db.prepare("DELETE FROM conversation_refs WHERE platform = ? AND key LIKE 'msg:%' AND updated_at < ?").run(PLATFORM, now - this.messageTtlMs);
+    this.refs.prune(PLATFORM, 'msg:', now - this.messageTtlMs);
   }
 }

@@ -12,6 +12,7 @@ import { ACTIONS, FORMS } from '../views/action-ids.js';
 import { confirmOthersTicketView } from '../views/csat-view.js';
 import { replyToCustomerForm } from '../views/customer-views.js';
 import { type FormView, mention } from '../ports/message-view.js';
+import type { ConversationRefRepository } from '../ports/store-routing.js';
 import { errorView, notice } from '../views/ticket-views.js';
 import type { ActionHandler, FormHandler, InteractionContext, InteractionRegistry, InteractionResult } from './interaction-types.js';
 import { nextTier } from './queue.js';
@@ -76,7 +77,7 @@ export function splitValue(value: string): [string, string] {
 }
 
 /** Register the ticket card's buttons and selects and the create-ticket form. */
-export function registerTicketInteractions(ix: Interactions, svc: TicketService): void {
+export function registerTicketInteractions(ix: Interactions, svc: TicketService, forms: ConversationRefRepository): void {
   ix.onAction(ACTIONS.assignMe, (key, ctx) => {
     const t = svc.require(key);
     if (isOthersTicket(t, ctx.userId)) return { ephemeral: confirmOthersTicketView(t, 'reassign', ACTIONS.reassignConfirmed, `${t.key}|${ctx.userId}`, ctx.userId) };
@@ -132,10 +133,9 @@ export function registerTicketInteractions(ix: Interactions, svc: TicketService)
     svc.replyToCustomer(t.key, ctx.userId, values.text ?? '', 'reply_form', `form:${t.id}:${ctx.userId}:${svc.clock.now()}`);
     return { ephemeral: notice(`Sent to the customer in ${t.key}'s thread, in your name.`) };
   });
-  ix.onForm(FORMS.createTicket, (state, values, ctx) => {
-    const stash = svc.repo.db.prepare<[string], { reference: string }>("SELECT reference FROM conversation_refs WHERE platform = 'form-state' AND key = ?").get(state);
-    if (!stash) throw new InputInvalidError('This form has expired. Use the "Create ticket" shortcut on the message again.');
-    const s = JSON.parse(stash.reference) as CreateTicketState;
+  ix.onForm(FORMS.createTicket, async (state, values, ctx) => {
+    const s = await forms.get<CreateTicketState>(FORM_STATE, state);
+    if (!s) throw new InputInvalidError('This form has expired. Use the "Create ticket" shortcut on the message again.');
     const res = svc.open({
       platform: ctx.platform,
       channelId: s.channelId,
@@ -165,16 +165,22 @@ export interface CreateTicketState {
   requesterId: string;
 }
 
+/** Where form state lives in the store's conversation references (one namespace). */
+export const FORM_STATE = 'form-state';
+/** How long an open "Create ticket" form can still be submitted. */
+export const FORM_STATE_TTL_MS = 7 * 86_400_000;
+
 /**
  * The form the "Create ticket" message shortcut opens. The message itself is stashed in the
- * database (form state on platforms is small), so long messages are not cut.
+ * store (form state on platforms is small), so long messages are not cut; any replica that
+ * receives the submit finds it.
  */
-export function createTicketForm(svc: TicketService, state: CreateTicketState): FormView {
+export async function createTicketForm(svc: TicketService, forms: ConversationRefRepository, state: CreateTicketState): Promise<FormView> {
   const tri = svc.triage.classify({ text: state.text, requesterId: state.requesterId, channelId: state.channelId });
   const key = `ct-${svc.clock.now()}-${Math.random().toString(36).slice(2, 10)}`;
-  svc.repo.db
-    .prepare("INSERT INTO conversation_refs (platform, key, reference, updated_at) VALUES ('form-state', ?, ?, ?)")
-    .run(key, JSON.stringify(state), svc.clock.now());
+  await forms.put(FORM_STATE, key, state, svc.clock.now());
+  // Retention: forms never submitted are forgotten after a week.
+  await forms.prune(FORM_STATE, 'ct-', svc.clock.now() - FORM_STATE_TTL_MS);
   return {
     formId: FORMS.createTicket,
     title: 'Create ticket',

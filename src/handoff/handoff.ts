@@ -41,6 +41,7 @@ import {
 } from '../views/handoff-views.js';
 import { followUpDraft, type ImpactTicket, issueDraft, newHandoffRef, scrub, withHandoffRef } from './issue-body.js';
 import { ACTIONS } from '../views/action-ids.js';
+import { syncTx } from '../store/sync-tx.js';
 
 /** One place an issue can be created: a tracker and its project/repo/team with labels. */
 export interface TrackerChoice {
@@ -411,14 +412,14 @@ export class HandoffService {
   /** Store and link a created (or found) issue, close the preview, and mark the prompt: one transaction. */
   private finishCreate(stateKey: string, p: PendingCreate, issue: TrackerIssue): string[] {
     const now = this.d.tickets.clock.now();
-    return this.d.tickets.repo.db.transaction(() => {
+    return syncTx(this.d.tickets.repo.db, () => {
       const stored = this.repo.upsert(issue, now, p.by);
       const done = this.linkInTransaction(p.keys, stored, p.by, { created: true, via: p.via, ...(p.followUp ? { followUp: p.followUp } : {}) });
       this.repo.movePreview(stateKey, 'creating', 'created', now, issue.key);
       const t = this.d.tickets.repo.getByKey(p.keys[0]!);
       if (p.escalationId && t) this.d.promptActed?.(t.id, p.escalationId, p.by, escalatedLine(p.by, issue), p.prompt ?? null);
       return done;
-    })();
+    });
   }
 
   /**
@@ -621,10 +622,10 @@ export class HandoffService {
       this.trackerFailure(e, `read ${TRACKER_NAME[ref.tracker]} ${ref.key}`);
     }
     const now = this.d.tickets.clock.now();
-    const done = this.d.tickets.repo.db.transaction(() => {
+    const done = syncTx(this.d.tickets.repo.db, () => {
       const stored = this.repo.upsert(issue, now);
       return this.linkInTransaction(keys, stored, actor, { created: false, via });
-    })();
+    });
     if (done.length === 0) return HANDOFF_REPLY.alreadyLinked(issue, keys);
     const reports = await Promise.all(
       done.map(async (k) => {

@@ -17,6 +17,7 @@ import { type StoredIssue, TrackerRepo } from '../store/tracker-repo.js';
 import type { TicketService } from '../tickets/ticket-service.js';
 import { commentLineView, type FixUpdatePrompt, fixUpdateDraft, fixUpdatePromptView, stateLineView } from '../views/fix-update-view.js';
 import type { Logger } from 'pino';
+import { syncTx } from '../store/sync-tx.js';
 
 /** Where an event came from (recorded on the timeline). */
 export type EventSource = 'webhook' | 'poll';
@@ -69,12 +70,12 @@ export class HearBack {
    */
   apply(events: readonly TrackerEvent[], via: EventSource): ApplyReport {
     const report = emptyReport();
-    this.d.db.transaction(() => {
+    syncTx(this.d.db, () => {
       for (const ev of events) {
         if (ev.kind === 'state') this.applyState(ev.issue, ev.actor, ev.id, via, report);
         else this.applyComment(ev.issue, ev.comment, ev.id, via, report);
       }
-    })();
+    });
     return report;
   }
 

@@ -13,6 +13,7 @@ import type { TicketService } from '../tickets/ticket-service.js';
 import { ACTIONS, FORMS } from '../views/action-ids.js';
 import { type FixUpdateDecision, fixUpdateAlreadyDecided, fixUpdateDecidedView, fixUpdateForm } from '../views/fix-update-view.js';
 import { notice } from '../views/ticket-views.js';
+import { syncTx } from '../store/sync-tx.js';
 
 interface PromptState {
   t: Ticket;
@@ -62,7 +63,7 @@ function replaceCopies(svc: TicketService, t: Ticket, prompt: string, decided: F
  */
 function send(svc: TicketService, value: string, userId: string, edited: string | null): InteractionResult {
   const [key, prompt] = splitValue(value);
-  return svc.repo.db.transaction((): InteractionResult => {
+  return syncTx(svc.repo.db, (): InteractionResult => {
     const s = promptOf(svc, key, prompt);
     if (s.decided) return { ephemeral: fixUpdateAlreadyDecided(s.t, s.decided), replace: fixUpdateDecidedView(s.t, s.issue, s.decided) };
     const text = (edited ?? String(s.prompted.data.draft ?? '')).trim();
@@ -77,7 +78,7 @@ function send(svc: TicketService, value: string, userId: string, edited: string 
       ephemeral: notice(`Sent the update to the customer in ${s.t.key}'s thread, in your name.`),
       replace: fixUpdateDecidedView(s.t, s.issue, decided),
     };
-  })();
+  });
 }
 
 /** Register the prompt's buttons and its Edit form (agents only). */
@@ -97,13 +98,13 @@ export function registerFixUpdateHandlers(ix: Interactions, svc: TicketService):
   });
   ix.onAction(ACTIONS.fixUpdateDismiss, (value, ctx) => {
     const [key, prompt] = splitValue(value);
-    return svc.repo.db.transaction((): InteractionResult => {
+    return syncTx(svc.repo.db, (): InteractionResult => {
       const s = promptOf(svc, key, prompt);
       if (s.decided) return { ephemeral: fixUpdateAlreadyDecided(s.t, s.decided), replace: fixUpdateDecidedView(s.t, s.issue, s.decided) };
       svc.repo.appendEvent(s.t.id, 'fix_update_dismissed', ctx.userId, svc.clock.now(), { prompt, tracker: s.issue.tracker, issue: s.issue.key });
       const decided: FixUpdateDecision = { status: 'dismissed', by: ctx.userId };
       replaceCopies(svc, s.t, prompt, decided, s.issue);
       return { ephemeral: notice(`Dismissed: the customer of ${s.t.key} is not told. Use **Reply to customer** on the card if that changes.`), replace: fixUpdateDecidedView(s.t, s.issue, decided) };
-    })();
+    });
   });
 }

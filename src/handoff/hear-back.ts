@@ -56,7 +56,7 @@ export function installHearBack(core: Core, trackers: HearBackTrackers, opts: In
   }
   const { db, clock, tickets, logger, scheduler, config } = core;
   const hearBack = new HearBack({ db, clock, tickets, logger });
-  const poller = new TrackerPoller({ hearBack, ports: trackers.ports, clock, logger });
+  const poller = new TrackerPoller({ hearBack, store: core.store, ports: trackers.ports, clock, logger });
   mountTrackerWebhooks(core.http, { hearBack, webhooks: trackers.webhooks, secrets: trackers.secrets, db, clock, logger });
   registerFixUpdateHandlers(core.interactions, tickets);
   const handle: InstalledHearBack = {
@@ -67,7 +67,10 @@ export function installHearBack(core: Core, trackers: HearBackTrackers, opts: In
       if (trackers.ports.size === 0) return;
       if (!scheduler.jobs().some((j) => j.name === 'tracker-poll'))
         scheduler.add('tracker-poll', config.trackers.poll, async () => {
-          const r = await poller.run();
+          // One replica polls per tick (the others would read the same issues again).
+          const led = await core.store.withLeader('tracker-poll', () => poller.run());
+          if (!led.ran) return;
+          const r = led.value;
           if (r.issues > 0 && (r.report.lines > 0 || r.errors > 0)) logger.info({ job: 'tracker-poll', ...r.report, issues: r.issues, errors: r.errors }, 'tracker poll');
         });
     },

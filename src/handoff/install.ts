@@ -116,7 +116,7 @@ export function installHandoff(core: Core, opts: InstallHandoffOptions = {}): Ha
   );
   // A refused token or a typo'd repository/project/team: a warning at start, not at the first Create.
   if (opts.checkTrackers && opts.trackers) trackerChecks.set(svc, checkTrackers(config, opts.trackers, logger));
-  if (opts.schedule && svc.enabled) core.scheduler.add('handoff-recover', RECOVER_CRON, () => recover(RECOVER_MIN_AGE_MS));
+  if (opts.schedule && svc.enabled) core.scheduler.add('handoff-recover', RECOVER_CRON, () => core.store.withLeader('handoff-recover', () => recover(RECOVER_MIN_AGE_MS)));
 
   tickets.addCardSection((t) => svc.cardSection(t));
   tickets.addDetailSection((t) => svc.detailSection(t));

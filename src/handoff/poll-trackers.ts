@@ -9,9 +9,10 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../ports/clock.js';
 import { TrackerError, type TrackerEvent, type TrackerKind, type TrackerPort } from '../ports/tracker-port.js';
-import type { StoredIssue } from '../store/tracker-repo.js';
+import type { Store, StoredIssue } from '../ports/store.js';
 import { TRACKER_NAMES } from '../views/fix-update-view.js';
 import type { ApplyReport, HearBack } from './hear-back-apply.js';
+import { syncTx } from '../store/sync-tx.js';
 
 /** Issues read per run (the least recently polled first, so all get their turn). */
 export const POLL_BATCH = 200;
@@ -39,6 +40,8 @@ export interface PollResult {
 
 export interface TrackerPollerDeps {
   hearBack: HearBack;
+  /** Where the linked issues are listed from (the store port). */
+  store: Pick<Store, 'trackers'>;
   ports: ReadonlyMap<TrackerKind, TrackerPort>;
   clock: Clock;
   logger: Logger;
@@ -57,7 +60,7 @@ export class TrackerPoller {
     const out: PollResult = { issues: 0, errors: 0, report: { states: 0, comments: 0, lines: 0, prompts: 0, ignored: 0 } };
     // A tracker that says "slow down" is not asked again in this pass (its issues keep their turn).
     const limited = new Set<TrackerKind>();
-    for (const issue of this.d.hearBack.repo.openForPolling(limit)) {
+    for (const issue of await this.d.store.trackers.openForPolling(limit)) {
       if (limited.has(issue.tracker)) continue;
       const port = this.d.ports.get(issue.tracker);
       if (!port) {
@@ -99,10 +102,10 @@ export class TrackerPoller {
       { id: `poll:${issue.tracker}:${issue.key}@${fresh.updatedAt}`, kind: 'state', issue: { ...fresh, tracker: issue.tracker, key: issue.key }, actor: null },
     ];
     const db = this.d.hearBack.db;
-    return db.transaction(() => {
+    return syncTx(db, () => {
       const r = this.d.hearBack.apply(events, 'poll');
       this.d.hearBack.repo.markPolled(issue.id, startedAt);
       return r;
-    })();
+    });
   }
 }

@@ -21,6 +21,7 @@ import type { Db } from '../store/db.js';
 import { InboxRepo } from '../store/inbox-repo.js';
 import { TRACKER_NAMES } from '../views/fix-update-view.js';
 import type { HearBack } from './hear-back-apply.js';
+import { syncTx } from '../store/sync-tx.js';
 
 /** The environment variable holding each vendor's webhook secret. */
 export const WEBHOOK_SECRET_ENV: Record<TrackerKind, string> = {
@@ -118,10 +119,10 @@ export function mountTrackerWebhooks(http: Express, d: WebhookRouteDeps): void {
     const id = (webhook.deliveryId(headers, body) ?? `sha256:${createHash('sha256').update(raw).digest('hex')}`).slice(0, 200);
     let outcome: 'duplicate' | ReturnType<HearBack['apply']>;
     try {
-      outcome = d.db.transaction(() => {
+      outcome = syncTx(d.db, () => {
         if (seen.rememberKeys([{ platform: kind, key: `delivery:${id}`, at: d.clock.now() }]).length > 0) return 'duplicate' as const;
         return d.hearBack.apply(events, 'webhook');
-      })();
+      });
     } catch (e) {
       d.logger.error({ tracker: kind, err: e, delivery: id }, `${kind} webhook: the delivery could not be stored; ${name} will deliver it again`);
       res.status(503).json({ ok: false, error: WEBHOOK_ERRORS.unavailable, message: `the delivery could not be stored; ${name} will deliver it again` });

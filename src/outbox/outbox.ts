@@ -32,6 +32,8 @@ import type { Db } from '../store/db.js';
 import { OutboxQueue } from '../store/outbox-repo.js';
 import type { MessageView } from '../ports/message-view.js';
 import type { ClaimedOutboxItem, OutboxClaim, Repos, Store } from '../ports/store.js';
+import type { RateLimiter } from '../ports/rate-limiter.js';
+import { LocalRateLimiter } from './rate-limiter.js';
 
 export type OutboxPayload =
   /**
@@ -131,6 +133,11 @@ export interface OutboxOptions {
   metrics?: Pick<Metrics, 'delivered'>;
   /** How long a claimed row is this sender's (default 60 s on the timer); renewed while sending. */
   leaseMs?: number;
+  /**
+   * Paces each channel to its platform's rate (ChatPort.ratePerChannelPerSec). Default: a token
+   * bucket in this process; with several replicas, one shared through the store (StoreRateLimiter).
+   */
+  limiter?: RateLimiter;
 }
 
 export interface DrainStats {
@@ -161,7 +168,9 @@ type Outcome = keyof DrainStats;
 
 export class Outbox {
   private readonly ports = new Map<string, ChatPort>();
-  private readonly pacers = new Map<string, { tokens: number; at: number }>();
+  private readonly limiter: RateLimiter;
+  /** Channels this sender paced lately (`platform \0 channel`): the ones that may have to wait. */
+  private readonly paced = new Set<string>();
   private readonly channels = new Map<string, ChannelState>();
   /** Channels with a send loop running, by `platform \0 channel`. */
   private readonly lanes = new Map<string, Promise<void>>();
@@ -172,7 +181,7 @@ export class Outbox {
   private wake: { at: number; handle: NodeJS.Timeout } | null = null;
   private readonly t: Clock;
   private readonly log: Logger | undefined;
-  private readonly opts: Required<Omit<OutboxOptions, 'logger' | 'timer' | 'metrics'>>;
+  private readonly opts: Required<Omit<OutboxOptions, 'logger' | 'timer' | 'metrics' | 'limiter'>>;
   private readonly metrics: OutboxOptions['metrics'];
   private closed = false;
   private kickPending = false;
@@ -198,6 +207,7 @@ export class Outbox {
     this.t = options.timer ?? systemClock;
     this.log = options.logger;
     this.metrics = options.metrics;
+    this.limiter = options.limiter ?? new LocalRateLimiter();
     this.opts = {
       maxAgeMs: options.maxAgeMs ?? 24 * 3_600_000,
       baseDelayMs: options.baseDelayMs ?? 1000,
@@ -404,10 +414,12 @@ export class Outbox {
     // Channels that must wait for their rate limit are not claimed (a claim is an attempt).
     const exclude: { platform: string; channelId: string }[] = [];
     let soonest = Number.POSITIVE_INFINITY;
-    for (const key of this.pacers.keys()) {
+    for (const key of [...this.paced]) {
       const [platform = '', channelId = ''] = key.split('\u0000');
-      const wait = this.paceWait(key, this.ports.get(platform)?.ratePerChannelPerSec ?? 1);
-      if (wait > 0) {
+      const w = this.paceWait(key, this.ports.get(platform)?.ratePerChannelPerSec ?? 1);
+      const wait = typeof w === 'number' ? w : await w;
+      if (wait === 0) this.paced.delete(key);
+      else {
         exclude.push({ platform, channelId });
         soonest = Math.min(soonest, wait);
       }
@@ -437,7 +449,8 @@ export class Outbox {
       for (const c of this.collectors) c[outcome] += 1;
       if (outcome === 'retried' || !this.usable) break;
       const key = `${row.platform}\u0000${row.channelId}`;
-      const wait = this.paceWait(key, this.ports.get(row.platform)?.ratePerChannelPerSec ?? 1);
+      const w = this.paceWait(key, this.ports.get(row.platform)?.ratePerChannelPerSec ?? 1);
+      const wait = typeof w === 'number' ? w : await w;
       if (wait > 0) {
         this.wakeIn(wait);
         break;
@@ -461,32 +474,23 @@ export class Outbox {
     return () => clearInterval(handle);
   }
 
-  /** ms until the channel's bucket has a token, without taking it (0 = may send now). */
-  private paceWait(key: string, ratePerSec: number): number {
-    const b = this.pacers.get(key);
-    if (!b) return 0;
-    const cap = Math.max(1, Math.floor(ratePerSec));
-    const tokens = Math.min(cap, b.tokens + ((this.t.now() - b.at) * ratePerSec) / 1000);
-    if (tokens >= cap) {
-      this.pacers.delete(key); // full again: forget the channel until it sends
-      return 0;
-    }
-    return tokens >= 1 ? 0 : Math.max(1, Math.ceil(((1 - tokens) * 1000) / ratePerSec));
+  /** The rate limiter's key for a channel (`platform/channel`: PostgreSQL text holds no NUL). */
+  private static limitKey(key: string): string {
+    return key.replace('\u0000', '/');
   }
 
-  /** Token bucket per channel on the timer: ms to wait before the next send (0 = go). */
-  private pace(key: string, ratePerSec: number): number {
-    const now = this.t.now();
-    const cap = Math.max(1, Math.floor(ratePerSec));
-    const b = this.pacers.get(key) ?? { tokens: cap, at: now };
-    b.tokens = Math.min(cap, b.tokens + ((now - b.at) * ratePerSec) / 1000);
-    b.at = now;
-    this.pacers.set(key, b);
-    if (b.tokens >= 1) {
-      b.tokens -= 1;
-      return 0;
-    }
-    return Math.max(1, Math.ceil(((1 - b.tokens) * 1000) / ratePerSec));
+  /**
+   * ms until the channel may send, without taking a turn (0 = may send now). The in-process
+   * limiter answers at once (no await, no extra turn of the event loop).
+   */
+  private paceWait(key: string, ratePerSec: number): number | Promise<number> {
+    return this.limiter.peek(Outbox.limitKey(key), ratePerSec, this.t.now());
+  }
+
+  /** Take the channel's turn from the rate limiter: ms to wait before the next send (0 = go). */
+  private pace(key: string, ratePerSec: number): number | Promise<number> {
+    this.paced.add(key);
+    return this.limiter.take(Outbox.limitKey(key), ratePerSec, this.t.now());
   }
 
   /** Kick again after `ms` (one timer, the earliest wins). */
@@ -509,7 +513,8 @@ export class Outbox {
       return 'retried';
     }
     const key = `${row.platform}\u0000${row.channelId}`;
-    const wait = this.pace(key, port.ratePerChannelPerSec);
+    const turn = this.pace(key, port.ratePerChannelPerSec);
+    const wait = typeof turn === 'number' ? turn : await turn;
     if (wait > 0) {
       await this.store.outbox.defer(row.claim, this.t.now() + wait);
       this.wakeIn(wait);

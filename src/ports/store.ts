@@ -13,6 +13,8 @@
 import type { Attachment, Platform, Priority, Signal, SlaSnapshot, Ticket, TicketEvent, TicketEventType, TicketStatus } from '../domain/types.js';
 import type { AiRepository, AiTaskRepository, TrainingRepository } from './store-ai.js';
 import type { IssueRef, TrackerIssue } from './tracker-port.js';
+import type { RateLimitRepository } from './rate-limiter.js';
+import type { ConversationRefRepository, DirectoryRepository, RoutingRepository } from './store-routing.js';
 import type { AnswerSearch, CsatRepository, KnowledgeRepository, OfferRepository } from './store-knowledge.js';
 
 // ─── tickets ──────────────────────────────────────────────────────────────────────────────────
@@ -305,6 +307,10 @@ export interface Repos {
   ai: AiRepository;
   training: TrainingRepository;
   aiTasks: AiTaskRepository;
+  routing: RoutingRepository;
+  directory: DirectoryRepository;
+  conversationRefs: ConversationRefRepository;
+  rateLimits: RateLimitRepository;
   knowledge: KnowledgeRepository;
   answerSearch: AnswerSearch;
   offers: OfferRepository;

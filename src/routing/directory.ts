@@ -1,6 +1,8 @@
 /**
  * Who is who: agents, leads, away people, display names. Built from config; adapters add
- * what they learn from the platform (Slack user-group members, display names).
+ * what they learn from the platform (display names). Members of the user groups in
+ * `config.agentGroups` are agents: they are kept in the store and copied here
+ * (src/routing/agent-groups.ts), so every replica and a restart see the same agents.
  */
 import type { FrontdeskConfig } from '../config/schema.js';
 
@@ -10,8 +12,13 @@ export class Directory {
   private readonly away = new Set<string>();
   private readonly names = new Map<string, string>();
   private readonly aliases = new Map<string, Set<string>>();
+  /** Members of each agent user group (only groups listed in config.agentGroups count). */
+  private readonly groups = new Map<string, Set<string>>();
+  private readonly agentGroups: Set<string>;
+  private groupAgents = new Set<string>();
 
   constructor(config: FrontdeskConfig) {
+    this.agentGroups = new Set(config.agentGroups);
     for (const a of config.agents) this.agents.add(a);
     for (const t of config.teams) for (const m of t.members) this.agents.add(m);
     for (const t of config.escalation.tiers) for (const m of t.members) this.agents.add(m);
@@ -21,12 +28,12 @@ export class Directory {
 
   /** Agents (and leads) may take agent-only actions. */
   isAgent(userId: string): boolean {
-    return this.agents.has(userId) || this.leads.has(userId);
+    return this.agents.has(userId) || this.leads.has(userId) || this.groupAgents.has(userId);
   }
 
   /** Every known agent and lead (config plus what adapters added), in the order they became known. */
   agentIds(): string[] {
-    return [...new Set([...this.agents, ...this.leads])];
+    return [...new Set([...this.agents, ...this.leads, ...this.groupAgents])];
   }
 
   isLead(userId: string): boolean {
@@ -39,6 +46,20 @@ export class Directory {
 
   addAgents(ids: Iterable<string>): void {
     for (const id of ids) this.agents.add(id);
+  }
+
+  /** A user group's members as now stored (replaces what was known of that group). */
+  setGroup(group: string, members: Iterable<string>): void {
+    if (!this.agentGroups.has(group)) return;
+    this.groups.set(group, new Set(members));
+    this.groupAgents = new Set([...this.groups.values()].flatMap((g) => [...g]));
+  }
+
+  /** Every agent user group's members as now stored (groups not listed lose their members). */
+  setGroups(groups: ReadonlyMap<string, readonly string[]>): void {
+    this.groups.clear();
+    for (const [g, members] of groups) if (this.agentGroups.has(g)) this.groups.set(g, new Set(members));
+    this.groupAgents = new Set([...this.groups.values()].flatMap((g) => [...g]));
   }
 
   addLeads(ids: Iterable<string>): void {
@@ -73,7 +94,7 @@ export class Directory {
 
   /** Everyone known, with every name they go by (for resolving "@Sam" to an id). */
   people(): { id: string; names: string[] }[] {
-    const ids = new Set([...this.agents, ...this.leads, ...this.away, ...this.names.keys(), ...this.aliases.keys()]);
+    const ids = new Set([...this.agents, ...this.leads, ...this.groupAgents, ...this.away, ...this.names.keys(), ...this.aliases.keys()]);
     return [...ids].map((id) => ({ id, names: [...(this.names.has(id) ? [this.names.get(id)!] : []), ...(this.aliases.get(id) ?? [])] }));
   }
 }

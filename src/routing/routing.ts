@@ -1,10 +1,12 @@
 /**
  * Routing: category/channel → team → owner, by on-call rotation or round-robin, skipping
- * people marked away. Round-robin state lives in SQLite so restarts keep the order.
+ * people marked away. The round-robin position lives in the store (one atomic pick per turn),
+ * so restarts keep the order and replicas share it.
  */
 import { DateTime } from 'luxon';
 import type { FrontdeskConfig, TeamConfig } from '../config/schema.js';
 import type { Db } from '../store/db.js';
+import { RoutingRepo } from '../store/routing-repo.js';
 import type { Directory } from './directory.js';
 
 export interface RouteDecision {
@@ -36,11 +38,15 @@ export function onCallFor(team: TeamConfig, at: number, dir: Directory, tz = 'UT
 }
 
 export class Router {
+  private readonly turns: RoutingRepo;
+
   constructor(
     private readonly config: FrontdeskConfig,
-    private readonly db: Db,
+    db: Db,
     private readonly dir: Directory,
-  ) {}
+  ) {
+    this.turns = new RoutingRepo(db);
+  }
 
   team(id: string): TeamConfig | undefined {
     return this.config.teams.find((t) => t.id === id);
@@ -63,22 +69,8 @@ export class Router {
   }
 
   private nextRoundRobin(team: TeamConfig, at: number): string | null {
-    const members = team.members.filter((m) => !this.dir.isAway(m));
-    if (members.length === 0) return null;
-    const row = this.db.prepare<[string], { last_member: string | null }>('SELECT last_member FROM routing_state WHERE team = ?').get(team.id);
-    const lastIdx = row?.last_member ? team.members.indexOf(row.last_member) : -1;
-    let pick = members[0]!;
-    for (let i = 1; i <= team.members.length; i++) {
-      const cand = team.members[(lastIdx + i + team.members.length) % team.members.length]!;
-      if (!this.dir.isAway(cand)) {
-        pick = cand;
-        break;
-      }
-    }
-    this.db
-      .prepare('INSERT INTO routing_state (team, last_member, updated_at) VALUES (?, ?, ?) ON CONFLICT(team) DO UPDATE SET last_member = excluded.last_member, updated_at = excluded.updated_at')
-      .run(team.id, pick, at);
-    return pick;
+    const eligible = team.members.filter((m) => !this.dir.isAway(m));
+    return this.turns.pickNext(team.id, team.members, eligible, at)?.memberId ?? null;
   }
 
   /** Who to ping for a team when a ticket has no owner: on call, else the mention group, else members. */

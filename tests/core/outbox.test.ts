@@ -3,6 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Outbox } from '../../src/outbox/outbox.js';
 import { ManualClock } from '../../src/ports/clock.js';
 import { type Db, openDatabase } from '../../src/store/db.js';
+import { StoreRateLimiter } from '../../src/outbox/rate-limiter.js';
+import { openStore } from '../../src/store/kysely/open-store.js';
 import { ScriptedPort } from '../helpers/scripted-port.js';
 
 const view = (text: string) => ({ text, blocks: [{ type: 'text' as const, text }] });
@@ -113,5 +115,28 @@ describe('Outbox', () => {
     expect(port.calls).toHaveLength(1);
     const pending = db.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'pending'").get() as { n: number };
     expect(pending.n).toBe(2);
+  });
+
+  it('paces a channel through a shared limiter: two senders together stay within its rate', async () => {
+    port.ratePerChannelPerSec = 1;
+    // Two senders with their own rows (two replicas' claims) and one shared limiter.
+    const shared = await openStore(':memory:');
+    const dbs = [openDatabase(':memory:'), openDatabase(':memory:')];
+    try {
+      const limiter = new StoreRateLimiter(shared.rateLimits);
+      const senders = dbs.map((d) => new Outbox(d, storeOnDatabase(d), { timer, limiter }));
+      senders.forEach((o, n) => {
+        o.registerPort(port);
+        for (let i = 0; i < 3; i++) o.enqueue({ platform: 'local', idempotencyKey: `s${n}-${i}`, payload: { kind: 'post', channelId: 'C9', view: view(`s${n}-${i}`) } });
+      });
+      await Promise.all(senders.map((o) => o.drain()));
+      expect(port.calls).toHaveLength(1);
+      timer.advance(1000);
+      await Promise.all(senders.map((o) => o.drain()));
+      expect(port.calls).toHaveLength(2);
+    } finally {
+      for (const d of dbs) d.close();
+      await shared.close();
+    }
   });
 });

@@ -271,6 +271,11 @@ describe('Slack HTTP mode: agents from user groups', () => {
     await sendEvent(h, { type: 'subteam_members_changed', subteam_id: 'S0SUPPORT', added_users: ['U0NEWBIE'], added_users_count: 1, event_ts: nextTs() });
     await until(() => h.core.directory.isAgent('U0NEWBIE'), 'new group member is an agent');
     expect(h.core.tickets.repo.list({ limit: 5 })).toHaveLength(0);
+    // Removals take effect too, and the store holds the group for every replica and the next start.
+    await sendEvent(h, { type: 'subteam_members_changed', subteam_id: 'S0SUPPORT', removed_users: ['U0GROUPIE'], removed_users_count: 1, event_ts: nextTs() });
+    await until(() => !h.core.directory.isAgent('U0GROUPIE'), 'a removed group member is no longer an agent');
+    expect((await h.core.store.directory.groups()).get('S0SUPPORT')).toEqual(['U0NEWBIE']);
+    expect(h.core.scheduler.jobs().map((j) => j.name)).toContain('agent-groups-refresh');
   });
 
   it('stops start-up with a clear message when a group cannot be read', async () => {

@@ -193,14 +193,14 @@ describe('every card the bot can send parses cleanly with the adaptivecards pack
       if (msg.text) expect(msg.text.length).toBeGreaterThan(0);
     });
 
-  const forms: [string, FormView][] = [
-    ['create ticket form', createTicketForm(svc, { channelId: '19:c@thread.tacv2', messageId: 'm1', text: 'Checkout fails', requesterId: 'C1' })],
-    ['reassign form', reassignForm(fresh.key, 3, 'U1')],
-    ['add note form', addNoteForm(fresh.key, 3)],
-    ['edit draft form', editDraftForm(fresh, draft)],
+  const forms: [string, () => FormView | Promise<FormView>][] = [
+    ['create ticket form', () => createTicketForm(svc, core.store.conversationRefs, { channelId: '19:c@thread.tacv2', messageId: 'm1', text: 'Checkout fails', requesterId: 'C1' })],
+    ['reassign form', () => reassignForm(fresh.key, 3, 'U1')],
+    ['add note form', () => addNoteForm(fresh.key, 3)],
+    ['edit draft form', () => editDraftForm(fresh, draft)],
   ];
   for (const [name, form] of forms)
-    it(name, () => {
-      expect(cardProblems(renderFormCard(form))).toEqual([]);
+    it(name, async () => {
+      expect(cardProblems(renderFormCard(await form()))).toEqual([]);
     });
 });

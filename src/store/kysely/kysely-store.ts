@@ -12,6 +12,8 @@ import { LOCK_LEADER } from './pg-migrate.js';
 import type { StoreDb } from './schema.js';
 import { KyselySimilarTickets, KyselyTicketRepository } from './tickets.js';
 import { KyselyTrackerRepository } from './trackers.js';
+import { KyselyConversationRefRepository, KyselyDirectoryRepository, KyselyRoutingRepository } from './routing.js';
+import { KyselyRateLimitRepository } from './rate-limits.js';
 import { KyselyAnswerSearch, KyselyCsatRepository, KyselyKnowledgeRepository, KyselyOfferRepository } from './knowledge.js';
 
 function makeRepos(db: Kysely<StoreDb>, engine: StoreEngine, inTx: <T>(fn: (db: Kysely<StoreDb>) => Promise<T>) => Promise<T>): Repos {
@@ -24,6 +26,10 @@ function makeRepos(db: Kysely<StoreDb>, engine: StoreEngine, inTx: <T>(fn: (db: 
     ai: new KyselyAiRepository(db, inTx),
     training: new KyselyTrainingRepository(db, inTx),
     aiTasks: new KyselyAiTaskRepository(db, engine),
+    routing: new KyselyRoutingRepository(db),
+    directory: new KyselyDirectoryRepository(db, inTx),
+    conversationRefs: new KyselyConversationRefRepository(db, engine),
+    rateLimits: new KyselyRateLimitRepository(db, engine),
     knowledge: new KyselyKnowledgeRepository(db, inTx),
     answerSearch: new KyselyAnswerSearch(db, engine),
     offers: new KyselyOfferRepository(db),
@@ -43,6 +49,10 @@ export class KyselyStore implements Store {
   readonly ai;
   readonly training;
   readonly aiTasks;
+  readonly routing;
+  readonly directory;
+  readonly conversationRefs;
+  readonly rateLimits;
   readonly knowledge;
   readonly answerSearch;
   readonly offers;
@@ -68,6 +78,10 @@ export class KyselyStore implements Store {
     this.ai = repos.ai;
     this.training = repos.training;
     this.aiTasks = repos.aiTasks;
+    this.routing = repos.routing;
+    this.directory = repos.directory;
+    this.conversationRefs = repos.conversationRefs;
+    this.rateLimits = repos.rateLimits;
     this.knowledge = repos.knowledge;
     this.answerSearch = repos.answerSearch;
     this.offers = repos.offers;

@@ -149,6 +149,33 @@ export interface SchemaMigrationsTable {
   applied_at: number;
 }
 
+// ─── routing, directory, conversation references, rate limits ───
+
+export interface RoutingStateTable {
+  team: string;
+  last_member: string | null;
+  updated_at: number;
+  picks: Generated<number>;
+}
+
+export interface DirectoryGroupMembersTable {
+  grp: string;
+  user_id: string;
+  updated_at: number;
+}
+
+export interface ConversationRefsTable {
+  platform: string;
+  key: string;
+  reference: string;
+  updated_at: number;
+}
+
+export interface RateLimitsTable {
+  key: string;
+  tat: number;
+}
+
 // ─── known answers and CSAT (src/ports/store-knowledge.ts; migrations 0011, 0012, 0014) ───────
 
 export interface KnowledgeAnswersTable {
@@ -289,6 +316,11 @@ export interface StoreDb {
   ticket_issue_links: TicketIssueLinksTable;
   counters: CountersTable;
   schema_migrations: SchemaMigrationsTable;
+  // routing, directory, conversation references, rate limits (migrations 0001 and 0018)
+  routing_state: RoutingStateTable;
+  directory_group_members: DirectoryGroupMembersTable;
+  conversation_refs: ConversationRefsTable;
+  rate_limits: RateLimitsTable;
   // known answers and CSAT
   knowledge_answers: KnowledgeAnswersTable;
   knowledge_files: KnowledgeFilesTable;

@@ -33,7 +33,7 @@ export function registerCreateTicketShortcut(app: App, { core, port }: SlackDeps
       const files = filesToAttachments(msg.files as never);
       const text = slackToPlain(msg.text ?? '').trim() || (files.length ? `(shared ${files.length} file(s))` : '(no text)');
       const thread = msg.thread_ts && msg.thread_ts !== msg.ts ? msg.thread_ts : null;
-      const form = createTicketForm(svc, { channelId, messageId: msg.ts, threadId: thread, text, requesterId: msg.user ?? userId });
+      const form = await createTicketForm(svc, core.store.conversationRefs, { channelId, messageId: msg.ts, threadId: thread, text, requesterId: msg.user ?? userId });
       await port.openForm({ trigger: shortcut.trigger_id, userId, form, channelId });
     } catch (err) {
       core.logger.error({ err, user: userId, channel: channelId }, 'slack: create-ticket shortcut failed');
