@@ -12,6 +12,7 @@
  */
 import type { Attachment, Platform, Priority, Signal, SlaSnapshot, Ticket, TicketEvent, TicketEventType, TicketStatus } from '../domain/types.js';
 import type { IssueRef, TrackerIssue } from './tracker-port.js';
+import type { DigestRepository, EscalationRepository, MetricsQueries, SlaRepository } from './store-escalation.js';
 
 // ─── tickets ──────────────────────────────────────────────────────────────────────────────────
 
@@ -294,6 +295,10 @@ export interface Repos {
   inbox: InboxRepository;
   outbox: OutboxRepository;
   trackers: TrackerRepository;
+  escalations: EscalationRepository;
+  sla: SlaRepository;
+  digests: DigestRepository;
+  gauges: MetricsQueries;
 }
 
 export interface PruneCutoffs {
@@ -301,6 +306,11 @@ export interface PruneCutoffs {
   before: number;
   /** Replay keys older than this (default: `before`); their window is usually much shorter. */
   seenBefore?: number;
+  /**
+   * Expired form state older than this: stashed "Create ticket" forms and engineering hand-off
+   * previews that are not in the middle of a create (default: nothing pruned).
+   */
+  formsBefore?: number;
 }
 
 export interface PruneCounts {
@@ -308,6 +318,7 @@ export interface PruneCounts {
   inbox: number;
   seen: number;
   inboundEvents: number;
+  forms: number;
 }
 
 export type LeaderResult<T> = { ran: true; value: T } | { ran: false };
@@ -327,7 +338,7 @@ export interface Store extends Repos {
    * Never waits: `{ ran: false }` when another holder has it.
    */
   withLeader<T>(name: string, fn: () => Promise<T>): Promise<LeaderResult<T>>;
-  /** Retention: delete sent outbox rows, processed inbox rows, inbound ids and replay keys. */
+  /** Retention: delete sent outbox rows, processed inbox rows, inbound ids, replay keys and expired form state. */
   prune(cutoffs: PruneCutoffs): Promise<PruneCounts>;
   /** The newest migration applied. */
   schemaVersion(): Promise<number>;

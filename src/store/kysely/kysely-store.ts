@@ -6,6 +6,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { LeaderResult, PruneCounts, PruneCutoffs, Repos, Store, StoreEngine } from '../../ports/store.js';
 import { changed, KyselyInboxRepository } from './inbox.js';
+import { KyselyDigestRepository, KyselyEscalationRepository, KyselyMetricsQueries, KyselySlaRepository } from './escalation.js';
 import { KyselyOutboxRepository } from './outbox.js';
 import { LOCK_LEADER } from './pg-migrate.js';
 import type { StoreDb } from './schema.js';
@@ -19,7 +20,29 @@ function makeRepos(db: Kysely<StoreDb>, engine: StoreEngine, inTx: <T>(fn: (db: 
     inbox: new KyselyInboxRepository(db, inTx),
     outbox: new KyselyOutboxRepository(db, engine),
     trackers: new KyselyTrackerRepository(db),
+    escalations: new KyselyEscalationRepository(db, engine),
+    sla: new KyselySlaRepository(db),
+    digests: new KyselyDigestRepository(db, engine),
+    gauges: new KyselyMetricsQueries(db),
   };
+}
+
+/**
+ * Expired form state: "Create ticket" stashes, and hand-off previews unless they are "creating"
+ * (a create in flight: the hand-off recovery still needs them).
+ */
+async function pruneForms(db: Kysely<StoreDb>, engine: StoreEngine, before: number): Promise<number> {
+  const status = engine === 'sqlite' ? sql`reference ->> 'status'` : sql`reference::jsonb ->> 'status'`;
+  const stashes = changed(await db.deleteFrom('conversation_refs').where('platform', '=', 'form-state').where('updated_at', '<', before).executeTakeFirst());
+  const previews = changed(
+    await db
+      .deleteFrom('conversation_refs')
+      .where('platform', '=', 'handoff-preview')
+      .where('updated_at', '<', before)
+      .where(sql<boolean>`COALESCE(${status}, '') <> 'creating'`)
+      .executeTakeFirst(),
+  );
+  return stashes + previews;
 }
 
 /** SQLite leader locks: one process per database file, so a name held here is held everywhere. */
@@ -31,6 +54,10 @@ export class KyselyStore implements Store {
   readonly inbox;
   readonly outbox;
   readonly trackers;
+  readonly escalations;
+  readonly sla;
+  readonly digests;
+  readonly gauges;
   private closed = false;
 
   /**
@@ -49,6 +76,10 @@ export class KyselyStore implements Store {
     this.inbox = repos.inbox;
     this.outbox = repos.outbox;
     this.trackers = repos.trackers;
+    this.escalations = repos.escalations;
+    this.sla = repos.sla;
+    this.digests = repos.digests;
+    this.gauges = repos.gauges;
   }
 
   tx<T>(fn: (repos: Repos) => Promise<T>): Promise<T> {
@@ -90,7 +121,8 @@ export class KyselyStore implements Store {
       const inbox = changed(await trx.deleteFrom('inbox').where('status', '=', 'done').where('processed_at', '<', c.before).executeTakeFirst());
       const seen = changed(await trx.deleteFrom('seen_requests').where('at', '<', seenBefore).executeTakeFirst());
       const inboundEvents = changed(await trx.deleteFrom('inbound_events').where('at', '<', c.before).executeTakeFirst());
-      return { outbox, inbox, seen, inboundEvents };
+      const forms = c.formsBefore === undefined ? 0 : await pruneForms(trx, this.engine, c.formsBefore);
+      return { outbox, inbox, seen, inboundEvents, forms };
     });
   }
 

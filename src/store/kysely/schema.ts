@@ -161,6 +161,51 @@ export interface StoreDb {
   ticket_issue_links: TicketIssueLinksTable;
   counters: CountersTable;
   schema_migrations: SchemaMigrationsTable;
+  // escalations, SLA pings, digests (src/store/kysely/escalation.ts)
+  escalations: EscalationsTable;
+  sla_pings: SlaPingsTable;
+  digests_sent: DigestsSentTable;
+  conversation_refs: ConversationRefsTable;
+}
+
+// ─── escalations, SLA pings, digests (src/store/kysely/escalation.ts) ──────────────────────────
+
+export interface EscalationsTable {
+  id: Generated<number>;
+  ticket_id: number;
+  rule_id: string;
+  reason: string;
+  target: string;
+  /** JSON text on both engines. */
+  related: Generated<string>;
+  status: Generated<string>;
+  created_at: number;
+  decided_by: string | null;
+  decided_at: number | null;
+}
+
+export interface SlaPingsTable {
+  ticket_id: number;
+  clock: string;
+  threshold: number;
+  at: number;
+  outcome: string;
+}
+
+export interface DigestsSentTable {
+  channel_id: string;
+  kind: string;
+  period: string;
+  at: number;
+}
+
+/** Conversation references, the directory cache and form state (platform 'form-state', 'handoff-preview'). */
+export interface ConversationRefsTable {
+  platform: string;
+  key: string;
+  /** Text on both engines (JSON for form state). */
+  reference: string;
+  updated_at: number;
 }
 
 /** Parse a JSON column read from either engine. */
