@@ -318,7 +318,8 @@ export interface PruneCounts {
   inbox: number;
   seen: number;
   inboundEvents: number;
-  forms: number;
+  /** Form state pruned (present when `formsBefore` was given). */
+  forms?: number;
 }
 
 export type LeaderResult<T> = { ran: true; value: T } | { ran: false };

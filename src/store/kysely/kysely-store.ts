@@ -121,8 +121,8 @@ export class KyselyStore implements Store {
       const inbox = changed(await trx.deleteFrom('inbox').where('status', '=', 'done').where('processed_at', '<', c.before).executeTakeFirst());
       const seen = changed(await trx.deleteFrom('seen_requests').where('at', '<', seenBefore).executeTakeFirst());
       const inboundEvents = changed(await trx.deleteFrom('inbound_events').where('at', '<', c.before).executeTakeFirst());
-      const forms = c.formsBefore === undefined ? 0 : await pruneForms(trx, this.engine, c.formsBefore);
-      return { outbox, inbox, seen, inboundEvents, forms };
+      if (c.formsBefore === undefined) return { outbox, inbox, seen, inboundEvents };
+      return { outbox, inbox, seen, inboundEvents, forms: await pruneForms(trx, this.engine, c.formsBefore) };
     });
   }
 
