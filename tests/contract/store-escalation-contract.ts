@@ -181,7 +181,7 @@ export function storeEscalationContract(name: string, makeHarness: () => Promise
         const now = T0 + 10 * DAY;
         await store.tickets.create(draft({ priority: 'P1', createdAt: now - 1_000, ownerId: 'U1' }));
         await store.tickets.create(draft({ priority: 'P2', createdAt: now - 2 * DAY }));
-        await store.tickets.create(draft({ priority: 'P2', createdAt: now - 3 * DAY, ownerId: 'U1' })); // exactly 3 days: the 1–3 day bucket
+        await store.tickets.create(draft({ priority: 'P2', createdAt: now - 3 * DAY, ownerId: 'U1' })); // exactly 3 days old: the 3–7 day bucket
         await store.tickets.create(draft({ priority: 'P3', createdAt: now - 8 * DAY, status: 'waiting_on_customer' }));
         await store.tickets.create(draft({ priority: 'P0', createdAt: now, status: 'resolved' }));
         const gone = await store.tickets.create(draft({ priority: 'P0', createdAt: now }));
@@ -192,7 +192,7 @@ export function storeEscalationContract(name: string, makeHarness: () => Promise
           { ownerId: null, count: 2 },
           { ownerId: 'U1', count: 2 },
         ]);
-        expect(await store.digests.openByAge(now, [DAY, 3 * DAY, 7 * DAY])).toEqual([1, 2, 0, 1]);
+        expect(await store.digests.openByAge(now, [DAY, 3 * DAY, 7 * DAY])).toEqual([1, 1, 1, 1]);
         expect(await store.digests.openByAge(now, [])).toEqual([4]);
       });
 
