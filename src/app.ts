@@ -119,14 +119,15 @@ export function createCore(opts: CoreOptions): Core {
   const triage = createTriage(config, db);
   const metrics = opts.metrics ?? new Metrics();
   const outbox = new Outbox(db, { logger, timer: opts.outboxTimer, metrics });
-  metrics.bindStore(metricsStore(db, () => (opts.outboxTimer ?? systemClock).now()));
+  metrics.bindStore(metricsStore(store.gauges, () => (opts.outboxTimer ?? systemClock).now()));
   const tickets = new TicketService({ config, db, clock, outbox, triage, router, directory, logger });
   const commands = new CommandRegistry();
   registerTicketCommands(commands, tickets);
   const interactions = new Interactions(tickets);
   registerTicketInteractions(interactions, tickets);
   installCsat(tickets, interactions);
-  const scheduler = new Scheduler(logger);
+  // Scheduled jobs added with { leader: true } run on one replica per tick.
+  const scheduler = new Scheduler(logger, { leader: (name, fn) => store.withLeader(name, fn) });
   const closers: (() => void | Promise<void>)[] = [];
   let server: Server | null = null;
   /** Requests being answered now; during a graceful stop new ones get 503. */

@@ -302,8 +302,12 @@ export interface Repos {
 }
 
 export interface PruneCutoffs {
-  /** Sent outbox rows, processed inbox rows and inbound event ids older than this (ms). */
+  /** Processed inbox rows older than this (ms); also the default of the other cut-offs. */
   before: number;
+  /** Sent outbox rows (default: `before`); they are kept while their posts may still be replaced. */
+  outboxBefore?: number;
+  /** Inbound event ids (default: `before`). */
+  inboundEventsBefore?: number;
   /** Replay keys older than this (default: `before`); their window is usually much shorter. */
   seenBefore?: number;
   /**

@@ -63,7 +63,7 @@ export function storeEscalationContract(name: string, makeHarness: () => Promise
         expect(await store.escalations.escalatedCount(t.id)).toBe(0);
         await store.tickets.appendEvent(t.id, 'escalated', 'system', T0, { to: 'tier-1' });
         await store.tickets.appendEvent(t.id, 'escalated', 'system', T0 + 1, { to: 'tier-2' });
-        await store.tickets.appendEvent(t.id, 'noted', 'U1', T0 + 2);
+        await store.tickets.appendEvent(t.id, 'assigned', 'U1', T0 + 2);
         expect(await store.escalations.escalatedCount(t.id)).toBe(2);
         await store.escalations.insert({ ticketId: t.id, ruleId: 'cluster-db', reason: 'c', target: 'oncall', createdAt: T0 + 100 });
         expect(await store.escalations.hasClusterPromptSince(t.id, T0 + 100)).toBe(true);

@@ -260,11 +260,6 @@ export class KyselyDigestRepository implements DigestRepository {
     return sql.raw(this.engine === 'sqlite' ? 'tickets INDEXED BY tickets_open_sla' : 'tickets');
   }
 
-  /** The SLA snapshot as JSON text on both engines (JSONB on PostgreSQL). */
-  private get slaText() {
-    return sql.raw(this.engine === 'sqlite' ? 'sla' : 'sla::text');
-  }
-
   async wasSent(channel: string, kind: string, period: string): Promise<boolean> {
     const r = await this.db
       .selectFrom('digests_sent')

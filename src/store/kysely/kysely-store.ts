@@ -117,10 +117,10 @@ export class KyselyStore implements Store {
   prune(c: PruneCutoffs): Promise<PruneCounts> {
     const seenBefore = c.seenBefore ?? c.before;
     return this.db.transaction().execute(async (trx) => {
-      const outbox = changed(await trx.deleteFrom('outbox').where('status', '=', 'sent').where('sent_at', '<', c.before).executeTakeFirst());
+      const outbox = changed(await trx.deleteFrom('outbox').where('status', '=', 'sent').where('sent_at', '<', c.outboxBefore ?? c.before).executeTakeFirst());
       const inbox = changed(await trx.deleteFrom('inbox').where('status', '=', 'done').where('processed_at', '<', c.before).executeTakeFirst());
       const seen = changed(await trx.deleteFrom('seen_requests').where('at', '<', seenBefore).executeTakeFirst());
-      const inboundEvents = changed(await trx.deleteFrom('inbound_events').where('at', '<', c.before).executeTakeFirst());
+      const inboundEvents = changed(await trx.deleteFrom('inbound_events').where('at', '<', c.inboundEventsBefore ?? c.before).executeTakeFirst());
       if (c.formsBefore === undefined) return { outbox, inbox, seen, inboundEvents };
       return { outbox, inbox, seen, inboundEvents, forms: await pruneForms(trx, this.engine, c.formsBefore) };
     });
