@@ -20,9 +20,9 @@ import type { Outbox } from '../outbox/outbox.js';
 import type { Clock } from '../ports/clock.js';
 import type { Directory } from '../routing/directory.js';
 import type { Router } from '../routing/routing.js';
-import type { SlaTicket as WatchedTicket, SweepCursor } from '../ports/store-escalation.js';
+import type { SweepCursor } from '../ports/store-escalation.js';
 import type { Db } from '../store/db.js';
-import { SlaRepo } from '../store/escalation-repo.js';
+import { type DueRow, SlaRepo } from '../store/escalation-repo.js';
 import type { TicketRepo } from '../store/ticket-repo.js';
 import { isOpen } from '../domain/lifecycle.js';
 import { type SlaPingInput, slaDmView, slaPingView } from '../views/escalation-prompt.js';
@@ -215,18 +215,19 @@ export class SlaSweeper {
 
   /** Handle one ticket if its check is due (re-read now). Call inside a transaction. */
   processTicket(id: number, now: number, stats: SweepStats): void {
-    const t = this.repo.ticket(id);
-    if (t) this.handleRow(t, now, stats);
+    const row = this.repo.ticket(id);
+    if (row) this.handleRow(row, now, stats);
   }
 
   /** Handle one due ticket row. Runs inside a transaction. */
-  private handleRow(t: WatchedTicket, now: number, stats: SweepStats): void {
-    const id = t.id;
-    if (t.nextSlaCheckAt === null || t.nextSlaCheckAt > now) {
+  private handleRow(row: DueRow, now: number, stats: SweepStats): void {
+    const id = row.id;
+    if (row.nextSlaCheckAt === null || row.nextSlaCheckAt > now) {
       // Another sweep handled it since it was listed.
       stats.held++;
       return;
     }
+    const t = row.ticket();
     if (t.deleted || !isOpen(t.status)) {
       this.repo.setNextCheck(id, null);
       return;

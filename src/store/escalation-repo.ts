@@ -110,6 +110,18 @@ type TicketRow = Parameters<typeof rowToTicket>[0] & { next_sla_check_at: number
 
 const toSlaTicket = (r: TicketRow): SlaTicket => ({ ...rowToTicket(r), nextSlaCheckAt: r.next_sla_check_at });
 
+/**
+ * A due ticket as read; `ticket()` parses it (and may throw on a corrupt row — inside the
+ * caller's per-ticket try, so one bad ticket cannot stop a sweep).
+ */
+export interface DueRow {
+  id: number;
+  nextSlaCheckAt: number | null;
+  ticket(): SlaTicket;
+}
+
+const toDueRow = (r: TicketRow): DueRow => ({ id: r.id, nextSlaCheckAt: r.next_sla_check_at, ticket: () => toSlaTicket(r) });
+
 /** The SLA watcher's reads and its exactly-once ping log. */
 export class SlaRepo {
   private readonly s;
@@ -131,13 +143,13 @@ export class SlaRepo {
   }
 
   /** Tickets due at `now` after `cursor`, in (next_sla_check_at, id) order. */
-  due(now: number, cursor: SweepCursor, limit: number): SlaTicket[] {
-    return this.s.due.all({ now, n: cursor.at, i: cursor.id, limit }).map(toSlaTicket);
+  due(now: number, cursor: SweepCursor, limit: number): DueRow[] {
+    return this.s.due.all({ now, n: cursor.at, i: cursor.id, limit }).map(toDueRow);
   }
 
-  ticket(id: number): SlaTicket | null {
+  ticket(id: number): DueRow | null {
     const r = this.s.byId.get(id);
-    return r ? toSlaTicket(r) : null;
+    return r ? toDueRow(r) : null;
   }
 
   setNextCheck(ticketId: number, at: number | null): void {
