@@ -6,7 +6,8 @@
  * store port (both engines) are src/store/kysely/escalation.ts; these go away when those callers
  * move onto `store.tx` (issue #13).
  */
-import type { EscalationRecord, EscalationStatus, NewEscalation, SlaClock, SlaPing, SlaTicket, SweepCursor } from '../ports/store-escalation.js';
+import type { Ticket } from '../domain/types.js';
+import type { EscalationRecord, EscalationStatus, NewEscalation, SlaClock, SlaPing, SweepCursor } from '../ports/store-escalation.js';
 import type { Db } from './db.js';
 import { rowToTicket } from './ticket-repo.js';
 
@@ -108,8 +109,6 @@ const LIGHT_COLUMNS = `id, key, platform, channel_id, source_message_id, thread_
 
 type TicketRow = Parameters<typeof rowToTicket>[0] & { next_sla_check_at: number | null };
 
-const toSlaTicket = (r: TicketRow): SlaTicket => ({ ...rowToTicket(r), nextSlaCheckAt: r.next_sla_check_at });
-
 /**
  * A due ticket as read; `ticket()` parses it (and may throw on a corrupt row — inside the
  * caller's per-ticket try, so one bad ticket cannot stop a sweep).
@@ -117,10 +116,10 @@ const toSlaTicket = (r: TicketRow): SlaTicket => ({ ...rowToTicket(r), nextSlaCh
 export interface DueRow {
   id: number;
   nextSlaCheckAt: number | null;
-  ticket(): SlaTicket;
+  ticket(): Ticket;
 }
 
-const toDueRow = (r: TicketRow): DueRow => ({ id: r.id, nextSlaCheckAt: r.next_sla_check_at, ticket: () => toSlaTicket(r) });
+const toDueRow = (r: TicketRow): DueRow => ({ id: r.id, nextSlaCheckAt: r.next_sla_check_at, ticket: () => rowToTicket(r) });
 
 /** The SLA watcher's reads and its exactly-once ping log. */
 export class SlaRepo {
