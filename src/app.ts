@@ -118,7 +118,7 @@ export function createCore(opts: CoreOptions): Core {
   const router = new Router(config, db, directory);
   const triage = createTriage(config, db);
   const metrics = opts.metrics ?? new Metrics();
-  const outbox = new Outbox(db, { logger, timer: opts.outboxTimer, metrics });
+  const outbox = new Outbox(db, store, { logger, timer: opts.outboxTimer, metrics });
   metrics.bindStore(metricsStore(store.gauges, () => (opts.outboxTimer ?? systemClock).now()));
   const tickets = new TicketService({ config, db, clock, outbox, triage, router, directory, logger });
   const commands = new CommandRegistry();
@@ -240,10 +240,10 @@ export function createCore(opts: CoreOptions): Core {
       return { finishedInTime: (await closeBy(deadline)) && inTime };
     },
   };
-  http.get('/healthz', (_req, res) => {
+  http.get('/healthz', async (_req, res) => {
     let dbOk = true;
     try {
-      db.prepare('SELECT 1').get();
+      await store.schemaVersion();
     } catch {
       dbOk = false;
     }

@@ -31,12 +31,11 @@ import { PRIORITIES, type Priority, type SlaSnapshot, type TicketStatus } from '
 import { clusterTexts } from '../escalation/similarity.js';
 import { type SlaClockName, type SlaClockState, slaState } from '../sla/policy.js';
 import { AiRepo, type AiUsage } from '../store/ai-repo.js';
-import { CsatRepo } from '../store/csat-repo.js';
 import type { Repos } from '../ports/store.js';
 import type { DigestSet, DigestSlaRow } from '../ports/store-escalation.js';
 import type { Db } from '../store/db.js';
 import { buildEngineeringFigures, type EngineeringFigures } from './engineering-figures.js';
-import { buildKnowledgeFigures, type KnowledgeFigures } from './knowledge-figures.js';
+import { type KnowledgeFigures, knowledgeFigures } from './knowledge-figures.js';
 import type { DigestPeriod } from './period.js';
 import { shorten } from '../util/text.js';
 
@@ -172,7 +171,7 @@ function share(count: number, of: number): Share {
  * (type, at) index on ticket_events, the replies and reopens per ticket from (ticket_id, id).
  */
 export async function computeOutcomes(src: DigestSources, from: number, to: number): Promise<Outcomes> {
-  const csat = new CsatRepo(src.db).counts(from, to);
+  const csat = await src.repos.csat.counts(from, to);
   const r = await src.repos.digests.resolutionOutcomes(from, to);
   return { csat: share(csat.satisfied, csat.responses), fcr: share(r.firstContact, r.resolutions), reopen: share(r.reopenedAfter, r.resolutions) };
 }
@@ -225,12 +224,12 @@ function median(xs: number[]): number | null {
 }
 
 /**
- * Where a digest's numbers come from: its own queries through the store port (both engines);
- * CSAT, AI usage, known answers and engineering hand-offs still through their synchronous
+ * Where a digest's numbers come from: the store port (both engines) for its own queries, CSAT
+ * and known answers; AI usage and engineering hand-offs still through their synchronous
  * repositories on the app's SQLite connection (their domains move onto the port separately).
  */
 export interface DigestSources {
-  repos: Pick<Repos, 'digests'>;
+  repos: Pick<Repos, 'digests' | 'csat' | 'offers'>;
   db: Db;
 }
 
@@ -391,7 +390,7 @@ export async function buildDigest(src: DigestSources, period: DigestPeriod, now:
     outcomes: await computeOutcomes(src, from, to),
     previousOutcomes: await computeOutcomes(src, prevFrom, prevTo),
     targets: opts.targets ?? DEFAULT_TARGETS,
-    knowledge: buildKnowledgeFigures(src.db, from, to),
+    knowledge: await knowledgeFigures(src.repos.offers, from, to),
     engineering: buildEngineeringFigures(src.db, now),
   };
 }

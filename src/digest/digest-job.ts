@@ -41,7 +41,7 @@ export function digestZone(config: FrontdeskConfig, channelId?: string): string 
 export interface DigestJobDeps {
   config: FrontdeskConfig;
   /** The digest's reads (the store port: `core.store`). */
-  store: Pick<Repos, 'digests'>;
+  store: Pick<Repos, 'digests' | 'csat' | 'offers'>;
   /** The app's SQLite connection: the sent row is written with the outbox row (and the figures of other domains). */
   db: Db;
   clock: Clock;

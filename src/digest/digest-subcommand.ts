@@ -27,7 +27,7 @@ export function parseDigestArgs(args: readonly string[]): { kind: DigestKind; da
 }
 
 /** Register the `digest` subcommand. */
-export function registerDigestSubcommand(reg: CommandRegistry, deps: { config: FrontdeskConfig; store: Pick<Repos, 'digests'>; db: Db; clock: Clock }): void {
+export function registerDigestSubcommand(reg: CommandRegistry, deps: { config: FrontdeskConfig; store: Pick<Repos, 'digests' | 'csat' | 'offers'>; db: Db; clock: Clock }): void {
   reg.register({
     name: 'digest',
     usage: 'digest [weekly] [YYYY-MM-DD]',

@@ -13,6 +13,7 @@
 import type { Attachment, Platform, Priority, Signal, SlaSnapshot, Ticket, TicketEvent, TicketEventType, TicketStatus } from '../domain/types.js';
 import type { IssueRef, TrackerIssue } from './tracker-port.js';
 import type { DigestRepository, EscalationRepository, MetricsQueries, SlaRepository } from './store-escalation.js';
+import type { AnswerSearch, CsatRepository, KnowledgeRepository, OfferRepository } from './store-knowledge.js';
 
 // ─── tickets ──────────────────────────────────────────────────────────────────────────────────
 
@@ -225,6 +226,10 @@ export interface ClaimOptions {
   leaseMs: number;
   /** Only these platforms (those with a registered port). Default: all. */
   platforms?: readonly string[];
+  /** Only this channel's head (a sender going on with the channel it is working through). */
+  channel?: { platform: string; channelId: string };
+  /** Leave these channels alone (e.g. ones this sender must pace). */
+  exclude?: readonly { platform: string; channelId: string }[];
 }
 
 export interface OutboxRepository {
@@ -259,8 +264,10 @@ export interface OutboxRepository {
   /**
    * Rows left 'sending' whose lease expired before `now` go back to pending, unsure (their
    * sender crashed). Rows under a live lease are never touched: another replica is sending them.
+   * `everyLease` (SQLite: one process per database file, so every lease is a previous run's):
+   * every 'sending' row goes back, due at `now`.
    */
-  recoverExpired(now: number): Promise<number>;
+  recoverExpired(now: number, opts?: { everyLease?: boolean }): Promise<number>;
   get(id: number): Promise<OutboxItem | null>;
   stats(): Promise<Partial<Record<OutboxStatus, number>>>;
 }
@@ -299,6 +306,10 @@ export interface Repos {
   sla: SlaRepository;
   digests: DigestRepository;
   gauges: MetricsQueries;
+  knowledge: KnowledgeRepository;
+  answerSearch: AnswerSearch;
+  offers: OfferRepository;
+  csat: CsatRepository;
 }
 
 export interface PruneCutoffs {

@@ -12,6 +12,7 @@ import { LOCK_LEADER } from './pg-migrate.js';
 import type { StoreDb } from './schema.js';
 import { KyselySimilarTickets, KyselyTicketRepository } from './tickets.js';
 import { KyselyTrackerRepository } from './trackers.js';
+import { KyselyAnswerSearch, KyselyCsatRepository, KyselyKnowledgeRepository, KyselyOfferRepository } from './knowledge.js';
 
 function makeRepos(db: Kysely<StoreDb>, engine: StoreEngine, inTx: <T>(fn: (db: Kysely<StoreDb>) => Promise<T>) => Promise<T>): Repos {
   return {
@@ -24,6 +25,10 @@ function makeRepos(db: Kysely<StoreDb>, engine: StoreEngine, inTx: <T>(fn: (db: 
     sla: new KyselySlaRepository(db),
     digests: new KyselyDigestRepository(db, engine),
     gauges: new KyselyMetricsQueries(db),
+    knowledge: new KyselyKnowledgeRepository(db, inTx),
+    answerSearch: new KyselyAnswerSearch(db, engine),
+    offers: new KyselyOfferRepository(db),
+    csat: new KyselyCsatRepository(db),
   };
 }
 
@@ -58,6 +63,10 @@ export class KyselyStore implements Store {
   readonly sla;
   readonly digests;
   readonly gauges;
+  readonly knowledge;
+  readonly answerSearch;
+  readonly offers;
+  readonly csat;
   private closed = false;
 
   /**
@@ -80,6 +89,10 @@ export class KyselyStore implements Store {
     this.sla = repos.sla;
     this.digests = repos.digests;
     this.gauges = repos.gauges;
+    this.knowledge = repos.knowledge;
+    this.answerSearch = repos.answerSearch;
+    this.offers = repos.offers;
+    this.csat = repos.csat;
   }
 
   tx<T>(fn: (repos: Repos) => Promise<T>): Promise<T> {
