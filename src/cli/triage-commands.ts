@@ -172,10 +172,14 @@ export function registerTriageCommands(program: Command, ctx: TriageCliContext):
     .option('--train <file>', 'train a fresh learner on this file only (nothing is stored) and evaluate on <file>')
     .option('--folds <k>', 'k-fold cross-validation on <file> with a fresh learner per fold (nothing is stored)')
     .option('--no-rules', 'with --train/--folds: the learner alone, without the phrase rules')
+    .option('--seed <n>', 'with --train/--folds: seed of the folds and of the learner\'s shuffles (default 42 for the folds), to check a change over several splits')
     .option('--explain', 'also list every wrong answer with the top signals behind it')
     .option('--json', 'print one JSON object {"n","category","priority","by_language"} (+ "priority_confidence" when lines have a priority, + "misses" with --explain)')
-    .action(async (path: string, o: { train?: string; folds?: string; rules: boolean; json?: boolean; explain?: boolean }) => {
+    .action(async (path: string, o: { train?: string; folds?: string; seed?: string; rules: boolean; json?: boolean; explain?: boolean }) => {
       if (o.train && o.folds) throw new InputInvalidError('use either --train or --folds, not both');
+      const seed = o.seed === undefined ? undefined : Number(o.seed);
+      if (seed !== undefined && !Number.isSafeInteger(seed)) throw new InputInvalidError(`--seed must be a whole number, got "${o.seed}"`);
+      if (seed !== undefined && !o.train && o.folds === undefined) throw new InputInvalidError('--seed only applies with --train or --folds');
       let folds: number | null = null;
       if (o.folds !== undefined) {
         folds = Number(o.folds);
@@ -189,11 +193,11 @@ export function registerTriageCommands(program: Command, ctx: TriageCliContext):
       if (o.train) {
         const train = await readFile(o.train, ctx, '--train file');
         checkLabels(train, null, o.train);
-        report = trainAndEvaluate(ctx.config, train.lines, file.lines, { rules: o.rules, explain: Boolean(o.explain) });
+        report = trainAndEvaluate(ctx.config, train.lines, file.lines, { rules: o.rules, explain: Boolean(o.explain), ...(seed === undefined ? {} : { seed }) });
         mode = `fresh learner trained on ${train.lines.length} line(s) of ${o.train}`;
       } else if (folds !== null) {
         if (folds > file.lines.length) throw new InputInvalidError(`--folds ${folds} is more than the ${file.lines.length} usable line(s)`);
-        report = crossValidate(ctx.config, file.lines, folds, { rules: o.rules, explain: Boolean(o.explain) });
+        report = crossValidate(ctx.config, file.lines, folds, { rules: o.rules, explain: Boolean(o.explain), ...(seed === undefined ? {} : { seed }) });
         mode = `${folds}-fold cross-validation, fresh learner per fold`;
       } else {
         report = evaluateTriage(createTriage(ctx.config, ctx.getDb()), file.lines, Boolean(o.explain));

@@ -191,5 +191,11 @@ describe('frontdesk eval', () => {
     const bad = run('eval', '--folds', '1', file('eval3.jsonl', lines));
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/--folds must be a whole number of at least 2/);
+    const seeded = run('eval', '--folds', '3', '--seed', '7', '--json', file('eval4.jsonl', lines));
+    expect(seeded.code, seeded.stderr).toBe(0);
+    expect(JSON.parse(seeded.stdout).category.macro_f1).toBeGreaterThanOrEqual(0);
+    const alone = run('eval', '--seed', '7', file('eval5.jsonl', lines));
+    expect(alone.code).toBe(1);
+    expect(alone.stderr).toMatch(/--seed only applies with --train or --folds/);
   });
 });
