@@ -15,6 +15,7 @@ const SUITES: [string, string, string][] = [
   ['outbox', './outbox.bench.ts', 'runOutboxBench'],
   ['metrics', './metrics.bench.ts', 'runMetricsBench'],
   ['hear-back', './hear-back.bench.ts', 'runHearBackBench'],
+  ['store (both engines, replicas)', './store-engines.bench.ts', 'runStoreBench'],
 ];
 
 const only = process.argv.slice(2);

@@ -20,7 +20,9 @@ import { type Clock, systemClock } from './ports/clock.js';
 import { Directory } from './routing/directory.js';
 import { Router } from './routing/routing.js';
 import { Scheduler } from './scheduler/scheduler.js';
+import type { Store } from './ports/store.js';
 import type { Db } from './store/db.js';
+import { storeOnDatabase } from './store/kysely/open-store.js';
 import { metricsStore } from './store/metrics-repo.js';
 import { installCsat } from './tickets/csat.js';
 import { TicketService } from './tickets/ticket-service.js';
@@ -42,6 +44,11 @@ export interface CoreOptions {
 export interface Core {
   config: FrontdeskConfig;
   db: Db;
+  /**
+   * The store port over the same database (issue #13: use cases move here from `db`). On SQLite
+   * it shares `db`'s connection, so both see each other's writes at once.
+   */
+  store: Store;
   clock: Clock;
   logger: Logger;
   env: NodeJS.ProcessEnv;
@@ -107,10 +114,11 @@ export function createCore(opts: CoreOptions): Core {
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? createLogger(env);
   const directory = new Directory(config);
+  const store = storeOnDatabase(db);
   const router = new Router(config, db, directory);
   const triage = createTriage(config, db);
   const metrics = opts.metrics ?? new Metrics();
-  const outbox = new Outbox(db, { logger, timer: opts.outboxTimer, metrics });
+  const outbox = new Outbox(db, store, { logger, timer: opts.outboxTimer, metrics });
   metrics.bindStore(metricsStore(db, () => (opts.outboxTimer ?? systemClock).now()));
   const tickets = new TicketService({ config, db, clock, outbox, triage, router, directory, logger });
   const commands = new CommandRegistry();
@@ -163,12 +171,14 @@ export function createCore(opts: CoreOptions): Core {
       s.closeAllConnections?.();
       await new Promise<void>((r) => s.close(() => r()));
     }
+    await store.close();
     if (db.open) db.close();
     return inTime;
   };
   const core: Core = {
     config,
     db,
+    store,
     clock,
     logger,
     env,
@@ -229,10 +239,10 @@ export function createCore(opts: CoreOptions): Core {
       return { finishedInTime: (await closeBy(deadline)) && inTime };
     },
   };
-  http.get('/healthz', (_req, res) => {
+  http.get('/healthz', async (_req, res) => {
     let dbOk = true;
     try {
-      db.prepare('SELECT 1').get();
+      await store.schemaVersion();
     } catch {
       dbOk = false;
     }

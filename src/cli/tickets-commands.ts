@@ -6,7 +6,7 @@ import { DateTime } from 'luxon';
 import { InputInvalidError } from '../domain/errors.js';
 import { STATUSES, type TicketStatus } from '../domain/types.js';
 import { slaState } from '../sla/policy.js';
-import { migrate, openDatabase } from '../store/db.js';
+import { migrate, openDatabase, schemaVersion } from '../store/db.js';
 import { isPostgresUrl, openStore } from '../store/kysely/open-store.js';
 import { TicketRepo } from '../store/ticket-repo.js';
 import { toPlainText } from '../ports/message-view.js';
@@ -103,7 +103,7 @@ export function registerTicketsCommands(program: Command, ctx: CliContext): void
       const db = openDatabase(ctx.dbPath, { migrate: false, migrationDirs: ctx.app.migrationDirs });
       try {
         const applied = migrate(db, ctx.app.migrationDirs);
-        const v = db.pragma('user_version', { simple: true });
+        const v = schemaVersion(db);
         ctx.out(applied.length ? `applied migrations ${applied.join(', ')}; schema version ${v}` : `database is up to date (schema version ${v})`);
       } finally {
         db.close();

@@ -7,7 +7,7 @@
  */
 import { InputInvalidError } from '../domain/errors.js';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
-import type { Answer } from '../knowledge/knowledge-repo.js';
+import type { Answer } from '../ports/store-knowledge.js';
 import type { TicketService } from '../tickets/ticket-service.js';
 import type { Block, MessageView } from '../ports/message-view.js';
 import { plain } from '../ports/message-view.js';

@@ -13,9 +13,10 @@
  * Null when the feature did nothing in the period (no decisions, no offers), so digests of desks
  * without known answers are unchanged.
  */
+import type { AnswerOutcomes, GapRequest, KnowledgePeriodCounts, OfferRepository } from '../ports/store-knowledge.js';
 import type { Db } from '../store/db.js';
+import { OffersRepo } from '../store/offers-repo.js';
 import { clusterTexts } from '../escalation/similarity.js';
-import { OffersRepo, type AnswerOutcomes } from '../knowledge/offers-repo.js';
 import { shorten } from '../util/text.js';
 
 /** Why a request counts as a documentation gap (match.ts DeclineReason values). */
@@ -58,40 +59,44 @@ export interface KnowledgeFigureOptions {
   gapScan?: number;
 }
 
+/** What the figures are computed from (the store's queries; see OfferRepository). */
+interface FigureInputs {
+  counts: KnowledgePeriodCounts;
+  answers: AnswerOutcomes[];
+  gapRows: GapRequest[];
+}
+
 /**
- * Compute the known-answers figures of a period.
+ * Compute the known-answers figures of a period (the digest is synchronous for now: this reads
+ * through the synchronous repository on the app's connection).
  * @example buildKnowledgeFigures(db, period.from, period.to)?.deflectionRate // 0.4
  */
 export function buildKnowledgeFigures(db: Db, from: number, to: number, opts: KnowledgeFigureOptions = {}): KnowledgeFigures | null {
-  const one = <T>(sql: string, ...args: unknown[]) => db.prepare(sql).get(...args) as T;
-  const period = 'FROM tickets t WHERE t.created_at >= ? AND t.created_at < ? AND t.deleted = 0';
-  const decided = one<{ n: number }>(`SELECT COUNT(*) AS n ${period} AND EXISTS (SELECT 1 FROM knowledge_decisions d WHERE d.ticket_id = t.id)`, from, to).n;
   const repo = new OffersRepo(db);
+  const counts = repo.periodCounts(from, to);
   const answers = repo.outcomes(from, to);
-  if (decided === 0 && answers.length === 0) return null;
+  if (counts.decided === 0 && answers.length === 0) return null;
+  return figuresFrom({ counts, answers, gapRows: repo.gapRequests(from, to, GAP_REASONS, opts.gapScan ?? 1000) }, opts);
+}
 
-  const requests = one<{ n: number }>(`SELECT COUNT(*) AS n ${period}`, from, to).n;
-  const deflected = one<{ n: number }>(
-    `SELECT COUNT(*) AS n ${period} AND EXISTS (SELECT 1 FROM knowledge_offers o WHERE o.ticket_id = t.id AND o.status = 'solved')`,
-    from,
-    to,
-  ).n;
-  const offered = one<{ n: number }>(`SELECT COUNT(*) AS n ${period} AND EXISTS (SELECT 1 FROM knowledge_decisions d WHERE d.ticket_id = t.id AND d.offered = 1)`, from, to).n;
+/**
+ * The same figures through the store port (either engine).
+ * @example await knowledgeFigures(core.store.offers, period.from, period.to)
+ */
+export async function knowledgeFigures(offers: OfferRepository, from: number, to: number, opts: KnowledgeFigureOptions = {}): Promise<KnowledgeFigures | null> {
+  const counts = await offers.periodCounts(from, to);
+  const answers = await offers.outcomes(from, to);
+  if (counts.decided === 0 && answers.length === 0) return null;
+  return figuresFrom({ counts, answers, gapRows: await offers.gapRequests(from, to, GAP_REASONS, opts.gapScan ?? 1000) }, opts);
+}
 
+function figuresFrom({ counts, answers, gapRows }: FigureInputs, opts: KnowledgeFigureOptions): KnowledgeFigures {
+  const { requests, deflected, offered } = counts;
   const failing: FailingAnswer[] = answers
     .map((a) => ({ answerId: a.answerId, title: a.title, offered: a.offered, failed: a.needHelp + a.expired, solved: a.solved }))
     .filter((a) => a.offered >= 2 && a.failed >= 2 && a.failed > a.solved)
     .sort((a, b) => b.failed - a.failed || a.answerId.localeCompare(b.answerId));
 
-  const reasons = GAP_REASONS.map((r) => `'${r}'`).join(',');
-  const gapRows = db
-    .prepare(
-      `SELECT t.id, t.key, t.title, t.text, t.status, t.resolved_at ${period}
-         AND EXISTS (SELECT 1 FROM knowledge_decisions d WHERE d.ticket_id = t.id AND d.offered = 0 AND d.declined IN (${reasons}))
-         AND NOT EXISTS (SELECT 1 FROM knowledge_offers o WHERE o.ticket_id = t.id AND o.via = 'agent')
-       ORDER BY t.created_at DESC LIMIT ?`,
-    )
-    .all(from, to, opts.gapScan ?? 1000) as { id: number; key: string; title: string; text: string; status: string; resolved_at: number | null }[];
   const byId = new Map(gapRows.map((r) => [r.id, r]));
   const clusters: GapCluster[] = clusterTexts(
     [...gapRows].reverse().map((r) => ({ id: r.id, text: `${r.title}\n${shorten(r.text, 500, '')}` })),
@@ -100,7 +105,7 @@ export function buildKnowledgeFigures(db: Db, from: number, to: number, opts: Kn
     .slice(0, 5)
     .map((c) => {
       const rows = c.ids.map((id) => byId.get(id)!);
-      const resolved = rows.filter((r) => r.resolved_at !== null).sort((a, b) => b.resolved_at! - a.resolved_at! || b.id - a.id);
+      const resolved = rows.filter((r) => r.resolvedAt !== null).sort((a, b) => b.resolvedAt! - a.resolvedAt! || b.id - a.id);
       const latest = [...rows].sort((a, b) => b.id - a.id)[0]!;
       return { keys: rows.map((r) => r.key), words: c.words.slice(0, 4), example: { key: rows[0]!.key, title: rows[0]!.title }, writeFrom: (resolved[0] ?? latest).key };
     });

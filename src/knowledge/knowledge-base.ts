@@ -11,7 +11,9 @@ import { InputInvalidError } from '../domain/errors.js';
 import type { TicketEvent } from '../domain/types.js';
 import type { Clock } from '../ports/clock.js';
 import type { Db } from '../store/db.js';
-import { type Answer, type FileState, KnowledgeRepo, publicAnswer } from './knowledge-repo.js';
+import { type Answer, type FileState, publicAnswer } from '../ports/store-knowledge.js';
+import { KnowledgeRepo } from '../store/knowledge-repo.js';
+import { answerTerms } from './terms.js';
 import { ANSWER_ID_RE, type AnswerDraft, KnowledgeFileInvalidError, MAX_ANSWER_CHARS, parseAnswerFile, slugify } from './markdown-answers.js';
 
 /** What one folder refresh did. */
@@ -98,7 +100,7 @@ export class KnowledgeBase {
     readonly db: Db,
     private readonly opts: KnowledgeBaseOptions,
   ) {
-    this.repo = new KnowledgeRepo(db);
+    this.repo = new KnowledgeRepo(db, answerTerms);
   }
 
   get(id: string): Answer | null {

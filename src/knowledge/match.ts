@@ -7,8 +7,8 @@
  */
 import type { FrontdeskConfig } from '../config/schema.js';
 import type { Priority } from '../domain/types.js';
-import type { Answer } from './knowledge-repo.js';
-import { type IndexedAnswer, type KnowledgeRepo, publicAnswer } from './knowledge-repo.js';
+import { type Answer, type IndexedAnswer, publicAnswer } from '../ports/store-knowledge.js';
+import type { KnowledgeRepo } from '../store/knowledge-repo.js';
 import { TROUBLE_TERMS, contentTerms, malfunction, termsWithWords } from './terms.js';
 
 /** What triage said about a request (TriageResult fits, plus the security flag). */

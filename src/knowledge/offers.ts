@@ -25,8 +25,8 @@ import { mention, plain } from '../ports/message-view.js';
 import { knowledgeCardBlocks, offerDecidedView, offerView, sentAnswerText } from '../views/knowledge-views.js';
 import type { Knowledge } from './knowledge.js';
 import { resolutionNote } from './knowledge-base.js';
-import type { Answer } from './knowledge-repo.js';
-import { type Offer, OffersRepo, type OfferStatus } from './offers-repo.js';
+import type { Answer, Offer, OfferStatus } from '../ports/store-knowledge.js';
+import { OffersRepo } from '../store/offers-repo.js';
 
 /** Suggestions on the card need at least this score (below it they are noise). */
 export const SUGGESTION_FLOOR = 0.4;
@@ -224,13 +224,13 @@ export class KnowledgeOffers {
     const t = tickets.require(ticketRef);
     if (this.repo.forTicket(t.id).some((o) => o.via === 'agent' && o.answerId === a.id))
       throw new InputInvalidError(`"${a.title}" was already sent to the customer of ${t.key}.`);
-    return tickets.repo.db.transaction(() => {
+    return this.repo.tx(() => {
       const now = this.d.clock.now();
       const o = this.repo.insert({ ticketId: t.id, answerId: a.id, answerTitle: a.title, via: 'agent', score: null, explanation: '', status: 'sent', offeredBy: agentId, offeredAt: now, expiresAt: null });
       return tickets.replyToCustomer(t.key, agentId, sentAnswerText(a), 'known_answer', `knowledge-send:${o.id}`, [
         { type: 'answer_sent', data: { offer: o.id, answer: a.id, title: a.title } },
       ]);
-    })();
+    });
   }
 
   /** The resolution note to pre-fill the save form with (the team's words). */
@@ -253,11 +253,11 @@ export class KnowledgeOffers {
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean);
-    return tickets.repo.db.transaction(() => {
+    return this.repo.tx(() => {
       const a = knowledge.kb.save({ title: values.title ?? '', body, category: values.category || null, tags, by: agentId, ticketId: t.id });
       tickets.change(t.id, agentId, () => ({ patch: {}, events: [{ type: 'answer_saved', data: { answer: a.id, title: a.title } }] }));
       return a;
-    })();
+    });
   }
 
   /** The card's known-answers section for a ticket. */
@@ -279,7 +279,7 @@ export class KnowledgeOffers {
       offers,
       suggestions,
       open,
-      canSave: !open && !deflected && !this.repo.answerSavedFrom(t.id),
+      canSave: !open && !deflected && !knowledge.kb.repo.savedFrom(t.id),
       timezone: config.timezone,
       offerTimeoutMs: config.knowledge.offerTimeout,
     });

@@ -278,3 +278,12 @@ export function termsWithWords(text: string): { term: string; word: string }[] {
 export function contentTerms(text: string): string[] {
   return termsWithWords(text).map((x) => x.term);
 }
+
+/**
+ * The matching terms of an answer: all its text, and its title with its tags (what the store
+ * indexes; see KnowledgeRepository.put).
+ * @example new KnowledgeRepo(db, answerTerms)
+ */
+export function answerTerms(title: string, tags: readonly string[], body: string): { terms: string[]; titleTerms: string[] } {
+  return { terms: contentTerms(`${title}\n${tags.join('\n')}\n${body}`), titleTerms: contentTerms(`${title}\n${tags.join('\n')}`) };
+}

@@ -14,6 +14,12 @@
  * (ChatPort `tag`); a row whose last attempt may have landed (left in 'sending' by a crash, or
  * failed ambiguously) is first looked for with `ChatPort.findDelivered` and, when found,
  * adopted as if the send had just succeeded. Without findDelivered (Teams) it is sent again.
+ *
+ * Rows are claimed through the store port with a lease (OutboxRepository.claimDue: each
+ * channel's head, FOR UPDATE SKIP LOCKED on PostgreSQL), renewed while a call is in flight and
+ * fenced by a token, so several replicas on one database never send a row twice at once, and a
+ * crashed sender's rows are taken over (unsure) when its lease runs out. On SQLite (one process
+ * per database file) the rows a previous run left 'sending' are taken up at once at start.
  */
 import type { Logger } from 'pino';
 import { ChatDeliveryError } from '../domain/errors.js';
@@ -23,7 +29,9 @@ import type { ChatPort, PostResult, Sender } from '../ports/chat-port.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import type { DeliveryResult, Metrics } from '../metrics.js';
 import type { Db } from '../store/db.js';
+import { OutboxQueue } from '../store/outbox-repo.js';
 import type { MessageView } from '../ports/message-view.js';
+import type { ClaimedOutboxItem, OutboxClaim, Repos, Store } from '../ports/store.js';
 
 export type OutboxPayload =
   /**
@@ -121,6 +129,8 @@ export interface OutboxOptions {
   random?: () => number;
   /** Counts delivery results (frontdesk_outbox_deliveries_total). */
   metrics?: Pick<Metrics, 'delivered'>;
+  /** How long a claimed row is this sender's (default 60 s on the timer); renewed while sending. */
+  leaseMs?: number;
 }
 
 export interface DrainStats {
@@ -166,11 +176,25 @@ export class Outbox {
   private readonly metrics: OutboxOptions['metrics'];
   private closed = false;
   private kickPending = false;
+  /** Synchronous enqueueing into the SQLite file (null: the store only, e.g. on PostgreSQL). */
+  private readonly queue: OutboxQueue | null;
+  /** Rows a previous run left 'sending', put back before the first claim. */
+  private readonly recovered: Promise<void>;
+  /** A pump is running; `again`: another was asked for meanwhile. */
+  private pumping: Promise<void> | null = null;
+  private again = false;
 
+  /**
+   * @param db the SQLite database messages are enqueued into (inside the callers' transactions);
+   *   null for a sender on the store alone (PostgreSQL: enqueue with `enqueueAsync`).
+   * @param store the store port over the same database: rows are claimed and marked through it.
+   */
   constructor(
-    private readonly db: Db,
+    db: Db | null,
+    private readonly store: Store,
     options: OutboxOptions = {},
   ) {
+    this.queue = db ? new OutboxQueue(db) : null;
     this.t = options.timer ?? systemClock;
     this.log = options.logger;
     this.metrics = options.metrics;
@@ -180,10 +204,16 @@ export class Outbox {
       maxDelayMs: options.maxDelayMs ?? 5000,
       maxLanes: options.maxLanes ?? 32,
       random: options.random ?? Math.random,
+      leaseMs: options.leaseMs ?? 60_000,
     };
     // A crash while sending leaves rows in 'sending': they may have landed. Send them again,
-    // but look for them first (unsure) where the platform can.
-    db.prepare("UPDATE outbox SET status = 'pending', unsure = 1 WHERE status = 'sending'").run();
+    // but look for them first (unsure) where the platform can. On PostgreSQL only rows whose
+    // lease ran out (another replica may hold the others); on SQLite every one: one process
+    // per database file, so they are the previous run's.
+    this.recovered = store.outbox.recoverExpired(this.t.now(), { everyLease: store.engine === 'sqlite' }).then(
+      () => undefined,
+      (e: unknown) => this.log?.error({ err: e }, 'outbox: could not take up rows left sending'),
+    );
   }
 
   registerPort(port: ChatPort): void {
@@ -217,12 +247,49 @@ export class Outbox {
    */
   enqueue(req: EnqueueRequest): boolean {
     const now = this.t.now();
-    const info = this.db
-      .prepare(`INSERT OR IGNORE INTO outbox (idempotency_key, platform, channel_id, kind, payload, ticket_id, next_attempt_at, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
-      .run(req.idempotencyKey, req.platform, channelKey(req.payload), req.payload.kind, JSON.stringify(req.payload), req.ticketId ?? null, req.notBefore ?? now, now);
-    if (info.changes > 0) this.kickSoon();
-    return info.changes > 0;
+    const added = this.sync('enqueue').enqueue({
+      idempotencyKey: req.idempotencyKey,
+      platform: req.platform,
+      channelId: channelKey(req.payload),
+      kind: req.payload.kind,
+      payload: JSON.stringify(req.payload),
+      ticketId: req.ticketId ?? null,
+      notBefore: req.notBefore ?? now,
+      createdAt: now,
+    });
+    if (added) this.kickSoon();
+    return added;
+  }
+
+  /**
+   * Add a message through the store port (any engine). Inside a `store.tx`, pass its repositories
+   * so the message commits with the change it reports.
+   */
+  async enqueueAsync(req: EnqueueRequest, repos: Pick<Repos, 'outbox'> = this.store): Promise<boolean> {
+    const now = this.t.now();
+    const added = await repos.outbox.enqueue({
+      idempotencyKey: req.idempotencyKey,
+      platform: req.platform,
+      channelId: channelKey(req.payload),
+      kind: req.payload.kind,
+      payload: JSON.stringify(req.payload),
+      ticketId: req.ticketId ?? null,
+      notBefore: req.notBefore ?? now,
+      createdAt: now,
+    });
+    if (added) this.kickSoon();
+    return added;
+  }
+
+  /** The synchronous queue, or a clear error where there is none. */
+  private sync(what: string): OutboxQueue {
+    if (!this.queue) throw new Error(`outbox.${what} is synchronous and needs the SQLite database; on the store alone use the async methods`);
+    return this.queue;
+  }
+
+  /** Not closed, and the database (if any) still open. */
+  private get usable(): boolean {
+    return !this.closed && (this.queue ? this.queue.open : true);
   }
 
   /**
@@ -230,13 +297,7 @@ export class Outbox {
    * posted: the row id and the message it became. Rows not sent yet, or without a message id, are left out.
    */
   sentPosts(key: string): { id: number; channelId: string; messageId: string }[] {
-    const prefix = `${key}:to:`;
-    return this.db
-      .prepare<[string, number, string], { id: number; result: string | null }>(
-        "SELECT id, result FROM outbox WHERE (idempotency_key = ? OR substr(idempotency_key, 1, ?) = ?) AND status = 'sent' ORDER BY id",
-      )
-      .all(key, prefix.length, prefix)
-      .flatMap((r) => {
+    return this.sync('sentPosts').sentWithKey(key).flatMap((r) => {
         const posted = r.result ? (JSON.parse(r.result) as { messageId?: string; channelId?: string } | null) : null;
         return posted?.messageId && posted.channelId ? [{ id: r.id, channelId: posted.channelId, messageId: posted.messageId }] : [];
       });
@@ -244,10 +305,7 @@ export class Outbox {
 
   /** Queue a refresh of a ticket's card unless one is already waiting (it renders at send time). */
   enqueueCardUpdate(platform: string, ticketId: number, channelId: string): boolean {
-    const waiting = this.db
-      .prepare("SELECT 1 FROM outbox WHERE ticket_id = ? AND kind = 'card' AND status = 'pending' AND idempotency_key LIKE 'card-update:%' LIMIT 1")
-      .get(ticketId);
-    if (waiting) return false;
+    if (this.sync('enqueueCardUpdate').hasPendingCardUpdate(ticketId)) return false;
     return this.enqueue({
       platform,
       ticketId,
@@ -289,12 +347,8 @@ export class Outbox {
 
   /** Start a lane for every channel with a due head row (never waits for anything). */
   kick(): void {
-    if (!this.db.open || this.closed) return;
-    try {
-      this.pump();
-    } catch (e) {
-      this.log?.error({ err: e }, 'outbox: could not read due rows');
-    }
+    if (!this.usable) return;
+    void this.pump();
   }
 
   /**
@@ -307,8 +361,8 @@ export class Outbox {
     this.collectors.add(total);
     try {
       for (;;) {
-        if (!this.db.open || this.closed) break;
-        this.pump();
+        if (!this.usable) break;
+        await this.pump();
         if (this.lanes.size === 0) break;
         await Promise.race(this.lanes.values());
       }
@@ -318,54 +372,106 @@ export class Outbox {
     return total;
   }
 
-  private pump(): void {
+  /**
+   * Claim the due head of free channels and start a lane for each. One pump at a time; a kick
+   * during a pump runs another right after it (claims are leased, so even two would never
+   * take the same row).
+   */
+  private pump(): Promise<void> {
+    if (this.pumping) {
+      this.again = true;
+      return this.pumping;
+    }
+    const run = async () => {
+      await this.recovered;
+      do {
+        this.again = false;
+        await this.pumpOnce();
+      } while (this.again && this.usable);
+    };
+    this.pumping = run()
+      .catch((e: unknown) => this.log?.error({ err: e }, 'outbox: could not claim due rows'))
+      .finally(() => {
+        this.pumping = null;
+      });
+    return this.pumping;
+  }
+
+  private async pumpOnce(): Promise<void> {
     const free = this.opts.maxLanes - this.lanes.size;
-    if (free <= 0) return;
-    let started = 0;
-    for (const row of this.dueHeads(free + this.lanes.size)) {
-      const key = `${row.platform}\u0000${row.channel_id}`;
-      if (this.lanes.has(key)) continue;
+    const platforms = [...this.ports.keys()];
+    if (free <= 0 || platforms.length === 0 || !this.usable) return;
+    // Channels that must wait for their rate limit are not claimed (a claim is an attempt).
+    const exclude: { platform: string; channelId: string }[] = [];
+    let soonest = Number.POSITIVE_INFINITY;
+    for (const key of this.pacers.keys()) {
+      const [platform = '', channelId = ''] = key.split('\u0000');
+      const wait = this.paceWait(key, this.ports.get(platform)?.ratePerChannelPerSec ?? 1);
+      if (wait > 0) {
+        exclude.push({ platform, channelId });
+        soonest = Math.min(soonest, wait);
+      }
+    }
+    if (soonest < Number.POSITIVE_INFINITY) this.wakeIn(soonest);
+    const claimed = await this.store.outbox.claimDue({ now: this.t.now(), limit: free, leaseMs: this.opts.leaseMs, platforms, exclude });
+    for (const row of claimed) {
+      const key = `${row.platform}\u0000${row.channelId}`;
+      if (this.lanes.has(key)) {
+        // Our own call on this channel outlived its lease and the row was taken over: it goes
+        // out again (unsure, looked for first) once that call has ended.
+        await this.store.outbox.defer(row.claim, this.t.now() + this.opts.baseDelayMs);
+        continue;
+      }
       const lane = this.runLane(row)
-        .catch((e) => this.log?.error({ err: e, channel: row.channel_id }, 'outbox: lane failed'))
+        .catch((e: unknown) => this.log?.error({ err: e, channel: row.channelId }, 'outbox: lane failed'))
         .finally(() => this.lanes.delete(key));
       this.lanes.set(key, lane);
-      if (++started >= free) break;
     }
   }
 
   /** One channel: send its due rows in order until none is due or the channel must wait. */
-  private async runLane(first: OutboxRow): Promise<void> {
-    let row: OutboxRow | undefined = first;
-    while (row && this.db.open && !this.closed) {
+  private async runLane(first: ClaimedOutboxItem): Promise<void> {
+    let row: ClaimedOutboxItem | undefined = first;
+    while (row && this.usable) {
       const outcome = await this.sendOne(row);
       for (const c of this.collectors) c[outcome] += 1;
-      if (outcome === 'retried' || !this.db.open) break;
-      row = this.dueHead(row.platform, row.channel_id);
+      if (outcome === 'retried' || !this.usable) break;
+      const key = `${row.platform}\u0000${row.channelId}`;
+      const wait = this.paceWait(key, this.ports.get(row.platform)?.ratePerChannelPerSec ?? 1);
+      if (wait > 0) {
+        this.wakeIn(wait);
+        break;
+      }
+      [row] = await this.store.outbox.claimDue({
+        now: this.t.now(),
+        limit: 1,
+        leaseMs: this.opts.leaseMs,
+        channel: { platform: row.platform, channelId: row.channelId },
+      });
     }
   }
 
-  /** The oldest unfinished row of each channel, where it is pending and due (order per channel). */
-  private dueHeads(limit: number): OutboxRow[] {
-    const platforms = [...this.ports.keys()];
-    if (platforms.length === 0) return [];
-    return this.db
-      .prepare<unknown[], OutboxRow>(
-        // Heads = the lowest id per channel among unfinished rows, in one pass over the
-        // outbox_channel index; a head that is 'sending' or not yet due blocks its channel.
-        `SELECT o.* FROM outbox o WHERE o.id IN (SELECT min(id) FROM outbox WHERE status IN ('pending','sending')
-           AND platform IN (${platforms.map(() => '?').join(',')}) GROUP BY platform, channel_id)
-         AND o.status = 'pending' AND o.next_attempt_at <= ? ORDER BY o.id LIMIT ?`,
-      )
-      .all(...platforms, this.t.now(), limit);
+  /** Keep the lease of a row while its platform call runs (real time; stopped by the returned function). */
+  private holdLease(claim: OutboxClaim): () => void {
+    const every = Math.max(1_000, Math.floor(this.opts.leaseMs / 3));
+    const handle = setInterval(() => {
+      this.store.outbox.renewLease(claim, this.t.now() + this.opts.leaseMs).catch((e: unknown) => this.log?.warn({ err: e, outboxId: claim.id }, 'outbox: could not renew a lease'));
+    }, every);
+    handle.unref();
+    return () => clearInterval(handle);
   }
 
-  private dueHead(platform: string, channelId: string): OutboxRow | undefined {
-    const head = this.db
-      .prepare<[string, string], OutboxRow>(
-        "SELECT * FROM outbox WHERE platform = ? AND channel_id = ? AND status IN ('pending','sending') ORDER BY id LIMIT 1",
-      )
-      .get(platform, channelId);
-    return head && head.status === 'pending' && head.next_attempt_at <= this.t.now() ? head : undefined;
+  /** ms until the channel's bucket has a token, without taking it (0 = may send now). */
+  private paceWait(key: string, ratePerSec: number): number {
+    const b = this.pacers.get(key);
+    if (!b) return 0;
+    const cap = Math.max(1, Math.floor(ratePerSec));
+    const tokens = Math.min(cap, b.tokens + ((this.t.now() - b.at) * ratePerSec) / 1000);
+    if (tokens >= cap) {
+      this.pacers.delete(key); // full again: forget the channel until it sends
+      return 0;
+    }
+    return tokens >= 1 ? 0 : Math.max(1, Math.ceil(((1 - tokens) * 1000) / ratePerSec));
   }
 
   /** Token bucket per channel on the timer: ms to wait before the next send (0 = go). */
@@ -396,51 +502,57 @@ export class Outbox {
     this.wake = { at, handle };
   }
 
-  private async sendOne(row: OutboxRow): Promise<Outcome> {
+  private async sendOne(row: ClaimedOutboxItem): Promise<Outcome> {
     const port = this.ports.get(row.platform);
-    if (!port) return 'retried';
-    const key = `${row.platform}\u0000${row.channel_id}`;
+    if (!port) {
+      await this.store.outbox.defer(row.claim, this.t.now());
+      return 'retried';
+    }
+    const key = `${row.platform}\u0000${row.channelId}`;
     const wait = this.pace(key, port.ratePerChannelPerSec);
     if (wait > 0) {
-      this.db.prepare('UPDATE outbox SET next_attempt_at = ? WHERE id = ?').run(this.t.now() + wait, row.id);
+      await this.store.outbox.defer(row.claim, this.t.now() + wait);
       this.wakeIn(wait);
       return 'retried';
     }
-    const claimed = this.db
-      .prepare("UPDATE outbox SET status = 'sending', attempts = attempts + 1, first_attempt_at = coalesce(first_attempt_at, ?) WHERE id = ? AND status = 'pending'")
-      .run(this.t.now(), row.id);
-    if (claimed.changes === 0) return 'retried';
     const payload = JSON.parse(row.payload) as OutboxPayload;
+    const release = this.holdLease(row.claim);
     try {
       if (payload.kind === 'card' && port.permalink) await this.linkCard(port, payload.ticketId);
       const op = this.resolve(payload);
       if (op === 'dropped') {
-        this.db.prepare("UPDATE outbox SET status = 'dropped', last_error = 'nothing to send' WHERE id = ?").run(row.id);
+        await this.store.outbox.markFailed(row.claim, 'nothing to send', 'dropped');
         return this.counted(row, 'dropped');
       }
-      this.check(op, row.ticket_id, row.platform);
+      this.check(op, row.ticketId, row.platform);
       let result: PostResult | null | undefined = null;
       let adopted = false;
       if (row.unsure && port.findDelivered && (op.op === 'post' || op.op === 'dm')) {
         result = await port.findDelivered({
-          key: row.idempotency_key,
+          key: row.idempotencyKey,
           ...(op.op === 'dm' ? { userId: op.userId } : { channelId: op.channelId, threadId: op.threadId }),
-          since: row.first_attempt_at ?? row.created_at,
+          since: row.firstAttemptAt ?? row.createdAt,
         });
         adopted = Boolean(result);
         if (result) this.log?.info({ outboxId: row.id, platform: row.platform, messageId: result.messageId }, 'outbox: adopted a message delivered before a crash');
       }
-      result ??= await this.perform(port, op, row.idempotency_key);
-      this.db.transaction(() => {
-        this.db.prepare("UPDATE outbox SET status = 'sent', sent_at = ?, result = ?, unsure = 0 WHERE id = ?").run(this.t.now(), JSON.stringify(result ?? null), row.id);
-        if (op.op === 'post' && op.cardOf !== undefined && result) this.cards?.cardPosted(op.cardOf, result, op.startedThread);
-        if (op.op === 'post' && op.ackOf !== undefined && result) this.cards?.ackPosted?.(op.ackOf, result, op.startedThread);
-      })();
+      result ??= await this.perform(port, op, row.idempotencyKey);
+      release();
+      const sent = result;
+      // The row and what the send taught us (where the card or acknowledgement is) commit together.
+      const kept = await this.store.tx(async (r) => {
+        if (!(await r.outbox.markSent(row.claim, this.t.now(), JSON.stringify(sent ?? null)))) return false;
+        if (op.op === 'post' && op.cardOf !== undefined && sent) this.cards?.cardPosted(op.cardOf, sent, op.startedThread);
+        if (op.op === 'post' && op.ackOf !== undefined && sent) this.cards?.ackPosted?.(op.ackOf, sent, op.startedThread);
+        return true;
+      });
+      if (!kept) this.log?.warn({ outboxId: row.id, platform: row.platform }, 'outbox: sent after its lease was taken over; the new holder looks for it before sending again');
       this.succeeded(row.platform, key);
       this.counted(row, adopted ? 'adopted' : 'sent');
       return 'sent';
     } catch (e) {
-      return this.failed(row, key, e);
+      release();
+      return await this.failed(row, key, e);
     }
   }
 
@@ -535,29 +647,25 @@ export class Outbox {
       }
     }
     if (released.length === 0) return;
-    const now = this.t.now();
-    const release = this.db.prepare(
-      "UPDATE outbox SET next_attempt_at = ? WHERE platform = ? AND channel_id = ? AND status = 'pending' AND attempts > 0 AND next_attempt_at > ?",
-    );
-    this.db.transaction(() => {
-      for (const ch of released) release.run(now, platform, ch, now);
-    })();
     this.log?.info({ platform, channels: released.length }, 'outbox: platform answers again, releasing waiting channels');
-    this.kickSoon();
+    this.store.outbox.releaseWaiting(platform, released, this.t.now()).then(
+      () => this.kickSoon(),
+      (e: unknown) => this.log?.error({ err: e, platform }, 'outbox: could not release waiting channels'),
+    );
   }
 
-  private failed(row: OutboxRow, key: string, e: unknown): Outcome {
+  private async failed(row: ClaimedOutboxItem, key: string, e: unknown): Promise<Outcome> {
     const now = this.t.now();
     const err = e instanceof Error ? e.message : String(e);
     if (e instanceof AudienceViolationError) {
-      this.db.prepare("UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?").run(err, row.id);
+      await this.store.outbox.markFailed(row.claim, err);
       this.log?.error({ outboxId: row.id, platform: row.platform, kind: row.kind, code: e.code, error: err }, 'outbox: refused a message (audience)');
       return this.counted(row, 'failed');
     }
     const retryable = e instanceof ChatDeliveryError ? e.retryable : true;
-    const tooOld = now - row.created_at > this.opts.maxAgeMs;
+    const tooOld = now - row.createdAt > this.opts.maxAgeMs;
     if (!retryable || tooOld) {
-      this.db.prepare("UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?").run(err, row.id);
+      await this.store.outbox.markFailed(row.claim, err);
       this.log?.error({ outboxId: row.id, platform: row.platform, kind: row.kind, error: err }, 'outbox: giving up on message');
       return this.counted(row, 'failed');
     }
@@ -569,16 +677,14 @@ export class Outbox {
     state.platformWide = retryAfter === undefined;
     this.channels.set(key, state);
     const delay = retryAfter === undefined ? this.backoff(state.failures) : Math.max(100, retryAfter);
-    this.db
-      .prepare("UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ?, unsure = CASE WHEN ? THEN 1 ELSE unsure END WHERE id = ?")
-      .run(now + delay, err, retryAfter === undefined ? 1 : 0, row.id);
+    await this.store.outbox.markRetry(row.claim, now + delay, err, retryAfter === undefined);
     this.wakeIn(delay);
-    this.log?.warn({ outboxId: row.id, platform: row.platform, attempt: row.attempts + 1, retryInMs: delay, error: err }, 'outbox: send failed, will retry');
+    this.log?.warn({ outboxId: row.id, platform: row.platform, attempt: row.attempts, retryInMs: delay, error: err }, 'outbox: send failed, will retry');
     return this.counted(row, 'retried');
   }
 
   /** Count a delivery attempt's result (waits for the rate limit are not attempts). */
-  private counted<R extends DeliveryResult>(row: OutboxRow, result: R): R {
+  private counted<R extends DeliveryResult>(row: { platform: string }, result: R): R {
     this.metrics?.delivered(row.platform, result);
     return result;
   }
@@ -591,7 +697,6 @@ export class Outbox {
 
   /** Counts by status (for health and tests). */
   stats(): Record<string, number> {
-    const rows = this.db.prepare<[], { status: string; n: number }>('SELECT status, count(*) AS n FROM outbox GROUP BY status').all();
-    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+    return this.queue ? this.queue.stats() : {};
   }
 }

@@ -12,6 +12,7 @@
  */
 import type { Attachment, Platform, Priority, Signal, SlaSnapshot, Ticket, TicketEvent, TicketEventType, TicketStatus } from '../domain/types.js';
 import type { IssueRef, TrackerIssue } from './tracker-port.js';
+import type { AnswerSearch, CsatRepository, KnowledgeRepository, OfferRepository } from './store-knowledge.js';
 
 // ─── tickets ──────────────────────────────────────────────────────────────────────────────────
 
@@ -224,6 +225,10 @@ export interface ClaimOptions {
   leaseMs: number;
   /** Only these platforms (those with a registered port). Default: all. */
   platforms?: readonly string[];
+  /** Only this channel's head (a sender going on with the channel it is working through). */
+  channel?: { platform: string; channelId: string };
+  /** Leave these channels alone (e.g. ones this sender must pace). */
+  exclude?: readonly { platform: string; channelId: string }[];
 }
 
 export interface OutboxRepository {
@@ -258,8 +263,10 @@ export interface OutboxRepository {
   /**
    * Rows left 'sending' whose lease expired before `now` go back to pending, unsure (their
    * sender crashed). Rows under a live lease are never touched: another replica is sending them.
+   * `everyLease` (SQLite: one process per database file, so every lease is a previous run's):
+   * every 'sending' row goes back, due at `now`.
    */
-  recoverExpired(now: number): Promise<number>;
+  recoverExpired(now: number, opts?: { everyLease?: boolean }): Promise<number>;
   get(id: number): Promise<OutboxItem | null>;
   stats(): Promise<Partial<Record<OutboxStatus, number>>>;
 }
@@ -294,6 +301,10 @@ export interface Repos {
   inbox: InboxRepository;
   outbox: OutboxRepository;
   trackers: TrackerRepository;
+  knowledge: KnowledgeRepository;
+  answerSearch: AnswerSearch;
+  offers: OfferRepository;
+  csat: CsatRepository;
 }
 
 export interface PruneCutoffs {

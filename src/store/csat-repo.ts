@@ -2,17 +2,8 @@
  * CSAT surveys (migration 0011): one row per ticket with the current rating. Asking again after
  * a reopen starts a fresh survey; the timeline keeps every rating (csat_rated events).
  */
+import type { CsatCounts, CsatSurvey } from '../ports/store-knowledge.js';
 import type { Db } from './db.js';
-
-export interface CsatSurvey {
-  ticketId: number;
-  requesterId: string;
-  askedAt: number;
-  rating: number | null;
-  /** First answer of this survey (the change window starts here), null while unanswered. */
-  answeredAt: number | null;
-  updatedAt: number | null;
-}
 
 interface Row {
   ticket_id: number;
@@ -23,12 +14,11 @@ interface Row {
   updated_at: number | null;
 }
 
-/** Ratings in a period: how many answered, how many were 4–5. */
-export interface CsatCounts {
-  responses: number;
-  satisfied: number;
-}
-
+/**
+ * Synchronous CSAT repository on the app's better-sqlite3 connection: the survey is asked inside
+ * the resolving transaction (a TicketService hook). The async port is `CsatRepository`
+ * (src/ports/store-knowledge.ts, src/store/kysely/knowledge.ts).
+ */
 export class CsatRepo {
   constructor(private readonly db: Db) {}
 
@@ -64,5 +54,10 @@ export class CsatRepo {
       )
       .get(from, to)!;
     return { responses: r.n, satisfied: r.ok ?? 0 };
+  }
+
+  /** Run `fn` in one transaction on this connection (with the ticket writes made in it). */
+  tx<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
   }
 }

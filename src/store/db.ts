@@ -184,3 +184,8 @@ export function migrate(db: Db, dirs?: readonly string[]): number[] {
 export function databasePath(env: NodeJS.ProcessEnv = process.env): string {
   return env.FRONTDESK_DB || './data/frontdesk.db';
 }
+
+/** The schema version a SQLite database is at (its newest applied migration). */
+export function schemaVersion(db: Db): number {
+  return Number(db.pragma('user_version', { simple: true }));
+}

@@ -84,9 +84,9 @@ export class CsatService {
    */
   rate(ref: string, rating: number, userId: string): MessageView {
     if (!Number.isInteger(rating) || rating < 1 || rating > 5) throw new InputInvalidError(`a rating is a whole number from 1 to 5, got "${rating}"`);
-    const db = this.svc.repo.db;
     const clock = this.svc.clock;
-    return db.transaction((): MessageView => {
+    // Synchronous for now: the rating, its event and the card refresh commit together.
+    return this.repo.tx((): MessageView => {
       const t = this.svc.require(ref);
       if (userId !== t.requesterId) return csatNotRequesterView(t);
       const s = this.repo.get(t.id);
@@ -101,7 +101,7 @@ export class CsatService {
         this.svc.announce(t);
       }
       return csatThanksView(t, rating, changed, (s.answeredAt ?? now) + this.windowMs, this.svc.config.timezone);
-    })();
+    });
   }
 
   /** "Still broken": the requester reopens the ticket. */

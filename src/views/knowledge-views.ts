@@ -6,8 +6,7 @@
  * text: the answer's title and body, never the model's words or another customer's.
  */
 import type { Ticket } from '../domain/types.js';
-import type { Answer } from '../knowledge/knowledge-repo.js';
-import type { Offer } from '../knowledge/offers-repo.js';
+import type { Answer, Offer } from '../ports/store-knowledge.js';
 import { formatDuration } from '../util/duration.js';
 import { ACTIONS, FORMS } from './action-ids.js';
 import { type Block, type FormView, type MessageView, mention, plain, toPlainText } from '../ports/message-view.js';

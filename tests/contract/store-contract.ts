@@ -290,6 +290,17 @@ export function storeContract(name: string, makeHarness: () => Promise<StoreHarn
         expect(await store.outbox.get(claim.id)).toMatchObject({ status: 'sent', sentAt: T0 + 2, result: '{"messageId":"1.1"}' });
       });
 
+      it("claims one channel's head only when asked for that channel, and leaves excluded channels alone", async () => {
+        await enqueue(store, 'c1', 'C1');
+        await enqueue(store, 'c2', 'C2');
+        await enqueue(store, 'c3', 'C2');
+        const only = await store.outbox.claimDue({ now: T0, limit: 10, leaseMs: 30_000, channel: { platform: 'slack', channelId: 'C2' } });
+        expect(only.map((r) => r.idempotencyKey)).toEqual(['c2']);
+        expect(await store.outbox.claimDue({ now: T0, limit: 10, leaseMs: 30_000, channel: { platform: 'teams', channelId: 'C1' } })).toEqual([]);
+        expect(await store.outbox.claimDue({ now: T0, limit: 10, leaseMs: 30_000, exclude: [{ platform: 'slack', channelId: 'C1' }] })).toEqual([]);
+        expect((await store.outbox.claimDue({ now: T0, limit: 10, leaseMs: 30_000 })).map((r) => r.idempotencyKey)).toEqual(['c1']);
+      });
+
       it('retries, fails and drops only under a held claim', async () => {
         await enqueue(store, 'r1');
         await enqueue(store, 'r2', 'C2');
@@ -336,6 +347,16 @@ export function storeContract(name: string, makeHarness: () => Promise<StoreHarn
         expect(await store.outbox.renewLease(taken!.claim, T0 + 90_000)).toBe(true);
         expect(await store.outbox.claimDue({ now: T0 + 60_000, limit: 5, leaseMs: 30_000 })).toEqual([]);
         expect(await store.outbox.markSent(taken!.claim, T0 + 60_001, null)).toBe(true);
+      });
+
+      it('recovers every lease when asked (one process per SQLite file), due at once and unsure', async () => {
+        await enqueue(store, 'held');
+        const [held] = await store.outbox.claimDue({ now: T0, limit: 5, leaseMs: 60_000 });
+        expect(await store.outbox.recoverExpired(T0 + 5_000)).toBe(0);
+        expect(await store.outbox.recoverExpired(T0 + 5_000, { everyLease: true })).toBe(1);
+        expect(await store.outbox.get(held!.id)).toMatchObject({ status: 'pending', unsure: true, nextAttemptAt: T0 + 5_000 });
+        expect(await store.outbox.markSent(held!.claim, T0 + 5_001, null)).toBe(false);
+        expect((await store.outbox.claimDue({ now: T0 + 5_000, limit: 5, leaseMs: 60_000 })).map((r) => r.idempotencyKey)).toEqual(['held']);
       });
 
       it('a starting replica recovers only expired leases, never rows another one holds', async () => {

@@ -1,3 +1,4 @@
+import { storeOnDatabase } from '../../src/store/kysely/open-store.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Outbox } from '../../src/outbox/outbox.js';
 import { ManualClock } from '../../src/ports/clock.js';
@@ -15,7 +16,7 @@ describe('Outbox', () => {
     db = openDatabase(':memory:');
     timer = new ManualClock(1_000_000);
     port = new ScriptedPort();
-    ob = new Outbox(db, { timer, random: () => 1 });
+    ob = new Outbox(db, storeOnDatabase(db), { timer, random: () => 1 });
     ob.registerPort(port);
   });
   afterEach(() => db.close());
@@ -90,7 +91,7 @@ describe('Outbox', () => {
   it('sends again what a crash left half-sent (at-least-once, never lost)', async () => {
     post('z');
     db.prepare("UPDATE outbox SET status = 'sending'").run();
-    const after = new Outbox(db, { timer });
+    const after = new Outbox(db, storeOnDatabase(db), { timer });
     after.registerPort(port);
     await after.drain();
     expect(port.calls.map((c) => c.view?.text)).toEqual(['z']);
@@ -105,7 +106,7 @@ describe('Outbox', () => {
 
   it('respects the per-channel rate limit', async () => {
     port.ratePerChannelPerSec = 1;
-    const slow = new Outbox(db, { timer });
+    const slow = new Outbox(db, storeOnDatabase(db), { timer });
     slow.registerPort(port);
     for (let i = 0; i < 3; i++) slow.enqueue({ platform: 'local', idempotencyKey: `r${i}`, payload: { kind: 'post', channelId: 'C9', view: view(`r${i}`) } });
     await slow.drain();

@@ -19,6 +19,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildDigest } from '../../src/digest/build-digest.js';
+import { knowledgeFigures } from '../../src/digest/knowledge-figures.js';
 import { digestPeriod } from '../../src/digest/period.js';
 import type { Ticket } from '../../src/domain/types.js';
 import { installSlaAndDigest } from '../../src/escalation/install.js';
@@ -90,6 +91,8 @@ describe('known answers in the digest', () => {
     expect(kf.gaps.count).toBe(3);
     expect(kf.gaps.clusters).toHaveLength(1);
     expect(kf.gaps.clusters[0]).toMatchObject({ keys: [d1.key, d2.key], example: { key: d1.key }, writeFrom: d1.key });
+    // The same figures through the store port (core.store: the same database, async).
+    expect(await knowledgeFigures(t.core.store.offers, period.from, period.to)).toEqual(kf);
 
     // The view: the figures, and "Write an answer" opening the form pre-filled from d1's resolution note.
     const view = JSON.stringify(digestView(data).blocks);
@@ -101,11 +104,13 @@ describe('known answers in the digest', () => {
     expect(form.form!.fields.find((f) => f.id === 'body')).toMatchObject({ initial: 'Clear the browser cache, then reload the dashboard: the new version loads.' });
   });
 
-  it('leaves the digest as it was on a desk without known answers', () => {
+  it('leaves the digest as it was on a desk without known answers', async () => {
     t = makeTestCore({ timezone: 'UTC' });
     t.core.tickets.open({ platform: 'local', channelId: 'support', requesterId: 'U_C', text: 'How do I reset my password?', force: true });
     const data = buildDigest(t.core.db, digestPeriod('daily', '2026-11-24', 'UTC', [1, 2, 3, 4, 5]), Date.parse('2026-11-24T09:00:00Z'));
     expect(data.knowledge).toBeNull();
+    const period = digestPeriod('daily', '2026-11-24', 'UTC', [1, 2, 3, 4, 5]);
+    expect(await knowledgeFigures(t.core.store.offers, period.from, period.to)).toBeNull();
     expect(JSON.stringify(digestView(data).blocks)).not.toContain('Known answers');
   });
 });

@@ -4,6 +4,7 @@
  * rendered HTML), plus the playground specifics: who sees ephemerals and DMs, threads,
  * in-place updates, persistence and the outbox retrying through the fault hook.
  */
+import { storeOnDatabase } from '../../src/store/kysely/open-store.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openAppDatabase } from '../../adapters/compose.js';
 import { LocalChatPort, LocalFaults } from '../../adapters/local/local-chat-port.js';
@@ -142,7 +143,7 @@ describe('LocalChatPort specifics', () => {
     const faults = new LocalFaults();
     const port = new LocalChatPort({ store: h.store, clock: new ManualClock(T0, 0), faults });
     const timer = new ManualClock(T0, 0);
-    const outbox = new Outbox(h.db, { timer, random: () => 1 });
+    const outbox = new Outbox(h.db, storeOnDatabase(h.db), { timer, random: () => 1 });
     outbox.registerPort(port);
     faults.failNext('rate_limit', 3);
     outbox.enqueue({ platform: 'local', payload: { kind: 'post', channelId: 'support', view: view('eventually') }, idempotencyKey: 'k1' });

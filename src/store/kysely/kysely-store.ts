@@ -11,6 +11,7 @@ import { LOCK_LEADER } from './pg-migrate.js';
 import type { StoreDb } from './schema.js';
 import { KyselySimilarTickets, KyselyTicketRepository } from './tickets.js';
 import { KyselyTrackerRepository } from './trackers.js';
+import { KyselyAnswerSearch, KyselyCsatRepository, KyselyKnowledgeRepository, KyselyOfferRepository } from './knowledge.js';
 
 function makeRepos(db: Kysely<StoreDb>, engine: StoreEngine, inTx: <T>(fn: (db: Kysely<StoreDb>) => Promise<T>) => Promise<T>): Repos {
   return {
@@ -19,6 +20,10 @@ function makeRepos(db: Kysely<StoreDb>, engine: StoreEngine, inTx: <T>(fn: (db: 
     inbox: new KyselyInboxRepository(db, inTx),
     outbox: new KyselyOutboxRepository(db, engine),
     trackers: new KyselyTrackerRepository(db),
+    knowledge: new KyselyKnowledgeRepository(db, inTx),
+    answerSearch: new KyselyAnswerSearch(db, engine),
+    offers: new KyselyOfferRepository(db),
+    csat: new KyselyCsatRepository(db),
   };
 }
 
@@ -31,6 +36,10 @@ export class KyselyStore implements Store {
   readonly inbox;
   readonly outbox;
   readonly trackers;
+  readonly knowledge;
+  readonly answerSearch;
+  readonly offers;
+  readonly csat;
   private closed = false;
 
   /**
@@ -49,6 +58,10 @@ export class KyselyStore implements Store {
     this.inbox = repos.inbox;
     this.outbox = repos.outbox;
     this.trackers = repos.trackers;
+    this.knowledge = repos.knowledge;
+    this.answerSearch = repos.answerSearch;
+    this.offers = repos.offers;
+    this.csat = repos.csat;
   }
 
   tx<T>(fn: (repos: Repos) => Promise<T>): Promise<T> {

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { DatabaseError } from '../../domain/errors.js';
-import { describeSqliteError, migrate as migrateSqlite, openDatabase } from '../db.js';
+import { type Db, describeSqliteError, migrate as migrateSqlite, openDatabase } from '../db.js';
 import { KyselyStore } from './kysely-store.js';
 import { migratePostgres } from './pg-migrate.js';
 import type { StoreDb } from './schema.js';
@@ -81,6 +81,29 @@ export async function openStore(url: string, opts: OpenStoreOptions = {}): Promi
   }
   const db = new Kysely<StoreDb>({ dialect: new SqliteDialect({ database }) });
   return new KyselyStore(db, 'sqlite', path === ':memory:' ? `:memory:${randomUUID()}` : resolve(path), migrated);
+}
+
+/**
+ * The store over a SQLite database the app already opened and migrated (the same connection:
+ * what the synchronous repositories and the store write lands in one file, one transaction at
+ * a time). Closing this store does not close the database; its owner does.
+ * Used while the use cases move onto the store port (issue #13).
+ * @example const store = storeOnDatabase(openDatabase(':memory:'));
+ */
+export function storeOnDatabase(database: Db): KyselyStore {
+  const db = new Kysely<StoreDb>({ dialect: new SqliteDialect({ database: borrowed(database) }) });
+  return new KyselyStore(db, 'sqlite', database.memory ? `:memory:${randomUUID()}` : resolve(database.name), []);
+}
+
+/** A view of `database` whose close() does nothing (Kysely's destroy closes its database). */
+function borrowed(database: Db): Db {
+  return new Proxy(database, {
+    get(target, prop) {
+      if (prop === 'close') return () => target;
+      const v = Reflect.get(target, prop, target) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
 }
 
 /** Map PostgreSQL and connection errors to messages that say what to do. */

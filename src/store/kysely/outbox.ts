@@ -68,6 +68,10 @@ export class KyselyOutboxRepository implements OutboxRepository {
       .select((eb) => eb.fn.min('id').as('id'))
       .where('status', 'in', ['pending', 'sending'])
       .$if(platforms !== undefined, (q) => q.where('platform', 'in', platforms ?? []))
+      .$if(opts.channel !== undefined, (q) => q.where('platform', '=', opts.channel?.platform ?? '').where('channel_id', '=', opts.channel?.channelId ?? ''))
+      .$if((opts.exclude?.length ?? 0) > 0, (q) =>
+        q.where((eb) => eb.not(eb.or((opts.exclude ?? []).map((x) => eb.and([eb('platform', '=', x.platform), eb('channel_id', '=', x.channelId)]))))),
+      )
       .groupBy(['platform', 'channel_id']);
     const candidates = this.db
       .selectFrom('outbox as o')
@@ -160,12 +164,16 @@ export class KyselyOutboxRepository implements OutboxRepository {
     return changed(await this.held(claim).set({ status, last_error: error.slice(0, 2000) }).executeTakeFirst()) > 0;
   }
 
-  async recoverExpired(now: number): Promise<number> {
+  async recoverExpired(now: number, opts: { everyLease?: boolean } = {}): Promise<number> {
     const r = await this.db
       .updateTable('outbox')
-      .set({ status: 'pending', unsure: 1 })
+      .set((eb) => ({
+        status: 'pending',
+        unsure: 1,
+        next_attempt_at: eb.case().when('next_attempt_at', '>', now).then(now).else(eb.ref('next_attempt_at')).end(),
+      }))
       .where('status', '=', 'sending')
-      .where('next_attempt_at', '<=', now)
+      .$if(!opts.everyLease, (q) => q.where('next_attempt_at', '<=', now))
       .executeTakeFirst();
     return changed(r);
   }

@@ -149,6 +149,69 @@ export interface SchemaMigrationsTable {
   applied_at: number;
 }
 
+// ─── known answers and CSAT (src/ports/store-knowledge.ts; migrations 0011, 0012, 0014) ───────
+
+export interface KnowledgeAnswersTable {
+  seq: Generated<number>;
+  id: string;
+  title: string;
+  body: string;
+  category: string | null;
+  tags: Generated<string>;
+  terms: Generated<string>;
+  title_terms: Generated<string>;
+  source: string;
+  root: string | null;
+  path: string | null;
+  ticket_id: number | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface KnowledgeFilesTable {
+  root: string;
+  path: string;
+  mtime_ms: number;
+  size: number;
+  hash: string;
+  problem: string | null;
+}
+
+export interface KnowledgeDecisionsTable {
+  ticket_id: number;
+  offered: number;
+  declined: string | null;
+  answer_id: string | null;
+  score: Generated<number>;
+  at: number;
+}
+
+export interface KnowledgeOffersTable {
+  id: Generated<number>;
+  ticket_id: number;
+  answer_id: string;
+  answer_title: string;
+  via: string;
+  score: number | null;
+  explanation: Generated<string>;
+  status: string;
+  offered_by: string;
+  offered_at: number;
+  expires_at: number | null;
+  decided_by: string | null;
+  decided_at: number | null;
+}
+
+export interface CsatSurveysTable {
+  ticket_id: number;
+  requester_id: string;
+  asked_at: number;
+  rating: number | null;
+  answered_at: number | null;
+  updated_at: number | null;
+}
+
 export interface StoreDb {
   tickets: TicketsTable;
   ticket_events: TicketEventsTable;
@@ -161,6 +224,12 @@ export interface StoreDb {
   ticket_issue_links: TicketIssueLinksTable;
   counters: CountersTable;
   schema_migrations: SchemaMigrationsTable;
+  // known answers and CSAT
+  knowledge_answers: KnowledgeAnswersTable;
+  knowledge_files: KnowledgeFilesTable;
+  knowledge_decisions: KnowledgeDecisionsTable;
+  knowledge_offers: KnowledgeOffersTable;
+  csat_surveys: CsatSurveysTable;
 }
 
 /** Parse a JSON column read from either engine. */

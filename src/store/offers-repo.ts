@@ -1,38 +1,14 @@
 /**
- * Repository for known answers in the ticket flow (migration 0014): `knowledge_decisions` (what
- * the matcher said about each new request) and `knowledge_offers` (answers that went to a
- * customer and what came of them). All the SQL of offers and their figures lives here.
+ * Synchronous repository for known answers in the ticket flow (migration 0014):
+ * `knowledge_decisions` (what the matcher said about each new request) and `knowledge_offers`
+ * (answers that went to a customer and what came of them), plus the digest's figures over them,
+ * on the app's better-sqlite3 connection. Used while offers are made and settled inside the
+ * synchronous ticket transactions; the async port is src/ports/store-knowledge.ts
+ * (`OfferRepository`, src/store/kysely/knowledge.ts).
  */
-import type { Db } from '../store/db.js';
-
-export type OfferStatus = 'pending' | 'solved' | 'need_help' | 'expired' | 'sent';
-export type OfferVia = 'auto' | 'agent';
-
-/** One known answer that went to a customer. */
-export interface Offer {
-  id: number;
-  ticketId: number;
-  answerId: string;
-  answerTitle: string;
-  via: OfferVia;
-  score: number | null;
-  explanation: string;
-  status: OfferStatus;
-  offeredBy: string;
-  offeredAt: number;
-  expiresAt: number | null;
-  decidedBy: string | null;
-  decidedAt: number | null;
-}
-
-export interface DecisionRow {
-  ticketId: number;
-  offered: boolean;
-  declined: string | null;
-  answerId: string | null;
-  score: number;
-  at: number;
-}
+import type { AnswerOutcomes, DecisionRow, GapRequest, KnowledgePeriodCounts, NewOffer, Offer, OfferStatus, OfferVia } from '../ports/store-knowledge.js';
+import type { Db } from './db.js';
+import { foldOutcomes } from './kysely/knowledge.js';
 
 interface RawOffer {
   id: number;
@@ -66,19 +42,6 @@ const toOffer = (r: RawOffer): Offer => ({
   decidedAt: r.decided_at,
 });
 
-/** Per-answer outcome of automatic offers in a period. */
-export interface AnswerOutcomes {
-  answerId: string;
-  title: string;
-  offered: number;
-  solved: number;
-  needHelp: number;
-  expired: number;
-  pending: number;
-  /** Sent by agents. */
-  sent: number;
-}
-
 /**
  * @example const repo = new OffersRepo(db); repo.forTicket(t.id)
  */
@@ -109,11 +72,6 @@ export class OffersRepo {
     };
   }
 
-  /** Has an answer been saved from this ticket's resolution? */
-  answerSavedFrom(ticketId: number): boolean {
-    return this.db.prepare<[number], { n: number }>('SELECT 1 AS n FROM knowledge_answers WHERE ticket_id = ? LIMIT 1').get(ticketId) !== undefined;
-  }
-
   /**
    * Was an escalation prompt raised for this ticket at triage (VIP, keywords)? A cluster prompt
    * does not count: many people asking the same known question is what answers are for.
@@ -133,7 +91,7 @@ export class OffersRepo {
     return r ? { ticketId: r.ticket_id, offered: r.offered === 1, declined: r.declined, answerId: r.answer_id, score: r.score, at: r.at } : null;
   }
 
-  insert(o: Omit<Offer, 'id' | 'decidedBy' | 'decidedAt'>): Offer {
+  insert(o: NewOffer): Offer {
     return toOffer(this.s.insert.get(o.ticketId, o.answerId, o.answerTitle, o.via, o.score, o.explanation, o.status, o.offeredBy, o.offeredAt, o.expiresAt)!);
   }
 
@@ -172,19 +130,37 @@ export class OffersRepo {
           WHERE offered_at >= ? AND offered_at < ? GROUP BY answer_id, via, status`,
       )
       .all(from, to);
-    const by = new Map<string, AnswerOutcomes>();
-    for (const r of rows) {
-      const o = by.get(r.answer_id) ?? { answerId: r.answer_id, title: r.title, offered: 0, solved: 0, needHelp: 0, expired: 0, pending: 0, sent: 0 };
-      if (r.via === 'agent') o.sent += r.n;
-      else {
-        o.offered += r.n;
-        if (r.status === 'solved') o.solved += r.n;
-        else if (r.status === 'need_help') o.needHelp += r.n;
-        else if (r.status === 'expired') o.expired += r.n;
-        else if (r.status === 'pending') o.pending += r.n;
-      }
-      by.set(r.answer_id, o);
-    }
-    return [...by.values()].sort((a, b) => b.offered + b.sent - (a.offered + a.sent) || a.answerId.localeCompare(b.answerId));
+    return foldOutcomes(rows);
+  }
+
+  /** The digest's counts over the requests (non-deleted tickets) created in [from, to). */
+  periodCounts(from: number, to: number): KnowledgePeriodCounts {
+    const period = 'FROM tickets t WHERE t.created_at >= ? AND t.created_at < ? AND t.deleted = 0';
+    const count = (where: string) => this.db.prepare<[number, number], { n: number }>(`SELECT COUNT(*) AS n ${period}${where}`).get(from, to)!.n;
+    return {
+      requests: count(''),
+      decided: count(' AND EXISTS (SELECT 1 FROM knowledge_decisions d WHERE d.ticket_id = t.id)'),
+      offered: count(' AND EXISTS (SELECT 1 FROM knowledge_decisions d WHERE d.ticket_id = t.id AND d.offered = 1)'),
+      deflected: count(" AND EXISTS (SELECT 1 FROM knowledge_offers o WHERE o.ticket_id = t.id AND o.status = 'solved')"),
+    };
+  }
+
+  /** Requests created in [from, to) declined for one of `reasons` with no answer sent by an agent, newest first. */
+  gapRequests(from: number, to: number, reasons: readonly string[], limit: number): GapRequest[] {
+    if (reasons.length === 0) return [];
+    const rows = this.db
+      .prepare<unknown[], { id: number; key: string; title: string; text: string; status: string; resolved_at: number | null }>(
+        `SELECT t.id, t.key, t.title, t.text, t.status, t.resolved_at FROM tickets t WHERE t.created_at >= ? AND t.created_at < ? AND t.deleted = 0
+           AND EXISTS (SELECT 1 FROM knowledge_decisions d WHERE d.ticket_id = t.id AND d.offered = 0 AND d.declined IN (${reasons.map(() => '?').join(',')}))
+           AND NOT EXISTS (SELECT 1 FROM knowledge_offers o WHERE o.ticket_id = t.id AND o.via = 'agent')
+         ORDER BY t.created_at DESC, t.id DESC LIMIT ?`,
+      )
+      .all(from, to, ...reasons, limit);
+    return rows.map((r) => ({ id: r.id, key: r.key, title: r.title, text: r.text, status: r.status, resolvedAt: r.resolved_at }));
+  }
+
+  /** Run `fn` in one transaction on this connection (with the ticket writes made in it). */
+  tx<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
   }
 }

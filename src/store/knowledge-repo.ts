@@ -1,56 +1,12 @@
 /**
- * Repository for known answers (`knowledge_answers`, its FTS5 index `knowledge_fts`, and
- * `knowledge_files`, the folder files already read). All the knowledge base's SQL lives here.
+ * Synchronous repository for known answers (`knowledge_answers`, its FTS5 index `knowledge_fts`,
+ * and `knowledge_files`, the folder files already read), on the app's better-sqlite3 connection.
+ * Used while the knowledge base still runs inside synchronous transactions (a new ticket is
+ * matched in the transaction that creates it); the async port is src/ports/store-knowledge.ts
+ * (src/store/kysely/knowledge.ts), with the same behaviour on both engines.
  */
-import type { Db } from '../store/db.js';
-import { contentTerms } from './terms.js';
-
-export type AnswerSource = 'folder' | 'saved';
-
-/** A stored known answer: text the team wrote. */
-export interface Answer {
-  id: string;
-  title: string;
-  body: string;
-  category: string | null;
-  tags: string[];
-  source: AnswerSource;
-  /** Folder answers: the folder and the file (relative to it) they were read from. */
-  root: string | null;
-  path: string | null;
-  /** Saved from a resolved ticket (its database id). */
-  ticketId: number | null;
-  createdBy: string | null;
-  createdAt: number;
-  updatedAt: number;
-}
-
-/** An answer with its matching terms (for scoring). */
-export interface IndexedAnswer extends Answer {
-  terms: string[];
-  titleTerms: string[];
-}
-
-export interface AnswerInput {
-  id: string;
-  title: string;
-  body: string;
-  category: string | null;
-  tags: string[];
-  source: AnswerSource;
-  root?: string | null;
-  path?: string | null;
-  ticketId?: number | null;
-  createdBy?: string | null;
-}
-
-export interface FileState {
-  path: string;
-  mtimeMs: number;
-  size: number;
-  hash: string;
-  problem: string | null;
-}
+import type { AnswerTerms, FileState, IndexedAnswer, AnswerInput, AnswerSource, TermsOf } from '../ports/store-knowledge.js';
+import type { Db } from './db.js';
 
 interface Row {
   id: string;
@@ -92,23 +48,16 @@ function toAnswer(r: Row): IndexedAnswer {
   };
 }
 
-/** Strip the matching-only fields. */
-export function publicAnswer(a: IndexedAnswer): Answer {
-  const { terms: _t, titleTerms: _tt, ...rest } = a;
-  return rest;
-}
-
-/** The stored matching terms of an answer (all text; title and tags). */
-function termsOf(title: string, tags: readonly string[], body: string): { terms: string; titleTerms: string } {
-  return { terms: contentTerms(`${title}\n${tags.join('\n')}\n${body}`).join(' '), titleTerms: contentTerms(`${title}\n${tags.join('\n')}`).join(' ') };
-}
-
 /**
  * Read and write known answers.
- * @example new KnowledgeRepo(db).get('reset-password')?.title
+ * @example new KnowledgeRepo(db, answerTerms).get('reset-password')?.title
  */
 export class KnowledgeRepo {
-  constructor(readonly db: Db) {}
+  constructor(
+    readonly db: Db,
+    /** Computes an answer's matching terms (src/knowledge/terms.ts `answerTerms`). */
+    private readonly termsOf: TermsOf,
+  ) {}
 
   get(id: string): IndexedAnswer | null {
     const r = this.db.prepare<[string], Row>(`SELECT ${COLS} FROM knowledge_answers a WHERE a.id = ?`).get(id);
@@ -132,7 +81,9 @@ export class KnowledgeRepo {
   /** Insert or replace (by id) an answer; computes its matching terms. */
   put(a: AnswerInput, now: number): void {
     const tags = a.tags.map((t) => t.replace(/\s+/g, ' ').trim()).filter(Boolean);
-    const { terms, titleTerms } = termsOf(a.title, tags, a.body);
+    const t: AnswerTerms = this.termsOf(a.title, tags, a.body);
+    const terms = t.terms.join(' ');
+    const titleTerms = t.titleTerms.join(' ');
     this.db
       .prepare(
         `INSERT INTO knowledge_answers (id, title, body, category, tags, terms, title_terms, source, root, path, ticket_id, created_by, created_at, updated_at)
@@ -169,13 +120,20 @@ export class KnowledgeRepo {
       let changed = 0;
       const rows = this.db.prepare<[], { seq: number; title: string; body: string; tags: string; terms: string; title_terms: string }>('SELECT seq, title, body, tags, terms, title_terms FROM knowledge_answers').all();
       for (const r of rows) {
-        const t = termsOf(r.title, r.tags ? r.tags.split('\n') : [], r.body);
-        if (t.terms === r.terms && t.titleTerms === r.title_terms) continue;
-        update.run(t.terms, t.titleTerms, r.seq);
+        const t = this.termsOf(r.title, r.tags ? r.tags.split('\n') : [], r.body);
+        const terms = t.terms.join(' ');
+        const titleTerms = t.titleTerms.join(' ');
+        if (terms === r.terms && titleTerms === r.title_terms) continue;
+        update.run(terms, titleTerms, r.seq);
         changed++;
       }
       return changed;
     });
+  }
+
+  /** Has an answer been saved from this ticket's resolution? */
+  savedFrom(ticketId: number): boolean {
+    return this.db.prepare<[number], { n: number }>('SELECT 1 AS n FROM knowledge_answers WHERE ticket_id = ? LIMIT 1').get(ticketId) !== undefined;
   }
 
   delete(id: string): boolean {
