@@ -52,10 +52,10 @@ describe('channel block', () => {
     l.train(lines.filter((x) => x.channel === 'alpha'));
     expect(l.predict('sync never finishes\n\nseen on the laptop', 'gamma').category!.label).toBe('bug');
     l.learn({ text: 'sync never finishes\n\nseen on the laptop', category: 'question', channel: 'gamma' }, 3);
-    const after = (channel: string) => l.predict('sync never finishes\n\nseen on the laptop', channel).category!;
-    expect(after('gamma').label).toBe('question');
+    const learned = (channel: string) => l.predict('sync never finishes\n\nseen on the laptop', channel).category!;
+    expect(learned('gamma').label).toBe('question');
     // part of what it learned is tied to that channel
-    expect(after('gamma').probs[1]!).toBeGreaterThan(after('alpha').probs[1]!);
+    expect(learned('gamma').probs[1]!).toBeGreaterThan(learned('alpha').probs[1]!);
   });
 
   it('is used by eval: a line\'s channel reaches training and prediction', () => {
