@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     [
       `frontdesk is running on http://${host}:${actual}  (health: /healthz)`,
       `  config:   ${source ?? 'built-in defaults (no frontdesk.config.yaml)'}`,
-      `  database: ${dbPath}`,
+      `  database: ${dbPath}${env.DATABASE_URL && /^postgres(ql)?:/i.test(env.DATABASE_URL) ? '  (DATABASE_URL is set, but the bot runs on SQLite until the PostgreSQL switch-over lands: see README "Storage engines")' : ''}`,
       `  support channels: ${describeSupportChannels(config)}`,
       `  trackers: ${trackers ? trackers.join(', ') : 'none (engineering hand-off off: see README "Engineering hand-off")'}`,
       `  AI:       ${ai.ai.enabled ? `Claude (${ai.ai.model})` : (ai.ai.disabledReason ?? 'off')}`,

@@ -10,7 +10,9 @@ import { loadConfig } from '../config/load-config.js';
 import type { FrontdeskConfig } from '../config/schema.js';
 import { createLogger } from '../logger.js';
 import { type Clock, systemClock } from '../ports/clock.js';
+import type { Store } from '../ports/store.js';
 import { CORE_MIGRATIONS_DIR, type Db, databasePath, openDatabase } from '../store/db.js';
+import { isPostgresUrl, openStore, storeOnDatabase } from '../store/kysely/open-store.js';
 
 /** What the composition root tells the CLI about the app it is part of. */
 export interface CliApp {
@@ -28,6 +30,7 @@ export class CliContext {
   private _db: Db | null = null;
   private _core: Core | null = null;
   private _aheadMs: number | null = null;
+  private _store: Store | null = null;
 
   constructor(
     readonly env: NodeJS.ProcessEnv = process.env,
@@ -49,6 +52,8 @@ export class CliContext {
 
   /** How far the playground's clock runs ahead of real time in this database (read once). */
   playgroundAheadMs(): number {
+    // The playground (and its clock) lives in a SQLite desk only.
+    if (this.postgresUrl) return 0;
     this._aheadMs ??= this.app.clockAheadMs(this.getDb());
     return this._aheadMs;
   }
@@ -62,6 +67,24 @@ export class CliContext {
     return databasePath(this.env);
   }
 
+  /** DATABASE_URL when it names a PostgreSQL database (the store commands use it), else null. */
+  get postgresUrl(): string | null {
+    const url = this.env.DATABASE_URL;
+    return url && isPostgresUrl(url) ? url : null;
+  }
+
+  /**
+   * The store port for commands that work on both engines: PostgreSQL when DATABASE_URL is set
+   * (DATABASE_SCHEMA picks a schema), else the SQLite desk (FRONTDESK_DB).
+   */
+  getStore = async (): Promise<Store> => {
+    if (this._store) return this._store;
+    const url = this.postgresUrl;
+    const schema = this.env.DATABASE_SCHEMA;
+    this._store = url ? await openStore(url, schema ? { schema } : {}) : storeOnDatabase(this.getDb());
+    return this._store;
+  };
+
   getDb = (): Db => {
     this._db ??= openDatabase(this.dbPath, { migrationDirs: this.app.migrationDirs });
     return this._db;
@@ -74,6 +97,7 @@ export class CliContext {
   };
 
   async close(): Promise<void> {
+    if (this._store) await this._store.close();
     if (this._core) await this._core.close();
     else if (this._db?.open) this._db.close();
   }

@@ -8,7 +8,6 @@ import { STATUSES, type TicketStatus } from '../domain/types.js';
 import { slaState } from '../sla/policy.js';
 import { migrate, openDatabase, schemaVersion } from '../store/db.js';
 import { isPostgresUrl, openStore } from '../store/kysely/open-store.js';
-import { TicketRepo } from '../store/ticket-repo.js';
 import { toPlainText } from '../ports/message-view.js';
 import { ticketDetailView } from '../views/ticket-views.js';
 import type { CliContext } from './context.js';
@@ -27,8 +26,7 @@ export function registerTicketsCommands(program: Command, ctx: CliContext): void
     .option('--to <date>', 'created before (YYYY-MM-DD)')
     .option('--limit <n>', 'at most this many', '200')
     .option('--json', 'print JSON')
-    .action((o: { status?: string; from?: string; to?: string; limit: string; json?: boolean }) => {
-      const repo = new TicketRepo(ctx.getDb());
+    .action(async (o: { status?: string; from?: string; to?: string; limit: string; json?: boolean }) => {
       if (o.status && o.status !== 'open' && !STATUSES.includes(o.status as TicketStatus))
         throw new InputInvalidError(`--status must be one of ${STATUSES.join(', ')} or open; got "${o.status}"`);
       const toMs = (d: string | undefined, name: string) => {
@@ -37,7 +35,8 @@ export function registerTicketsCommands(program: Command, ctx: CliContext): void
         if (!/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(ms)) throw new InputInvalidError(`${name} must be a date like 2026-11-23; got "${d}"`);
         return ms;
       };
-      const list = repo.list({
+      const store = await ctx.getStore();
+      const list = await store.tickets.list({
         status: o.status && o.status !== 'open' ? (o.status as TicketStatus) : undefined,
         open: o.status === 'open' || undefined,
         createdFrom: toMs(o.from, '--from'),
@@ -66,13 +65,13 @@ export function registerTicketsCommands(program: Command, ctx: CliContext): void
     .description('one ticket with its timeline')
     .argument('<id>', 'ticket id, e.g. T-1042')
     .option('--json', 'print JSON')
-    .action((id: string, o: { json?: boolean }) => {
-      const repo = new TicketRepo(ctx.getDb());
-      const t = repo.getByKey(id);
+    .action(async (id: string, o: { json?: boolean }) => {
+      const store = await ctx.getStore();
+      const t = await store.tickets.getByKey(id);
       if (!t) throw new InputInvalidError(`No ticket ${id}. Ticket ids look like T-1042; see \`frontdesk tickets list\`.`);
-      const events = repo.events(t.id);
+      const events = await store.tickets.events(t.id);
       if (o.json) {
-        ctx.out(JSON.stringify({ ...t, sla_state: slaState(t, ctx.clock.now()), timeline: events, messages: repo.messages(t.id) }, null, 2));
+        ctx.out(JSON.stringify({ ...t, sla_state: slaState(t, ctx.clock.now()), timeline: events, messages: await store.tickets.messages(t.id) }, null, 2));
         return;
       }
       const view = ticketDetailView(t, events, ctx.clock.now(), ctx.config.timezone);
@@ -89,9 +88,11 @@ export function registerTicketsCommands(program: Command, ctx: CliContext): void
     .option('--database-url <url>', 'migrate this PostgreSQL database instead (postgres://…; the bot itself still runs on SQLite, see README "Storage engines")')
     .option('--schema <name>', 'with --database-url: the PostgreSQL schema (default: the search_path, usually public)')
     .action(async (o: { databaseUrl?: string; schema?: string }) => {
-      if (o.databaseUrl) {
-        if (!isPostgresUrl(o.databaseUrl)) throw new InputInvalidError(`--database-url takes a PostgreSQL URL (postgres://user@host:5432/db), got "${o.databaseUrl}"`);
-        const store = await openStore(o.databaseUrl, o.schema ? { schema: o.schema } : {});
+      const url = o.databaseUrl ?? ctx.postgresUrl;
+      if (url) {
+        if (!isPostgresUrl(url)) throw new InputInvalidError(`--database-url takes a PostgreSQL URL (postgres://user@host:5432/db), got "${url}"`);
+        const schema = o.schema ?? ctx.env.DATABASE_SCHEMA;
+        const store = await openStore(url, schema ? { schema } : {});
         try {
           const v = await store.schemaVersion();
           ctx.out(store.migrated.length ? `applied migrations ${store.migrated.join(', ')}; schema version ${v}` : `database is up to date (schema version ${v})`);
@@ -115,6 +116,10 @@ export function registerTicketsCommands(program: Command, ctx: CliContext): void
     .argument('<file>', 'where to write the copy')
     .option('--force', 'overwrite FILE if it exists')
     .action(async (file: string, o: { force?: boolean }) => {
+      if (ctx.postgresUrl)
+        throw new InputInvalidError(
+          `frontdesk backup copies a SQLite desk; this one is on PostgreSQL (DATABASE_URL). Use PostgreSQL's own tools instead, e.g. pg_dump --format=custom --file=${file} "$DATABASE_URL" (restore with pg_restore), or your provider's snapshots.`,
+        );
       if (existsSync(file) && !o.force) throw new InputInvalidError(`${file} exists; pass --force to overwrite it`);
       const dir = dirname(resolve(file));
       if (!existsSync(dir)) throw new InputInvalidError(`cannot write the backup to ${file}: the folder ${dir} does not exist. Create it first (mkdir -p ${dir}) or choose another path.`);

@@ -172,14 +172,17 @@ export function registerTriageCommands(program: Command, ctx: TriageCliContext):
     .option('--train <file>', 'train a fresh learner on this file only (nothing is stored) and evaluate on <file>')
     .option('--folds <k>', 'k-fold cross-validation on <file> with a fresh learner per fold (nothing is stored)')
     .option('--no-rules', 'with --train/--folds: the learner alone, without the phrase rules')
-    .option('--seed <n>', 'with --train/--folds: seed of the folds and of the learner\'s shuffles (default 42 for the folds), to check a change over several splits')
+    .option('--seed <n>', 'with --folds: which lines go to which fold; with --train/--folds: the learner\'s shuffling (default: folds 42, the learner\'s own seed)')
     .option('--explain', 'also list every wrong answer with the top signals behind it')
-    .option('--json', 'print one JSON object {"n","category","priority","by_language"} (+ "priority_confidence" when lines have a priority, + "misses" with --explain)')
+    .option('--json', 'print one JSON object {"n","category","priority","by_language"} (+ "priority_confidence" and "priority_urgent" when lines have a priority, + "misses" with --explain)')
     .action(async (path: string, o: { train?: string; folds?: string; seed?: string; rules: boolean; json?: boolean; explain?: boolean }) => {
       if (o.train && o.folds) throw new InputInvalidError('use either --train or --folds, not both');
-      const seed = o.seed === undefined ? undefined : Number(o.seed);
-      if (seed !== undefined && !Number.isSafeInteger(seed)) throw new InputInvalidError(`--seed must be a whole number, got "${o.seed}"`);
-      if (seed !== undefined && !o.train && o.folds === undefined) throw new InputInvalidError('--seed only applies with --train or --folds');
+      let seed: number | undefined;
+      if (o.seed !== undefined) {
+        seed = Number(o.seed);
+        if (!Number.isInteger(seed) || seed < 0) throw new InputInvalidError(`--seed must be a whole number of at least 0, got "${o.seed}"`);
+        if (!o.train && o.folds === undefined) throw new InputInvalidError('--seed only applies with --train or --folds');
+      }
       let folds: number | null = null;
       if (o.folds !== undefined) {
         folds = Number(o.folds);
@@ -198,7 +201,7 @@ export function registerTriageCommands(program: Command, ctx: TriageCliContext):
       } else if (folds !== null) {
         if (folds > file.lines.length) throw new InputInvalidError(`--folds ${folds} is more than the ${file.lines.length} usable line(s)`);
         report = crossValidate(ctx.config, file.lines, folds, { rules: o.rules, explain: Boolean(o.explain), ...(seed === undefined ? {} : { seed }) });
-        mode = `${folds}-fold cross-validation, fresh learner per fold`;
+        mode = `${folds}-fold cross-validation${seed === undefined ? '' : ` (seed ${seed})`}, fresh learner per fold`;
       } else {
         report = evaluateTriage(createTriage(ctx.config, ctx.getDb()), file.lines, Boolean(o.explain));
         mode = 'configured triage (rules + learner from the database)';
@@ -220,6 +223,16 @@ export function registerTriageCommands(program: Command, ctx: TriageCliContext):
               },
             }
           : {}),
+        ...(report.priority_urgent
+          ? {
+              priority_urgent: {
+                support: report.priority_urgent.support,
+                exact_recall: r4(report.priority_urgent.exact_recall),
+                grouped_recall: r4(report.priority_urgent.grouped_recall),
+                grouped_precision: r4(report.priority_urgent.grouped_precision),
+              },
+            }
+          : {}),
         ...(report.misses ? { misses: report.misses } : {}),
       };
       if (o.json) {
@@ -237,6 +250,13 @@ export function registerTriageCommands(program: Command, ctx: TriageCliContext):
         const { low, confident } = out.priority_confidence;
         const f3 = (x: number | null) => (x === null ? '-' : x.toFixed(3));
         ctx.out(`priority marked "low confidence": ${low.n} line(s), accuracy ${f3(low.accuracy)}; the other ${confident.n}: accuracy ${f3(confident.accuracy)}`);
+      }
+      if (out.priority_urgent && out.priority_urgent.support > 0) {
+        const u = out.priority_urgent;
+        const f3 = (x: number | null) => (x === null ? '-' : x.toFixed(3));
+        ctx.out(
+          `urgent (P0+P1, ${u.support} line(s)): recall ${f3(u.exact_recall)} exact, ${f3(u.grouped_recall)} counting a P0 answered P1 or the reverse; precision of P0/P1 answers ${f3(u.grouped_precision)}`,
+        );
       }
       if (report.misses) {
         ctx.out(`wrong answers (${report.misses.length}):`);

@@ -26,11 +26,16 @@ export interface TuneOptions {
    * point of it missing costs a point of macro-F1 in the search (0 = macro-F1 only).
    */
   urgentRecall: number;
+  /**
+   * How `urgentRecall` counts: `exact` = a P0 answered P0 or a P1 answered P1; `grouped` = a P0 or
+   * P1 answered P0 or P1 (an urgent request flagged urgent, whichever of the two).
+   */
+  urgentCount: 'exact' | 'grouped';
   /** Also set the model's temperature from the same out-of-fold answers (see `fitTemperature`). */
   calibrate: boolean;
 }
 
-export const DEFAULT_TUNE: TuneOptions = { folds: 4, range: 3, step: 0.25, minExamples: 500, maxExamples: 5_000, shrink: 0.5, rounds: 1, urgentRecall: 0, calibrate: true };
+export const DEFAULT_TUNE: TuneOptions = { folds: 4, range: 3, step: 0.25, minExamples: 500, maxExamples: 5_000, shrink: 0.5, rounds: 1, urgentRecall: 0, urgentCount: 'exact', calibrate: true };
 
 /**
  * Tune `model.offsets` on out-of-fold predictions of models trained like it. Call after
@@ -66,7 +71,7 @@ export function tuneOffsets(model: LinearModel, ys: Int32Array, ws: Float64Array
   const rows = labelled.map((i) => logp[i]!);
   const off = new Float64Array(k);
   const objective = (o: Float64Array): number => {
-    const { f1, urgent } = macroF1(rows, gold, o, k);
+    const { f1, urgent } = macroF1(rows, gold, o, k, opts.urgentCount === 'grouped');
     return opts.urgentRecall > 0 && urgent !== null ? f1 - Math.max(0, opts.urgentRecall - urgent) : f1;
   };
   let best = objective(off);
@@ -128,7 +133,8 @@ export function fitTemperature(rows: readonly Float64Array[], gold: readonly num
  * Macro-F1 over the classes present in `gold`, predicting argmax(row + off), and the recall of
  * classes 0 and 1 together (null when gold has neither).
  */
-function macroF1(rows: Float64Array[], gold: number[], off: Float64Array, k: number): { f1: number; urgent: number | null } {
+function macroF1(rows: Float64Array[], gold: number[], off: Float64Array, k: number, grouped = false): { f1: number; urgent: number | null } {
+  let urgentHits = 0;
   const tp = new Float64Array(k);
   const predicted = new Float64Array(k);
   const support = new Float64Array(k);
@@ -147,6 +153,7 @@ function macroF1(rows: Float64Array[], gold: number[], off: Float64Array, k: num
     predicted[bi] = predicted[bi]! + 1;
     support[g] = support[g]! + 1;
     if (bi === g) tp[g] = tp[g]! + 1;
+    if (g < 2 && bi < 2) urgentHits++;
   }
   let sum = 0;
   let n = 0;
@@ -158,6 +165,7 @@ function macroF1(rows: Float64Array[], gold: number[], off: Float64Array, k: num
     sum += prec + rec ? (2 * prec * rec) / (prec + rec) : 0;
   }
   const urgentSupport = support[0]! + (k > 1 ? support[1]! : 0);
-  const urgent = urgentSupport ? (tp[0]! + (k > 1 ? tp[1]! : 0)) / urgentSupport : null;
+  const urgentTp = grouped ? urgentHits : tp[0]! + (k > 1 ? tp[1]! : 0);
+  const urgent = urgentSupport ? urgentTp / urgentSupport : null;
   return { f1: n ? sum / n : 0, urgent };
 }

@@ -42,6 +42,19 @@ export interface ConfidenceScore {
   confident: { n: number; accuracy: number | null };
 }
 
+/**
+ * How well the urgent priorities (P0, P1) are found, over the lines whose label is one of them:
+ * `exact` counts a P0 answered P0 and a P1 answered P1; `grouped` also a P0 answered P1 or the
+ * reverse (either way the request surfaces as urgent). `precision` is the share of P0/P1 answers
+ * whose label is P0 or P1. Null when no line is labelled urgent (precision: when none is answered so).
+ */
+export interface UrgentScore {
+  support: number;
+  exact_recall: number | null;
+  grouped_recall: number | null;
+  grouped_precision: number | null;
+}
+
 export interface EvalReport {
   n: number;
   category: PartScore | null;
@@ -52,6 +65,8 @@ export interface EvalReport {
    * it (lines with a priority label only; absent when none has one).
    */
   priority_confidence?: ConfidenceScore;
+  /** P0+P1 recall, exact and grouped (lines with a priority label only; absent when none has one). */
+  priority_urgent?: UrgentScore;
   /** Wrong answers with their signals (only when asked for). */
   misses?: EvalMiss[];
 }
@@ -144,8 +159,37 @@ export function scoreLines(lines: readonly EvalLine[], predict: Predict, categor
       low: { n: conf.low, accuracy: conf.low ? conf.lowRight / conf.low : null },
       confident: { n: conf.sure, accuracy: conf.sure ? conf.sureRight / conf.sure : null },
     };
+  if (pg.length) report.priority_urgent = urgentScore(pg, pp);
   if (explain) report.misses = misses;
   return report;
+}
+
+const URGENT = new Set<string>(['P0', 'P1']);
+
+/**
+ * P0+P1 recall (exact and grouped) and grouped precision of priority answers `pred` against `gold`.
+ * @example urgentScore(['P0', 'P1', 'P2'], ['P1', 'P1', 'P0']) // exact 0.5, grouped 1, precision 2/3
+ */
+export function urgentScore(gold: readonly string[], pred: readonly string[]): UrgentScore {
+  let support = 0;
+  let exact = 0;
+  let grouped = 0;
+  let flagged = 0;
+  for (let i = 0; i < gold.length; i++) {
+    const g = URGENT.has(gold[i]!);
+    const p = URGENT.has(pred[i]!);
+    if (p) flagged++;
+    if (!g) continue;
+    support++;
+    if (gold[i] === pred[i]) exact++;
+    if (p) grouped++;
+  }
+  return {
+    support,
+    exact_recall: support ? exact / support : null,
+    grouped_recall: support ? grouped / support : null,
+    grouped_precision: flagged ? grouped / flagged : null,
+  };
 }
 
 /** The signals behind the wrong field(s), strongest first, as "kind=value: label [source]". */

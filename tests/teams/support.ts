@@ -99,7 +99,8 @@ export async function startHarness(opts: { config?: Record<string, unknown>; dbP
         const next = core.db.prepare<[], { at: number | null }>("SELECT max(next_attempt_at) AS at FROM outbox WHERE status = 'pending'").get()?.at;
         if (next === null || next === undefined) return;
         await new Promise((r) => setTimeout(r, 1050));
-        timer.set(Math.max(timer.now(), next));
+        // Paced channels are not claimed until their bucket refills on the timer: move it on.
+        timer.set(Math.max(timer.now() + 1000, next));
       }
     },
     async close() {

@@ -120,4 +120,38 @@ describe('tuneOffsets with a required urgent recall', () => {
     };
     expect(recall(0.9)).toBeGreaterThan(recall(0));
   });
+
+  it('can count a P0 answered P1 (or the reverse) as found: grouped recall', () => {
+    // P0 and P1 say the same words ("outage"): telling them apart is hopeless, flagging both is not.
+    const rand = rng(11);
+    const fx = new FeatureExtractor({ bits: 12 });
+    const filler = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot'];
+    const pick = () => filler[Math.floor(rand() * filler.length)]!;
+    const ys: number[] = [];
+    const texts: string[] = [];
+    for (let i = 0; i < 600; i++) {
+      const y = rand() < 0.05 ? 0 : rand() < 0.05 ? 1 : 2;
+      const hint = rand() < 0.4 ? (y < 2 ? 'outage' : 'minor') : pick();
+      ys.push(y);
+      texts.push(`${pick()} ${hint} ${pick()}`);
+    }
+    const xs = texts.map((t) => fx.extract(t));
+    const y = Int32Array.from(ys);
+    const w = new Float64Array(ys.length).fill(1);
+    const flagged = (opts: Partial<typeof DEFAULT_TUNE>) => {
+      const m = new LinearModel(['P0', 'P1', 'P2'], fx.dim, { classWeightPower: 1, lambda: 3e-3 });
+      m.fit(y, w, (i) => xs[i]!);
+      expect(tuneOffsets(m, y, w, (i) => xs[i]!, { ...DEFAULT_TUNE, ...opts })).toBe(true);
+      let hit = 0;
+      let n = 0;
+      xs.forEach((x, i) => {
+        if (ys[i]! > 1) return;
+        n++;
+        const p = m.predict(x);
+        if (Math.max(p[0]!, p[1]!) > p[2]!) hit++;
+      });
+      return hit / n;
+    };
+    expect(flagged({ urgentRecall: 0.9, urgentCount: 'grouped' })).toBeGreaterThan(flagged({ urgentRecall: 0 }));
+  });
 });

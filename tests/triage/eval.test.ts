@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { roundPart, scorePart, stratifiedFolds } from '../../src/triage/eval.js';
-import { scoreLines } from '../../src/triage/evaluate.js';
+import { scoreLines, urgentScore } from '../../src/triage/evaluate.js';
 import { guessLanguage } from '../../src/triage/language.js';
 
 describe('scorePart', () => {
@@ -109,5 +109,26 @@ describe('scoreLines: priority confidence', () => {
     const r = scoreLines(lines, (text) => ({ category: 'bug', ...answers[text]! }));
     expect(r.priority_confidence).toEqual({ low: { n: 3, accuracy: 1 / 3 }, confident: { n: 1, accuracy: 1 } });
     expect(scoreLines([{ text: 'e', category: 'bug' }], () => ({ category: 'bug', priority: 'P2' })).priority_confidence).toBeUndefined();
+  });
+});
+
+describe('urgentScore', () => {
+  it('counts P0+P1 recall exactly and grouped, and the precision of P0/P1 answers', () => {
+    // gold P0 P0 P1 P1 P2 P3 / pred P0 P1 P2 P1 P0 P3:
+    //   exact: P0→P0, P1→P1 = 2 of 4; grouped: also P0→P1 = 3 of 4;
+    //   P0/P1 answers: 4 (lines 1, 2, 4, 5), 3 of them urgent.
+    const s = urgentScore(['P0', 'P0', 'P1', 'P1', 'P2', 'P3'], ['P0', 'P1', 'P2', 'P1', 'P0', 'P3']);
+    expect(s).toEqual({ support: 4, exact_recall: 0.5, grouped_recall: 0.75, grouped_precision: 0.75 });
+  });
+
+  it('answers null when nothing is urgent or nothing is answered urgent', () => {
+    expect(urgentScore(['P2', 'P3'], ['P2', 'P2'])).toEqual({ support: 0, exact_recall: null, grouped_recall: null, grouped_precision: null });
+    expect(urgentScore(['P1'], ['P2'])).toEqual({ support: 1, exact_recall: 0, grouped_recall: 0, grouped_precision: null });
+  });
+
+  it('is part of the report when lines have a priority', () => {
+    const r = scoreLines([{ text: 'a', priority: 'P0' }, { text: 'b', priority: 'P2' }], (t) => ({ category: 'bug', priority: t === 'a' ? 'P1' : 'P2' }));
+    expect(r.priority_urgent).toEqual({ support: 1, exact_recall: 0, grouped_recall: 1, grouped_precision: 1 });
+    expect(scoreLines([{ text: 'e', category: 'bug' }], () => ({ category: 'bug', priority: 'P2' })).priority_urgent).toBeUndefined();
   });
 });

@@ -120,6 +120,35 @@ describe('relevance weights', () => {
   });
 });
 
+describe('priority word weight', () => {
+  it('changes the priority head only: the category head answers as without it', () => {
+    const heavy = new Learner(['billing', 'bug'], { priorityWordWeight: 2 });
+    const plain = new Learner(['billing', 'bug'], { priorityWordWeight: 1 });
+    heavy.train(examples);
+    plain.train(examples);
+    const text = 'the invoice page shows an error since this morning';
+    expect([...heavy.predict(text).category!.probs]).toEqual([...plain.predict(text).category!.probs]);
+    expect([...heavy.predict(text).priority!.probs]).not.toEqual([...plain.predict(text).priority!.probs]);
+  });
+
+  it('weighs words over character n-grams: a word seen only with P2 pulls harder', () => {
+    // "invoice" marks P2; the other texts share its character n-grams only through "voice".
+    const train = [
+      { text: 'invoice wrong', priority: 'P2' },
+      { text: 'invoice missing', priority: 'P2' },
+      { text: 'voice call dropped', priority: 'P3' },
+      { text: 'voice mail full', priority: 'P3' },
+      { text: 'voicemail greeting', priority: 'P3' },
+    ];
+    const p2 = (ww: number) => {
+      const l = new Learner(['x'], { priorityWordWeight: ww });
+      l.train(train);
+      return l.predict('invoice').priority!.probs[2]!;
+    };
+    expect(p2(2)).toBeGreaterThan(p2(1));
+  });
+});
+
 describe('Learner', () => {
   it('learns both heads and predicts unseen but similar text', () => {
     const l = new Learner(['billing', 'bug']);
