@@ -24,6 +24,8 @@ export interface TrainingExample {
   source: string;
   ticketId: number | null;
   createdAt: number;
+  /** The channel of the example's ticket (a correction's), null without one. Read by `recent` only. */
+  channelId?: string | null;
 }
 
 interface Row {
@@ -34,6 +36,7 @@ interface Row {
   source: string;
   ticket_id: number | null;
   created_at: number;
+  channel_id?: string | null;
 }
 
 const toExample = (r: Row): TrainingExample => ({
@@ -44,6 +47,7 @@ const toExample = (r: Row): TrainingExample => ({
   source: r.source,
   ticketId: r.ticket_id,
   createdAt: r.created_at,
+  ...(r.channel_id === undefined ? {} : { channelId: r.channel_id }),
 });
 
 /**
@@ -90,10 +94,15 @@ export class TrainingRepo {
     for (const r of this.db.prepare('SELECT * FROM training_examples ORDER BY id').iterate() as IterableIterator<Row>) yield toExample(r);
   }
 
-  /** The most recent `limit` examples, oldest first (what the learner retrains on). */
+  /**
+   * The most recent `limit` examples, oldest first (what the learner retrains on), each with
+   * its ticket's channel (`channelId`, null for an example without a ticket).
+   */
   recent(limit: number): TrainingExample[] {
     const rows = this.db
-      .prepare('SELECT * FROM (SELECT * FROM training_examples ORDER BY id DESC LIMIT ?) ORDER BY id')
+      .prepare(
+        'SELECT e.*, t.channel_id AS channel_id FROM (SELECT * FROM training_examples ORDER BY id DESC LIMIT ?) e LEFT JOIN tickets t ON t.id = e.ticket_id ORDER BY e.id',
+      )
       .all(limit) as Row[];
     return rows.map(toExample);
   }
