@@ -177,18 +177,19 @@ export async function runSlaBench(): Promise<Record<string, number | string>> {
     const dailyMs: number[] = [];
     const dailyCpu: number[] = [];
     const weeklyMs: number[] = [];
-    let sample = buildDigest(db, daily, NOW);
+    const sources = { repos: core.store, db };
+    let sample = await buildDigest(sources, daily, NOW);
     for (let r = 0; r < 5; r++) {
-      const d = await timed(() => buildDigest(db, daily, NOW));
+      const d = await timed(() => buildDigest(sources, daily, NOW));
       sample = d.value;
       dailyMs.push(d.wall);
       dailyCpu.push(d.cpu);
-      weeklyMs.push((await timed(() => buildDigest(db, weekly, NOW))).wall);
+      weeklyMs.push((await timed(() => buildDigest(sources, weekly, NOW))).wall);
     }
     const outcomeMs: number[] = [];
     const outcomeCpu: number[] = [];
     for (let r = 0; r < 5; r++) {
-      const o = await timed(() => computeOutcomes(db, weekly.from, weekly.to));
+      const o = await timed(() => computeOutcomes(sources, weekly.from, weekly.to));
       outcomeMs.push(o.wall);
       outcomeCpu.push(o.cpu);
     }

@@ -122,14 +122,15 @@ export function createCore(opts: CoreOptions): Core {
   // Channel pacing: in this process on SQLite (one process); shared through the store when the
   // store is PostgreSQL (several replicas must together stay within a channel's rate).
   const outbox = new Outbox(db, store, { logger, timer: opts.outboxTimer, metrics, ...(store.engine === 'postgres' ? { limiter: new StoreRateLimiter(store.rateLimits) } : {}) });
-  metrics.bindStore(metricsStore(db, () => (opts.outboxTimer ?? systemClock).now()));
+  metrics.bindStore(metricsStore(store.gauges, () => (opts.outboxTimer ?? systemClock).now()));
   const tickets = new TicketService({ config, db, clock, outbox, triage, router, directory, logger });
   const commands = new CommandRegistry();
   registerTicketCommands(commands, tickets);
   const interactions = new Interactions(tickets);
   registerTicketInteractions(interactions, tickets, store.conversationRefs);
   installCsat(tickets, interactions);
-  const scheduler = new Scheduler(logger);
+  // Scheduled jobs added with { leader: true } run on one replica per tick.
+  const scheduler = new Scheduler(logger, { leader: (name, fn) => store.withLeader(name, fn) });
   const closers: (() => void | Promise<void>)[] = [];
   let server: Server | null = null;
   /** Requests being answered now; during a graceful stop new ones get 503. */

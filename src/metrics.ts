@@ -18,9 +18,9 @@ export type DeliveryResult = 'sent' | 'adopted' | 'retried' | 'failed' | 'droppe
 /** Read on every scrape (cheap, indexed queries). */
 export interface StoreGauges {
   /** Unfinished outbox rows (pending or sending) and the age of the oldest one (ms, on the outbox's timer). */
-  outboxBacklog(): { depth: number; oldestAgeMs: number | null };
-  /** Tickets per status (deleted tickets excluded). */
-  ticketsByStatus(): Record<string, number>;
+  outboxBacklog(): Promise<{ depth: number; oldestAgeMs: number | null }>;
+  /** Tickets per status. */
+  ticketsByStatus(): Promise<Record<string, number>>;
 }
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -103,8 +103,8 @@ export class Metrics {
       name: 'frontdesk_outbox_depth',
       help: 'Outbox rows not yet delivered (pending or sending).',
       registers: [this.registry],
-      collect() {
-        const b = metrics.readStore((s) => s.outboxBacklog());
+      async collect() {
+        const b = await metrics.readStore((s) => s.outboxBacklog());
         if (b) this.set(b.depth);
       },
     });
@@ -112,8 +112,8 @@ export class Metrics {
       name: 'frontdesk_outbox_oldest_pending_age_seconds',
       help: 'Age of the oldest undelivered outbox row (0 when there is none).',
       registers: [this.registry],
-      collect() {
-        const b = metrics.readStore((s) => s.outboxBacklog());
+      async collect() {
+        const b = await metrics.readStore((s) => s.outboxBacklog());
         if (b) this.set(b.oldestAgeMs === null ? 0 : Math.max(0, b.oldestAgeMs) / 1000);
       },
     });
@@ -122,8 +122,8 @@ export class Metrics {
       help: 'Tickets by status.',
       labelNames: ['status'] as const,
       registers: [this.registry],
-      collect() {
-        const counts = metrics.readStore((s) => s.ticketsByStatus());
+      async collect() {
+        const counts = await metrics.readStore((s) => s.ticketsByStatus());
         if (!counts) return;
         for (const status of new Set([...STATUSES, ...Object.keys(counts)])) this.set({ status }, counts[status] ?? 0);
       },
@@ -156,10 +156,10 @@ export class Metrics {
   }
 
   /** A closed or failing store leaves the gauge at its last value instead of failing the scrape. */
-  private readStore<T>(read: (s: StoreGauges) => T): T | null {
+  private async readStore<T>(read: (s: StoreGauges) => Promise<T>): Promise<T | null> {
     if (!this.store) return null;
     try {
-      return read(this.store);
+      return await read(this.store);
     } catch {
       return null;
     }

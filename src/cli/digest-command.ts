@@ -1,6 +1,7 @@
 /** `frontdesk digest [--channel C] [--date YYYY-MM-DD] [--weekly] [--json]`: preview the leads' digest in the terminal. */
 import type { Command } from 'commander';
 import { buildDigest } from '../digest/build-digest.js';
+import { storeOnDatabase } from '../store/kysely/open-store.js';
 import { digestZone, parseDigestChannel } from '../digest/digest-job.js';
 import { digestPeriod, localDate } from '../digest/period.js';
 import { digestView } from '../views/digest-view.js';
@@ -33,13 +34,15 @@ export function registerDigestCommand(program: Command, ctx: CliContext): void {
     .option('--date <date>', 'the day the digest is for, YYYY-MM-DD (default: today)')
     .option('--weekly', 'the weekly summary instead of the daily digest')
     .option('--json', 'print the numbers and the ticket keys behind them as JSON')
-    .action((o: { channel?: string; date?: string; weekly?: boolean; json?: boolean }) => {
+    .action(async (o: { channel?: string; date?: string; weekly?: boolean; json?: boolean }) => {
       const config = ctx.config;
       const channel = o.channel ?? config.digest.channels[0];
       const zone = digestZone(config, channel === undefined ? undefined : parseDigestChannel(channel).channelId);
       const now = ctx.clock.now();
       const period = digestPeriod(o.weekly ? 'weekly' : 'daily', o.date ?? localDate(now, zone), zone, config.digest.weekdays);
-      const data = buildDigest(ctx.getDb(), period, now, { targets: config.digest.targets });
+      const db = ctx.getDb();
+      const store = storeOnDatabase(db);
+      const data = await buildDigest({ repos: store, db }, period, now, { targets: config.digest.targets }).finally(() => store.close());
       if (o.json) {
         ctx.out(
           JSON.stringify(

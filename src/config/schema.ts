@@ -238,6 +238,21 @@ export const configSchema = z
       })
       .strict()
       .prefault({} as never),
+    retention: z
+      .object({
+        schedule: z.string().default('*/10 * * * *').describe('cron expression of the retention job (one replica runs it per tick)'),
+        sentOutboxDays: z
+          .number()
+          .positive()
+          .default(30)
+          .describe('keep sent outbox rows this long (a decided fix-update prompt replaces the copies it finds among them)'),
+        processedInboxHours: z.number().positive().default(1).describe('keep processed inbound deliveries this long (re-deliveries within it are recognised)'),
+        inboundIdDays: z.number().positive().default(7).describe('keep inbound event ids (duplicate-delivery protection) this long'),
+        replayMinutes: z.number().positive().default(15).describe("keep signed requests' replay keys this long (longer than the platforms' 5-minute window)"),
+        formStateDays: z.number().positive().default(7).describe('forget open forms (Create ticket, engineering hand-off previews) after this long'),
+      })
+      .strict()
+      .prefault({} as never),
     csat: z
       .object({
         enabled: z.boolean().default(true).describe('ask the requester to rate the resolution (1–5, with a "still broken" button)'),

@@ -31,11 +31,11 @@ import { PRIORITIES, type Priority, type SlaSnapshot, type TicketStatus } from '
 import { clusterTexts } from '../escalation/similarity.js';
 import { type SlaClockName, type SlaClockState, slaState } from '../sla/policy.js';
 import { AiRepo, type AiUsage } from '../store/ai-repo.js';
-import { CsatRepo } from '../store/csat-repo.js';
+import type { Repos } from '../ports/store.js';
+import type { DigestSet, DigestSlaRow } from '../ports/store-escalation.js';
 import type { Db } from '../store/db.js';
-import { agentResolutionSql } from '../tickets/resolution-outcome.js';
 import { buildEngineeringFigures, type EngineeringFigures } from './engineering-figures.js';
-import { buildKnowledgeFigures, type KnowledgeFigures } from './knowledge-figures.js';
+import { type KnowledgeFigures, knowledgeFigures } from './knowledge-figures.js';
 import type { DigestPeriod } from './period.js';
 import { shorten } from '../util/text.js';
 
@@ -170,55 +170,14 @@ function share(count: number, of: number): Share {
  * timeline (definitions in the file header). Period-sized work: the resolutions come from the
  * (type, at) index on ticket_events, the replies and reopens per ticket from (ticket_id, id).
  */
-export function computeOutcomes(db: Db, from: number, to: number): Outcomes {
-  const csat = new CsatRepo(db).counts(from, to);
-  const row = db
-    .prepare(
-      `WITH res AS (
-         SELECT e.ticket_id AS id, MIN(e.at) AS at
-           FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id
-          WHERE e.type = 'status_changed' AND e.at >= @from AND e.at < @to AND t.deleted = 0
-            AND (e.data ->> '$.to' = 'resolved' OR (e.data ->> '$.to' = 'closed' AND e.data ->> '$.from' <> 'resolved'))
-            AND ${agentResolutionSql('e')}
-          GROUP BY e.ticket_id
-       ), scored AS (
-         -- One pass over each resolved ticket's timeline (ticket_events_ticket index).
-         SELECT res.id,
-                SUM(CASE WHEN r.at <= res.at AND r.type = 'replied' AND r.data ->> '$.role' = 'agent' THEN 1 ELSE 0 END) AS replies,
-                MAX(r.type = 'reopened') AS ever_reopened,
-                MAX(r.type = 'reopened' AND r.at >= res.at) AS reopened_after
-           FROM res JOIN ticket_events r ON r.ticket_id = res.id
-          GROUP BY res.id
-       )
-       SELECT COUNT(*) AS n,
-              COALESCE(SUM(CASE WHEN replies = 1 AND NOT ever_reopened THEN 1 ELSE 0 END), 0) AS fcr,
-              COALESCE(SUM(reopened_after), 0) AS reopened
-         FROM scored`,
-    )
-    .get({ from, to }) as { n: number; fcr: number; reopened: number };
-  return { csat: share(csat.satisfied, csat.responses), fcr: share(row.fcr, row.n), reopen: share(row.reopened, row.n) };
+export async function computeOutcomes(src: DigestSources, from: number, to: number): Promise<Outcomes> {
+  const csat = await src.repos.csat.counts(from, to);
+  const r = await src.repos.digests.resolutionOutcomes(from, to);
+  return { csat: share(csat.satisfied, csat.responses), fcr: share(r.firstContact, r.resolutions), reopen: share(r.reopenedAfter, r.resolutions) };
 }
-
-interface SlaRow {
-  id: number;
-  key: string;
-  priority: Priority;
-  owner_id: string | null;
-  status: TicketStatus;
-  sla: string;
-  created_at: number;
-  first_response_at: number | null;
-  resolved_at: number | null;
-  paused_ms: number;
-  paused_since: number | null;
-  title: string;
-  incident_key: string | null;
-}
-
-const SLA_COLS = 'id, key, priority, owner_id, status, sla, created_at, first_response_at, resolved_at, paused_ms, paused_since, title, incident_key';
 
 interface Parsed {
-  row: SlaRow;
+  row: DigestSlaRow;
   t: {
     sla: SlaSnapshot;
     createdAt: number;
@@ -242,16 +201,16 @@ function snapshotOf(json: string): SlaSnapshot {
   return snap;
 }
 
-function parse(row: SlaRow): Parsed {
+function parse(row: DigestSlaRow): Parsed {
   return {
     row,
     t: {
       sla: snapshotOf(row.sla),
-      createdAt: row.created_at,
-      firstResponseAt: row.first_response_at,
-      resolvedAt: row.resolved_at,
-      pausedMs: row.paused_ms,
-      pausedSince: row.paused_since,
+      createdAt: row.createdAt,
+      firstResponseAt: row.firstResponseAt,
+      resolvedAt: row.resolvedAt,
+      pausedMs: row.pausedMs,
+      pausedSince: row.pausedSince,
       status: row.status,
     },
   };
@@ -264,12 +223,15 @@ function median(xs: number[]): number | null {
   return s.length % 2 ? s[m]! : Math.round((s[m - 1]! + s[m]!) / 2);
 }
 
-const OPEN = "status NOT IN ('resolved','closed') AND deleted = 0";
 /**
- * The open queue, read through its covering partial index (migration 0002) — named, because
- * without statistics the planner prefers a smaller index that is not covering.
+ * Where a digest's numbers come from: the store port (both engines) for its own queries, CSAT
+ * and known answers; AI usage and engineering hand-offs still through their synchronous
+ * repositories on the app's SQLite connection (their domains move onto the port separately).
  */
-const OPEN_FROM = 'tickets INDEXED BY tickets_open_sla';
+export interface DigestSources {
+  repos: Pick<Repos, 'digests' | 'csat' | 'offers'>;
+  db: Db;
+}
 
 export interface BuildOptions {
   /** Tickets at risk: running clocks due within this horizon from `now` (default 24 h). */
@@ -287,72 +249,45 @@ export interface BuildOptions {
  * are as of then).
  *
  * @example
- * const data = buildDigest(db, digestPeriod('daily', '2026-11-23', 'Europe/Berlin', [1, 2, 3, 4, 5]), clock.now());
+ * const data = await buildDigest({ repos: core.store, db: core.db }, digestPeriod('daily', '2026-11-23', 'Europe/Berlin', [1, 2, 3, 4, 5]), clock.now());
  * data.new.count; data.sla.firstResponse.compliance; data.atRisk[0]?.key
  */
-export function buildDigest(db: Db, period: DigestPeriod, now: number, opts: BuildOptions = {}): DigestData {
+export async function buildDigest(src: DigestSources, period: DigestPeriod, now: number, opts: BuildOptions = {}): Promise<DigestData> {
   const { from, to, prevFrom, prevTo } = period;
   const horizon = opts.riskHorizonMs ?? DAY;
-  const openFrom = OPEN_FROM;
+  const q = src.repos.digests;
 
-  const count = (sql: string, ...args: unknown[]) => (db.prepare(sql).get(...args) as { n: number }).n;
-  const keys = (sql: string, ...args: unknown[]) => (db.prepare(sql).all(...args, KEYS_CAP) as { key: string }[]).map((r) => r.key);
-
-  const newSql = 'FROM tickets WHERE created_at >= ? AND created_at < ? AND deleted = 0';
-  const resolvedSql = 'FROM tickets WHERE resolved_at >= ? AND resolved_at < ? AND deleted = 0';
-  const reopenedSql =
-    "FROM tickets WHERE deleted = 0 AND id IN (SELECT DISTINCT ticket_id FROM ticket_events WHERE type = 'reopened' AND at >= ? AND at < ?)";
-  const counted = (sql: string): Counted => ({
-    count: count(`SELECT COUNT(*) AS n ${sql}`, from, to),
-    keys: keys(`SELECT key ${sql} ORDER BY id LIMIT ?`, from, to),
-  });
+  const counted = async (set: DigestSet): Promise<Counted> => ({ count: await q.count(set, from, to), keys: await q.keys(set, from, to, KEYS_CAP) });
 
   const openByPriority = Object.fromEntries(PRIORITIES.map((p) => [p, 0])) as Record<Priority, number>;
-  for (const r of db.prepare(`SELECT priority, COUNT(*) AS n FROM ${openFrom} WHERE ${OPEN} GROUP BY priority`).all() as { priority: Priority; n: number }[])
-    openByPriority[r.priority] = r.n;
+  for (const [p, n] of Object.entries(await q.openByPriority())) openByPriority[p as Priority] = n;
   const openCount = Object.values(openByPriority).reduce((a, b) => a + b, 0);
 
-  const ageRow = db
-    .prepare(
-      `SELECT SUM(CASE WHEN created_at > @now - @d1 THEN 1 ELSE 0 END) AS b0,
-              SUM(CASE WHEN created_at <= @now - @d1 AND created_at > @now - @d3 THEN 1 ELSE 0 END) AS b1,
-              SUM(CASE WHEN created_at <= @now - @d3 AND created_at > @now - @d7 THEN 1 ELSE 0 END) AS b2,
-              SUM(CASE WHEN created_at <= @now - @d7 THEN 1 ELSE 0 END) AS b3
-         FROM ${openFrom} WHERE ${OPEN}`,
-    )
-    .get({ now, d1: DAY, d3: 3 * DAY, d7: 7 * DAY }) as Record<'b0' | 'b1' | 'b2' | 'b3', number | null>;
-  const ages = [ageRow.b0, ageRow.b1, ageRow.b2, ageRow.b3];
+  const ages = await q.openByAge(
+    now,
+    AGE_BUCKETS.filter((b) => Number.isFinite(b.maxMs)).map((b) => b.maxMs),
+  );
   const openByAge = AGE_BUCKETS.map((b, i) => ({ id: b.id, label: b.label, count: ages[i] ?? 0 }));
 
   // --- SLA: clocks that stopped in the period, and running clocks that crossed their target in it.
-  const frStopped = (db.prepare(`SELECT ${SLA_COLS} FROM tickets WHERE first_response_at >= ? AND first_response_at < ? AND deleted = 0`).all(from, to) as SlaRow[]).map(parse);
-  const resStopped = (db.prepare(`SELECT ${SLA_COLS} FROM tickets WHERE resolved_at >= ? AND resolved_at < ? AND deleted = 0`).all(from, to) as SlaRow[]).map(parse);
-  // Covered by tickets_open_sla: no table look-ups (title and incident are fetched for the few shown).
-  const openRows = (
-    db
-      .prepare(
-        `SELECT id, key, priority, owner_id, status, sla, created_at, first_response_at, resolved_at, paused_ms, paused_since, '' AS title, NULL AS incident_key
-           FROM ${openFrom} WHERE ${OPEN}`,
-      )
-      .all() as SlaRow[]
-  ).map(parse);
+  const frStopped = (await q.slaRows('firstResponseIn', from, to)).map(parse);
+  const resStopped = (await q.slaRows('resolvedIn', from, to)).map(parse);
+  // The open queue, covered by its index (title and incident are fetched for the few shown).
+  const openRows = (await q.slaRows('open', from, to)).map(parse);
   // Clocks still running at the period's end but stopped since (only for digests of past days).
-  const laterStopped = [
-    ...(db.prepare(`SELECT ${SLA_COLS} FROM tickets WHERE resolved_at >= ? AND deleted = 0`).all(to) as SlaRow[]),
-    ...(db.prepare(`SELECT ${SLA_COLS} FROM tickets WHERE first_response_at >= ? AND deleted = 0`).all(to) as SlaRow[]),
-  ].map(parse);
+  const laterStopped = [...(await q.slaRows('resolvedSince', to, to)), ...(await q.slaRows('firstResponseSince', to, to))].map(parse);
 
   const fr: ClockCompliance = { met: 0, missed: 0, compliance: null };
   const res: ClockCompliance = { met: 0, missed: 0, compliance: null };
   const breaches: BreachItem[] = [];
   const judgeStopped = (rows: Parsed[], clock: SlaClockName, acc: ClockCompliance) => {
     for (const p of rows) {
-      const stop = clock === 'first_response' ? p.row.first_response_at! : p.row.resolved_at!;
+      const stop = clock === 'first_response' ? p.row.firstResponseAt! : p.row.resolvedAt!;
       const s = pick(slaState(p.t, stop), clock);
       if (s.state === 'met') acc.met++;
       else if (s.state === 'breached_met_late') {
         acc.missed++;
-        breaches.push({ key: p.row.key, priority: p.row.priority, clock, dueAt: s.dueAt ?? stop, stoppedAt: stop, ownerId: p.row.owner_id });
+        breaches.push({ key: p.row.key, priority: p.row.priority, clock, dueAt: s.dueAt ?? stop, stoppedAt: stop, ownerId: p.row.ownerId });
       }
     }
   };
@@ -360,14 +295,14 @@ export function buildDigest(db: Db, period: DigestPeriod, now: number, opts: Bui
   judgeStopped(resStopped, 'resolution', res);
   const seen = new Set<number>();
   for (const p of [...openRows, ...laterStopped]) {
-    if (seen.has(p.row.id) || p.row.created_at >= to) continue;
+    if (seen.has(p.row.id) || p.row.createdAt >= to) continue;
     seen.add(p.row.id);
     const s = slaState(p.t, to - 1);
     for (const [clock, acc] of [['first_response', fr], ['resolution', res]] as const) {
       const c = pick(s, clock);
       if (c.state === 'breached' && c.dueAt !== null && c.dueAt >= from && c.dueAt < to) {
         acc.missed++;
-        breaches.push({ key: p.row.key, priority: p.row.priority, clock, dueAt: c.dueAt, stoppedAt: null, ownerId: p.row.owner_id });
+        breaches.push({ key: p.row.key, priority: p.row.priority, clock, dueAt: c.dueAt, stoppedAt: null, ownerId: p.row.ownerId });
       }
     }
   }
@@ -382,40 +317,37 @@ export function buildDigest(db: Db, period: DigestPeriod, now: number, opts: Bui
     const soonest = [s.firstResponse, s.resolution]
       .filter((c) => c.state === 'running' && c.dueAt !== null && c.dueAt <= now + horizon)
       .sort((a, b) => a.dueAt! - b.dueAt!)[0];
-    if (soonest) atRisk.push({ key: p.row.key, priority: p.row.priority, clock: soonest.clock, dueAt: soonest.dueAt!, ownerId: p.row.owner_id, title: '' });
+    if (soonest) atRisk.push({ key: p.row.key, priority: p.row.priority, clock: soonest.clock, dueAt: soonest.dueAt!, ownerId: p.row.ownerId, title: '' });
   }
   atRisk.sort((a, b) => a.dueAt - b.dueAt);
   const atRiskCount = atRisk.length;
   atRisk.splice(KEYS_CAP);
-  const titleOf = db.prepare<[string], { title: string }>('SELECT title FROM tickets WHERE key = ?');
-  for (const r of atRisk) r.title = titleOf.get(r.key)?.title ?? '';
+  const titles = await q.titles(atRisk.map((r) => r.key));
+  for (const r of atRisk) r.title = titles.get(r.key) ?? '';
 
   // --- medians (calendar time).
-  const frTimes = frStopped.map((p) => p.row.first_response_at! - p.row.created_at);
-  const resTimes = resStopped.map((p) => p.row.resolved_at! - p.row.created_at);
+  const frTimes = frStopped.map((p) => p.row.firstResponseAt! - p.row.createdAt);
+  const resTimes = resStopped.map((p) => p.row.resolvedAt! - p.row.createdAt);
 
   // --- categories, this period vs the previous one.
   const cats = new Map<string, CategoryItem>();
-  const catSql = 'SELECT category, COUNT(*) AS n FROM tickets WHERE created_at >= ? AND created_at < ? AND deleted = 0 GROUP BY category';
-  for (const r of db.prepare(catSql).all(from, to) as { category: string; n: number }[]) cats.set(r.category, { category: r.category, count: r.n, previous: 0 });
-  for (const r of db.prepare(catSql).all(prevFrom, prevTo) as { category: string; n: number }[]) {
+  for (const r of await q.categories(from, to)) cats.set(r.category, { category: r.category, count: r.count, previous: 0 });
+  for (const r of await q.categories(prevFrom, prevTo)) {
     const c = cats.get(r.category);
-    if (c) c.previous = r.n;
-    else cats.set(r.category, { category: r.category, count: 0, previous: r.n });
+    if (c) c.previous = r.count;
+    else cats.set(r.category, { category: r.category, count: 0, previous: r.count });
   }
   const categories = [...cats.values()].sort((a, b) => b.count - a.count || b.previous - a.previous || a.category.localeCompare(b.category));
 
   // --- repeated issues among the period's new tickets.
-  const scan = db
-    .prepare(`SELECT id, key, title, text, status, incident_key FROM tickets WHERE created_at >= ? AND created_at < ? AND deleted = 0 ORDER BY created_at DESC LIMIT ?`)
-    .all(from, to, opts.clusterScan ?? 1000) as { id: number; key: string; title: string; text: string; status: TicketStatus; incident_key: string | null }[];
+  const scan = await q.recentCreated(from, to, opts.clusterScan ?? 1000);
   const byId = new Map(scan.map((r) => [r.id, r]));
   const clusters: ClusterItem[] = clusterTexts(
     [...scan].reverse().map((r) => ({ id: r.id, text: `${r.title}\n${shorten(r.text, 500, '')}` })),
     opts.clusterMin ?? 3,
   ).map((c) => {
     const rows = c.ids.map((id) => byId.get(id)!);
-    const incident = rows.find((r) => r.incident_key)?.incident_key ?? null;
+    const incident = rows.find((r) => r.incidentKey)?.incidentKey ?? null;
     const resolved = rows.filter((r) => r.status === 'resolved' || r.status === 'closed').length;
     const suggestion: ClusterItem['suggestion'] = incident ? 'incident' : resolved * 2 >= rows.length ? 'known_answer' : 'investigate';
     return { keys: rows.map((r) => r.key), words: c.words.slice(0, 4), suggestion, incident };
@@ -423,28 +355,26 @@ export function buildDigest(db: Db, period: DigestPeriod, now: number, opts: Bui
 
   // --- per-owner load: open now, resolved in the period.
   const owners = new Map<string | null, OwnerLoad>();
-  for (const r of db.prepare(`SELECT owner_id, COUNT(*) AS n FROM ${openFrom} WHERE ${OPEN} GROUP BY owner_id`).all() as { owner_id: string | null; n: number }[])
-    owners.set(r.owner_id, { ownerId: r.owner_id, open: r.n, resolved: 0 });
+  for (const r of await q.openByOwner()) owners.set(r.ownerId, { ownerId: r.ownerId, open: r.count, resolved: 0 });
   for (const p of resStopped) {
-    const o = owners.get(p.row.owner_id) ?? { ownerId: p.row.owner_id, open: 0, resolved: 0 };
+    const o = owners.get(p.row.ownerId) ?? { ownerId: p.row.ownerId, open: 0, resolved: 0 };
     o.resolved++;
-    owners.set(p.row.owner_id, o);
+    owners.set(p.row.ownerId, o);
   }
 
-  const aiRepo = new AiRepo(db);
-  const usage = aiRepo.usageForDay(from, to);
+  const usage = new AiRepo(src.db).usageForDay(from, to);
 
   return {
     period,
     generatedAt: now,
-    new: counted(newSql),
-    resolved: counted(resolvedSql),
-    reopened: counted(reopenedSql),
+    new: await counted('new'),
+    resolved: await counted('resolved'),
+    reopened: await counted('reopened'),
     open: { count: openCount },
     previous: {
-      new: count(`SELECT COUNT(*) AS n ${newSql}`, prevFrom, prevTo),
-      resolved: count(`SELECT COUNT(*) AS n ${resolvedSql}`, prevFrom, prevTo),
-      reopened: count(`SELECT COUNT(*) AS n ${reopenedSql}`, prevFrom, prevTo),
+      new: await q.count('new', prevFrom, prevTo),
+      resolved: await q.count('resolved', prevFrom, prevTo),
+      reopened: await q.count('reopened', prevFrom, prevTo),
     },
     openByPriority,
     openByAge,
@@ -457,11 +387,11 @@ export function buildDigest(db: Db, period: DigestPeriod, now: number, opts: Bui
     atRisk,
     atRiskCount,
     ai: usage.calls > 0 ? usage : null,
-    outcomes: computeOutcomes(db, from, to),
-    previousOutcomes: computeOutcomes(db, prevFrom, prevTo),
+    outcomes: await computeOutcomes(src, from, to),
+    previousOutcomes: await computeOutcomes(src, prevFrom, prevTo),
     targets: opts.targets ?? DEFAULT_TARGETS,
-    knowledge: buildKnowledgeFigures(db, from, to),
-    engineering: buildEngineeringFigures(db, now),
+    knowledge: await knowledgeFigures(src.repos.offers, from, to),
+    engineering: buildEngineeringFigures(src.db, now),
   };
 }
 

@@ -11,7 +11,9 @@ import type { FrontdeskConfig } from '../config/schema.js';
 import { PLATFORMS, type Platform } from '../domain/types.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { Clock } from '../ports/clock.js';
+import type { Repos } from '../ports/store.js';
 import type { Db } from '../store/db.js';
+import { DigestLog } from '../store/escalation-repo.js';
 import { digestView } from '../views/digest-view.js';
 import { type BuildOptions, buildDigest, type DigestData } from './build-digest.js';
 import { type DigestKind, digestPeriod, localDate } from './period.js';
@@ -38,6 +40,9 @@ export function digestZone(config: FrontdeskConfig, channelId?: string): string 
 
 export interface DigestJobDeps {
   config: FrontdeskConfig;
+  /** The digest's reads (the store port: `core.store`). */
+  store: Pick<Repos, 'digests' | 'csat' | 'offers'>;
+  /** The app's SQLite connection: the sent row is written with the outbox row (and the figures of other domains). */
   db: Db;
   clock: Clock;
   outbox: Outbox;
@@ -57,16 +62,19 @@ export interface DueDigest {
 
 /**
  * Decides which digests are due and queues them (see the file header).
- * @example new DigestJob({ config, db, clock, outbox, platforms: () => core.adapters }).run();
+ * @example await new DigestJob({ config, store: core.store, db, clock, outbox, platforms: () => core.adapters }).run();
  */
 export class DigestJob {
-  constructor(private readonly d: DigestJobDeps) {}
+  private readonly log: DigestLog;
+
+  constructor(private readonly d: DigestJobDeps) {
+    this.log = new DigestLog(d.db);
+  }
 
   /** Digests due at `now` (not yet recorded in digests_sent). */
-  due(now: number): DueDigest[] {
-    const { config, db } = this.d;
+  async due(now: number): Promise<DueDigest[]> {
+    const { config, store } = this.d;
     const [hh, mm] = config.digest.time.split(':').map(Number) as [number, number];
-    const sent = db.prepare<[string, string, string], { n: number }>('SELECT COUNT(*) AS n FROM digests_sent WHERE channel_id = ? AND kind = ? AND period = ?');
     const out: DueDigest[] = [];
     for (const channel of config.digest.channels) {
       const target = parseDigestChannel(channel);
@@ -77,37 +85,36 @@ export class DigestJob {
       const kinds: DigestKind[] = [];
       if (config.digest.weekdays.includes(local.weekday)) kinds.push('daily');
       if (local.weekday === config.digest.weeklyDay) kinds.push('weekly');
-      for (const kind of kinds) if (sent.get(channel, kind, date)!.n === 0) out.push({ channel, target, kind, date, zone });
+      for (const kind of kinds) if (!(await store.digests.wasSent(channel, kind, date))) out.push({ channel, target, kind, date, zone });
     }
     return out;
   }
 
   /** Build one digest. */
-  build(kind: DigestKind, date: string, zone: string, now: number): DigestData {
-    return buildDigest(this.d.db, digestPeriod(kind, date, zone, this.d.config.digest.weekdays), now, { targets: this.d.config.digest.targets, ...this.d.build });
+  build(kind: DigestKind, date: string, zone: string, now: number): Promise<DigestData> {
+    return buildDigest({ repos: this.d.store, db: this.d.db }, digestPeriod(kind, date, zone, this.d.config.digest.weekdays), now, { targets: this.d.config.digest.targets, ...this.d.build });
   }
 
   /**
    * Send every digest that is due. Returns what was enqueued. A digest whose channel has no
    * running adapter waits (it is not recorded) and goes out once one runs, the same day.
+   * The numbers are read first; the sent row and the outbox row are then written in one
+   * transaction with no other I/O inside.
    */
-  run(): { channel: string; kind: DigestKind; date: string }[] {
+  async run(): Promise<{ channel: string; kind: DigestKind; date: string }[]> {
     const { db, clock, outbox, logger } = this.d;
     const now = clock.now();
     const sentNow: { channel: string; kind: DigestKind; date: string }[] = [];
-    for (const due of this.due(now)) {
+    for (const due of await this.due(now)) {
       try {
         const platform = due.target.platform ?? this.d.platforms()[0];
         if (!platform || !this.d.platforms().includes(platform)) {
           logger?.warn({ channel: due.channel, kind: due.kind }, 'digest due but no chat adapter for its channel is running; it waits');
           continue;
         }
-        const data = this.build(due.kind, due.date, due.zone, now);
+        const data = await this.build(due.kind, due.date, due.zone, now);
         db.transaction(() => {
-          const fresh = db
-            .prepare('INSERT OR IGNORE INTO digests_sent (channel_id, kind, period, at) VALUES (?, ?, ?, ?)')
-            .run(due.channel, due.kind, due.date, now).changes;
-          if (fresh === 0) return;
+          if (!this.log.markSent(due.channel, due.kind, due.date, now)) return;
           outbox.enqueue({
             platform,
             idempotencyKey: `digest:${due.channel}:${due.kind}:${due.date}`,

@@ -6,6 +6,7 @@ import type { CommandRegistry } from '../commands/command-registry.js';
 import type { FrontdeskConfig } from '../config/schema.js';
 import { InputInvalidError } from '../domain/errors.js';
 import type { Clock } from '../ports/clock.js';
+import type { Repos } from '../ports/store.js';
 import type { Db } from '../store/db.js';
 import { digestView } from '../views/digest-view.js';
 import { buildDigest } from './build-digest.js';
@@ -26,20 +27,21 @@ export function parseDigestArgs(args: readonly string[]): { kind: DigestKind; da
 }
 
 /** Register the `digest` subcommand. */
-export function registerDigestSubcommand(reg: CommandRegistry, deps: { config: FrontdeskConfig; db: Db; clock: Clock }): void {
+export function registerDigestSubcommand(reg: CommandRegistry, deps: { config: FrontdeskConfig; store: Pick<Repos, 'digests' | 'csat' | 'offers'>; db: Db; clock: Clock }): void {
   reg.register({
     name: 'digest',
     usage: 'digest [weekly] [YYYY-MM-DD]',
     summary: "preview the leads' digest (only you see it)",
     agentOnly: true,
-    run: (args, ctx) => {
+    run: async (args, ctx) => {
       const { kind, date } = parseDigestArgs(args);
-      const { config, db, clock } = deps;
+      const { config, store, db, clock } = deps;
       const configured = config.digest.channels.map((c) => parseDigestChannel(c).channelId);
       const zone = digestZone(config, configured.includes(ctx.channelId) ? ctx.channelId : configured[0]);
       const now = clock.now();
       const period = digestPeriod(kind, date ?? localDate(now, zone), zone, config.digest.weekdays);
-      return { view: digestView(buildDigest(db, period, now, { targets: config.digest.targets }), { preview: true }), visibility: 'ephemeral' };
+      const data = await buildDigest({ repos: store, db }, period, now, { targets: config.digest.targets });
+      return { view: digestView(data, { preview: true }), visibility: 'ephemeral' };
     },
   });
 }

@@ -15,6 +15,8 @@ import { type EscalationTarget, resolveTarget, triageEscalations } from '../rout
 import type { Router } from '../routing/routing.js';
 import type { SlaClockName } from '../sla/policy.js';
 import type { Db } from '../store/db.js';
+import { EscalationRepo } from '../store/escalation-repo.js';
+import type { EscalationRecord, EscalationStatus } from '../ports/store-escalation.js';
 import type { TicketService } from '../tickets/ticket-service.js';
 import { DECISION_TEXT, REASON_TEXT, breachPromptView, triagePromptView } from '../views/escalation-prompt.js';
 import type { MessageView } from '../ports/message-view.js';
@@ -28,48 +30,9 @@ function needsAnOwnerSoon(t: Ticket): boolean {
   return t.priority !== 'P4' && !isChitChat(t.text);
 }
 
-export type EscalationStatus = 'open' | 'accepted' | 'declined' | 'linked';
-
-export interface EscalationRow {
-  id: number;
-  ticketId: number;
-  ruleId: string;
-  reason: string;
-  /** escalateTo id (tier, team or user). */
-  target: string;
-  /** Keys of related tickets (cluster prompts). */
-  related: string[];
-  status: EscalationStatus;
-  createdAt: number;
-  decidedBy: string | null;
-  decidedAt: number | null;
-}
-
-interface RawRow {
-  id: number;
-  ticket_id: number;
-  rule_id: string;
-  reason: string;
-  target: string;
-  related: string;
-  status: EscalationStatus;
-  created_at: number;
-  decided_by: string | null;
-  decided_at: number | null;
-}
-
-const toRow = (r: RawRow): EscalationRow => ({
-  id: r.id,
-  ticketId: r.ticket_id,
-  ruleId: r.rule_id,
-  reason: r.reason,
-  target: r.target,
-  related: JSON.parse(r.related) as string[],
-  status: r.status,
-  createdAt: r.created_at,
-  decidedBy: r.decided_by,
-  decidedAt: r.decided_at,
-});
+export type { EscalationStatus };
+/** An escalation prompt as stored. */
+export type EscalationRow = EscalationRecord;
 
 export interface EscalationDeps {
   config: FrontdeskConfig;
@@ -92,32 +55,10 @@ export function breachRuleId(clock: SlaClockName): string {
  * @example const esc = new Escalations({ config, db, clock, tickets, outbox, router, directory }); esc.raiseTriagePrompts(ticket.id);
  */
 export class Escalations {
-  private readonly stmts;
+  private readonly repo: EscalationRepo;
 
   constructor(private readonly d: EscalationDeps) {
-    const db = d.db;
-    this.stmts = {
-      insert: db.prepare<[number, string, string, string, string, number], { id: number }>(
-        `INSERT INTO escalations (ticket_id, rule_id, reason, target, related, created_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (ticket_id, rule_id) DO NOTHING RETURNING id`,
-      ),
-      get: db.prepare<[number], RawRow>('SELECT * FROM escalations WHERE id = ?'),
-      forTicket: db.prepare<[number], RawRow>('SELECT * FROM escalations WHERE ticket_id = ? ORDER BY id'),
-      decide: db.prepare<[EscalationStatus, string, number, number]>(
-        "UPDATE escalations SET status = ?, decided_by = ?, decided_at = ? WHERE id = ? AND status = 'open'",
-      ),
-      escalatedCount: db.prepare<[number], { n: number }>("SELECT COUNT(*) AS n FROM ticket_events WHERE ticket_id = ? AND type = 'escalated'"),
-      clusterOf: db.prepare<[number, number], { id: number }>(
-        "SELECT id FROM escalations WHERE ticket_id = ? AND rule_id LIKE 'cluster%' AND created_at >= ? LIMIT 1",
-      ),
-      unassignedDue: db.prepare<[number, string, number], { id: number }>(
-        `SELECT t.id FROM tickets t INDEXED BY tickets_open_unassigned
-          WHERE t.owner_id IS NULL AND t.status NOT IN ('resolved','closed') AND t.deleted = 0 AND t.created_at <= ?
-            AND t.status != 'waiting_on_customer' AND t.priority != 'P4'
-            AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.ticket_id = t.id AND e.rule_id = ?)
-          ORDER BY t.created_at LIMIT ?`,
-      ),
-    };
+    this.repo = new EscalationRepo(d.db);
   }
 
   /** Per-sweep memo of team contacts (null outside a sweep). */
@@ -155,13 +96,12 @@ export class Escalations {
 
   /** One escalation by id, or null. */
   get(id: number): EscalationRow | null {
-    const r = this.stmts.get.get(id);
-    return r ? toRow(r) : null;
+    return this.repo.get(id);
   }
 
   /** A ticket's escalations, oldest first. */
   forTicket(ticketId: number): EscalationRow[] {
-    return this.stmts.forTicket.all(ticketId).map(toRow);
+    return this.repo.forTicket(ticketId);
   }
 
   /**
@@ -181,7 +121,7 @@ export class Escalations {
   breachTarget(rule: EscalationRule | undefined, t: Ticket): EscalationTarget {
     const { config } = this.d;
     const tiers = config.escalation.tiers;
-    const done = this.stmts.escalatedCount.get(t.id)!.n;
+    const done = this.repo.escalatedCount(t.id);
     const ruleIdx = rule ? tiers.findIndex((x) => x.id === rule.escalateTo) : 0;
     if (rule && ruleIdx < 0) return resolveTarget(config, rule.escalateTo);
     const tier = tiers[Math.min(Math.max(ruleIdx, done), tiers.length - 1)];
@@ -190,7 +130,7 @@ export class Escalations {
 
   /** Insert a prompt row; null when this ticket already has one for the rule. Call inside a transaction. */
   private insert(t: Ticket, ruleId: string, reason: string, target: string, related: string[], now: number): number | null {
-    return this.stmts.insert.get(t.id, ruleId, reason, target, JSON.stringify(related), now)?.id ?? null;
+    return this.repo.insert({ ticketId: t.id, ruleId, reason, target, related, createdAt: now });
   }
 
   /**
@@ -260,7 +200,7 @@ export class Escalations {
     const related = this.similarRecent(t, windowMs, now);
     if (related.length + 1 < count) return null;
     // One prompt per cluster: if a related ticket was already prompted in this window, stay quiet.
-    if (related.some((r) => this.stmts.clusterOf.get(r.id, now - windowMs))) return null;
+    if (related.some((r) => this.repo.hasClusterPromptSince(r.id, now - windowMs))) return null;
     const target = resolveTarget(this.d.config, rule.escalateTo);
     const reason = REASON_TEXT.cluster(related.length + 1, rule.windowMinutes ?? 30);
     const id = this.insert(t, rule.id, reason, target.id, related.map((r) => r.key), now);
@@ -288,7 +228,7 @@ export class Escalations {
     let n = 0;
     for (const rule of config.escalation.rules.filter((r) => r.trigger === 'unassigned')) {
       const cutoff = now - (rule.afterMinutes ?? 30) * 60_000;
-      for (const { id } of this.stmts.unassignedDue.all(cutoff, rule.id, limit)) {
+      for (const id of this.repo.unassignedWithout(rule.id, cutoff, limit)) {
         try {
           db.transaction(() => {
             const t = tickets.repo.get(id);
@@ -348,16 +288,16 @@ export class Escalations {
     return { esc, ticket };
   }
 
-  private decide(esc: EscalationRow, status: EscalationStatus, by: string): void {
+  private decide(esc: EscalationRow, status: Exclude<EscalationStatus, 'open'>, by: string): void {
     const now = this.d.clock.now();
-    const ok = this.stmts.decide.run(status, by, now, esc.id).changes > 0;
+    const ok = this.repo.decide(esc.id, status, by, now);
     if (!ok) {
       const cur = this.get(esc.id);
       const ticket = this.d.tickets.repo.get(esc.ticketId);
       throw new NotPermittedError(DECISION_TEXT.alreadyDecided(ticket?.key ?? `ticket ${esc.ticketId}`, cur?.status ?? 'decided'));
     }
     // Rules raised together for the same target share one prompt: one decision covers them all.
-    for (const r of this.promptGroup(esc)) if (r.id !== esc.id) this.stmts.decide.run(status, by, now, r.id);
+    for (const r of this.promptGroup(esc)) if (r.id !== esc.id) this.repo.decide(r.id, status, by, now);
   }
 
   /** "Escalate to …": escalate the ticket to the prompt's target. */
@@ -402,6 +342,6 @@ export class Escalations {
 
   /** Record a decision on a breach prompt without closing it (take, reassign, snooze, note). */
   markActed(esc: EscalationRow, status: 'accepted' | 'open', by: string): void {
-    if (status === 'accepted' && esc.status === 'open') this.stmts.decide.run('accepted', by, this.d.clock.now(), esc.id);
+    if (status === 'accepted' && esc.status === 'open') this.repo.decide(esc.id, 'accepted', by, this.d.clock.now());
   }
 }

@@ -4,7 +4,8 @@
  * arriving within a few milliseconds share ONE commit (group commit), so the ack stays fast
  * under load. A worker then processes stored rows in order through the adapter's handler;
  * rows left pending by a crash are processed when the worker starts again. What was
- * acknowledged is stored, so a kill -9 at any instant loses nothing.
+ * acknowledged is stored, so a kill -9 at any instant loses nothing. Processed rows and replay
+ * keys are pruned by the retention job (src/scheduler/retention.ts), once for all platforms.
  */
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -21,7 +22,7 @@ export type InboxHandler = (row: InboxRow) => Promise<'done' | 'deferred'>;
 export interface InboxOptions {
   platform: string;
   logger: Logger;
-  /** Wall clock for received/processed times and pruning (ms). */
+  /** Wall clock for received/processed times (ms). */
   now?: () => number;
   /** How long the first delivery of a group waits for others to share its commit (ms). */
   windowMs?: number;
@@ -29,10 +30,6 @@ export interface InboxOptions {
   maxBatch?: number;
   /** Process rows for at most this long before letting pending I/O run (ms). */
   sliceMs?: number;
-  /** Keep processed rows this long (re-deliveries within it are recognised) (ms). */
-  retentionMs?: number;
-  /** Keep replay keys this long after the request's timestamp (ms). */
-  replayWindowMs?: number;
   /** Counts committed deliveries by outcome (frontdesk_events_ingested_total). */
   metrics?: Pick<Metrics, 'eventsIngested'>;
 }
@@ -59,7 +56,6 @@ export class Inbox {
   private pumping = false;
   private again = false;
   private stopped = false;
-  private pruneTimer: NodeJS.Timeout | null = null;
   private idle: (() => void)[] = [];
   private readonly now: () => number;
   /** Only rows up to this id are processed (backlog-only mode); Infinity = all. */
@@ -133,9 +129,6 @@ export class Inbox {
     this.upTo = opts.backlogOnly ? this.repo.maxId(this.platform) : Number.POSITIVE_INFINITY;
     this.stopped = false;
     this.cursor = 0;
-    this.prune();
-    this.pruneTimer = setInterval(() => this.prune(), 10 * 60_000);
-    this.pruneTimer.unref();
     this.kick();
   }
 
@@ -220,13 +213,6 @@ export class Inbox {
     }
   }
 
-  private prune(): void {
-    const now = this.now();
-    this.guard(() => {
-      this.repo.prune(now - (this.opts.retentionMs ?? 60 * 60_000), now - (this.opts.replayWindowMs ?? 15 * 60_000));
-    });
-  }
-
   private notifyIdle(): void {
     const fns = this.idle;
     this.idle = [];
@@ -243,8 +229,6 @@ export class Inbox {
   async stop(): Promise<void> {
     this.commit();
     this.stopped = true;
-    if (this.pruneTimer) clearInterval(this.pruneTimer);
-    this.pruneTimer = null;
     if (this.pumping || this.claimed.size > 0) await Promise.race([this.whenIdle(), new Promise((r) => setTimeout(r, 5000).unref())]);
   }
 }

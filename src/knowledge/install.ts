@@ -105,12 +105,12 @@ export function installKnowledge(core: Core, opts: InstallKnowledgeOptions = {})
     if (!wantJobs) return;
     const names = core.scheduler.jobs().map((j) => j.name);
     if (core.config.knowledge.paths.length > 0 && !names.includes('knowledge-refresh'))
-      core.scheduler.add('knowledge-refresh', core.config.knowledge.refresh, () => logReports(core, base.refresh()));
+      core.scheduler.add('knowledge-refresh', core.config.knowledge.refresh, () => logReports(core, base.refresh()), { leader: true });
     if (!names.includes('knowledge-offers'))
       core.scheduler.add('knowledge-offers', OFFER_EXPIRY_CRON, () => {
         const n = offers.expire();
         if (n > 0) core.logger.info({ job: 'knowledge-offers', expired: n }, 'offered answers expired: back in the normal flow');
-      });
+      }, { leader: true });
   };
   const knowledge: InstalledKnowledge = {
     ...base,

@@ -124,6 +124,8 @@ export interface TrainingExample {
   source: string;
   ticketId: number | null;
   createdAt: number;
+  /** The channel of the example's ticket (a correction's), null without one. Read by the synchronous `recent` only (for now). */
+  channelId?: string | null;
 }
 
 export interface TrainingRepository {

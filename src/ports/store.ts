@@ -15,6 +15,7 @@ import type { AiRepository, AiTaskRepository, TrainingRepository } from './store
 import type { IssueRef, TrackerIssue } from './tracker-port.js';
 import type { RateLimitRepository } from './rate-limiter.js';
 import type { ConversationRefRepository, DirectoryRepository, RoutingRepository } from './store-routing.js';
+import type { DigestRepository, EscalationRepository, MetricsQueries, SlaRepository } from './store-escalation.js';
 import type { AnswerSearch, CsatRepository, KnowledgeRepository, OfferRepository } from './store-knowledge.js';
 
 // ─── tickets ──────────────────────────────────────────────────────────────────────────────────
@@ -311,6 +312,10 @@ export interface Repos {
   directory: DirectoryRepository;
   conversationRefs: ConversationRefRepository;
   rateLimits: RateLimitRepository;
+  escalations: EscalationRepository;
+  sla: SlaRepository;
+  digests: DigestRepository;
+  gauges: MetricsQueries;
   knowledge: KnowledgeRepository;
   answerSearch: AnswerSearch;
   offers: OfferRepository;
@@ -318,10 +323,19 @@ export interface Repos {
 }
 
 export interface PruneCutoffs {
-  /** Sent outbox rows, processed inbox rows and inbound event ids older than this (ms). */
+  /** Processed inbox rows older than this (ms); also the default of the other cut-offs. */
   before: number;
+  /** Sent outbox rows (default: `before`); they are kept while their posts may still be replaced. */
+  outboxBefore?: number;
+  /** Inbound event ids (default: `before`). */
+  inboundEventsBefore?: number;
   /** Replay keys older than this (default: `before`); their window is usually much shorter. */
   seenBefore?: number;
+  /**
+   * Expired form state older than this: stashed "Create ticket" forms and engineering hand-off
+   * previews that are not in the middle of a create (default: nothing pruned).
+   */
+  formsBefore?: number;
 }
 
 export interface PruneCounts {
@@ -329,6 +343,10 @@ export interface PruneCounts {
   inbox: number;
   seen: number;
   inboundEvents: number;
+  /** Shared pacing rows of channels idle since before `before`. */
+  rateLimits: number;
+  /** Form state pruned (present when `formsBefore` was given). */
+  forms?: number;
 }
 
 export type LeaderResult<T> = { ran: true; value: T } | { ran: false };
@@ -348,7 +366,7 @@ export interface Store extends Repos {
    * Never waits: `{ ran: false }` when another holder has it.
    */
   withLeader<T>(name: string, fn: () => Promise<T>): Promise<LeaderResult<T>>;
-  /** Retention: delete sent outbox rows, processed inbox rows, inbound ids and replay keys. */
+  /** Retention: delete sent outbox rows, processed inbox rows, inbound ids, replay keys and expired form state. */
   prune(cutoffs: PruneCutoffs): Promise<PruneCounts>;
   /** The newest migration applied. */
   schemaVersion(): Promise<number>;

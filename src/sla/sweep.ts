@@ -20,8 +20,10 @@ import type { Outbox } from '../outbox/outbox.js';
 import type { Clock } from '../ports/clock.js';
 import type { Directory } from '../routing/directory.js';
 import type { Router } from '../routing/routing.js';
+import type { SweepCursor } from '../ports/store-escalation.js';
 import type { Db } from '../store/db.js';
-import { rowToTicket, type TicketRepo } from '../store/ticket-repo.js';
+import { type DueRow, SlaRepo } from '../store/escalation-repo.js';
+import type { TicketRepo } from '../store/ticket-repo.js';
 import { isOpen } from '../domain/lifecycle.js';
 import { type SlaPingInput, slaDmView, slaPingView } from '../views/escalation-prompt.js';
 import { isWithinBusinessHours } from './business-hours.js';
@@ -106,20 +108,9 @@ export interface SweepOptions {
   batchSize?: number;
 }
 
-type TicketRow = Parameters<typeof rowToTicket>[0];
-
-/**
- * The ticket columns the watcher needs. The customer's text, signals and attachments are not
- * loaded (they can be large and no ping uses them): tickets built from these rows carry '' and [].
- */
-const LIGHT_COLUMNS = `id, key, platform, channel_id, source_message_id, thread_id, card_message_id, requester_id, requester_name, title,
-  '' AS text, category, priority, status, owner_id, team, '[]' AS signals, '[]' AS attachments, sla, created_at, updated_at,
-  first_response_at, resolved_at, closed_at, paused_ms, paused_since, snoozed_until, incident_key, deleted, next_sla_check_at, reopened_count,
-  triage_channel_id, source_link, ack_message_id`;
-
 interface BatchResult {
   rows: number;
-  last: { n: number; i: number };
+  last: SweepCursor;
   stats: SweepStats;
 }
 
@@ -135,7 +126,7 @@ interface Recipients {
  * @example const sweeper = new SlaSweeper({ config, db, clock, repo, outbox, router, directory, escalations }); await sweeper.sweep();
  */
 export class SlaSweeper {
-  private readonly stmts;
+  private readonly repo: SlaRepo;
   private readonly batchSize: number;
 
   constructor(
@@ -143,21 +134,7 @@ export class SlaSweeper {
     opts: SweepOptions = {},
   ) {
     this.batchSize = Math.max(1, opts.batchSize ?? 500);
-    const db = d.db;
-    this.stmts = {
-      // Rows read inside the batch's write transaction: nobody else can change them meanwhile.
-      due: db.prepare<{ now: number; n: number; i: number; limit: number }, TicketRow>(
-        `SELECT ${LIGHT_COLUMNS} FROM tickets
-          WHERE next_sla_check_at <= @now AND (next_sla_check_at, id) > (@n, @i)
-          ORDER BY next_sla_check_at, id LIMIT @limit`,
-      ),
-      byId: db.prepare<[number], TicketRow>(`SELECT ${LIGHT_COLUMNS} FROM tickets WHERE id = ?`),
-      setNext: db.prepare<[number | null, number]>('UPDATE tickets SET next_sla_check_at = ? WHERE id = ?'),
-      fired: db.prepare<[number], { clock: string; threshold: number }>('SELECT clock, threshold FROM sla_pings WHERE ticket_id = ?'),
-      record: db.prepare<[number, string, number, number, string]>(
-        'INSERT OR IGNORE INTO sla_pings (ticket_id, clock, threshold, at, outcome) VALUES (?, ?, ?, ?, ?)',
-      ),
-    };
+    this.repo = new SlaRepo(d.db);
   }
 
   /**
@@ -175,7 +152,7 @@ export class SlaSweeper {
 
   private async sweepAt(now: number, limit: number | undefined): Promise<SweepStats> {
     const stats: SweepStats = { due: 0, processed: 0, sent: 0, dms: 0, dropped: 0, escalated: 0, held: 0, errors: 0, unassignedPrompts: 0 };
-    let cursor = { n: -1, i: 0 };
+    let cursor: SweepCursor = { at: -1, id: 0 };
     let left = limit ?? Number.POSITIVE_INFINITY;
     while (left > 0) {
       const batchLimit = Math.min(this.batchSize, left);
@@ -202,12 +179,13 @@ export class SlaSweeper {
    * (`isolated` false): no savepoints, any error aborts the whole batch. Isolated: each ticket
    * in its own savepoint and try/catch.
    */
-  private runBatch(cursor: { n: number; i: number }, limit: number, now: number, isolated: boolean): BatchResult {
+  private runBatch(cursor: SweepCursor, limit: number, now: number, isolated: boolean): BatchResult {
     const { db, logger } = this.d;
     const stats: SweepStats = { due: 0, processed: 0, sent: 0, dms: 0, dropped: 0, escalated: 0, held: 0, errors: 0, unassignedPrompts: 0 };
     return db
       .transaction((): BatchResult => {
-        const rows = this.stmts.due.all({ now, ...cursor, limit });
+        // Rows read inside the batch's write transaction: nobody else can change them meanwhile.
+        const rows = this.repo.due(now, cursor, limit);
         stats.due = rows.length;
         for (const row of rows) {
           if (!isolated) {
@@ -226,48 +204,48 @@ export class SlaSweeper {
           }
         }
         const last = rows[rows.length - 1];
-        return { rows: rows.length, last: last ? { n: last.next_sla_check_at!, i: last.id } : cursor, stats };
+        return { rows: rows.length, last: last ? { at: last.nextSlaCheckAt!, id: last.id } : cursor, stats };
       })
       .immediate();
   }
 
   private firedSet(ticketId: number): Set<string> {
-    return new Set(this.stmts.fired.all(ticketId).map((r) => `${r.clock}:${r.threshold}`));
+    return new Set(this.repo.fired(ticketId).map((r) => `${r.clock}:${r.threshold}`));
   }
 
   /** Handle one ticket if its check is due (re-read now). Call inside a transaction. */
   processTicket(id: number, now: number, stats: SweepStats): void {
-    const row = this.stmts.byId.get(id);
+    const row = this.repo.ticket(id);
     if (row) this.handleRow(row, now, stats);
   }
 
   /** Handle one due ticket row. Runs inside a transaction. */
-  private handleRow(row: TicketRow, now: number, stats: SweepStats): void {
+  private handleRow(row: DueRow, now: number, stats: SweepStats): void {
     const id = row.id;
-    if (row.next_sla_check_at === null || row.next_sla_check_at > now) {
+    if (row.nextSlaCheckAt === null || row.nextSlaCheckAt > now) {
       // Another sweep handled it since it was listed.
       stats.held++;
       return;
     }
-    const t = rowToTicket(row);
+    const t = row.ticket();
     if (t.deleted || !isOpen(t.status)) {
-      this.stmts.setNext.run(null, id);
+      this.repo.setNextCheck(id, null);
       return;
     }
     if (t.status === 'waiting_on_customer') {
       // Paused: nothing pings. Resuming recomputes the check time (TicketService.nextCheck).
-      this.stmts.setNext.run(null, id);
+      this.repo.setNextCheck(id, null);
       stats.held++;
       return;
     }
     if (t.snoozedUntil !== null && t.snoozedUntil > now) {
-      this.stmts.setNext.run(t.snoozedUntil, id);
+      this.repo.setNextCheck(id, t.snoozedUntil);
       stats.held++;
       return;
     }
     const fired = this.firedSet(id);
     for (const p of planPings(t, fired, now)) {
-      const recorded = this.stmts.record.run(id, p.clock, p.threshold, now, p.action === 'send' ? 'sent' : 'dropped').changes > 0;
+      const recorded = this.repo.recordPing({ ticketId: id, clock: p.clock, threshold: p.threshold, at: now, outcome: p.action === 'send' ? 'sent' : 'dropped' });
       fired.add(`${p.clock}:${p.threshold}`);
       if (!recorded) continue;
       if (p.action === 'drop') {
@@ -277,7 +255,7 @@ export class SlaSweeper {
       }
       this.send(t, p, now, stats);
     }
-    this.stmts.setNext.run(nextSlaCheckAt(t, fired, now), id);
+    this.repo.setNextCheck(id, nextSlaCheckAt(t, fired, now));
   }
 
   /** Who to ping: the owner in working hours; otherwise (or unassigned, or away) the team's on-call. */

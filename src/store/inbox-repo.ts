@@ -47,8 +47,6 @@ export class InboxRepo {
     retry: Database.Statement;
     get: Database.Statement<[number], InboxRow>;
     seen: Database.Statement;
-    pruneDone: Database.Statement;
-    pruneSeen: Database.Statement;
     counts: Database.Statement<[string], { status: InboxStatus; n: number }>;
   };
 
@@ -65,8 +63,6 @@ export class InboxRepo {
       retry: db.prepare("UPDATE inbox SET attempts = attempts + 1, last_error = ? WHERE id = ? AND status = 'pending'"),
       get: db.prepare('SELECT * FROM inbox WHERE id = ?'),
       seen: db.prepare('INSERT OR IGNORE INTO seen_requests (platform, key, at) VALUES (?, ?, ?)'),
-      pruneDone: db.prepare("DELETE FROM inbox WHERE status = 'done' AND processed_at < ?"),
-      pruneSeen: db.prepare('DELETE FROM seen_requests WHERE at < ?'),
       counts: db.prepare('SELECT status, count(*) AS n FROM inbox WHERE platform = ? GROUP BY status'),
     };
   }
@@ -136,11 +132,6 @@ export class InboxRepo {
   /** Count a failed attempt; the row stays pending and is tried again. */
   markAttempt(id: number, error: string): void {
     this.s.retry.run(error.slice(0, 2000), id);
-  }
-
-  /** Delete processed rows older than `before` and replay keys older than `seenBefore` (ms). */
-  prune(before: number, seenBefore: number): { inbox: number; seen: number } {
-    return { inbox: this.s.pruneDone.run(before).changes, seen: this.s.pruneSeen.run(seenBefore).changes };
   }
 
   /** Rows per status for one platform (health, tests). */

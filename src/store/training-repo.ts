@@ -16,6 +16,7 @@ interface Row {
   source: string;
   ticket_id: number | null;
   created_at: number;
+  channel_id?: string | null;
 }
 
 const toExample = (r: Row): TrainingExample => ({
@@ -26,6 +27,7 @@ const toExample = (r: Row): TrainingExample => ({
   source: r.source,
   ticketId: r.ticket_id,
   createdAt: r.created_at,
+  ...(r.channel_id === undefined ? {} : { channelId: r.channel_id }),
 });
 
 /**
@@ -72,10 +74,15 @@ export class TrainingRepo {
     for (const r of this.db.prepare('SELECT * FROM training_examples ORDER BY id').iterate() as IterableIterator<Row>) yield toExample(r);
   }
 
-  /** The most recent `limit` examples, oldest first (what the learner retrains on). */
+  /**
+   * The most recent `limit` examples, oldest first (what the learner retrains on), each with
+   * its ticket's channel (`channelId`, null for an example without a ticket).
+   */
   recent(limit: number): TrainingExample[] {
     const rows = this.db
-      .prepare('SELECT * FROM (SELECT * FROM training_examples ORDER BY id DESC LIMIT ?) ORDER BY id')
+      .prepare(
+        'SELECT e.*, t.channel_id AS channel_id FROM (SELECT * FROM training_examples ORDER BY id DESC LIMIT ?) e LEFT JOIN tickets t ON t.id = e.ticket_id ORDER BY e.id',
+      )
       .all(limit) as Row[];
     return rows.map(toExample);
   }

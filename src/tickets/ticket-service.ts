@@ -570,7 +570,7 @@ export class TicketService {
         events: [{ type: 'priority_changed', data: { from: t.priority, to: priority, correction: true } }],
       };
     });
-    this.learn({ text: out.text, priority });
+    this.learn({ text: out.text, priority, channel: out.channelId });
     return out;
   }
 
@@ -584,11 +584,11 @@ export class TicketService {
       const signals = personSignal(t.signals, 'category', t.category, category, actor);
       return { patch: { category, signals }, events: [{ type: 'category_changed', data: { from: t.category, to: category, correction: true } }] };
     });
-    this.learn({ text: out.text, category });
+    this.learn({ text: out.text, category, channel: out.channelId });
     return out;
   }
 
-  private learn(ex: { text: string; category?: string; priority?: Priority }): void {
+  private learn(ex: { text: string; category?: string; priority?: Priority; channel?: string }): void {
     try {
       this.deps.triage.learn(ex, 3);
     } catch (e) {

@@ -13,6 +13,8 @@ export interface EvalLine {
   text: string;
   category?: string;
   priority?: string;
+  /** The channel the text arrived in (the file's "channel", else its "source"), if the file says. */
+  channel?: string;
   /** Language of the text if the file says; otherwise guessed for the report. */
   lang?: string;
 }
@@ -88,7 +90,7 @@ export interface FreshOptions {
 }
 
 type Prediction = { category: string; priority: string; signals?: Signal[]; lowConfidence?: boolean };
-type Predict = (text: string) => Prediction;
+type Predict = (text: string, channel?: string) => Prediction;
 
 /** How many signals `--explain` shows per wrong field of a wrong answer. */
 const EXPLAIN_SIGNALS = 4;
@@ -106,7 +108,7 @@ export function scoreLines(lines: readonly EvalLine[], predict: Predict, categor
   const misses: EvalMiss[] = [];
   const conf = { low: 0, lowRight: 0, sure: 0, sureRight: 0 };
   lines.forEach((l, i) => {
-    const r = predict(l.text);
+    const r = predict(l.text, l.channel);
     const lang = l.lang ?? guessLanguage(l.text);
     const s = langs[lang] ?? { n: 0, c: 0, cn: 0, p: 0, pn: 0 };
     langs[lang] = s;
@@ -206,7 +208,7 @@ function topSignals(signals: Signal[], gold: EvalMiss['gold'], r: Prediction): s
 
 /** Score the configured triage (rules + its learner) as it is. */
 export function evaluateTriage(triage: Triage, lines: readonly EvalLine[], explain = false): EvalReport {
-  return scoreLines(lines, (text) => triage.classify({ text }), triage.categories, explain);
+  return scoreLines(lines, (text, channel) => triage.classify(channel === undefined ? { text } : { text, channelId: channel }), triage.categories, explain);
 }
 
 /**
@@ -238,8 +240,8 @@ export function freshTriage(config: FrontdeskConfig, train: readonly EvalLine[],
   if (opts.ownPriorityEvidence !== undefined) topts.ownPriorityEvidence = opts.ownPriorityEvidence;
   const triage = new Triage(cfg, topts);
   const seenPri = PRIORITIES.filter((p) => train.some((l) => l.priority === p));
-  return (text) => {
-    const r = triage.classify({ text });
+  return (text, channel) => {
+    const r = triage.classify(channel === undefined ? { text } : { text, channelId: channel });
     return { category: r.category, priority: seenPri.length ? clamp(r.priority, seenPri) : r.priority, signals: r.signals, lowConfidence: r.lowConfidence };
   };
 }
@@ -274,7 +276,7 @@ export function crossValidate(config: FrontdeskConfig, lines: readonly EvalLine[
     const train = lines.filter((_, i) => folds[i] !== f);
     const predict = freshTriage(config, train, opts);
     lines.forEach((l, i) => {
-      if (folds[i] === f) preds[i] = predict(l.text);
+      if (folds[i] === f) preds[i] = predict(l.text, l.channel);
     });
   }
   let i = 0;

@@ -14,6 +14,8 @@ export interface LabelledLine {
   text: string;
   category?: string;
   priority?: string;
+  /** Optional channel the text arrived in ("channel", else "source": an issue's repository). */
+  channel?: string;
   /** Optional language tag ("de", "ja", …) for per-language figures. */
   lang?: string;
 }
@@ -59,6 +61,8 @@ export function parseLabelledLine(raw: string, line: number, maxTextLength = 40_
   }
   if (out.category === undefined && out.priority === undefined) return { line, problem: 'no "category" or "priority" label' };
   if (typeof rec.lang === 'string' && rec.lang.trim()) out.lang = rec.lang.trim().toLowerCase();
+  const channel = typeof rec.channel === 'string' && rec.channel.trim() ? rec.channel : rec.source;
+  if (typeof channel === 'string' && channel.trim()) out.channel = channel.trim();
   if (truncated) out.truncated = true;
   return out;
 }

@@ -14,6 +14,8 @@ export interface LabelledExample {
   text: string;
   category?: string | null;
   priority?: Priority | string | null;
+  /** The channel the text arrived in (a desk's channel, an issue's repository); optional. */
+  channel?: string | null;
   /** Sample weight (corrections count more than imports). Default 1. */
   weight?: number;
 }
@@ -114,6 +116,7 @@ export class Learner {
    */
   train(examples: Iterable<LabelledExample>): { category: number; priority: number } {
     const texts: string[] = [];
+    const chans: (string | null)[] = [];
     const cy: number[] = [];
     const py: number[] = [];
     const ws: number[] = [];
@@ -122,6 +125,7 @@ export class Learner {
       const p = ex.priority ? (this.priIndex.get(ex.priority) ?? -1) : -1;
       if (c < 0 && p < 0) continue;
       texts.push(ex.text);
+      chans.push(ex.channel ?? null);
       cy.push(c);
       py.push(p);
       ws.push(ex.weight ?? 1);
@@ -139,7 +143,7 @@ export class Learner {
       // Documents of each category containing each bucket (for relevance weights).
       const inClass = relevance ? new Uint32Array(k * dim) : null;
       for (let i = 0; i < texts.length; i++) {
-        const x = this.extractor.extract(texts[i]!);
+        const x = this.extractor.extract(texts[i]!, false, chans[i]);
         const c = cy[i]!;
         for (const b of x.idx) {
           if (mark[b] === i + 1) continue;
@@ -166,7 +170,7 @@ export class Learner {
     const xs = (i: number): SparseVector => {
       const hit = cache[i];
       if (hit) return hit;
-      const x = this.extractor.extract(texts[i]!);
+      const x = this.extractor.extract(texts[i]!, false, chans[i]);
       if (budget >= x.idx.length) {
         budget -= x.idx.length;
         cache[i] = x;
@@ -216,7 +220,7 @@ export class Learner {
     weight: number,
     until: { category?: (p: Float64Array) => boolean; priority?: (p: Float64Array) => boolean } = {},
   ): void {
-    const x = this.extractor.extract(ex.text);
+    const x = this.extractor.extract(ex.text, false, ex.channel);
     const c = ex.category ? this.catIndex.get(ex.category) : undefined;
     if (c !== undefined) this.category.learnOne(this.categoryView(x), c, weight, until.category ?? ((p) => argmax(p) === c && p[c]! >= 0.5));
     const p = ex.priority ? this.priIndex.get(ex.priority) : undefined;
@@ -224,8 +228,8 @@ export class Learner {
   }
 
   /** Predict both heads; a head that has learned nothing answers null. */
-  predict(text: string): LearnerPrediction {
-    const x = this.extractor.extract(text, true);
+  predict(text: string, channel?: string | null): LearnerPrediction {
+    const x = this.extractor.extract(text, true, channel);
     return { category: head(this.category, this.categoryView(x)), priority: head(this.priority, this.priorityView(x)), x };
   }
 
@@ -239,7 +243,7 @@ export class Learner {
     if (ww === 1) return base;
     const val = Float32Array.from(base.val);
     for (let j = 0; j < base.split; j++) val[j] = val[j]! * ww;
-    return { idx: base.idx, val, split: base.split, split2: base.split2, split3: base.split3 };
+    return { idx: base.idx, val, split: base.split, split2: base.split2, split3: base.split3, split4: base.split4 };
   }
 
   /** The category head's view of `x`: relevance-weighted when the last full training set weights. */
@@ -340,7 +344,7 @@ export function relevanceWeights(w: Float32Array, inClass: Uint32Array, k: numbe
  */
 function withoutStructure(x: SparseVector): SparseVector {
   if (x.split3 === x.idx.length) return x;
-  return { idx: x.idx.subarray(0, x.split3), val: x.val.subarray(0, x.split3), split: x.split, split2: x.split2, split3: x.split3 };
+  return { idx: x.idx.subarray(0, x.split3), val: x.val.subarray(0, x.split3), split: x.split, split2: x.split2, split3: x.split3, split4: x.split3 };
 }
 
 function head(model: LinearModel, x: SparseVector): HeadPrediction | null {

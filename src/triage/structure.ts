@@ -10,7 +10,7 @@
 import { words } from './text.js';
 
 const HEADING_RE = /^#{1,6}\s*(.+)$/;
-const BOLD_RE = /^\*\*([^*]{2,80})\*\*:?\s*(.*)$/;
+const BOLD_RE = /^\*\*((?:[^*]|\*(?!\*)){2,80})\*\*:?\s*(.*)$/;
 const KEY_VALUE_RE = /^([A-Za-z][\w /-]{1,30}):\s*(\S.{0,60})$/;
 const NEXT_IS_LABEL_RE = /^(#{1,6}\s|\*\*)/;
 
@@ -46,7 +46,7 @@ export function formFields(text: string, maxChars = 6000): string[] {
 }
 
 const TRACE_RE = /Traceback \(most recent|^\s+at [\w.$<>/]+[(:]|\b\w*(Exception|Error)\b[:\s]/m;
-const CODE_RE = /```|^ {4}\S/m;
+const CODE_RE = /```|'''|^ {4}\S/m;
 const QUESTION_START_RE = /^(how|what|why|is|are|can|could|does|do|should|where|when|which)\b/i;
 const STEPS_RE = /\b(steps to reproduce|repro steps|to reproduce)\b/i;
 const EXPECTED_RE = /\b(expected|actual) (behaviou?r|result|outcome)\b/i;

@@ -54,6 +54,8 @@ export interface TriageResult {
 /** A labelled example for `Triage.learn`. */
 export interface LearnExample {
   text: string;
+  /** The channel the text arrived in (the ticket's channel), if known. */
+  channel?: string | null;
   category?: string;
   priority?: Priority;
 }
@@ -173,7 +175,7 @@ export class Triage {
   private decide(text: string, input: TriageInput, isRequest: boolean): TriageResult {
     const signals: Signal[] = [];
     const hits = matchRules(this.rules, text);
-    const pred = this.learner?.predict(text) ?? null;
+    const pred = this.learner?.predict(text, input.channelId) ?? null;
 
     // ---- category
     const k = this.categories.length;
@@ -436,7 +438,7 @@ export class Triage {
       const bonus = this.priorityBonus(hits, this.softFloors(), null);
       until.priority = (probs) => probs[target]! >= 0.5 && argmax(probs.map((q, i) => Math.log(Math.max(q, 1e-6)) + bonus[i]!)) === target;
     }
-    learner.learn({ text, category: category ?? null, priority: priority ?? null }, weight, until);
+    learner.learn({ text, category: category ?? null, priority: priority ?? null, channel: example.channel ?? null }, weight, until);
   }
 
   /** Retrain the learner from scratch on these examples (no-op without a learner). */
@@ -499,7 +501,7 @@ export function createTriage(config: FrontdeskConfig, db?: Db): Triage {
     learner.train(
       (function* () {
         yield* seedExamples();
-        for (const ex of stored) yield { text: ex.text, category: ex.category, priority: ex.priority, weight: weightForSource(ex.source) };
+        for (const ex of stored) yield { text: ex.text, category: ex.category, priority: ex.priority, channel: ex.channelId ?? null, weight: weightForSource(ex.source) };
       })(),
     );
   }

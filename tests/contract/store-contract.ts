@@ -492,13 +492,15 @@ export function storeContract(name: string, makeHarness: () => Promise<StoreHarn
         ]);
         await store.inbox.markInbound('slack', 'I-old', T0);
         await store.inbox.markInbound('slack', 'I-new', T0 + 5_000);
-        expect(await store.prune({ before: T0 + 1_000, seenBefore: T0 + 500 })).toEqual({ outbox: 1, inbox: 1, seen: 1, inboundEvents: 1 });
+        expect(await store.rateLimits.take('slack/C-idle', 1_000, 1, T0 - 5_000)).toBe(0);
+        expect(await store.rateLimits.take('slack/C-busy', 1_000, 1, T0 + 5_000)).toBe(0);
+        expect(await store.prune({ before: T0 + 1_000, seenBefore: T0 + 500 })).toEqual({ outbox: 1, inbox: 1, seen: 1, inboundEvents: 1, rateLimits: 1 });
         expect(await store.outbox.stats()).toEqual({ sent: 1, pending: 1 });
         expect(await store.inbox.counts('slack')).toEqual({ pending: 1, done: 1, failed: 0 });
         expect(await store.inbox.rememberKeys([{ platform: 'slack', key: 'k-old', at: T0 }])).toEqual([]);
         expect(await store.inbox.markInbound('slack', 'I-new', T0)).toBe(false);
         // Without seenBefore the replay keys share the cut-off: k-new (T0+900) and the re-remembered k-old go.
-        expect(await store.prune({ before: T0 + 1_000 })).toEqual({ outbox: 0, inbox: 0, seen: 2, inboundEvents: 0 });
+        expect(await store.prune({ before: T0 + 1_000 })).toEqual({ outbox: 0, inbox: 0, seen: 2, inboundEvents: 0, rateLimits: 0 });
       });
     });
 

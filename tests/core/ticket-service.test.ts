@@ -140,6 +140,19 @@ describe('TicketService', () => {
     expect(() => t.core.tickets.setCategory(tk.key, 'nonsense', 'U_AGENT1')).toThrow(/not a category/);
   });
 
+  it("learns a category correction with the ticket's channel", () => {
+    const text = 'The export dialog greys out the format list after one use';
+    const tk = open({ text, sourceMessageId: 'm-ch', eventId: 'ev-ch' }).ticket!;
+    const learner = t.core.triage.learner!;
+    const target = tk.category === 'billing' ? 'access' : 'billing';
+    t.core.tickets.setCategory(tk.key, target, 'U_AGENT1');
+    const prob = (channel: string) => {
+      const p = learner.predict(text, channel).category!;
+      return p.probs[p.labels.indexOf(target)]!;
+    };
+    expect(prob(tk.channelId)).toBeGreaterThan(prob('another-channel'));
+  });
+
   it('announces changes: card refresh coalesced, thread lines only when people should notice', () => {
     const tk = open().ticket!;
     t.core.tickets.assign(tk.key, 'U_AGENT2', 'U_LEAD');

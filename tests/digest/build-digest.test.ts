@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildDigest } from '../../src/digest/build-digest.js';
+import { digestSources } from './sources.js';
 import { digestPeriod } from '../../src/digest/period.js';
 import { digestView } from '../../src/views/digest-view.js';
 import { AGENT2, CHANNEL, type Desk, H, MIN, OWNER, actionsOf, events, makeDesk, viewText } from '../sla-watcher/helpers.js';
@@ -40,10 +41,10 @@ describe('digest periods', () => {
 });
 
 describe('daily digest numbers (fixture computed by hand)', () => {
-  it('matches every number', () => {
+  it('matches every number', async () => {
     d = makeDesk({ start: Date.parse('2026-11-22T00:00:00Z') });
     const f = seedFixture(d);
-    const data = buildDigest(d.db, digestPeriod('daily', '2026-11-24', 'UTC', WEEKDAYS), TUE_0900);
+    const data = await buildDigest(digestSources(d.db), digestPeriod('daily', '2026-11-24', 'UTC', WEEKDAYS), TUE_0900);
 
     expect(data.new).toEqual({ count: 6, keys: [f.T1, f.T2, f.T3, f.T4, f.T6, f.T5].map((t) => t.key) });
     expect(data.resolved).toEqual({ count: 3, keys: [f.S3, f.T1, f.T3].map((t) => t.key) });
@@ -80,10 +81,10 @@ describe('daily digest numbers (fixture computed by hand)', () => {
     expect(data.ai).toMatchObject({ calls: 1, totalTokens: 4200, cacheHitRate: 0.75 });
   });
 
-  it('renders a 30-second digest: links behind the numbers, each breach, at-risk tickets with Take it / Snooze', () => {
+  it('renders a 30-second digest: links behind the numbers, each breach, at-risk tickets with Take it / Snooze', async () => {
     d = makeDesk({ start: Date.parse('2026-11-22T00:00:00Z') });
     const f = seedFixture(d);
-    const view = digestView(buildDigest(d.db, digestPeriod('daily', '2026-11-24', 'UTC', WEEKDAYS), TUE_0900));
+    const view = digestView(await buildDigest(digestSources(d.db), digestPeriod('daily', '2026-11-24', 'UTC', WEEKDAYS), TUE_0900));
     const text = viewText(view);
     expect(view.blocks.length).toBeLessThanOrEqual(50);
     expect(view.blocks[0]).toEqual({ type: 'header', text: 'Daily digest · Tue 24 Nov · covers Mon 23 Nov' });
@@ -110,7 +111,7 @@ describe('daily digest numbers (fixture computed by hand)', () => {
     d = makeDesk({ start: Date.parse('2026-11-22T00:00:00Z') });
     const f = seedFixture(d);
     d.clock.set(TUE_0900);
-    const [take, snooze] = actionsOf(digestView(buildDigest(d.db, digestPeriod('daily', '2026-11-24', 'UTC', WEEKDAYS), TUE_0900)));
+    const [take, snooze] = actionsOf(digestView(await buildDigest(digestSources(d.db), digestPeriod('daily', '2026-11-24', 'UTC', WEEKDAYS), TUE_0900)));
     await d.core.interactions.action(take!.actionId, take!.value, { platform: 'slack', userId: AGENT2, channelId: CHANNEL });
     expect(d.core.tickets.require(f.T5.id).ownerId).toBe(AGENT2);
     expect(events(d, f.T5.id, ['assigned']).at(-1)).toMatchObject({ actor: AGENT2, data: { via: 'digest' } });
@@ -120,10 +121,10 @@ describe('daily digest numbers (fixture computed by hand)', () => {
 });
 
 describe('weekly summary', () => {
-  it('covers 7 days with week-over-week change', () => {
+  it('covers 7 days with week-over-week change', async () => {
     d = makeDesk({ start: Date.parse('2026-11-16T00:00:00Z') });
     seedFixture(d);
-    const data = buildDigest(d.db, digestPeriod('weekly', '2026-11-30', 'UTC', WEEKDAYS), Date.parse('2026-11-30T09:00:00Z'));
+    const data = await buildDigest(digestSources(d.db), digestPeriod('weekly', '2026-11-30', 'UTC', WEEKDAYS), Date.parse('2026-11-30T09:00:00Z'));
     // This week (23–29 Nov): the 6 Monday tickets; the week before (16–22 Nov): the 3 Sunday ones.
     expect(data.new.count).toBe(6);
     expect(data.previous).toEqual({ new: 3, resolved: 2, reopened: 0 });

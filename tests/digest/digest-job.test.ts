@@ -15,8 +15,8 @@ afterEach(async () => {
 });
 
 function job(desk: Desk, platforms: string[]): DigestJob {
-  const { config, db, outbox } = desk.core;
-  return new DigestJob({ config, db, clock: desk.clock, outbox, platforms: () => platforms });
+  const { config, db, store, outbox } = desk.core;
+  return new DigestJob({ config, store, db, clock: desk.clock, outbox, platforms: () => platforms });
 }
 
 const digestRows = (desk: Desk) => outboxRows(desk.db, 'digest:').map((r) => r.key);
@@ -32,22 +32,22 @@ describe('digest schedule', () => {
     digest: { channels: ['C0LEADS', 'teams:19:leads@thread.tacv2', 'C0APAC'], time: '09:00', weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'], weeklyDay: 'mon' },
   };
 
-  it('posts at 09:00 local on digest days (daily + weekly on Mondays), per channel and time zone, exactly once', () => {
+  it('posts at 09:00 local on digest days (daily + weekly on Mondays), per channel and time zone, exactly once', async () => {
     d = makeDesk({ config, start: Date.parse('2026-11-22T23:00:00Z') }); // Mon 08:00 Tokyo, Mon 00:00 Berlin
     const j = job(d, ['slack', 'teams']);
     d.clock.set(Date.parse('2026-11-23T00:00:00Z')); // Mon 09:00 in Tokyo
-    expect(j.run()).toEqual([
+    expect(await j.run()).toEqual([
       { channel: 'C0APAC', kind: 'daily', date: '2026-11-23' },
       { channel: 'C0APAC', kind: 'weekly', date: '2026-11-23' },
     ]);
     d.clock.set(Date.parse('2026-11-23T07:59:00Z')); // 08:59 Berlin
-    expect(j.run()).toEqual([]);
+    expect(await j.run()).toEqual([]);
     d.clock.set(Date.parse('2026-11-23T08:00:00Z'));
-    expect(j.run().map((x) => `${x.channel}:${x.kind}`)).toEqual(['C0LEADS:daily', 'C0LEADS:weekly', 'teams:19:leads@thread.tacv2:daily', 'teams:19:leads@thread.tacv2:weekly']);
+    expect((await j.run()).map((x) => `${x.channel}:${x.kind}`)).toEqual(['C0LEADS:daily', 'C0LEADS:weekly', 'teams:19:leads@thread.tacv2:daily', 'teams:19:leads@thread.tacv2:weekly']);
     d.clock.set(Date.parse('2026-11-23T15:00:00Z'));
-    expect(j.run()).toEqual([]);
+    expect(await j.run()).toEqual([]);
     // A restart the same day sends nothing again.
-    expect(job(d, ['slack', 'teams']).run()).toEqual([]);
+    expect(await job(d, ['slack', 'teams']).run()).toEqual([]);
 
     const rows = outboxRows(d.db, 'digest:');
     expect(rows.map((r) => r.key)).toEqual([
@@ -68,36 +68,36 @@ describe('digest schedule', () => {
 
     // Tuesday: daily only. Saturday: nothing.
     d.clock.set(Date.parse('2026-11-24T08:30:00Z'));
-    expect(j.run().map((x) => `${x.channel}:${x.kind}`)).toEqual(['C0LEADS:daily', 'teams:19:leads@thread.tacv2:daily', 'C0APAC:daily']);
+    expect((await j.run()).map((x) => `${x.channel}:${x.kind}`)).toEqual(['C0LEADS:daily', 'teams:19:leads@thread.tacv2:daily', 'C0APAC:daily']);
     d.clock.set(Date.parse('2026-11-28T09:00:00Z'));
-    expect(j.run()).toEqual([]);
+    expect(await j.run()).toEqual([]);
   });
 
-  it('waits while no adapter for the channel runs, then posts the same day', () => {
+  it('waits while no adapter for the channel runs, then posts the same day', async () => {
     d = makeDesk({ config: { digest: { channels: ['C0LEADS'], time: '09:00' } }, start: Date.parse('2026-11-24T09:30:00Z') });
     const platforms: string[] = [];
     const j = job(d, platforms);
-    expect(j.run()).toEqual([]);
+    expect(await j.run()).toEqual([]);
     expect(digestRows(d)).toEqual([]);
     platforms.push('slack');
     d.clock.set(Date.parse('2026-11-24T09:31:00Z'));
-    expect(j.run()).toEqual([{ channel: 'C0LEADS', kind: 'daily', date: '2026-11-24' }]);
+    expect(await j.run()).toEqual([{ channel: 'C0LEADS', kind: 'daily', date: '2026-11-24' }]);
     // A day the bot was down entirely is not sent late the next day: only the next day's own digest.
     d.clock.set(Date.parse('2026-11-26T10:00:00Z'));
-    expect(j.run().map((x) => x.date)).toEqual(['2026-11-26']);
+    expect((await j.run()).map((x) => x.date)).toEqual(['2026-11-26']);
   });
 
   it('is right on daylight-saving days (09:00 and a non-existent 02:30 on the spring-forward Sunday)', async () => {
     const every = { timezone: 'America/New_York', digest: { channels: ['C0LEADS'], time: '09:00', weekdays: [1, 2, 3, 4, 5, 6, 7], weeklyDay: 'sat' } };
     d = makeDesk({ config: every, start: Date.parse('2026-03-08T12:59:00Z') });
     const j = job(d, ['slack']);
-    expect(j.due(Date.parse('2026-03-08T12:59:00Z'))).toEqual([]); // 08:59 EDT
-    expect(j.due(Date.parse('2026-03-08T13:00:00Z')).map((x) => x.date)).toEqual(['2026-03-08']); // 09:00 EDT, not 14:00 UTC
+    expect(await j.due(Date.parse('2026-03-08T12:59:00Z'))).toEqual([]); // 08:59 EDT
+    expect((await j.due(Date.parse('2026-03-08T13:00:00Z'))).map((x) => x.date)).toEqual(['2026-03-08']); // 09:00 EDT, not 14:00 UTC
     const early = makeDesk({ config: { ...every, digest: { ...every.digest, time: '02:30' } }, start: Date.parse('2026-03-08T06:59:00Z') });
     try {
       const k = job(early, ['slack']);
-      expect(k.due(Date.parse('2026-03-08T06:59:00Z'))).toEqual([]); // 01:59 EST
-      expect(k.due(Date.parse('2026-03-08T07:00:00Z')).map((x) => x.date)).toEqual(['2026-03-08']); // 03:00 EDT: 02:30 never happened
+      expect(await k.due(Date.parse('2026-03-08T06:59:00Z'))).toEqual([]); // 01:59 EST
+      expect((await k.due(Date.parse('2026-03-08T07:00:00Z'))).map((x) => x.date)).toEqual(['2026-03-08']); // 03:00 EDT: 02:30 never happened
     } finally {
       await early.close();
     }

@@ -20,6 +20,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildDigest } from '../../src/digest/build-digest.js';
 import { knowledgeFigures } from '../../src/digest/knowledge-figures.js';
+import { digestSources } from './sources.js';
 import { digestPeriod } from '../../src/digest/period.js';
 import type { Ticket } from '../../src/domain/types.js';
 import { installSlaAndDigest } from '../../src/escalation/install.js';
@@ -79,7 +80,7 @@ describe('known answers in the digest', () => {
     await click('knowledge.solved', tue);
 
     const period = digestPeriod('daily', '2026-11-24', 'UTC', [1, 2, 3, 4, 5]);
-    const data = buildDigest(t.core.db, period, Date.parse('2026-11-24T09:00:00Z'));
+    const data = await buildDigest(digestSources(t.core.db), period, Date.parse('2026-11-24T09:00:00Z'));
     const kf = data.knowledge!;
     expect({ requests: kf.requests, deflected: kf.deflected, rate: kf.deflectionRate, offered: kf.offered }).toEqual({ requests: 9, deflected: 2, rate: 2 / 9, offered: 5 });
     expect(kf.answers.map((a) => [a.answerId, a.offered, a.solved, a.needHelp, a.expired])).toEqual([
@@ -107,7 +108,7 @@ describe('known answers in the digest', () => {
   it('leaves the digest as it was on a desk without known answers', async () => {
     t = makeTestCore({ timezone: 'UTC' });
     t.core.tickets.open({ platform: 'local', channelId: 'support', requesterId: 'U_C', text: 'How do I reset my password?', force: true });
-    const data = buildDigest(t.core.db, digestPeriod('daily', '2026-11-24', 'UTC', [1, 2, 3, 4, 5]), Date.parse('2026-11-24T09:00:00Z'));
+    const data = await buildDigest(digestSources(t.core.db), digestPeriod('daily', '2026-11-24', 'UTC', [1, 2, 3, 4, 5]), Date.parse('2026-11-24T09:00:00Z'));
     expect(data.knowledge).toBeNull();
     const period = digestPeriod('daily', '2026-11-24', 'UTC', [1, 2, 3, 4, 5]);
     expect(await knowledgeFigures(t.core.store.offers, period.from, period.to)).toBeNull();

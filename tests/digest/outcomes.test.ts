@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildDigest } from '../../src/digest/build-digest.js';
+import { digestSources } from './sources.js';
 import { digestPeriod } from '../../src/digest/period.js';
 import { digestView } from '../../src/views/digest-view.js';
 import { CsatRepo } from '../../src/store/csat-repo.js';
@@ -24,7 +25,7 @@ describe('customer outcomes (fixture computed by hand)', () => {
   it('weekly summary: CSAT 2/4, FCR 3/5, reopen 1/5 against the week before (2/2, 1/2, 0/2)', async () => {
     d = makeDesk({ start: Date.parse('2026-11-16T00:00:00Z') });
     const f = await seedOutcomes(d);
-    const data = buildDigest(d.db, digestPeriod('weekly', '2026-11-30', 'UTC', WEEKDAYS), Date.parse('2026-11-30T09:00:00Z'));
+    const data = await buildDigest(digestSources(d.db), digestPeriod('weekly', '2026-11-30', 'UTC', WEEKDAYS), Date.parse('2026-11-30T09:00:00Z'));
     // Ratings first given this week: C1 5 (changed from 4), C2 2, C4 4 (the late change refused), C5 1.
     expect(data.outcomes.csat).toEqual({ count: 2, of: 4, rate: 0.5 });
     // Resolutions this week: C1 ✓, C2 (reopened), C3 (no agent reply), C4 ✓, C5 ✓.
@@ -56,7 +57,7 @@ describe('customer outcomes (fixture computed by hand)', () => {
   it('daily digest: Monday alone, with nothing the day before', async () => {
     d = makeDesk({ start: Date.parse('2026-11-16T00:00:00Z') });
     await seedOutcomes(d);
-    const data = buildDigest(d.db, digestPeriod('daily', '2026-11-24', 'UTC', WEEKDAYS), Date.parse('2026-11-30T09:00:00Z'), { targets: { csat: 0.4, fcr: 0.8 } });
+    const data = await buildDigest(digestSources(d.db), digestPeriod('daily', '2026-11-24', 'UTC', WEEKDAYS), Date.parse('2026-11-30T09:00:00Z'), { targets: { csat: 0.4, fcr: 0.8 } });
     expect(data.outcomes).toEqual({
       csat: { count: 1, of: 2, rate: 0.5 },
       fcr: { count: 1, of: 2, rate: 0.5 },

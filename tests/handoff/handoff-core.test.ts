@@ -10,6 +10,7 @@ import { installAi } from '../../src/ai/install.js';
 import type { InteractionContext } from '../../src/commands/interactions.js';
 import { runCommand } from '../../src/commands/ticket-commands.js';
 import { buildDigest } from '../../src/digest/build-digest.js';
+import { digestSources } from '../digest/sources.js';
 import { digestPeriod } from '../../src/digest/period.js';
 import { digestView } from '../../src/views/digest-view.js';
 import { installHandoff } from '../../src/handoff/install.js';
@@ -253,7 +254,7 @@ describe('digest and card', () => {
     desk.clock.advance(50 * H);
     const now = desk.clock.now();
     const period = digestPeriod('daily', '2026-11-25', 'UTC', [1, 2, 3, 4, 5]);
-    const data = buildDigest(desk.db, period, now);
+    const data = await buildDigest(digestSources(desk.db), period, now);
     expect(data.engineering).toMatchObject({ count: 1, items: [{ key: t.key, issueKey: 'acme/app#1', stateLabel: 'open' }] });
     const text = viewText(digestView(data));
     expect(text).toContain('**Waiting on engineering** (1)');
@@ -262,7 +263,7 @@ describe('digest and card', () => {
     gh.closeIssue('acme/app#1');
     const { TrackerRepo } = await import('../../src/store/tracker-repo.js');
     new TrackerRepo(desk.db).upsert(await new GithubTracker(desk.core.config.trackers.github!, { token: gh.token, baseUrl: gh.url }).getIssue('acme/app#1'), now);
-    expect(buildDigest(desk.db, period, now).engineering).toBeNull();
+    expect((await buildDigest(digestSources(desk.db), period, now)).engineering).toBeNull();
   });
 
   it('inline mode: the card (in the requester’s thread) has the buttons but not the issue; the announcement goes privately', async () => {

@@ -12,6 +12,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildDigest } from '../../src/digest/build-digest.js';
+import { digestSources } from '../digest/sources.js';
 import { digestPeriod } from '../../src/digest/period.js';
 import type { Ticket } from '../../src/domain/types.js';
 import { installSlaAndDigest } from '../../src/escalation/install.js';
@@ -77,10 +78,10 @@ describe('a deflected ticket and the customer outcomes', () => {
     await click('csat.rate', `${dash.key}|5`, dash.requesterId);
 
     const expected = { csat: { count: 1, of: 1, rate: 1 }, fcr: { count: 1, of: 1, rate: 1 }, reopen: { count: 0, of: 1, rate: 0 } };
-    const daily = buildDigest(t.core.db, digestPeriod('daily', '2026-11-24', 'UTC', [1, 2, 3, 4, 5]), Date.parse('2026-11-24T09:00:00Z'));
+    const daily = await buildDigest(digestSources(t.core.db), digestPeriod('daily', '2026-11-24', 'UTC', [1, 2, 3, 4, 5]), Date.parse('2026-11-24T09:00:00Z'));
     expect(daily.outcomes).toEqual(expected);
     expect(daily.knowledge).toMatchObject({ requests: 2, deflected: 1, deflectionRate: 0.5 });
-    const weekly = buildDigest(t.core.db, digestPeriod('weekly', '2026-11-30', 'UTC', [1, 2, 3, 4, 5]), Date.parse('2026-11-30T09:00:00Z'));
+    const weekly = await buildDigest(digestSources(t.core.db), digestPeriod('weekly', '2026-11-30', 'UTC', [1, 2, 3, 4, 5]), Date.parse('2026-11-30T09:00:00Z'));
     expect(weekly.outcomes).toEqual(expected);
     expect(weekly.knowledge).toMatchObject({ requests: 2, deflected: 1 });
   });
@@ -96,7 +97,7 @@ describe('a deflected ticket and the customer outcomes', () => {
     t.clock.advance(MIN);
     t.core.tickets.resolve(pw.key, 'U_AGENT1');
     expect(keys(pw.id).filter((x) => x.startsWith('csat-ask:'))).toHaveLength(1);
-    const daily = buildDigest(t.core.db, digestPeriod('daily', '2026-11-24', 'UTC', [1, 2, 3, 4, 5]), Date.parse('2026-11-24T09:00:00Z'));
+    const daily = await buildDigest(digestSources(t.core.db), digestPeriod('daily', '2026-11-24', 'UTC', [1, 2, 3, 4, 5]), Date.parse('2026-11-24T09:00:00Z'));
     // One agent resolution; reopened (after the deflection), so not a first-contact resolution.
     expect(daily.outcomes.fcr).toEqual({ count: 0, of: 1, rate: 0 });
     expect(daily.outcomes.reopen).toEqual({ count: 0, of: 1, rate: 0 });

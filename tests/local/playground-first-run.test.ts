@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { buildDigest } from '../../src/digest/build-digest.js';
+import { digestSources } from '../digest/sources.js';
 import { digestPeriod } from '../../src/digest/period.js';
 import { digestView } from '../../src/views/digest-view.js';
 import { type RunningPlayground, call, startPlayground, textOf } from './playground-harness.js';
@@ -72,7 +73,7 @@ describe('the playground for a new user', () => {
     pg.core.tickets.reopen(keys[4]!, 'sam');
     pg.clock.advance(2 * 3_600_000);
 
-    const d = buildDigest(pg.core.db, digestPeriod('daily', '2026-11-25', 'UTC', []), pg.clock.now());
+    const d = await buildDigest(digestSources(pg.core.db), digestPeriod('daily', '2026-11-25', 'UTC', []), pg.clock.now());
     const view = JSON.stringify(digestView(d).blocks);
     const links = [...view.matchAll(/\[([^[\]]+)\]\(#tickets\?([^)]+)\)/g)].map((m) => ({ label: m[1]!, query: m[2]! }));
     expect(links.length).toBeGreaterThanOrEqual(15);

@@ -14,15 +14,16 @@ afterEach(async () => {
 });
 
 describe('scheduled jobs', () => {
-  it('registers sla-sweep and digest; the cron job sweeps on its own and installing twice changes nothing', async () => {
+  it('registers sla-sweep, digest and retention (each on one replica per tick); the cron job sweeps on its own and installing twice changes nothing', async () => {
     vi.useFakeTimers({ now: new Date('2026-11-23T08:00:00.500Z') });
     d = makeDesk({ config: { scheduler: { slaSweep: '*/10 * * * * *' } } });
     expect(d.core.scheduler.jobs().map((j) => j.name)).not.toContain('sla-sweep');
     const again = installSlaAndDigest(d.core, { schedule: true });
     expect(again).toBe(d.sla);
-    expect(d.core.scheduler.jobs().map((j) => [j.name, j.expression])).toEqual([
-      ['sla-sweep', '*/10 * * * * *'],
-      ['digest', '* * * * *'],
+    expect(d.core.scheduler.jobs().map((j) => [j.name, j.expression, j.leader])).toEqual([
+      ['sla-sweep', '*/10 * * * * *', true],
+      ['digest', '* * * * *', true],
+      ['retention', '*/10 * * * *', true],
     ]);
     const t = d.open('Payments API returns 503', { priority: 'P0' });
     d.clock.set(MON + 30 * MIN);

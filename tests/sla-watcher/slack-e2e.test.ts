@@ -92,8 +92,8 @@ describe('through the Slack adapter', () => {
 
     // The digest at 09:02 in the leads' channel, once.
     x.clock.set(Date.parse('2026-11-24T09:02:00Z'));
-    expect(x.sla.digests.run()).toEqual([{ channel: 'C0LEADS', kind: 'daily', date: '2026-11-24' }]);
-    expect(x.sla.digests.run()).toEqual([]);
+    expect(await x.sla.digests.run()).toEqual([{ channel: 'C0LEADS', kind: 'daily', date: '2026-11-24' }]);
+    expect(await x.sla.digests.run()).toEqual([]);
     const digest = await x.fake.waitFor((c) => c.method === 'chat.postMessage' && c.outcome === 'ok' && c.args.channel === 'C0LEADS');
     expect(digest.args.blocks[0]).toMatchObject({ type: 'header', text: { text: 'Daily digest · Tue 24 Nov · covers Mon 23 Nov' } });
     expect(blockText(digest.args.blocks)).toContain('Open now');
@@ -166,7 +166,7 @@ describe('through the Slack adapter', () => {
       x.clock.advance(2 * MIN);
       wire.advance(2 * MIN);
       await x.sla.sweeper.sweep();
-      x.sla.digests.run();
+      await x.sla.digests.run();
       await x.core.outbox.drain();
       await new Promise((r) => setTimeout(r, 1100));
     }

@@ -113,8 +113,8 @@ describe('through the Teams adapter', () => {
 
     // The digest in a Teams channel at 11:30 (UTC desk), once.
     x.clock.set(Date.parse('2026-03-10T11:30:00Z'));
-    expect(sla.digests.run()).toEqual([{ channel: `teams:${LEADS}`, kind: 'daily', date: '2026-03-10' }]);
-    expect(sla.digests.run()).toEqual([]);
+    expect(await sla.digests.run()).toEqual([{ channel: `teams:${LEADS}`, kind: 'daily', date: '2026-03-10' }]);
+    expect(await sla.digests.run()).toEqual([]);
     await x.settle();
     const digest = x.fake.messages().filter((r) => r.conversationId === LEADS);
     expect(digest.length).toBe(1);

@@ -20,6 +20,7 @@ import { helpView } from '../../src/commands/ticket-commands.js';
 import { createCore } from '../../src/app.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import { buildDigest } from '../../src/digest/build-digest.js';
+import { digestSources } from '../digest/sources.js';
 import { digestPeriod } from '../../src/digest/period.js';
 import { installSlaAndDigest } from '../../src/escalation/install.js';
 import { createLogger } from '../../src/logger.js';
@@ -139,7 +140,7 @@ describe('renderCard / renderMessage', () => {
   });
 });
 
-describe('every card the bot can send parses cleanly with the adaptivecards package', () => {
+describe('every card the bot can send parses cleanly with the adaptivecards package', async () => {
   const core = createCore({
     config: parseConfig({ agents: ['U1', 'U2'], teams: [{ id: 'support', members: ['U1', 'U2'], routing: 'round_robin' }] }),
     db: openDatabase(':memory:'),
@@ -182,8 +183,8 @@ describe('every card the bot can send parses cleanly with the adaptivecards pack
     ['breach prompt (decided)', breachPromptView({ key: fresh.key, clock: 'resolution', escalationId: 3, targetName: 'Tier 2', mentionIds: [], lastDecision: '<@U1> took it.' })],
     ['triage prompt (cluster)', triagePromptView({ key: fresh.key, escalationId: 4, reasons: ['3 similar tickets in 30 min'], targetName: 'Tier 3', mentionIds: ['U2'], related: [{ key: owned.key, title: owned.title }] })],
     ['triage prompt (decided)', triagePromptView({ key: fresh.key, escalationId: 4, reasons: ['P0'], targetName: 'Tier 2', mentionIds: [], decided: '<@U1> escalated to Tier 2.' })],
-    ['digest', digestView(buildDigest(core.db, digestPeriod('daily', '2026-03-10', 'UTC', [1, 2, 3, 4, 5]), T0))],
-    ['weekly digest', digestView(buildDigest(core.db, digestPeriod('weekly', '2026-03-10', 'UTC', [1, 2, 3, 4, 5]), T0))],
+    ['digest', digestView(await buildDigest(digestSources(core.db), digestPeriod('daily', '2026-03-10', 'UTC', [1, 2, 3, 4, 5]), T0))],
+    ['weekly digest', digestView(await buildDigest(digestSources(core.db), digestPeriod('weekly', '2026-03-10', 'UTC', [1, 2, 3, 4, 5]), T0))],
   ];
   for (const [name, view] of views)
     it(name, () => {

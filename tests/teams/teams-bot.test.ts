@@ -424,7 +424,7 @@ describe('Proactive messages: SLA pings, escalation prompts and the digest reach
     const sla = installSlaAndDigest(h.core, { schedule: false });
     await openTicket(h);
     h.fake.clear();
-    const sent = sla.digests.run();
+    const sent = await sla.digests.run();
     expect(sent.length).toBeGreaterThan(0);
     await h.flush();
     const digest = h.fake.messages().find((r) => r.conversationId === '19:leads@thread.tacv2');

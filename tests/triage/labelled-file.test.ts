@@ -21,6 +21,12 @@ describe('parseLabelledLine', () => {
     expect(parseLabelledLine('{"text":"x","category":3}', 9)).toMatchObject({ problem: '"category" must be a string' });
   });
 
+  it('reads the channel from "channel", else "source" (an issue\'s repository)', () => {
+    expect(parseLabelledLine('{"text":"x","category":"bug","source":"acme/app"}', 1)).toEqual({ line: 1, text: 'x', category: 'bug', channel: 'acme/app' });
+    expect(parseLabelledLine('{"text":"x","category":"bug","source":"acme/app","channel":" #help "}', 2)).toEqual({ line: 2, text: 'x', category: 'bug', channel: '#help' });
+    expect(parseLabelledLine('{"text":"x","category":"bug","source":7}', 3)).toEqual({ line: 3, text: 'x', category: 'bug' });
+  });
+
   it('cuts texts longer than the limit', () => {
     expect(parseLabelledLine(JSON.stringify({ text: 'abcdef', category: 'bug' }), 1, 4)).toEqual({ line: 1, text: 'abcd', category: 'bug', truncated: true });
   });

@@ -45,6 +45,12 @@ describe('structure tokens', () => {
     expect(structureTokens(report).length).toBeGreaterThan(5);
   });
 
+  it("reads a code fence written ''' (backticks as the labelled files and chat clean-up leave them) and bold labels with *emphasis*", () => {
+    expect(shapeOf("Crash on start\n\n'''\nnpm run build\n'''")).toContain('#code');
+    expect(shapeOf('Crash on start\n\nnothing else')).not.toContain('#code');
+    expect(formFields('Title\n\n**Do you want to request a *feature* or report a *bug*?**\n\nFeature\n')).toEqual(['do you want to request=feature']);
+  });
+
   it('looks at no more than maxChars', () => {
     expect(formFields(`${'x'.repeat(50)}\nIssue: late`, 20)).toEqual([]);
   });

@@ -239,10 +239,10 @@ async function postDigest(deps: SeedDeps, now: number): Promise<SeedResult['dige
   const { core, sla, port } = deps;
   const local = core.config.digest.channels.map(parseDigestChannel).find((c) => c.platform === 'local' || c.platform === null);
   const channel = local?.channelId ?? PLAYGROUND_DIGEST_CHANNEL;
-  const sent = sla.digests.run();
+  const sent = await sla.digests.run();
   if (sent.length > 0) return { channel, preview: false };
   const zone = digestZone(core.config, channel);
-  const data = sla.digests.build('daily', localDate(now, zone), zone, now);
+  const data = await sla.digests.build('daily', localDate(now, zone), zone, now);
   await port.post({ channelId: channel, view: digestView(data, { preview: true }) });
   return { channel, preview: true };
 }

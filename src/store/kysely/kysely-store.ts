@@ -7,6 +7,7 @@ import { type Kysely, sql } from 'kysely';
 import type { LeaderResult, PruneCounts, PruneCutoffs, Repos, Store, StoreEngine } from '../../ports/store.js';
 import { KyselyAiRepository, KyselyAiTaskRepository, KyselyTrainingRepository } from './ai.js';
 import { changed, KyselyInboxRepository } from './inbox.js';
+import { KyselyDigestRepository, KyselyEscalationRepository, KyselyMetricsQueries, KyselySlaRepository } from './escalation.js';
 import { KyselyOutboxRepository } from './outbox.js';
 import { LOCK_LEADER } from './pg-migrate.js';
 import type { StoreDb } from './schema.js';
@@ -30,11 +31,33 @@ function makeRepos(db: Kysely<StoreDb>, engine: StoreEngine, inTx: <T>(fn: (db: 
     directory: new KyselyDirectoryRepository(db, inTx),
     conversationRefs: new KyselyConversationRefRepository(db, engine),
     rateLimits: new KyselyRateLimitRepository(db, engine),
+    escalations: new KyselyEscalationRepository(db, engine),
+    sla: new KyselySlaRepository(db),
+    digests: new KyselyDigestRepository(db, engine),
+    gauges: new KyselyMetricsQueries(db),
     knowledge: new KyselyKnowledgeRepository(db, inTx),
     answerSearch: new KyselyAnswerSearch(db, engine),
     offers: new KyselyOfferRepository(db),
     csat: new KyselyCsatRepository(db),
   };
+}
+
+/**
+ * Expired form state: "Create ticket" stashes, and hand-off previews unless they are "creating"
+ * (a create in flight: the hand-off recovery still needs them).
+ */
+async function pruneForms(db: Kysely<StoreDb>, engine: StoreEngine, before: number): Promise<number> {
+  const status = engine === 'sqlite' ? sql`reference ->> 'status'` : sql`reference::jsonb ->> 'status'`;
+  const stashes = changed(await db.deleteFrom('conversation_refs').where('platform', '=', 'form-state').where('updated_at', '<', before).executeTakeFirst());
+  const previews = changed(
+    await db
+      .deleteFrom('conversation_refs')
+      .where('platform', '=', 'handoff-preview')
+      .where('updated_at', '<', before)
+      .where(sql<boolean>`COALESCE(${status}, '') <> 'creating'`)
+      .executeTakeFirst(),
+  );
+  return stashes + previews;
 }
 
 /** SQLite leader locks: one process per database file, so a name held here is held everywhere. */
@@ -53,6 +76,10 @@ export class KyselyStore implements Store {
   readonly directory;
   readonly conversationRefs;
   readonly rateLimits;
+  readonly escalations;
+  readonly sla;
+  readonly digests;
+  readonly gauges;
   readonly knowledge;
   readonly answerSearch;
   readonly offers;
@@ -82,6 +109,10 @@ export class KyselyStore implements Store {
     this.directory = repos.directory;
     this.conversationRefs = repos.conversationRefs;
     this.rateLimits = repos.rateLimits;
+    this.escalations = repos.escalations;
+    this.sla = repos.sla;
+    this.digests = repos.digests;
+    this.gauges = repos.gauges;
     this.knowledge = repos.knowledge;
     this.answerSearch = repos.answerSearch;
     this.offers = repos.offers;
@@ -123,11 +154,14 @@ export class KyselyStore implements Store {
   prune(c: PruneCutoffs): Promise<PruneCounts> {
     const seenBefore = c.seenBefore ?? c.before;
     return this.db.transaction().execute(async (trx) => {
-      const outbox = changed(await trx.deleteFrom('outbox').where('status', '=', 'sent').where('sent_at', '<', c.before).executeTakeFirst());
+      const outbox = changed(await trx.deleteFrom('outbox').where('status', '=', 'sent').where('sent_at', '<', c.outboxBefore ?? c.before).executeTakeFirst());
       const inbox = changed(await trx.deleteFrom('inbox').where('status', '=', 'done').where('processed_at', '<', c.before).executeTakeFirst());
       const seen = changed(await trx.deleteFrom('seen_requests').where('at', '<', seenBefore).executeTakeFirst());
-      const inboundEvents = changed(await trx.deleteFrom('inbound_events').where('at', '<', c.before).executeTakeFirst());
-      return { outbox, inbox, seen, inboundEvents };
+      const inboundEvents = changed(await trx.deleteFrom('inbound_events').where('at', '<', c.inboundEventsBefore ?? c.before).executeTakeFirst());
+      // A channel's pacing row whose next allowed send is long past says nothing any more.
+      const rateLimits = changed(await trx.deleteFrom('rate_limits').where('tat', '<', c.before).executeTakeFirst());
+      if (c.formsBefore === undefined) return { outbox, inbox, seen, inboundEvents, rateLimits };
+      return { outbox, inbox, seen, inboundEvents, rateLimits, forms: await pruneForms(trx, this.engine, c.formsBefore) };
     });
   }
 

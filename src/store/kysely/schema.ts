@@ -164,9 +164,11 @@ export interface DirectoryGroupMembersTable {
   updated_at: number;
 }
 
+/** Conversation references, the directory cache and form state (platform 'form-state', 'handoff-preview'). */
 export interface ConversationRefsTable {
   platform: string;
   key: string;
+  /** Text on both engines (JSON for form state). */
   reference: string;
   updated_at: number;
 }
@@ -333,6 +335,41 @@ export interface StoreDb {
   plans: PlansTable;
   training_examples: TrainingExamplesTable;
   ai_tasks: AiTasksTable;
+  // escalations, SLA pings, digests (src/store/kysely/escalation.ts)
+  escalations: EscalationsTable;
+  sla_pings: SlaPingsTable;
+  digests_sent: DigestsSentTable;
+}
+
+// ─── escalations, SLA pings, digests (src/store/kysely/escalation.ts) ──────────────────────────
+
+export interface EscalationsTable {
+  id: Generated<number>;
+  ticket_id: number;
+  rule_id: string;
+  reason: string;
+  target: string;
+  /** JSON text on both engines. */
+  related: Generated<string>;
+  status: Generated<string>;
+  created_at: number;
+  decided_by: string | null;
+  decided_at: number | null;
+}
+
+export interface SlaPingsTable {
+  ticket_id: number;
+  clock: string;
+  threshold: number;
+  at: number;
+  outcome: string;
+}
+
+export interface DigestsSentTable {
+  channel_id: string;
+  kind: string;
+  period: string;
+  at: number;
 }
 
 /** Parse a JSON column read from either engine. */
