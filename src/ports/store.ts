@@ -345,6 +345,8 @@ export interface PruneCounts {
   inboundEvents: number;
   /** Shared pacing rows of channels idle since before `before`. */
   rateLimits: number;
+  /** Finished AI tasks older than the sent-outbox cut-off. */
+  aiTasks: number;
   /** Form state pruned (present when `formsBefore` was given). */
   forms?: number;
 }

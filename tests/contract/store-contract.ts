@@ -494,13 +494,18 @@ export function storeContract(name: string, makeHarness: () => Promise<StoreHarn
         await store.inbox.markInbound('slack', 'I-new', T0 + 5_000);
         expect(await store.rateLimits.take('slack/C-idle', 1_000, 1, T0 - 5_000)).toBe(0);
         expect(await store.rateLimits.take('slack/C-busy', 1_000, 1, T0 + 5_000)).toBe(0);
-        expect(await store.prune({ before: T0 + 1_000, seenBefore: T0 + 500 })).toEqual({ outbox: 1, inbox: 1, seen: 1, inboundEvents: 1, rateLimits: 1 });
+        for (const k of ['t-old', 't-new', 't-open']) await store.aiTasks.enqueue({ kind: 'triage', ticketId: null, idempotencyKey: k, payload: '{}', createdAt: T0 });
+        const tasks = await store.aiTasks.claimDue({ now: T0, limit: 5, leaseMs: 60_000 });
+        const task = (k: string) => tasks.find((t) => t.idempotencyKey === k)!.claim;
+        await store.aiTasks.markDone(task('t-old'), T0 + 10);
+        await store.aiTasks.markDone(task('t-new'), T0 + 5_000);
+        expect(await store.prune({ before: T0 + 1_000, seenBefore: T0 + 500 })).toEqual({ outbox: 1, inbox: 1, seen: 1, inboundEvents: 1, rateLimits: 1, aiTasks: 1 });
         expect(await store.outbox.stats()).toEqual({ sent: 1, pending: 1 });
         expect(await store.inbox.counts('slack')).toEqual({ pending: 1, done: 1, failed: 0 });
         expect(await store.inbox.rememberKeys([{ platform: 'slack', key: 'k-old', at: T0 }])).toEqual([]);
         expect(await store.inbox.markInbound('slack', 'I-new', T0)).toBe(false);
         // Without seenBefore the replay keys share the cut-off: k-new (T0+900) and the re-remembered k-old go.
-        expect(await store.prune({ before: T0 + 1_000 })).toEqual({ outbox: 0, inbox: 0, seen: 2, inboundEvents: 0, rateLimits: 0 });
+        expect(await store.prune({ before: T0 + 1_000 })).toEqual({ outbox: 0, inbox: 0, seen: 2, inboundEvents: 0, rateLimits: 0, aiTasks: 0 });
       });
     });
 

@@ -296,8 +296,8 @@ export function storeEscalationContract(name: string, makeHarness: () => Promise
         await ref('handoff-preview', 'hp-created', { status: 'created' }, T0);
         await ref('handoff-preview', 'hp-creating', { status: 'creating' }, T0);
         await ref('teams', 'conv-1', { conversation: 'keep me' }, T0);
-        expect(await store.prune({ before: T0 - DAY })).toEqual({ outbox: 0, inbox: 0, seen: 0, inboundEvents: 0, rateLimits: 0 });
-        expect(await store.prune({ before: T0 - DAY, formsBefore: T0 + 1 })).toEqual({ outbox: 0, inbox: 0, seen: 0, inboundEvents: 0, rateLimits: 0, forms: 3 });
+        expect(await store.prune({ before: T0 - DAY })).toEqual({ outbox: 0, inbox: 0, seen: 0, inboundEvents: 0, rateLimits: 0, aiTasks: 0 });
+        expect(await store.prune({ before: T0 - DAY, formsBefore: T0 + 1 })).toEqual({ outbox: 0, inbox: 0, seen: 0, inboundEvents: 0, rateLimits: 0, aiTasks: 0, forms: 3 });
         const left = await store.db.selectFrom('conversation_refs').select('key').orderBy('key').execute();
         expect(left.map((r) => r.key)).toEqual(['conv-1', 'ct-new', 'hp-creating']);
       });

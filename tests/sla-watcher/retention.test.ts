@@ -36,8 +36,8 @@ describe('retention job', () => {
     db.prepare("INSERT INTO seen_requests (platform, key, at) VALUES ('slack', 'k-old', ?), ('slack', 'k-new', ?)").run(MON - 20 * MIN, MON - 5 * MIN);
     db.prepare("INSERT INTO conversation_refs (platform, key, reference, updated_at) VALUES ('form-state', 'ct-old', '{}', ?), ('form-state', 'ct-new', '{}', ?)").run(MON - 2 * DAY, MON - H);
     const job = new RetentionJob({ config: d.core.config, store: d.core.store, clock: d.clock, wall: () => MON });
-    expect(await job.run()).toEqual({ outbox: 1, inbox: 0, seen: 1, inboundEvents: 1, rateLimits: 0, forms: 1 });
-    expect(await job.run()).toEqual({ outbox: 0, inbox: 0, seen: 0, inboundEvents: 0, rateLimits: 0, forms: 0 });
+    expect(await job.run()).toEqual({ outbox: 1, inbox: 0, seen: 1, inboundEvents: 1, rateLimits: 0, aiTasks: 0, forms: 1 });
+    expect(await job.run()).toEqual({ outbox: 0, inbox: 0, seen: 0, inboundEvents: 0, rateLimits: 0, aiTasks: 0, forms: 0 });
     const keys = (sql: string) => db.prepare<[], { k: string }>(sql).all().map((r) => r.k);
     expect(keys('SELECT idempotency_key AS k FROM outbox')).toEqual(['new']);
     expect(keys('SELECT event_id AS k FROM inbound_events')).toEqual(['Ev-new']);

@@ -160,8 +160,10 @@ export class KyselyStore implements Store {
       const inboundEvents = changed(await trx.deleteFrom('inbound_events').where('at', '<', c.inboundEventsBefore ?? c.before).executeTakeFirst());
       // A channel's pacing row whose next allowed send is long past says nothing any more.
       const rateLimits = changed(await trx.deleteFrom('rate_limits').where('tat', '<', c.before).executeTakeFirst());
-      if (c.formsBefore === undefined) return { outbox, inbox, seen, inboundEvents, rateLimits };
-      return { outbox, inbox, seen, inboundEvents, rateLimits, forms: await pruneForms(trx, this.engine, c.formsBefore) };
+      // Finished AI tasks are kept as long as sent messages (what they produced went out then).
+      const aiTasks = changed(await trx.deleteFrom('ai_tasks').where('status', '=', 'done').where('done_at', '<', c.outboxBefore ?? c.before).executeTakeFirst());
+      if (c.formsBefore === undefined) return { outbox, inbox, seen, inboundEvents, rateLimits, aiTasks };
+      return { outbox, inbox, seen, inboundEvents, rateLimits, aiTasks, forms: await pruneForms(trx, this.engine, c.formsBefore) };
     });
   }
 
