@@ -10,6 +10,7 @@ import { loadConfig } from '../config/load-config.js';
 import type { FrontdeskConfig } from '../config/schema.js';
 import { createLogger } from '../logger.js';
 import { type Clock, systemClock } from '../ports/clock.js';
+import { InputInvalidError } from '../domain/errors.js';
 import type { Store } from '../ports/store.js';
 import { CORE_MIGRATIONS_DIR, type Db, databasePath, openDatabase } from '../store/db.js';
 import { isPostgresUrl, openStore, storeOnDatabase } from '../store/kysely/open-store.js';
@@ -52,8 +53,6 @@ export class CliContext {
 
   /** How far the playground's clock runs ahead of real time in this database (read once). */
   playgroundAheadMs(): number {
-    // The playground (and its clock) lives in a SQLite desk only.
-    if (this.postgresUrl) return 0;
     this._aheadMs ??= this.app.clockAheadMs(this.getDb());
     return this._aheadMs;
   }
@@ -67,20 +66,14 @@ export class CliContext {
     return databasePath(this.env);
   }
 
-  /** DATABASE_URL when it names a PostgreSQL database (the store commands use it), else null. */
-  get postgresUrl(): string | null {
-    const url = this.env.DATABASE_URL;
-    return url && isPostgresUrl(url) ? url : null;
-  }
-
   /**
-   * The store port for commands that work on both engines: PostgreSQL when DATABASE_URL is set
-   * (DATABASE_SCHEMA picks a schema), else the SQLite desk (FRONTDESK_DB).
+   * The store port for commands that work on both engines: the PostgreSQL database at `url`
+   * (`--database-url`, optionally `--schema`), else the SQLite desk (FRONTDESK_DB). DATABASE_URL
+   * is not read yet: the bot itself still runs on SQLite (README "Storage engines").
    */
-  getStore = async (): Promise<Store> => {
+  getStore = async (url?: string, schema?: string): Promise<Store> => {
     if (this._store) return this._store;
-    const url = this.postgresUrl;
-    const schema = this.env.DATABASE_SCHEMA;
+    if (url !== undefined && !isPostgresUrl(url)) throw new InputInvalidError(`--database-url takes a PostgreSQL URL (postgres://user@host:5432/db), got "${url}"`);
     this._store = url ? await openStore(url, schema ? { schema } : {}) : storeOnDatabase(this.getDb());
     return this._store;
   };

@@ -26,7 +26,9 @@ export function registerTicketsCommands(program: Command, ctx: CliContext): void
     .option('--to <date>', 'created before (YYYY-MM-DD)')
     .option('--limit <n>', 'at most this many', '200')
     .option('--json', 'print JSON')
-    .action(async (o: { status?: string; from?: string; to?: string; limit: string; json?: boolean }) => {
+    .option('--database-url <url>', 'read a PostgreSQL desk (postgres://…) instead of the SQLite one')
+    .option('--schema <name>', 'with --database-url: the PostgreSQL schema')
+    .action(async (o: { status?: string; from?: string; to?: string; limit: string; json?: boolean; databaseUrl?: string; schema?: string }) => {
       if (o.status && o.status !== 'open' && !STATUSES.includes(o.status as TicketStatus))
         throw new InputInvalidError(`--status must be one of ${STATUSES.join(', ')} or open; got "${o.status}"`);
       const toMs = (d: string | undefined, name: string) => {
@@ -35,7 +37,7 @@ export function registerTicketsCommands(program: Command, ctx: CliContext): void
         if (!/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(ms)) throw new InputInvalidError(`${name} must be a date like 2026-11-23; got "${d}"`);
         return ms;
       };
-      const store = await ctx.getStore();
+      const store = await ctx.getStore(o.databaseUrl, o.schema);
       const list = await store.tickets.list({
         status: o.status && o.status !== 'open' ? (o.status as TicketStatus) : undefined,
         open: o.status === 'open' || undefined,
@@ -65,8 +67,10 @@ export function registerTicketsCommands(program: Command, ctx: CliContext): void
     .description('one ticket with its timeline')
     .argument('<id>', 'ticket id, e.g. T-1042')
     .option('--json', 'print JSON')
-    .action(async (id: string, o: { json?: boolean }) => {
-      const store = await ctx.getStore();
+    .option('--database-url <url>', 'read a PostgreSQL desk (postgres://…) instead of the SQLite one')
+    .option('--schema <name>', 'with --database-url: the PostgreSQL schema')
+    .action(async (id: string, o: { json?: boolean; databaseUrl?: string; schema?: string }) => {
+      const store = await ctx.getStore(o.databaseUrl, o.schema);
       const t = await store.tickets.getByKey(id);
       if (!t) throw new InputInvalidError(`No ticket ${id}. Ticket ids look like T-1042; see \`frontdesk tickets list\`.`);
       const events = await store.tickets.events(t.id);
@@ -88,11 +92,10 @@ export function registerTicketsCommands(program: Command, ctx: CliContext): void
     .option('--database-url <url>', 'migrate this PostgreSQL database instead (postgres://…; the bot itself still runs on SQLite, see README "Storage engines")')
     .option('--schema <name>', 'with --database-url: the PostgreSQL schema (default: the search_path, usually public)')
     .action(async (o: { databaseUrl?: string; schema?: string }) => {
-      const url = o.databaseUrl ?? ctx.postgresUrl;
+      const url = o.databaseUrl;
       if (url) {
         if (!isPostgresUrl(url)) throw new InputInvalidError(`--database-url takes a PostgreSQL URL (postgres://user@host:5432/db), got "${url}"`);
-        const schema = o.schema ?? ctx.env.DATABASE_SCHEMA;
-        const store = await openStore(url, schema ? { schema } : {});
+        const store = await openStore(url, o.schema ? { schema: o.schema } : {});
         try {
           const v = await store.schemaVersion();
           ctx.out(store.migrated.length ? `applied migrations ${store.migrated.join(', ')}; schema version ${v}` : `database is up to date (schema version ${v})`);
@@ -116,10 +119,6 @@ export function registerTicketsCommands(program: Command, ctx: CliContext): void
     .argument('<file>', 'where to write the copy')
     .option('--force', 'overwrite FILE if it exists')
     .action(async (file: string, o: { force?: boolean }) => {
-      if (ctx.postgresUrl)
-        throw new InputInvalidError(
-          `frontdesk backup copies a SQLite desk; this one is on PostgreSQL (DATABASE_URL). Use PostgreSQL's own tools instead, e.g. pg_dump --format=custom --file=${file} "$DATABASE_URL" (restore with pg_restore), or your provider's snapshots.`,
-        );
       if (existsSync(file) && !o.force) throw new InputInvalidError(`${file} exists; pass --force to overwrite it`);
       const dir = dirname(resolve(file));
       if (!existsSync(dir)) throw new InputInvalidError(`cannot write the backup to ${file}: the folder ${dir} does not exist. Create it first (mkdir -p ${dir}) or choose another path.`);
