@@ -1,42 +1,5 @@
-/**
- * The AI domain's store contract on both engines: SQLite (:memory:) and PostgreSQL (this file's
- * own schema, reset to its freshly migrated state before each test; `another()` opens a second
- * pool on the same schema, i.e. another replica). Without a reachable PostgreSQL the second half
- * is not registered outside CI and fails under CI=true.
- */
-import { afterAll } from 'vitest';
-import type { KyselyStore } from '../../src/store/kysely/kysely-store.js';
-import { openStore } from '../../src/store/kysely/open-store.js';
+/** The AI domain's store contract on both engines (see ./both-engines.ts). */
 import { storeAiContract } from '../contract/store-ai-contract.js';
-import { migratedTestSchema, pgAvailable } from './pg.js';
+import { onBothEngines } from './both-engines.js';
 
-storeAiContract('SQLite', async () => {
-  const store = await openStore(':memory:');
-  return { store, another: async () => store, close: () => store.close() };
-});
-
-if (pgAvailable()) {
-  let shared: Awaited<ReturnType<typeof migratedTestSchema>> | null = null;
-  afterAll(async () => {
-    await shared?.drop();
-  });
-  storeAiContract('PostgreSQL', async () => {
-    if (shared) await shared.reset();
-    else shared = await migratedTestSchema(async (url, schema) => (await openStore(url, { schema })).close());
-    const s = shared;
-    const store = await openStore(s.url, { schema: s.schema });
-    const others: KyselyStore[] = [];
-    return {
-      store,
-      async another() {
-        const o = await openStore(s.url, { schema: s.schema });
-        others.push(o);
-        return o;
-      },
-      async close() {
-        for (const o of others) await o.close();
-        await store.close();
-      },
-    };
-  });
-}
+onBothEngines(storeAiContract);

@@ -4,30 +4,15 @@
  * reachable PostgreSQL the second half is not registered outside CI and fails under CI=true.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { storeKnowledgeContract } from '../contract/store-knowledge-contract.js';
 import { termsWithWords } from '../../src/knowledge/terms.js';
 import { openStore } from '../../src/store/kysely/open-store.js';
 import { EVAL_FILE, FIXTURE_DIR, makeKnowledge } from '../knowledge/helpers.js';
+import { onBothEngines } from './both-engines.js';
 import { migratedTestSchema, pgAvailable } from './pg.js';
 
-storeKnowledgeContract('SQLite', async () => {
-  const store = await openStore(':memory:');
-  return { store, close: () => store.close() };
-});
-
-if (pgAvailable()) {
-  let shared: Awaited<ReturnType<typeof migratedTestSchema>> | null = null;
-  afterAll(async () => {
-    await shared?.drop();
-  });
-  storeKnowledgeContract('PostgreSQL', async () => {
-    if (shared) await shared.reset();
-    else shared = await migratedTestSchema(async (url, schema) => (await openStore(url, { schema })).close());
-    const store = await openStore(shared.url, { schema: shared.schema });
-    return { store, close: () => store.close() };
-  });
-}
+onBothEngines(storeKnowledgeContract);
 
 if (pgAvailable()) {
   describe('answer search on PostgreSQL', () => {
