@@ -256,17 +256,7 @@ export class Outbox {
    * @example outbox.enqueue({ platform: 'slack', idempotencyKey: `card-post:${id}`, ticketId: id, payload: { kind: 'card', ticketId: id, channelId, mode: 'post' } })
    */
   enqueue(req: EnqueueRequest): boolean {
-    const now = this.t.now();
-    const added = this.sync('enqueue').enqueue({
-      idempotencyKey: req.idempotencyKey,
-      platform: req.platform,
-      channelId: channelKey(req.payload),
-      kind: req.payload.kind,
-      payload: JSON.stringify(req.payload),
-      ticketId: req.ticketId ?? null,
-      notBefore: req.notBefore ?? now,
-      createdAt: now,
-    });
+    const added = this.sync('enqueue').enqueue(this.row(req));
     if (added) this.kickSoon();
     return added;
   }
@@ -276,8 +266,15 @@ export class Outbox {
    * so the message commits with the change it reports.
    */
   async enqueueAsync(req: EnqueueRequest, repos: Pick<Repos, 'outbox'> = this.store): Promise<boolean> {
+    const added = await repos.outbox.enqueue(this.row(req));
+    if (added) this.kickSoon();
+    return added;
+  }
+
+  /** The stored row for a request (the same on the synchronous queue and the store port). */
+  private row(req: EnqueueRequest) {
     const now = this.t.now();
-    const added = await repos.outbox.enqueue({
+    return {
       idempotencyKey: req.idempotencyKey,
       platform: req.platform,
       channelId: channelKey(req.payload),
@@ -286,9 +283,7 @@ export class Outbox {
       ticketId: req.ticketId ?? null,
       notBefore: req.notBefore ?? now,
       createdAt: now,
-    });
-    if (added) this.kickSoon();
-    return added;
+    };
   }
 
   /** The synchronous queue, or a clear error where there is none. */
